@@ -1,0 +1,30 @@
+import { Command } from 'commander';
+import { runHostCommand } from './hostCommand';
+import { runKeysCommand } from './keysCommand';
+
+/** The `durable-scoring` command line. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('durable-scoring')
+    .description('Run Azure Functions v4 Node apps locally, and drive durable-scoring jobs.')
+    .showHelpAfterError();
+  program
+    .command('host')
+    .description('Start the embedded Functions host for an app folder (like `func start` there).')
+    .argument('[appDir]', 'function app folder (host.json, package.json main)', '.')
+    .option('-p, --port <port>', 'HTTP port (0 picks a free one)', '7071')
+    .action((appDir: string, options: { port: string }) => runHostCommand(appDir, parsePort(options.port)));
+  program
+    .command('keys')
+    .description('Print the function keys the host uses for an app folder.')
+    .argument('[appDir]', 'function app folder', '.')
+    .option('--json', 'print JSON')
+    .action((appDir: string, options: { json?: boolean }) => runKeysCommand(appDir, options));
+  await program.parseAsync(argv);
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port ${value} is not a port number.`);
+  return port;
+}

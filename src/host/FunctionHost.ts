@@ -1,0 +1,198 @@
+import path from 'node:path';
+import { loadAppFolder } from './app/loadAppFolder';
+import { startAzurite, type RunningAzurite } from './azurite/startAzurite';
+import { FunctionInvoker } from './core/FunctionInvoker';
+import { FunctionsCore } from './core/FunctionsCore';
+import { installCoreModule } from './core/installCoreModule';
+import { HostConfigurationError } from './errors';
+import { builtinExtensions } from './extensions/builtinExtensions';
+import type {
+  AppFunction,
+  BindingProvider,
+  HostExtension,
+  HostServices,
+  TriggerFactory,
+  TriggerListener,
+} from './HostExtension';
+import { HostHttpServer } from './http/HostHttpServer';
+import { HttpRouter } from './http/HttpRouter';
+import { addAdminRoutes } from './http/adminRoutes';
+import { InvocationPipeline } from './InvocationPipeline';
+import { KeyStore } from './keys/KeyStore';
+import { loadAppFunctions } from './loadApp';
+import { HostLogger, type LogSink } from './logging/HostLogger';
+import { AppSettings } from './settings/AppSettings';
+import { defaultAzuritePorts, isDevelopmentStorage } from './storage/StorageConnection';
+import { defaultConnectionName, StorageConnections } from './storage/StorageConnections';
+
+export interface FunctionHostOptions {
+  appDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  extensions?: readonly HostExtension[];
+  environment?: NodeJS.ProcessEnv;
+  logSink?: LogSink;
+}
+
+export interface RunningFunctionHost {
+  readonly baseUrl: string;
+  readonly functions: readonly AppFunction[];
+  readonly services: HostServices;
+  stop(): Promise<void>;
+}
+
+const loopback = '127.0.0.1';
+
+/**
+ * Starts a Functions v4 Node app the way `func start` does, in this process: storage (Azurite unless
+ * the app points elsewhere), the app's registrations through `@azure/functions-core`, then one
+ * listener per function. Everything started is stopped again if a later step fails.
+ */
+export async function startFunctionHost(options: FunctionHostOptions): Promise<RunningFunctionHost> {
+  const started = performance.now();
+  const app = loadAppFolder(options.appDir);
+  const environment = options.environment ?? process.env;
+  const settings = new AppSettings(app.localValues, environment);
+  const log = new HostLogger(app.hostJson.logging?.logLevel, options.logSink);
+  const hostId = hostIdFrom(settings, app.hostId);
+  const cleanup: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of cleanup.splice(0).reverse()) {
+      await step().catch((error: unknown) => log.error(`Stopping: ${(error as Error).message}`));
+    }
+  };
+  try {
+    const storageSetting = settings.require(defaultConnectionName, 'The host');
+    let azurite: RunningAzurite | undefined;
+    if (isDevelopmentStorage(storageSetting)) {
+      azurite = await startAzurite({
+        ports: defaultAzuritePorts,
+        location: path.join(app.directory, '.azurite'),
+      });
+      cleanup.push(() => azurite!.stop());
+      log.info(
+        `Azurite listening on 127.0.0.1:${defaultAzuritePorts.blob}-${defaultAzuritePorts.table} (data in .azurite/)`,
+      );
+    }
+    const storage = new StorageConnections(settings);
+    const hostStorage = storage.get(defaultConnectionName, 'The host');
+
+    const router = new HttpRouter();
+    const keys = new KeyStore(hostStorage.blobs, hostId);
+    const server = new HostHttpServer(router, keys, log);
+    const port = await server.listen(options.port ?? 7071, loopback);
+    cleanup.push(() => server.close());
+    const baseUrl = `http://${loopback}:${port}`;
+
+    // The app sees local.settings.json Values as its environment, as under Core Tools.
+    for (const [name, value] of Object.entries(app.localValues))
+      if (process.env[name] === undefined) process.env[name] = value;
+    if (environment !== process.env) Object.assign(process.env, environment);
+    process.env.WEBSITE_HOSTNAME = `${loopback}:${port}`;
+    process.env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
+
+    const core = new FunctionsCore((level, _category, message) => log.host(level, message));
+    const uninstallCore = installCoreModule(core);
+    cleanup.push(() => Promise.resolve(uninstallCore()));
+    const functions = loadAppFunctions(core, app.entryFiles, settings);
+    await checkCapabilities(core);
+
+    const extensions = [...builtinExtensions, ...(options.extensions ?? [])];
+    const triggers = collect(extensions, (extension) => extension.triggers);
+    const bindings = collect(extensions, (extension) => extension.bindings);
+    const invoker = new FunctionInvoker(core, app.directory, (level, _category, message, functionName) =>
+      log.fn(level, functionName, message),
+    );
+    const pipeline = new InvocationPipeline(invoker, bindings, log);
+    const services: HostServices = {
+      app,
+      hostId,
+      settings,
+      storage,
+      hostStorage,
+      log,
+      http: router,
+      keys,
+      baseUrl: () => baseUrl,
+      invoke: (fn, invocation) => pipeline.invoke(fn, invocation),
+    };
+    const listeners = functions.map((fn) => createListener(fn, services, triggers, bindings));
+
+    await keys.load(extensions.flatMap((extension) => extension.systemKeys ?? []));
+    addAdminRoutes(router, services, functions);
+    for (const extension of extensions) {
+      if (extension.start) {
+        await extension.start(services, functions);
+        cleanup.push(() => extension.stop?.() ?? Promise.resolve());
+      }
+    }
+    await invoker.runAppHooks('appStart');
+    cleanup.push(() => invoker.runAppHooks('appTerminate'));
+    for (const listener of listeners) {
+      await listener.start();
+      cleanup.push(() => listener.stop());
+    }
+
+    log.info(
+      `Host started in ${Math.round(performance.now() - started)} ms: ${functions.length} function(s) from ${app.directory}`,
+    );
+    log.info(
+      ['Functions:', ...functions.map((fn, index) => `  ${fn.name}: ${listeners[index]!.describe()}`)].join(
+        '\n',
+      ),
+    );
+    return { baseUrl, functions, services, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The host id names keys, receipts and locks; `AzureFunctionsWebHost__hostid` overrides it, as on Azure. */
+export function hostIdFrom(settings: AppSettings, fallback: string): string {
+  return settings.get('AzureFunctionsWebHost__hostid') ?? fallback;
+}
+
+function collect<T>(
+  extensions: readonly HostExtension[],
+  pick: (extension: HostExtension) => Readonly<Record<string, T>> | undefined,
+) {
+  const map = new Map<string, T>();
+  for (const extension of extensions) {
+    for (const [type, value] of Object.entries(pick(extension) ?? {})) map.set(type.toLowerCase(), value);
+  }
+  return map;
+}
+
+function createListener(
+  fn: AppFunction,
+  services: HostServices,
+  triggers: ReadonlyMap<string, TriggerFactory>,
+  bindings: ReadonlyMap<string, BindingProvider>,
+): TriggerListener {
+  const factory = triggers.get(fn.trigger.type.toLowerCase());
+  if (!factory) {
+    throw new HostConfigurationError(
+      `Function '${fn.name}' uses the trigger "${fn.trigger.type}", which the embedded host does not support (supported: ${[...triggers.keys()].join(', ')}).`,
+    );
+  }
+  for (const binding of [...fn.inputs, ...fn.outputs]) {
+    if (!bindings.has(binding.type.toLowerCase())) {
+      throw new HostConfigurationError(
+        `Function '${fn.name}' uses the binding "${binding.name}" of type "${binding.type}", which the embedded host does not support (supported: ${[...bindings.keys()].join(', ')}).`,
+      );
+    }
+  }
+  return factory(fn, services);
+}
+
+async function checkCapabilities(core: FunctionsCore): Promise<void> {
+  const programmingModel = core.getProgrammingModel();
+  if (!programmingModel) return;
+  const capabilities = (await programmingModel.getCapabilities?.({})) ?? {};
+  if (capabilities.HttpUri) {
+    throw new HostConfigurationError(
+      'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the embedded host does not support yet. Remove that setup call to run it here.',
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HostHttpResponse, HttpRouter } from './HttpRouter';
+import type { KeyStore } from '../keys/KeyStore';
+import type { HostLogger } from '../logging/HostLogger';
+
+// The Functions host's own request size limit.
+const maxRequestBytes = 100 * 1024 * 1024;
+
+/** The host's HTTP listener: routing, key checks and error mapping for functions and runtime endpoints. */
+export class HostHttpServer {
+  readonly #server: http.Server;
+
+  constructor(
+    private readonly router: HttpRouter,
+    private readonly keys: KeyStore,
+    private readonly log: HostLogger,
+  ) {
+    this.#server = http.createServer((request, response) => {
+      this.#handle(request, response).catch((error: unknown) => {
+        this.log.error(
+          `HTTP ${request.method} ${request.url} failed in the host: ${(error as Error).stack ?? String(error)}`,
+        );
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      });
+    });
+    this.#server.keepAliveTimeout = 5000;
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(
+                `Port ${port} is already in use: another host (func start?) is running. Use --port to pick another.`,
+              )
+            : error,
+        );
+      };
+      this.#server.once('error', onError);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', onError);
+        resolve();
+      });
+    });
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeIdleConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+    const method = (request.method ?? 'GET').toUpperCase();
+    const match = this.router.match(method, url.pathname);
+    if (!match) return send(response, { status: 404 });
+    const { route, params } = match;
+    const key = url.searchParams.get('code') ?? headerValue(request.headers['x-functions-key']);
+    if (!this.keys.authorizes(key, route.authLevel, route.functionName, route.systemKeyName)) {
+      // No key, or an unknown one, is 401; a valid key below the route's level is 403.
+      const known = key !== undefined && this.keys.authorizes(key, 'function');
+      return send(response, { status: known ? 403 : 401 });
+    }
+    const body = await readBody(request);
+    if (body === undefined) return send(response, { status: 413 });
+    send(response, await route.handle({ method, url, headers: request.headers, body, raw: request }, params));
+  }
+}
+
+function send(response: ServerResponse, result: HostHttpResponse): void {
+  const body =
+    result.body === undefined
+      ? undefined
+      : Buffer.isBuffer(result.body)
+        ? result.body
+        : Buffer.from(result.body);
+  const headers: Record<string, string | string[]> = { ...result.headers };
+  if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-length')) {
+    headers['content-length'] = String(body.length);
+  }
+  response.writeHead(result.status, headers);
+  response.end(body);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxRequestBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

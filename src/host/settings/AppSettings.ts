@@ -1,0 +1,40 @@
+import { HostConfigurationError } from '../errors';
+
+/**
+ * App settings as a function app sees them: local.settings.json `Values` under the environment
+ * (an environment variable wins, as with Core Tools). Names are matched case-insensitively.
+ */
+export class AppSettings {
+  readonly #values = new Map<string, string>();
+
+  constructor(localValues: Record<string, string>, environment: NodeJS.ProcessEnv) {
+    for (const [name, value] of Object.entries(localValues)) this.#values.set(name.toLowerCase(), value);
+    for (const [name, value] of Object.entries(environment)) {
+      if (value !== undefined) this.#values.set(name.toLowerCase(), value);
+    }
+  }
+
+  get(name: string): string | undefined {
+    return this.#values.get(name.toLowerCase());
+  }
+
+  /** The setting's value, or an error that names it and says where to set it. */
+  require(name: string, usedBy: string): string {
+    const value = this.get(name);
+    if (value === undefined || value === '') {
+      throw new HostConfigurationError(
+        `${usedBy} needs the app setting "${name}", which is not set. Add it to "Values" in local.settings.json or set the environment variable ${name}.`,
+      );
+    }
+    return value;
+  }
+
+  /** Settings whose names start with the prefix (for `Connection__serviceUri`-style groups). */
+  withPrefix(prefix: string): Map<string, string> {
+    const lower = prefix.toLowerCase();
+    const found = new Map<string, string>();
+    for (const [name, value] of this.#values)
+      if (name.startsWith(lower)) found.set(name.slice(lower.length), value);
+    return found;
+  }
+}

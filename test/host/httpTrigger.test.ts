@@ -1,0 +1,172 @@
+import { TestHost } from '../support/TestHost';
+import { testStorage } from '../support/testStorage';
+
+const appDir = 'test/fixtures/apps/http-app';
+let host: TestHost;
+
+beforeAll(async () => {
+  host = await TestHost.start(appDir);
+});
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+async function readKeys(hostId: string) {
+  const container = testStorage().blobs.getContainerClient('azure-webjobs-secrets');
+  const hostSecrets = JSON.parse(
+    (await container.getBlockBlobClient(`${hostId}/host.json`).downloadToBuffer()).toString(),
+  );
+  const secureSecrets = JSON.parse(
+    (await container.getBlockBlobClient(`${hostId}/secure.json`).downloadToBuffer()).toString(),
+  );
+  return {
+    master: hostSecrets.masterKey.value as string,
+    hostDefault: hostSecrets.functionKeys[0].value as string,
+    secureDefault: secureSecrets.keys[0].value as string,
+  };
+}
+
+describe('HTTP trigger', () => {
+  it('serves a function under the routePrefix from host.json with settings from local.settings.json', async () => {
+    const response = await host.fetch('/v1/hello?name=Ada');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('Hello from local.settings.json, Ada!');
+    expect((await host.fetch('/api/hello')).status).toBe(404);
+  });
+
+  it('passes the request body', async () => {
+    const response = await host.fetch('/v1/hello', { method: 'POST', body: 'Grace' });
+    expect(await response.text()).toBe('Hello from local.settings.json, Grace!');
+  });
+
+  it('answers 404 for a method the function does not accept', async () => {
+    expect((await host.fetch('/v1/hello', { method: 'PUT' })).status).toBe(404);
+  });
+
+  it('matches route templates with typed and optional parameters', async () => {
+    const withId = await host.fetch('/v1/products/Books/17?sort=asc');
+    expect(await withId.json()).toEqual({ params: { category: 'Books', id: '17' }, query: { sort: 'asc' } });
+    const withoutId = await host.fetch('/v1/products/Books');
+    expect(await withoutId.json()).toEqual({ params: { category: 'Books' }, query: {} });
+    expect((await host.fetch('/v1/products/Books/seventeen')).status).toBe(404);
+    expect((await host.fetch('/v1/products/B00ks')).status).toBe(404);
+  });
+
+  it('prefers a literal route over a parameter route', async () => {
+    expect(await (await host.fetch('/v1/products/featured')).text()).toBe('featured');
+  });
+
+  it('captures the rest of the path in a catch-all parameter', async () => {
+    expect(await (await host.fetch('/v1/files/a/b%20c/d.txt')).text()).toBe('a/b c/d.txt');
+    expect(await (await host.fetch('/v1/files')).text()).toBe('(root)');
+  });
+
+  it('returns status, headers, JSON body and cookies set by the function', async () => {
+    const response = await host.fetch('/v1/created', {
+      method: 'POST',
+      body: JSON.stringify({ sku: 'A1' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-item-id')).toBe('42');
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(response.headers.getSetCookie()).toEqual(['session=abc; Path=/; HttpOnly; SameSite=Strict']);
+    expect(await response.json()).toEqual({ received: { sku: 'A1' } });
+  });
+
+  it('round-trips binary bodies byte for byte', async () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, index) => index));
+    const response = await host.fetch('/v1/echoBytes', {
+      method: 'PUT',
+      body: bytes,
+      headers: { 'content-type': 'application/x-test' },
+    });
+    expect(response.headers.get('content-type')).toBe('application/x-test');
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('answers 500 when the function throws, and logs the error with the function name', async () => {
+    const response = await host.fetch('/v1/fails');
+    expect(response.status).toBe(500);
+    await host.waitForLog(
+      /Executed 'Functions\.fails' \(Failed, Id=[0-9a-f-]+, Duration=\d+ms\)[\s\S]*deliberate failure in fails/,
+    );
+  });
+
+  it('answers 204 when the function returns nothing', async () => {
+    expect((await host.fetch('/v1/noContent', { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('logs one line per invocation and honours host.json log levels', async () => {
+    await host.fetch('/v1/logLevels');
+    await host.fetch('/v1/quiet');
+    await host.waitForLog(/Executed 'Functions\.quiet' \(Succeeded/);
+    const output = host.output();
+    expect(output).toContain('[logLevels] debug-line');
+    expect(output).toContain('[logLevels] info-line');
+    expect(output).toMatch(/warn: \[logLevels\] warn-line/);
+    expect(output).toMatch(/error: \[logLevels\] error-line/);
+    expect(output).not.toContain('trace-line');
+    expect(output).toContain('[quiet] quiet-info-line');
+    expect(output).not.toContain('quiet-debug-line');
+    expect(host.count(/Executed 'Functions\.logLevels'/)).toBe(1);
+  });
+
+  it('runs hooks as the worker does: appStart data, preInvocation replacing the handler, postInvocation', async () => {
+    const response = await host.fetch('/v1/hooked?x=1');
+    expect(await response.text()).toBe('appStart|1|wrapped');
+    await host.waitForLog(/HOOK postInvocation marker=pre status=ok/);
+    expect(host.output()).toContain('HOOK appStart');
+  });
+});
+
+describe('HTTP keys', () => {
+  it('keeps keys in azure-webjobs-secrets as the Functions host does', async () => {
+    const keys = await readKeys(host.hostId);
+    expect(keys.master).toMatch(/^[A-Za-z0-9_-]{40,}==$/);
+    expect(keys.secureDefault).not.toBe(keys.master);
+  });
+
+  it('refuses function-level routes without a key (401) or with a wrong key (401)', async () => {
+    expect((await host.fetch('/v1/secure')).status).toBe(401);
+    expect((await host.fetch('/v1/secure?code=wrong')).status).toBe(401);
+  });
+
+  it('accepts the function key, a host key or the master key, in ?code= or x-functions-key', async () => {
+    const keys = await readKeys(host.hostId);
+    expect(await (await host.fetch(`/v1/secure?code=${encodeURIComponent(keys.secureDefault)}`)).text()).toBe(
+      'secret',
+    );
+    const byHeader = await host.fetch('/v1/secure', { headers: { 'x-functions-key': keys.hostDefault } });
+    expect(byHeader.status).toBe(200);
+    expect((await host.fetch('/v1/secure', { headers: { 'x-functions-key': keys.master } })).status).toBe(
+      200,
+    );
+  });
+
+  it('admin level needs the master key: 401 without a key, 403 with a function key', async () => {
+    const keys = await readKeys(host.hostId);
+    expect((await host.fetch('/v1/adminOnly')).status).toBe(401);
+    expect(
+      (await host.fetch('/v1/adminOnly', { headers: { 'x-functions-key': keys.hostDefault } })).status,
+    ).toBe(403);
+    expect((await host.fetch('/v1/adminOnly', { headers: { 'x-functions-key': keys.master } })).status).toBe(
+      200,
+    );
+  });
+
+  it('serves an anonymous health endpoint', async () => {
+    const response = await host.fetch('/admin/host/status');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ id: host.hostId, state: 'Running' });
+  });
+});
+
+describe('host lifecycle', () => {
+  it('runs appTerminate hooks on Ctrl+C and exits 0', async () => {
+    const second = await TestHost.start(appDir);
+    expect(await second.stop()).toBe(0);
+    expect(second.output()).toContain('HOOK appTerminate');
+  });
+});

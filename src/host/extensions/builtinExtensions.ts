@@ -1,14 +1,17 @@
 import type { HostExtension } from '../HostExtension';
+import { storageBindings } from '../bindings/storageBindings';
+import { blobExtension } from '../triggers/blob/blobExtension';
+import { eventHubExtension } from '../triggers/eventHub/eventHubExtension';
 import { httpTrigger } from '../triggers/http/httpTrigger';
-import { notYetSupported } from '../triggers/notYetSupported';
+import { queueExtension } from '../triggers/queue/queueExtension';
+import { timerExtension } from '../triggers/timer/timerExtension';
 
 /** The trigger and binding kinds every app gets, like the host's built-in and bundled extensions. */
 export const builtinExtensions: readonly HostExtension[] = [
   { name: 'http', triggers: { httpTrigger }, bindings: { http: {} } },
-  { name: 'timers', triggers: { timerTrigger: notYetSupported('timer') } },
-  {
-    name: 'storage',
-    triggers: { blobTrigger: notYetSupported('blob'), queueTrigger: notYetSupported('queue') },
-  },
-  { name: 'eventHubs', triggers: { eventHubTrigger: notYetSupported('Event Hub') } },
+  timerExtension,
+  blobExtension,
+  queueExtension,
+  eventHubExtension,
+  storageBindings,
 ];

@@ -97,7 +97,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     const functions = loadAppFunctions(core, app.entryFiles, settings);
     await checkCapabilities(core);
 
-    const extensions = [...builtinExtensions, ...(options.extensions ?? [])];
+    const extensions = [...builtinExtensions(), ...(options.extensions ?? [])];
     const triggers = collect(extensions, (extension) => extension.triggers);
     const bindings = collect(extensions, (extension) => extension.bindings);
     const invoker = new FunctionInvoker(core, app.directory, (level, _category, message, functionName) =>

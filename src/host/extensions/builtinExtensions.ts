@@ -1,17 +1,19 @@
 import type { HostExtension } from '../HostExtension';
 import { storageBindings } from '../bindings/storageBindings';
+import { createDurableExtension } from '../durable/DurableExtension';
 import { blobExtension } from '../triggers/blob/blobExtension';
 import { eventHubExtension } from '../triggers/eventHub/eventHubExtension';
 import { httpTrigger } from '../triggers/http/httpTrigger';
 import { queueExtension } from '../triggers/queue/queueExtension';
 import { timerExtension } from '../triggers/timer/timerExtension';
 
-/** The trigger and binding kinds every app gets, like the host's built-in and bundled extensions. */
-export const builtinExtensions: readonly HostExtension[] = [
+/** The trigger and binding kinds every app gets, like the host's built-in and bundled extensions (fresh state per host). */
+export const builtinExtensions = (): HostExtension[] => [
   { name: 'http', triggers: { httpTrigger }, bindings: { http: {} } },
   timerExtension,
   blobExtension,
   queueExtension,
   eventHubExtension,
   storageBindings,
+  createDurableExtension(),
 ];

@@ -1,0 +1,47 @@
+import { parseTimeSpan, type HostJson } from '../app/HostJson';
+import type { AppSettings } from '../settings/AppSettings';
+import { resolveAppSettings } from '../settings/resolveBindingExpressions';
+
+/** host.json `extensions.durableTask` settings the embedded backend honours, with 2-core defaults. */
+export interface DurableSettings {
+  hubName: string;
+  partitionCount: number;
+  maxConcurrentActivityFunctions: number;
+  maxConcurrentOrchestratorFunctions: number;
+  controlQueueBatchSize: number;
+  controlQueueVisibilityTimeoutMs: number;
+  workItemQueueVisibilityTimeoutMs: number;
+  maxQueuePollingIntervalMs: number;
+}
+
+export function durableSettingsFrom(
+  hostJson: HostJson,
+  cores: number,
+  settings?: AppSettings,
+): DurableSettings {
+  const durable = (hostJson.extensions?.durableTask ?? {}) as Record<string, unknown>;
+  const provider = (durable.storageProvider ?? {}) as Record<string, unknown>;
+  const number = (value: unknown, fallback: number) =>
+    typeof value === 'number' && value > 0 ? value : fallback;
+  return {
+    hubName: hubNameFrom(durable.hubName, settings),
+    partitionCount: number(provider.partitionCount, 4),
+    maxConcurrentActivityFunctions: number(durable.maxConcurrentActivityFunctions, 10 * cores),
+    maxConcurrentOrchestratorFunctions: number(durable.maxConcurrentOrchestratorFunctions, 10 * cores),
+    controlQueueBatchSize: number(provider.controlQueueBatchSize, 32),
+    controlQueueVisibilityTimeoutMs: timeSpanMs(provider.controlQueueVisibilityTimeout, 5 * 60_000),
+    workItemQueueVisibilityTimeoutMs: timeSpanMs(provider.workItemQueueVisibilityTimeout, 5 * 60_000),
+    // Azure's default is 30 s; Azurite is local, so poll idle queues every second at most.
+    maxQueuePollingIntervalMs: timeSpanMs(provider.maxQueuePollingInterval, 1000),
+  };
+}
+
+function timeSpanMs(value: unknown, fallback: number): number {
+  return parseTimeSpan(typeof value === 'string' ? value : undefined, fallback);
+}
+
+/** host.json hubName, which may name an app setting (`%MyTaskHub%`); Core Tools' default otherwise. */
+function hubNameFrom(value: unknown, settings: AppSettings | undefined): string {
+  if (typeof value !== 'string' || value === '') return 'TestHubName';
+  return settings ? resolveAppSettings(value, settings, 'host.json extensions.durableTask.hubName') : value;
+}

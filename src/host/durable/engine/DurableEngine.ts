@@ -1,0 +1,48 @@
+import type { AppFunction, HostServices } from '../../HostExtension';
+import type { DurableSettings } from '../durableSettings';
+import type { TaskHub } from '../taskHub/TaskHub';
+import { ActivityDispatcher } from './ActivityDispatcher';
+import { OrchestrationDispatcher } from './OrchestrationDispatcher';
+
+export interface DurableEngineOptions {
+  hub: TaskHub;
+  settings: DurableSettings;
+  services: HostServices;
+  orchestrators: ReadonlyMap<string, AppFunction>;
+  activities: ReadonlyMap<string, AppFunction>;
+}
+
+/** Runs a task hub's orchestrations and activities in this host until stopped. */
+export class DurableEngine {
+  readonly #orchestrations: OrchestrationDispatcher;
+  readonly #activities: ActivityDispatcher;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: DurableEngineOptions) {
+    const { hub, settings, services } = options;
+    this.#orchestrations = new OrchestrationDispatcher(hub, settings, services, options.orchestrators);
+    this.#activities = new ActivityDispatcher({
+      queues: hub.queues,
+      services,
+      activities: options.activities,
+      maxConcurrent: settings.maxConcurrentActivityFunctions,
+      visibilityTimeoutMs: settings.workItemQueueVisibilityTimeoutMs,
+      maxPollingIntervalMs: settings.maxQueuePollingIntervalMs,
+    });
+  }
+
+  start(): Promise<void> {
+    this.#unsubscribe = this.options.hub.queues.onSent((message) => {
+      if (message.kind === 'activity') this.#activities.wake();
+      else this.#orchestrations.wake(message);
+    });
+    if (this.options.orchestrators.size > 0) this.#orchestrations.start();
+    if (this.options.activities.size > 0) this.#activities.start();
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    await Promise.all([this.#orchestrations.stop(), this.#activities.stop()]);
+  }
+}

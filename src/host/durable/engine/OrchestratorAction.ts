@@ -1,0 +1,55 @@
+/** Action types of the out-of-proc protocol (durable-functions' ActionType enum). */
+export const ActionType = {
+  CallActivity: 0,
+  CallActivityWithRetry: 1,
+  CallSubOrchestrator: 2,
+  CallSubOrchestratorWithRetry: 3,
+  ContinueAsNew: 4,
+  CreateTimer: 5,
+  WaitForExternalEvent: 6,
+  CallEntity: 7,
+  CallHttp: 8,
+  SignalEntity: 9,
+  WhenAny: 11,
+  WhenAll: 12,
+} as const;
+
+export interface RetryOptions {
+  firstRetryIntervalInMilliseconds: number;
+  maxNumberOfAttempts: number;
+  backoffCoefficient?: number;
+  maxRetryIntervalInMilliseconds?: number;
+  retryTimeoutInMilliseconds?: number;
+}
+
+/** One action as the orchestrator's state reports it (schema V2). */
+export interface OrchestratorAction {
+  actionType: number;
+  functionName?: string;
+  input?: unknown;
+  instanceId?: string;
+  retryOptions?: RetryOptions;
+  fireAt?: string;
+  isCanceled?: boolean;
+  externalEventName?: string;
+  compoundActions?: OrchestratorAction[];
+}
+
+/** The orchestrator's reply: `returnValue.json` of an orchestration invocation. */
+export interface OrchestratorState {
+  isDone: boolean;
+  actions: OrchestratorAction[][];
+  output?: unknown;
+  error?: string;
+  customStatus?: unknown;
+  schemaVersion?: number;
+}
+
+/**
+ * The SDK JSON-encodes string inputs once before putting them in an action, so a string input is
+ * already JSON text; anything else is a value to encode.
+ */
+export function actionInputToJson(input: unknown): string | undefined {
+  if (input === undefined) return undefined;
+  return typeof input === 'string' ? input : JSON.stringify(input);
+}

@@ -1,0 +1,122 @@
+import type { AppFunction } from '../../HostExtension';
+import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent';
+import type { InstanceRecord } from '../taskHub/InstanceStore';
+import { isTerminal } from '../taskHub/RuntimeStatus';
+import type { TaskHub } from '../taskHub/TaskHub';
+import type { Outbound } from './runEpisode';
+import { sendOutbound } from './sendOutbound';
+
+/**
+ * Re-sends what committed history says is still outstanding: activities without a result, timers not
+ * fired, sub-orchestrations not finished, a finished child's result to its parent, the start of a
+ * continued-as-new execution. Used when redelivered messages show an episode may have died between
+ * its commit and its sends. Receivers apply duplicates once, so re-sending is safe.
+ */
+export async function recoverPendingWork(
+  hub: TaskHub,
+  record: InstanceRecord,
+  history: readonly HistoryEvent[],
+  orchestrators: ReadonlyMap<string, AppFunction>,
+): Promise<void> {
+  const { instanceId, executionId } = record;
+  const done = new Set<string>();
+  for (const event of history) {
+    if (event.TaskScheduledId !== undefined) done.add(`task:${event.TaskScheduledId}`);
+    if (event.EventType === EventType.TimerFired) done.add(`timer:${event.TimerId}`);
+  }
+  const outbound: Outbound[] = [];
+  const started = history.find((event) => event.EventType === EventType.ExecutionStarted);
+  for (const event of history) {
+    const messageId = `${instanceId}|${executionId}|${event.EventId}`;
+    if (event.EventType === EventType.TaskScheduled && !done.has(`task:${event.EventId}`)) {
+      outbound.push({
+        kind: 'activity',
+        message: {
+          kind: 'activity',
+          id: messageId,
+          instanceId,
+          executionId,
+          name: event.Name ?? '',
+          input: event.Input,
+          taskScheduledId: event.EventId,
+        },
+      });
+    } else if (event.EventType === EventType.TimerCreated && !done.has(`timer:${event.EventId}`)) {
+      const fired = newEvent(EventType.TimerFired, event.FireAt ?? event.Timestamp, {
+        TimerId: event.EventId,
+        FireAt: event.FireAt,
+      });
+      outbound.push({
+        kind: 'control',
+        message: {
+          kind: 'control',
+          id: messageId,
+          instanceId,
+          executionId,
+          event: fired,
+          notBefore: event.FireAt,
+        },
+      });
+    } else if (
+      event.EventType === EventType.SubOrchestrationInstanceCreated &&
+      !done.has(`task:${event.EventId}`)
+    ) {
+      const parent = {
+        InstanceId: instanceId,
+        ExecutionId: executionId,
+        TaskScheduleId: event.EventId,
+        Name: record.name,
+      };
+      outbound.push({
+        kind: 'startChild',
+        name: event.Name ?? '',
+        instanceId: event.InstanceId ?? '',
+        input: event.Input,
+        parent,
+      });
+    }
+  }
+  const parent = started?.ParentInstance;
+  const completed = history.find((event) => event.EventType === EventType.ExecutionCompleted);
+  if (parent && completed && isTerminal(record.runtimeStatus) && record.runtimeStatus !== 'Terminated') {
+    const event =
+      completed.OrchestrationStatus === 'Completed'
+        ? newEvent(EventType.SubOrchestrationInstanceCompleted, completed.Timestamp, {
+            TaskScheduledId: parent.TaskScheduleId,
+            Result: completed.Result,
+          })
+        : newEvent(EventType.SubOrchestrationInstanceFailed, completed.Timestamp, {
+            TaskScheduledId: parent.TaskScheduleId,
+            Reason: completed.Result,
+            Details: completed.Result,
+          });
+    outbound.push({
+      kind: 'control',
+      message: {
+        kind: 'control',
+        id: `${instanceId}|${executionId}|done`,
+        instanceId: parent.InstanceId,
+        executionId: parent.ExecutionId,
+        event,
+      },
+    });
+  }
+  if (history.length === 0 && !isTerminal(record.runtimeStatus)) {
+    const restart = newEvent(EventType.ExecutionStarted, record.lastUpdatedTime, {
+      Name: record.name,
+      Input: record.input,
+      ExecutionId: executionId,
+    });
+    outbound.push({
+      kind: 'control',
+      message: {
+        kind: 'control',
+        id: `${instanceId}|${executionId}|start`,
+        instanceId,
+        executionId,
+        event: restart,
+      },
+    });
+  }
+  await sendOutbound(hub, outbound, orchestrators);
+}

@@ -1,0 +1,273 @@
+import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent';
+import type { InstanceRecord } from '../taskHub/InstanceStore';
+import type { RuntimeStatus } from '../taskHub/RuntimeStatus';
+import type { ActivityMessage, ControlMessage } from '../taskHub/TaskMessage';
+import { ActionSimulator } from './ActionSimulator';
+import type { OrchestratorState } from './OrchestratorAction';
+
+/** Something an episode sends once its history is committed. */
+export type Outbound =
+  | { kind: 'activity'; message: ActivityMessage }
+  | { kind: 'control'; message: ControlMessage }
+  | {
+      kind: 'startChild';
+      name: string;
+      instanceId: string;
+      input?: string;
+      parent: NonNullable<HistoryEvent['ParentInstance']>;
+    };
+
+export interface EpisodeOutcome {
+  /** The instance row to commit (ETag of the row that was read). */
+  readonly record: InstanceRecord;
+  /** The full history of the (possibly new) execution after this episode. */
+  readonly history: HistoryEvent[];
+  /** Index of the first history event that is not yet stored. */
+  readonly firstNewIndex: number;
+  readonly outbound: Outbound[];
+}
+
+/** Runs the orchestrator function once with the given history; returns its state or its failure message. */
+export type OrchestratorInvoker = (payload: unknown) => Promise<OrchestratorState>;
+
+export interface EpisodeInput {
+  readonly record: InstanceRecord;
+  readonly history: readonly HistoryEvent[];
+  /** Events of the applied messages, in order, with their MessageId set. */
+  readonly events: readonly HistoryEvent[];
+  readonly now: string;
+  readonly invoke: OrchestratorInvoker;
+}
+
+/**
+ * One orchestration episode: appends the new events, replays the orchestrator through the SDK, and
+ * turns its actions into history events and messages. Pure apart from `invoke`.
+ */
+export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
+  const { record, now } = input;
+  const history = [
+    ...input.history.map((event) => ({ ...event, IsPlayed: true })),
+    newEvent(EventType.OrchestratorStarted, now),
+  ];
+  const firstNewIndex = input.history.length;
+  history.push(...input.events);
+  const started = history.find((event) => event.EventType === EventType.ExecutionStarted);
+  const updated: InstanceRecord = { ...record, lastUpdatedTime: now };
+
+  const terminated = input.events.find((event) => event.EventType === EventType.ExecutionTerminated);
+  if (terminated)
+    return finish(updated, history, firstNewIndex, started, 'Terminated', terminated.Input, now);
+  if (isSuspended(history)) {
+    history.push(newEvent(EventType.OrchestratorCompleted, now));
+    return {
+      record: { ...updated, runtimeStatus: 'Suspended', historyLength: history.length },
+      history,
+      firstNewIndex,
+      outbound: [],
+    };
+  }
+
+  const state = await input.invoke({
+    history,
+    input: started?.Input === undefined ? undefined : (JSON.parse(started.Input) as unknown),
+    instanceId: record.instanceId,
+    isReplaying: firstNewIndex > 0,
+    parentInstanceId: started?.ParentInstance?.InstanceId,
+    upperSchemaVersion: 1,
+    longRunningTimerIntervalDuration: '3.00:00:00',
+    maximumShortTimerDuration: '6.00:00:00',
+    defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+  });
+  if (state.customStatus !== undefined) updated.customStatus = JSON.stringify(state.customStatus);
+  if (state.error !== undefined) return fail(updated, history, firstNewIndex, started, state.error, now);
+
+  const simulation = new ActionSimulator(state.actions[0] ?? [], record.instanceId, now).run(history);
+  if (simulation.unsupported)
+    return fail(updated, history, firstNewIndex, started, simulation.unsupported, now);
+  const outbound: Outbound[] = [];
+  for (const work of simulation.newWork) schedule(work, record, history, outbound, now);
+
+  if (state.isDone && simulation.continueAsNew)
+    return continueAsNew(updated, history, simulation.continueAsNew.input, now);
+  if (state.isDone)
+    return finish(
+      updated,
+      history,
+      firstNewIndex,
+      started,
+      'Completed',
+      JSON.stringify(state.output ?? null),
+      now,
+    );
+  history.push(newEvent(EventType.OrchestratorCompleted, now));
+  return {
+    record: { ...updated, runtimeStatus: 'Running', historyLength: history.length },
+    history,
+    firstNewIndex,
+    outbound,
+  };
+}
+
+function schedule(
+  work: ReturnType<ActionSimulator['run']>['newWork'][number],
+  record: InstanceRecord,
+  history: HistoryEvent[],
+  outbound: Outbound[],
+  now: string,
+) {
+  const { instanceId, executionId } = record;
+  const messageId = `${instanceId}|${executionId}|${work.id}`;
+  if (work.kind === 'activity') {
+    history.push(
+      newEvent(EventType.TaskScheduled, now, { EventId: work.id, Name: work.name, Input: work.input }),
+    );
+    outbound.push({
+      kind: 'activity',
+      message: {
+        kind: 'activity',
+        id: messageId,
+        instanceId,
+        executionId,
+        name: work.name,
+        input: work.input,
+        taskScheduledId: work.id,
+      },
+    });
+  } else if (work.kind === 'timer') {
+    history.push(newEvent(EventType.TimerCreated, now, { EventId: work.id, FireAt: work.fireAt }));
+    const fired = newEvent(EventType.TimerFired, work.fireAt, { TimerId: work.id, FireAt: work.fireAt });
+    outbound.push({
+      kind: 'control',
+      message: {
+        kind: 'control',
+        id: messageId,
+        instanceId,
+        executionId,
+        event: fired,
+        notBefore: work.fireAt,
+      },
+    });
+  } else {
+    history.push(
+      newEvent(EventType.SubOrchestrationInstanceCreated, now, {
+        EventId: work.id,
+        Name: work.name,
+        InstanceId: work.instanceId,
+        Input: work.input,
+      }),
+    );
+    const parent = {
+      InstanceId: instanceId,
+      ExecutionId: executionId,
+      TaskScheduleId: work.id,
+      Name: record.name,
+    };
+    outbound.push({
+      kind: 'startChild',
+      name: work.name,
+      instanceId: work.instanceId,
+      input: work.input,
+      parent,
+    });
+  }
+}
+
+function finish(
+  record: InstanceRecord,
+  history: HistoryEvent[],
+  firstNewIndex: number,
+  started: HistoryEvent | undefined,
+  status: RuntimeStatus,
+  output: string | undefined,
+  now: string,
+): EpisodeOutcome {
+  if (status === 'Terminated') history.push(newEvent(EventType.ExecutionTerminated, now, { Input: output }));
+  history.push(newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: status, Result: output }));
+  history.push(newEvent(EventType.OrchestratorCompleted, now));
+  const outbound: Outbound[] = [];
+  const parent = started?.ParentInstance;
+  if (parent && status !== 'Terminated') {
+    const event =
+      status === 'Completed'
+        ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, {
+            TaskScheduledId: parent.TaskScheduleId,
+            Result: output,
+          })
+        : newEvent(EventType.SubOrchestrationInstanceFailed, now, {
+            TaskScheduledId: parent.TaskScheduleId,
+            Reason: parseText(output),
+            Details: parseText(output),
+          });
+    outbound.push({
+      kind: 'control',
+      message: {
+        kind: 'control',
+        id: `${record.instanceId}|${record.executionId}|done`,
+        instanceId: parent.InstanceId,
+        executionId: parent.ExecutionId,
+        event,
+      },
+    });
+  }
+  const completed = {
+    ...record,
+    runtimeStatus: status,
+    output,
+    completedTime: now,
+    historyLength: history.length,
+  };
+  return { record: completed, history, firstNewIndex, outbound };
+}
+
+function fail(
+  record: InstanceRecord,
+  history: HistoryEvent[],
+  firstNewIndex: number,
+  started: HistoryEvent | undefined,
+  message: string,
+  now: string,
+): EpisodeOutcome {
+  const text = `Orchestrator function '${record.name}' failed: ${message}`;
+  return finish(record, history, firstNewIndex, started, 'Failed', JSON.stringify(text), now);
+}
+
+function continueAsNew(
+  record: InstanceRecord,
+  history: HistoryEvent[],
+  input: string | undefined,
+  now: string,
+): EpisodeOutcome {
+  const executionId = `${record.executionId.split('~')[0]}~${Date.parse(now)}`;
+  const started = history.find((event) => event.EventType === EventType.ExecutionStarted);
+  const restart = newEvent(EventType.ExecutionStarted, now, {
+    Name: record.name,
+    Input: input,
+    ExecutionId: executionId,
+    ParentInstance: started?.ParentInstance,
+  });
+  const message: ControlMessage = {
+    kind: 'control',
+    id: `${record.instanceId}|${executionId}|start`,
+    instanceId: record.instanceId,
+    executionId,
+    event: restart,
+  };
+  // The old execution's history is left behind; the new one starts empty with its own ExecutionStarted.
+  const next: InstanceRecord = { ...record, executionId, input, runtimeStatus: 'Running', historyLength: 0 };
+  return { record: next, history: [], firstNewIndex: 0, outbound: [{ kind: 'control', message }] };
+}
+
+function isSuspended(history: readonly HistoryEvent[]): boolean {
+  for (let index = history.length - 1; index >= 0; index--) {
+    const type = history[index]!.EventType;
+    if (type === EventType.ExecutionResumed) return false;
+    if (type === EventType.ExecutionSuspended) return true;
+  }
+  return false;
+}
+
+function parseText(json: string | undefined): string {
+  if (json === undefined) return '';
+  const value: unknown = JSON.parse(json);
+  return typeof value === 'string' ? value : json;
+}

@@ -70,3 +70,110 @@ describe('durable engine', () => {
     expect(types[types.length - 2]).toBe(1);
   });
 });
+
+async function waitForStatus(instanceId: string, status: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const current = await client.getStatus(instanceId);
+    if (current?.runtimeStatus === status) return current;
+    if (Date.now() > deadline) throw new Error(`${instanceId} is ${current?.runtimeStatus}, not ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('durable engine: timers, events, sub-orchestrations, lifecycle', () => {
+  it('fires a durable timer no earlier than its time', async () => {
+    const status = await run('withTimer');
+    expect(JSON.parse(status.output!)).toBe(true);
+  });
+
+  it('delivers an external event that wins a race against a timer', async () => {
+    const instanceId = await client.startNew('approval');
+    await waitForStatus(instanceId, 'Running');
+    await client.raiseEvent(instanceId, 'Approval', JSON.stringify({ by: 'Ada' }));
+    const status = await waitForInstance(client, instanceId);
+    expect(JSON.parse(status.output!)).toBe('approved by Ada');
+  });
+
+  it('lets the timer win when no event comes', async () => {
+    expect(JSON.parse((await run('approvalTimeout')).output!)).toBe('timed out');
+  });
+
+  it('keeps an event raised before the orchestrator waits for it', async () => {
+    const instanceId = await client.startNew('gated');
+    await client.raiseEvent(instanceId, 'go', '21').catch(() => undefined);
+    await waitForStatus(instanceId, 'Running').catch(() => undefined);
+    const status = await waitForInstance(client, instanceId);
+    expect(JSON.parse(status.output!)).toBe(42);
+  });
+
+  it('continues as new with a fresh history until done', async () => {
+    const status = await run('counter', 0);
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(JSON.parse(status.output!)).toBe(4);
+    const withHistory = await client.getStatus(status.instanceId, { showHistory: true });
+    expect(withHistory!.history!.filter((event) => event.EventType === 4)).toHaveLength(0);
+  });
+
+  it('runs sub-orchestrations, with generated and given instance ids', async () => {
+    const status = await run('parent');
+    expect(JSON.parse(status.output!)).toEqual({
+      chain: ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!'],
+      sequence: 14,
+    });
+    const child = await client.getStatus(`${status.instanceId}-child`);
+    expect(child!.runtimeStatus).toBe('Completed');
+    expect(child!.parentInstanceId).toBe(status.instanceId);
+  });
+
+  it('surfaces a failed sub-orchestration to its parent', async () => {
+    expect(JSON.parse((await run('parentOfFailure')).output!)).toBe('child failed: true');
+  });
+
+  it('fails an orchestration whose code throws, with the message', async () => {
+    const status = await run('throws');
+    expect(status.runtimeStatus).toBe('Failed');
+    expect(JSON.parse(status.output!)).toContain('orchestrator gave up');
+  });
+
+  it('fails an orchestration that calls an entity with a clear "not supported" message', async () => {
+    const status = await run('usesEntity');
+    expect(status.runtimeStatus).toBe('Failed');
+    expect(JSON.parse(status.output!)).toContain(
+      'Durable entities (callEntity) are not supported by the embedded host',
+    );
+  });
+
+  it('terminates a running instance, and refuses to terminate it twice (410)', async () => {
+    const instanceId = await client.startNew('waitsForever');
+    await waitForStatus(instanceId, 'Running');
+    await client.terminate(instanceId, 'no longer needed');
+    const status = await waitForInstance(client, instanceId);
+    expect(status.runtimeStatus).toBe('Terminated');
+    expect(JSON.parse(status.output!)).toBe('no longer needed');
+    await expect(client.terminate(instanceId)).rejects.toMatchObject({ status: 410 });
+  });
+
+  it('suspends and resumes: events wait while suspended', async () => {
+    const instanceId = await client.startNew('gated');
+    await waitForStatus(instanceId, 'Running');
+    await client.suspend(instanceId, 'pause');
+    await waitForStatus(instanceId, 'Suspended');
+    await client.raiseEvent(instanceId, 'go', '5');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await client.getStatus(instanceId))!.runtimeStatus).toBe('Suspended');
+    await client.resume(instanceId, 'go on');
+    expect(JSON.parse((await waitForInstance(client, instanceId)).output!)).toBe(10);
+  });
+
+  it('moves payloads over 45 KB to the large-messages container and back', async () => {
+    const status = await run('bigPayload');
+    expect(JSON.parse(status.output!)).toBe(100_000);
+  });
+
+  it('purges a finished instance: row and history are gone', async () => {
+    const status = await run('chain');
+    expect(await client.purge(status.instanceId)).toBe(true);
+    expect(await client.getStatus(status.instanceId)).toBeUndefined();
+  });
+});

@@ -1,8 +1,8 @@
 import type { HostExtension } from '../../HostExtension';
-import { notYetSupported } from '../notYetSupported';
+import { blobTrigger } from './blobTrigger';
 
 /** The blob trigger kind. */
 export const blobExtension: HostExtension = {
   name: 'blobs',
-  triggers: { blobTrigger: notYetSupported('blob') },
+  triggers: { blobTrigger },
 };

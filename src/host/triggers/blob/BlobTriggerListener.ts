@@ -1,0 +1,143 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ContainerClient } from '@azure/storage-blob';
+import type { AppFunction, HostServices, TriggerListener } from '../../HostExtension';
+import { toError } from '../../errors';
+import type { BlobCandidate, BlobProcessor } from './BlobProcessor';
+import type { BlobTriggerPath } from './BlobTriggerPath';
+import { hasCode } from './storageErrors';
+
+export interface BlobTriggerListenerOptions {
+  readonly fn: AppFunction;
+  readonly services: HostServices;
+  readonly path: BlobTriggerPath;
+  readonly connectionName: string;
+  readonly container: ContainerClient;
+  readonly processor: BlobProcessor;
+  /** Blobs processed at once (host.json extensions.blobs.maxDegreeOfParallelism). */
+  readonly maxParallel: number;
+  readonly pollIntervalMs: number;
+  /** How long stop() waits for running invocations. */
+  readonly stopTimeoutMs: number;
+}
+
+/**
+ * Polls one container by listing it, like the host's container scan: every blob version (ETag)
+ * that matches the path and has no complete receipt is processed, a bounded number at once and
+ * never the same blob twice at the same time.
+ */
+export class BlobTriggerListener implements TriggerListener {
+  /** Blob name → the ETag whose receipt is known to be complete. */
+  readonly #handled = new Map<string, string>();
+  /** Blob name → the latest version seen, waiting for a free slot. */
+  readonly #pending = new Map<string, BlobCandidate>();
+  readonly #running = new Map<string, { etag: string; done: Promise<void> }>();
+  readonly #abort = new AbortController();
+  #timer: NodeJS.Timeout | undefined;
+  #polling: Promise<void> | undefined;
+  #stopped = false;
+  #lastPollError: string | undefined;
+
+  constructor(private readonly options: BlobTriggerListenerOptions) {}
+
+  start(): Promise<void> {
+    this.#schedule(0);
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#abort.abort();
+    await this.#polling;
+    this.#pending.clear();
+    const running = [...this.#running.values()].map((entry) => entry.done);
+    if (running.length === 0) return;
+    const finished = await Promise.race([
+      Promise.allSettled(running).then(() => true),
+      sleep(this.options.stopTimeoutMs, false, { ref: false }),
+    ]);
+    if (!finished) {
+      this.options.services.log.warn(
+        `Function '${this.options.fn.name}': stopped while ${this.#running.size} blob invocation(s) still ran; their receipts stay incomplete, so those blobs fire again on the next start.`,
+      );
+    }
+  }
+
+  describe(): string {
+    const { path, connectionName } = this.options;
+    const shown = path.namePattern === '' ? path.container : `${path.container}/${path.namePattern}`;
+    return `blob: ${shown} (connection ${connectionName})`;
+  }
+
+  #schedule(delayMs: number): void {
+    this.#timer = setTimeout(() => {
+      this.#polling = this.#poll().finally(() => {
+        if (!this.#stopped) this.#schedule(this.options.pollIntervalMs);
+      });
+    }, delayMs);
+  }
+
+  async #poll(): Promise<void> {
+    const { container, path } = this.options;
+    const seen = new Set<string>();
+    try {
+      for await (const item of container.listBlobsFlat({ prefix: path.prefix || undefined })) {
+        if (this.#stopped) return;
+        seen.add(item.name);
+        const etag = quotedETag(item.properties.etag);
+        if (!etag || this.#handled.get(item.name) === etag) continue;
+        if (this.#running.get(item.name)?.etag === etag) continue;
+        const params = path.match(item.name);
+        if (params) this.#pending.set(item.name, { name: item.name, etag, params });
+      }
+      // Forget blobs that are gone, so the map does not grow without bound.
+      for (const name of this.#handled.keys()) if (!seen.has(name)) this.#handled.delete(name);
+      this.#lastPollError = undefined;
+    } catch (error) {
+      // A container that does not exist yet is simply empty, as for the host's scan.
+      if (!hasCode(error, 'ContainerNotFound')) this.#reportPollError(toError(error));
+    }
+    this.#pump();
+  }
+
+  #pump(): void {
+    for (const [name, candidate] of this.#pending) {
+      if (this.#stopped || this.#running.size >= this.options.maxParallel) return;
+      if (this.#running.has(name)) continue;
+      this.#pending.delete(name);
+      if (this.#handled.get(name) === candidate.etag) continue;
+      this.#running.set(name, { etag: candidate.etag, done: this.#process(candidate) });
+    }
+  }
+
+  async #process(candidate: BlobCandidate): Promise<void> {
+    const { processor, services, fn, container } = this.options;
+    try {
+      const outcome = await processor.process(candidate, this.#abort.signal);
+      if (outcome === 'done') this.#handled.set(candidate.name, candidate.etag);
+    } catch (error) {
+      services.log.error(
+        `Function '${fn.name}': blob '${container.containerName}/${candidate.name}' could not be processed (${toError(error).message}); it will be tried again on the next poll.`,
+      );
+    } finally {
+      this.#running.delete(candidate.name);
+      this.#pump();
+    }
+  }
+
+  #reportPollError(error: Error): void {
+    // One line per distinct problem, not one every poll.
+    if (error.message === this.#lastPollError) return;
+    this.#lastPollError = error.message;
+    const { fn, container, connectionName } = this.options;
+    this.options.services.log.warn(
+      `Function '${fn.name}': cannot list the container '${container.containerName}' (connection ${connectionName}): ${error.message}. Retrying.`,
+    );
+  }
+}
+
+// Listings give ETags bare (0x8D…), HTTP headers quoted ("0x8D…"); receipts use the quoted form, as the host does.
+function quotedETag(etag: string | undefined): string | undefined {
+  if (!etag) return undefined;
+  return etag.startsWith('"') || etag.startsWith('W/"') ? etag : `"${etag}"`;
+}

@@ -1,5 +1,6 @@
 import { parseTimeSpan, type HostJson } from '../app/HostJson';
 import type { AppSettings } from '../settings/AppSettings';
+import { CrashPoints } from './engine/CrashPoints';
 import { resolveAppSettings } from '../settings/resolveBindingExpressions';
 
 /** host.json `extensions.durableTask` settings the embedded backend honours, with 2-core defaults. */
@@ -12,6 +13,7 @@ export interface DurableSettings {
   controlQueueVisibilityTimeoutMs: number;
   workItemQueueVisibilityTimeoutMs: number;
   maxQueuePollingIntervalMs: number;
+  crashPoints: CrashPoints;
 }
 
 export function durableSettingsFrom(
@@ -33,6 +35,7 @@ export function durableSettingsFrom(
     workItemQueueVisibilityTimeoutMs: timeSpanMs(provider.workItemQueueVisibilityTimeout, 5 * 60_000),
     // Azure's default is 30 s; Azurite is local, so poll idle queues every second at most.
     maxQueuePollingIntervalMs: timeSpanMs(provider.maxQueuePollingInterval, 1000),
+    crashPoints: CrashPoints.parse(settings?.get('DurableScoring__CrashAt')),
   };
 }
 

@@ -8,6 +8,7 @@ import type { MessageQueues, Received } from '../taskHub/MessageQueues';
 import type { ActivityMessage } from '../taskHub/TaskMessage';
 import { QueuePoller } from './QueuePoller';
 import { Semaphore } from './Semaphore';
+import type { CrashPoints } from './CrashPoints';
 
 export interface ActivityDispatcherOptions {
   queues: MessageQueues;
@@ -16,6 +17,7 @@ export interface ActivityDispatcherOptions {
   maxConcurrent: number;
   visibilityTimeoutMs: number;
   maxPollingIntervalMs: number;
+  crashPoints: CrashPoints;
 }
 
 /**
@@ -78,6 +80,7 @@ export class ActivityDispatcher {
         executionId: message.executionId,
         event,
       });
+      this.options.crashPoints.reached('activity-after-result');
       await this.options.queues.delete(item);
     } finally {
       clearInterval(keepHidden);

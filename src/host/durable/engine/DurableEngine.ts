@@ -28,6 +28,7 @@ export class DurableEngine {
       maxConcurrent: settings.maxConcurrentActivityFunctions,
       visibilityTimeoutMs: settings.workItemQueueVisibilityTimeoutMs,
       maxPollingIntervalMs: settings.maxQueuePollingIntervalMs,
+      crashPoints: settings.crashPoints,
     });
   }
 

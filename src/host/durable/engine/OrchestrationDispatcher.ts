@@ -186,7 +186,9 @@ export class OrchestrationDispatcher {
       executionId: outcome.record.executionId,
       history: outcome.history,
     });
+    this.settings.crashPoints.reached('after-commit');
     await sendOutbound(this.hub, outcome.outbound, this.orchestrators);
+    this.settings.crashPoints.reached('after-send');
     this.services.log.host(
       'debug',
       `Durable: ${record.instanceId} (${record.name}) is ${outcome.record.runtimeStatus}`,

@@ -10,6 +10,7 @@ import type { OrchestratorState } from './OrchestratorAction';
 import { QueuePoller } from './QueuePoller';
 import { recoverPendingWork } from './recoverPendingWork';
 import { runEpisode } from './runEpisode';
+import { stateFromFailure } from './stateFromFailure';
 import { Semaphore } from './Semaphore';
 import { selectEvents } from './selectEvents';
 import { sendOutbound } from './sendOutbound';
@@ -226,16 +227,4 @@ export class OrchestrationDispatcher {
       return stateFromFailure(error.cause);
     }
   }
-}
-
-const outOfProcMarker = '$OutOfProcData$:';
-
-/** A failed orchestrator invocation carries its state after a marker; without one, the message is the error. */
-function stateFromFailure(error: Error): OrchestratorState {
-  const index = error.message.indexOf(outOfProcMarker);
-  if (index >= 0) {
-    const state = JSON.parse(error.message.slice(index + outOfProcMarker.length)) as OrchestratorState;
-    return { ...state, error: state.error ?? error.message.slice(0, index).trim() };
-  }
-  return { isDone: false, actions: [], error: error.message };
 }

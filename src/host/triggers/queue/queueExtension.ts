@@ -1,8 +1,8 @@
 import type { HostExtension } from '../../HostExtension';
-import { notYetSupported } from '../notYetSupported';
+import { queueTrigger } from './queueTrigger';
 
 /** The queue trigger kind. */
 export const queueExtension: HostExtension = {
   name: 'queues',
-  triggers: { queueTrigger: notYetSupported('queue') },
+  triggers: { queueTrigger },
 };

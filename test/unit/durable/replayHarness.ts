@@ -1,0 +1,139 @@
+import { EventType, newEvent, type HistoryEvent } from '../../../src/host/durable/history/HistoryEvent';
+import type { OrchestratorState } from '../../../src/host/durable/engine/OrchestratorAction';
+import { runEpisode, type Outbound } from '../../../src/host/durable/engine/runEpisode';
+import { stateFromFailure } from '../../../src/host/durable/engine/stateFromFailure';
+import type { InstanceRecord } from '../../../src/host/durable/taskHub/InstanceStore';
+
+// The SDK's own test helper wraps a generator the way df.app.orchestration does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const testing = require('durable-functions/lib/src/util/testingUtils') as {
+  createOrchestrator(fn: unknown): (trigger: unknown, context: unknown) => Promise<OrchestratorState>;
+  DummyOrchestrationContext: new () => unknown;
+};
+
+export type Activity = (input: unknown, attempt: number) => unknown;
+
+export interface ReplayRun {
+  status: string;
+  output: unknown;
+  history: HistoryEvent[];
+  episodes: number;
+}
+
+/**
+ * Runs an orchestrator generator to completion through the real SDK replay code and the backend's
+ * episode logic, with activities, timers and events simulated in memory on a virtual clock. Completions
+ * are delivered in the order given by `order` so tests can reproduce specific interleavings.
+ */
+export async function runInMemory(
+  generator: (context: unknown) => Generator<unknown, unknown, unknown>,
+  activities: Record<string, Activity>,
+  options: {
+    input?: unknown;
+    events?: { name: string; input: unknown; afterEpisode: number }[];
+    order?: 'fifo' | 'lifo';
+  } = {},
+): Promise<ReplayRun> {
+  const handler = testing.createOrchestrator(generator);
+  const attempts = new Map<string, number>();
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  let record: InstanceRecord = {
+    instanceId: 'test-instance',
+    name: 'orchestrator',
+    executionId: 'e1',
+    runtimeStatus: 'Pending',
+    createdTime: new Date(clock).toISOString(),
+    lastUpdatedTime: new Date(clock).toISOString(),
+    historyLength: 0,
+  };
+  let history: HistoryEvent[] = [];
+  let inbox: HistoryEvent[] = [
+    newEvent(EventType.ExecutionStarted, new Date(clock).toISOString(), {
+      Name: 'orchestrator',
+      Input: options.input === undefined ? undefined : JSON.stringify(options.input),
+    }),
+  ];
+  const timers: HistoryEvent[] = [];
+  for (let episode = 1; episode <= 200; episode++) {
+    clock += 1000;
+    const now = new Date(clock).toISOString();
+    const outcome = await runEpisode({
+      record,
+      history,
+      events: inbox,
+      now,
+      invoke: async (payload) => {
+        try {
+          return await handler(JSON.parse(JSON.stringify(payload)), new testing.DummyOrchestrationContext());
+        } catch (error) {
+          return stateFromFailure(error as Error);
+        }
+      },
+    });
+    record = outcome.record;
+    history = outcome.history;
+    if (['Completed', 'Failed', 'Terminated'].includes(record.runtimeStatus)) {
+      return {
+        status: record.runtimeStatus,
+        output: JSON.parse(record.output ?? 'null'),
+        history,
+        episodes: episode,
+      };
+    }
+    inbox = [];
+    const completions = outcome.outbound.flatMap((item) => complete(item, activities, attempts, now, timers));
+    if (options.order === 'lifo') completions.reverse();
+    inbox.push(...completions);
+    for (const event of options.events ?? [])
+      if (event.afterEpisode === episode)
+        inbox.push(
+          newEvent(EventType.EventRaised, now, { Name: event.name, Input: JSON.stringify(event.input) }),
+        );
+    if (inbox.length === 0 && timers.length > 0) {
+      timers.sort((a, b) => Date.parse(a.FireAt!) - Date.parse(b.FireAt!));
+      const next = timers.shift()!;
+      clock = Math.max(clock, Date.parse(next.FireAt!));
+      inbox.push(next);
+    }
+    if (inbox.length === 0)
+      throw new Error(`Orchestration is stuck after episode ${episode}: nothing left to deliver.`);
+  }
+  throw new Error('Orchestration did not finish within 200 episodes.');
+}
+
+function complete(
+  item: Outbound,
+  activities: Record<string, Activity>,
+  attempts: Map<string, number>,
+  now: string,
+  timers: HistoryEvent[],
+): HistoryEvent[] {
+  if (item.kind === 'activity') {
+    const { name, input, taskScheduledId } = item.message;
+    const attempt = (attempts.get(name) ?? 0) + 1;
+    attempts.set(name, attempt);
+    try {
+      const result = activities[name]!(input === undefined ? undefined : JSON.parse(input), attempt);
+      return [
+        newEvent(EventType.TaskCompleted, now, {
+          TaskScheduledId: taskScheduledId,
+          Result: JSON.stringify(result ?? null),
+        }),
+      ];
+    } catch (error) {
+      const reason = `Activity function '${name}' failed: ${(error as Error).message}`;
+      return [
+        newEvent(EventType.TaskFailed, now, {
+          TaskScheduledId: taskScheduledId,
+          Reason: reason,
+          Details: 'stack',
+        }),
+      ];
+    }
+  }
+  if (item.kind === 'control') {
+    timers.push(item.message.event);
+    return [];
+  }
+  throw new Error('Sub-orchestrations are covered by the host tests.');
+}

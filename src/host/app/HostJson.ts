@@ -34,6 +34,12 @@ export const hostJsonSchema = z.looseObject({
     })
     .optional(),
   functionTimeout: z.string().optional(),
+  singleton: z
+    .looseObject({
+      listenerLockPeriod: z.union([z.string(), z.number()]).optional(),
+      listenerLockRecoveryPollingInterval: z.union([z.string(), z.number()]).optional(),
+    })
+    .optional(),
 });
 
 export type HostJson = z.infer<typeof hostJsonSchema>;

@@ -1,8 +1,8 @@
 import type { HostExtension } from '../../HostExtension';
-import { notYetSupported } from '../notYetSupported';
+import { timerTrigger } from './timerTrigger';
 
 /** The timer trigger kind. */
 export const timerExtension: HostExtension = {
   name: 'timers',
-  triggers: { timerTrigger: notYetSupported('timer') },
+  triggers: { timerTrigger },
 };

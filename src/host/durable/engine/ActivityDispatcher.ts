@@ -5,7 +5,7 @@ import { rpcDataToValue } from '../../converters/rpcTypedData';
 import { InvocationFailedError } from '../../InvocationPipeline';
 import { EventType, newEvent } from '../history/HistoryEvent';
 import type { MessageQueues, Received } from '../taskHub/MessageQueues';
-import type { ActivityMessage } from '../taskHub/TaskMessage';
+import type { ActivityMessage, ControlMessage } from '../taskHub/TaskMessage';
 import { QueuePoller } from './QueuePoller';
 import { Semaphore } from './Semaphore';
 import type { CrashPoints } from './CrashPoints';
@@ -18,11 +18,17 @@ export interface ActivityDispatcherOptions {
   visibilityTimeoutMs: number;
   maxPollingIntervalMs: number;
   crashPoints: CrashPoints;
+  /**
+   * Hands a result to this host's orchestration dispatcher instead of sending it through the control
+   * queue; `complete` (delete the work item) must run only after the result is committed.
+   */
+  deliverLocally?: (message: ControlMessage, complete: () => Promise<void>) => void;
 }
 
 /**
- * Runs activity work items: invokes the activity, sends its result (or failure) to the orchestration's
- * control queue, then deletes the work item. A crash before the delete runs the activity again
+ * Runs activity work items: invokes the activity and passes its result (or failure) to the
+ * orchestration, then deletes the work item once the result is safe: after it is committed to history
+ * (local hand-over) or sent to the control queue. A crash before the delete runs the activity again
  * (at-least-once); the orchestration applies only the first result per task id.
  */
 export class ActivityDispatcher {
@@ -73,13 +79,13 @@ export class ActivityDispatcher {
     }, this.options.visibilityTimeoutMs / 2);
     try {
       const event = await this.#invoke(message);
-      await this.options.queues.sendControl({
-        kind: 'control',
-        id: randomUUID(),
-        instanceId: message.instanceId,
-        executionId: message.executionId,
-        event,
-      });
+      const result: ControlMessage = { kind: 'control', id: randomUUID(), instanceId: message.instanceId, executionId: message.executionId, event };
+      if (this.options.deliverLocally) {
+        this.options.deliverLocally(result, () => this.options.queues.delete(item));
+        this.options.crashPoints.reached('activity-after-result');
+        return;
+      }
+      await this.options.queues.sendControl(result);
       this.options.crashPoints.reached('activity-after-result');
       await this.options.queues.delete(item);
     } finally {

@@ -29,6 +29,8 @@ export class DurableEngine {
       visibilityTimeoutMs: settings.workItemQueueVisibilityTimeoutMs,
       maxPollingIntervalMs: settings.maxQueuePollingIntervalMs,
       crashPoints: settings.crashPoints,
+      // One host runs every partition, so results never need the control queue.
+      deliverLocally: (message, complete) => this.#orchestrations.deliver(message, complete),
     });
   }
 

@@ -16,7 +16,7 @@ export interface EventSelection<M> {
  * Decides what an episode does with each received message, so that a redelivered message is applied
  * once: completions are matched by the task or timer id they complete, other events by message id.
  */
-export function selectEvents<M extends { message: ControlMessage }>(
+export function selectEvents<M extends { readonly message: ControlMessage }>(
   record: InstanceRecord | undefined,
   history: readonly HistoryEvent[],
   received: readonly M[],

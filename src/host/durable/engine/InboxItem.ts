@@ -1,0 +1,42 @@
+import type { MessageQueues, Received } from '../taskHub/MessageQueues';
+import type { ControlMessage } from '../taskHub/TaskMessage';
+
+/**
+ * A control message waiting for an episode, from a control queue or handed over in memory by an
+ * activity of this host. `complete` runs once the episode that applied it has committed.
+ */
+export interface InboxItem {
+  readonly message: ControlMessage;
+  /** How often it was delivered; above 1 means an earlier episode may have died holding it. */
+  readonly dequeueCount: number;
+  complete(): Promise<void>;
+  /** Gives it back, to be delivered again after the delay. */
+  defer(delayMs: number): Promise<void>;
+}
+
+export function queueItem(received: Received<ControlMessage>, queues: MessageQueues): InboxItem {
+  return {
+    message: received.message,
+    dequeueCount: received.dequeueCount,
+    complete: () => queues.delete(received),
+    defer: (delayMs) => queues.hide(received, delayMs),
+  };
+}
+
+/**
+ * An activity result handed over in memory. Its durable copy is the activity's work item, deleted only
+ * by `complete` (after the result is committed to history); if the host dies first, the work item
+ * reappears and the activity runs again.
+ */
+export function localItem(message: ControlMessage, complete: () => Promise<void>, redeliver: (item: InboxItem, delayMs: number) => void): InboxItem {
+  const item: InboxItem = {
+    message,
+    dequeueCount: 1,
+    complete,
+    defer: (delayMs) => {
+      redeliver(item, delayMs);
+      return Promise.resolve();
+    },
+  };
+  return item;
+}

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runHostCommand } from './hostCommand';
+import { instancesCommand } from './instancesCommand';
 import { runKeysCommand } from './keysCommand';
 
 /** The `durable-scoring` command line. */
@@ -19,6 +20,8 @@ export async function main(argv: string[]): Promise<void> {
     .argument('[appDir]', 'function app folder', '.')
     .option('--json', 'print JSON')
     .action((appDir: string, options: { json?: boolean }) => runKeysCommand(appDir, options));
+  // Durable orchestration instances of an app: list, show, terminate, purge.
+  program.addCommand(instancesCommand());
   await program.parseAsync(argv);
 }
 

@@ -9,6 +9,10 @@ type Params = Record<string, string>;
 
 const accepted: HostHttpResponse = { status: 202 };
 
+function textResponse(status: number, text: string): HostHttpResponse {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text };
+}
+
 /** POST instances/{instanceId}/raiseEvent/{eventName}, and .../terminate|suspend|resume|restart|rewind. */
 export function instanceOperationRoutes(context: DurableApiContext): DurableRoute[] {
   const { client } = context;
@@ -43,14 +47,15 @@ export function instanceOperationRoutes(context: DurableApiContext): DurableRout
       const newInstanceId = await client.restart(instanceId, withNewId);
       return waitForCompletionOrCheckStatus(context, request, newInstanceId);
     }),
+    // df's client rejects with the response body itself here, so these answers are plain text.
     operation('rewind', async (instanceId) => {
       if (!(await client.getStatus(instanceId))) {
-        throw new DurableClientError(
+        return textResponse(
           404,
           `No instance with ID '${instanceId}' was found in task hub ${context.hubName}.`,
         );
       }
-      throw new DurableClientError(
+      return textResponse(
         501,
         'Rewind is not supported by the embedded host; restart the instance instead (POST .../restart).',
       );

@@ -7,14 +7,28 @@ const { spawn } = require('node:child_process');
 const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
 const { startAzurite, findFreePort } = require(path.join(root, 'dist/src/host/azurite/startAzurite.js'));
-const { azuriteConnectionString, StorageConnection } = require(path.join(root, 'dist/src/host/storage/StorageConnection.js'));
+const { azuriteConnectionString, StorageConnection } = require(
+  path.join(root, 'dist/src/host/storage/StorageConnection.js'),
+);
 const { TaskHub } = require(path.join(root, 'dist/src/host/durable/taskHub/TaskHub.js'));
 const { TaskHubClient } = require(path.join(root, 'dist/src/host/durable/TaskHubClient.js'));
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const cases = [
-  { name: 'fan-out/fan-in, 1,000 no-op activities', orchestrator: 'fanOutFanIn', input: 1000, goalMs: 4000, anchorPerSecond: 100 },
-  { name: '100 sequential activities, one instance', orchestrator: 'sequential', input: 100, goalMs: 2000, anchorPerSecond: 5 },
+  {
+    name: 'fan-out/fan-in, 1,000 no-op activities',
+    orchestrator: 'fanOutFanIn',
+    input: 1000,
+    goalMs: 4000,
+    anchorPerSecond: 100,
+  },
+  {
+    name: '100 sequential activities, one instance',
+    orchestrator: 'sequential',
+    input: 100,
+    goalMs: 2000,
+    anchorPerSecond: 5,
+  },
 ];
 
 async function main() {
@@ -24,8 +38,13 @@ async function main() {
   const hub = 'Bench' + Date.now().toString(36);
   const host = await startHost(connectionString, hub);
   try {
-    const client = new TaskHubClient(new TaskHub(new StorageConnection(connectionString), hub, 4), () => true);
-    console.log(`durable benchmark: ${runs} runs per case (after one warm-up), medians; machine: ${require('node:os').cpus().length} cores`);
+    const client = new TaskHubClient(
+      new TaskHub(new StorageConnection(connectionString), hub, 4),
+      () => true,
+    );
+    console.log(
+      `durable benchmark: ${runs} runs per case (after one warm-up), medians; machine: ${require('node:os').cpus().length} cores`,
+    );
     for (const bench of cases) {
       await timeOne(client, bench); // warm-up
       const times = [];
@@ -54,16 +73,29 @@ async function timeOne(client, bench) {
       if (JSON.parse(status.output) !== bench.input) throw new Error(`Wrong output ${status.output}`);
       return performance.now() - started;
     }
-    if (['Failed', 'Terminated'].includes(status.runtimeStatus)) throw new Error(`${id} ${status.runtimeStatus}: ${status.output}`);
+    if (['Failed', 'Terminated'].includes(status.runtimeStatus))
+      throw new Error(`${id} ${status.runtimeStatus}: ${status.output}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
 function startHost(connectionString, hub) {
-  const child = spawn(process.execPath, [path.join(root, 'bin/durable-scoring.js'), 'host', path.join(__dirname, 'app'), '--port', '0'], {
-    env: { ...process.env, AzureWebJobsStorage: connectionString, BENCH_HUB: hub },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const nodeArgs = process.env.BENCH_HOST_NODE_ARGS ? process.env.BENCH_HOST_NODE_ARGS.split(' ') : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      path.join(root, 'bin/durable-scoring.js'),
+      'host',
+      path.join(__dirname, 'app'),
+      '--port',
+      '0',
+    ],
+    {
+      env: { ...process.env, AzureWebJobsStorage: connectionString, BENCH_HUB: hub },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk) => {

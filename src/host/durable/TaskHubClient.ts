@@ -156,6 +156,7 @@ export class TaskHubClient {
     const statuses = (query.runtimeStatus ?? ['Completed', 'Failed', 'Terminated', 'Canceled']).filter(
       (status: RuntimeStatus) => isTerminal(status),
     );
+    if (statuses.length === 0) return 0;
     let deleted = 0;
     let continuationToken: string | undefined;
     do {

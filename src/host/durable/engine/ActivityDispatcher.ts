@@ -3,12 +3,12 @@ import type { AppFunction, HostServices } from '../../HostExtension';
 import type { RpcTypedData } from '../../core/coreTypes';
 import { rpcDataToValue } from '../../converters/rpcTypedData';
 import { InvocationFailedError } from '../../InvocationPipeline';
-import { EventType, newEvent } from '../history/HistoryEvent';
+import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent';
 import type { MessageQueues, Received } from '../taskHub/MessageQueues';
-import type { ActivityMessage, ControlMessage } from '../taskHub/TaskMessage';
+import type { ActivityBatchMessage, ActivityMessage, ControlMessage } from '../taskHub/TaskMessage';
+import type { CrashPoints } from './CrashPoints';
 import { QueuePoller } from './QueuePoller';
 import { Semaphore } from './Semaphore';
-import type { CrashPoints } from './CrashPoints';
 
 export interface ActivityDispatcherOptions {
   queues: MessageQueues;
@@ -20,21 +20,22 @@ export interface ActivityDispatcherOptions {
   crashPoints: CrashPoints;
   /**
    * Hands a result to this host's orchestration dispatcher instead of sending it through the control
-   * queue; `complete` (delete the work item) must run only after the result is committed.
+   * queue; `complete` must run only after the result is committed to history.
    */
   deliverLocally?: (message: ControlMessage, complete: () => Promise<void>) => void;
 }
 
 /**
- * Runs activity work items: invokes the activity and passes its result (or failure) to the
- * orchestration, then deletes the work item once the result is safe: after it is committed to history
- * (local hand-over) or sent to the control queue. A crash before the delete runs the activity again
+ * Runs activity work items: invokes each activity and passes its result (or failure) to the
+ * orchestration. A work item is deleted once every result in it is safe: committed to history (local
+ * hand-over) or sent to the control queue. A crash before that runs its activities again
  * (at-least-once); the orchestration applies only the first result per task id.
  */
 export class ActivityDispatcher {
   readonly #poller: QueuePoller;
   readonly #slots: Semaphore;
   readonly #running = new Set<Promise<void>>();
+  #inFlight = 0;
 
   constructor(private readonly options: ActivityDispatcherOptions) {
     this.#slots = new Semaphore(options.maxConcurrent);
@@ -59,41 +60,70 @@ export class ActivityDispatcher {
   }
 
   async #poll(): Promise<boolean> {
-    const free = this.#slots.available;
-    if (free === 0) return false;
-    const received = await this.options.queues.receiveActivities(
-      Math.min(free, 32),
-      this.options.visibilityTimeoutMs,
-    );
+    // Enough queued work keeps every slot busy; take more only when it runs low.
+    if (this.#inFlight >= this.options.maxConcurrent * 2) return false;
+    const received = await this.options.queues.receiveActivities(4, this.options.visibilityTimeoutMs);
     for (const item of received) {
-      const run = this.#slots.run(() => this.#runActivity(item)).finally(() => this.#running.delete(run));
+      const run = this.#runBatch(item).finally(() => this.#running.delete(run));
       this.#running.add(run);
     }
     return received.length > 0;
   }
 
-  async #runActivity(item: Received<ActivityMessage>): Promise<void> {
-    const { message } = item;
+  async #runBatch(item: Received<ActivityBatchMessage>): Promise<void> {
+    const { activities } = item.message;
+    this.#inFlight += activities.length;
     const keepHidden = setInterval(() => {
       this.options.queues.hide(item, this.options.visibilityTimeoutMs).catch(() => undefined);
     }, this.options.visibilityTimeoutMs / 2);
-    try {
-      const event = await this.#invoke(message);
-      const result: ControlMessage = { kind: 'control', id: randomUUID(), instanceId: message.instanceId, executionId: message.executionId, event };
-      if (this.options.deliverLocally) {
-        this.options.deliverLocally(result, () => this.options.queues.delete(item));
-        this.options.crashPoints.reached('activity-after-result');
-        return;
+    let unsettled = activities.length;
+    let failed = false;
+    const settled = new Promise<void>((resolve) => {
+      const onSafe = () => {
+        if (--unsettled === 0) resolve();
+        return Promise.resolve();
+      };
+      for (const activity of activities) {
+        void this.#slots
+          .run(() => this.#runActivity(activity, onSafe))
+          .catch((error: unknown) => {
+            // A fault of the host, not of the activity: leave the work item to reappear and run again.
+            failed = true;
+            this.options.services.log.error(
+              `Durable activity ${activity.name} will be retried: ${(error as Error).message}`,
+            );
+            void onSafe();
+          })
+          .finally(() => this.#inFlight--);
       }
-      await this.options.queues.sendControl(result);
-      this.options.crashPoints.reached('activity-after-result');
-      await this.options.queues.delete(item);
+    });
+    try {
+      await settled;
+      if (!failed) await this.options.queues.delete(item);
     } finally {
       clearInterval(keepHidden);
     }
   }
 
-  async #invoke(message: ActivityMessage) {
+  async #runActivity(activity: ActivityMessage, onSafe: () => Promise<void>): Promise<void> {
+    const event = await this.#invoke(activity);
+    const result: ControlMessage = {
+      kind: 'control',
+      id: randomUUID(),
+      instanceId: activity.instanceId,
+      executionId: activity.executionId,
+      event,
+    };
+    if (this.options.deliverLocally) {
+      this.options.deliverLocally(result, onSafe);
+    } else {
+      await this.options.queues.sendControl(result);
+      await onSafe();
+    }
+    this.options.crashPoints.reached('activity-after-result');
+  }
+
+  async #invoke(message: ActivityMessage): Promise<HistoryEvent> {
     const now = () => new Date().toISOString();
     const fn = this.options.activities.get(message.name.toLowerCase());
     if (!fn) {

@@ -36,7 +36,7 @@ export class DurableEngine {
 
   start(): Promise<void> {
     this.#unsubscribe = this.options.hub.queues.onSent((message) => {
-      if (message.kind === 'activity') this.#activities.wake();
+      if (message.kind === 'activities') this.#activities.wake();
       else this.#orchestrations.wake(message);
     });
     if (this.options.orchestrators.size > 0) this.#orchestrations.start();

@@ -28,7 +28,11 @@ export function queueItem(received: Received<ControlMessage>, queues: MessageQue
  * by `complete` (after the result is committed to history); if the host dies first, the work item
  * reappears and the activity runs again.
  */
-export function localItem(message: ControlMessage, complete: () => Promise<void>, redeliver: (item: InboxItem, delayMs: number) => void): InboxItem {
+export function localItem(
+  message: ControlMessage,
+  complete: () => Promise<void>,
+  redeliver: (item: InboxItem, delayMs: number) => void,
+): InboxItem {
   const item: InboxItem = {
     message,
     dequeueCount: 1,

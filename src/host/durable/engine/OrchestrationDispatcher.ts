@@ -102,14 +102,20 @@ export class OrchestrationDispatcher {
   #drain(instanceId: string): void {
     const loop = (async () => {
       for (let batch = this.#take(instanceId); batch.length > 0; batch = this.#take(instanceId)) {
-        await this.#slots.run(() => this.#process(instanceId, batch)).catch(async (error: unknown) => {
-          this.#cache.delete(instanceId);
-          const conflict = error instanceof ConcurrencyConflictError;
-          if (!conflict) {
-            this.services.log.error(`Durable episode of ${instanceId} failed and will be retried: ${(error as Error).stack ?? String(error)}`);
-          }
-          await Promise.allSettled(batch.map((item) => this.#hold(item, Date.now() + (conflict ? 0 : retryDelayMs))));
-        });
+        await this.#slots
+          .run(() => this.#process(instanceId, batch))
+          .catch(async (error: unknown) => {
+            this.#cache.delete(instanceId);
+            const conflict = error instanceof ConcurrencyConflictError;
+            if (!conflict) {
+              this.services.log.error(
+                `Durable episode of ${instanceId} failed and will be retried: ${(error as Error).stack ?? String(error)}`,
+              );
+            }
+            await Promise.allSettled(
+              batch.map((item) => this.#hold(item, Date.now() + (conflict ? 0 : retryDelayMs))),
+            );
+          });
       }
     })().finally(() => this.#draining.delete(instanceId));
     this.#draining.set(instanceId, loop);
@@ -139,10 +145,18 @@ export class OrchestrationDispatcher {
   }
 
   /** The instance and its history: from the cache when it is current for these messages, else from storage. */
-  async #load(instanceId: string, batch: InboxItem[]): Promise<{ record: InstanceRecord | undefined; history: HistoryEvent[] }> {
+  async #load(
+    instanceId: string,
+    batch: InboxItem[],
+  ): Promise<{ record: InstanceRecord | undefined; history: HistoryEvent[] }> {
     const cached = this.#cache.get(instanceId);
     // A message for another execution means a client restarted the instance: the cache is stale.
-    if (cached && batch.every((item) => !item.message.executionId || item.message.executionId === cached.record.executionId)) {
+    if (
+      cached &&
+      batch.every(
+        (item) => !item.message.executionId || item.message.executionId === cached.record.executionId,
+      )
+    ) {
       return cached;
     }
     const record = await this.hub.instances.read(instanceId);
@@ -163,27 +177,62 @@ export class OrchestrationDispatcher {
     this.#poller(item.message.instanceId).wakeAt(until);
   }
 
-  async #runAndCommit(record: InstanceRecord, history: HistoryEvent[], apply: InboxItem[], now: string): Promise<void> {
-    const events = apply.map((item) => ({ ...item.message.event, MessageId: item.message.id, IsPlayed: false, Timestamp: now }));
-    const outcome = await runEpisode({ record, history, events, now, invoke: (payload) => this.#invoke(record, payload) });
+  async #runAndCommit(
+    record: InstanceRecord,
+    history: HistoryEvent[],
+    apply: InboxItem[],
+    now: string,
+  ): Promise<void> {
+    const events = apply.map((item) => ({
+      ...item.message.event,
+      MessageId: item.message.id,
+      IsPlayed: false,
+      Timestamp: now,
+    }));
+    const outcome = await runEpisode({
+      record,
+      history,
+      events,
+      now,
+      invoke: (payload) => this.#invoke(record, payload),
+    });
     const newEvents = outcome.history.slice(outcome.firstNewIndex);
-    await this.hub.history.write(record.instanceId, outcome.record.executionId, outcome.firstNewIndex, newEvents);
+    await this.hub.history.write(
+      record.instanceId,
+      outcome.record.executionId,
+      outcome.firstNewIndex,
+      newEvents,
+    );
     // Throws ConcurrencyConflictError if the row changed (a client restarted or purged the instance).
     const etag = await this.hub.instances.update(outcome.record);
     this.#cache.set(record.instanceId, { record: { ...outcome.record, etag }, history: outcome.history });
     this.settings.crashPoints.reached('after-commit');
     await sendOutbound(this.hub, outcome.outbound, this.orchestrators);
     this.settings.crashPoints.reached('after-send');
-    this.services.log.host('debug', `Durable: ${record.instanceId} (${record.name}) is ${outcome.record.runtimeStatus}`);
+    this.services.log.host(
+      'debug',
+      `Durable: ${record.instanceId} (${record.name}) is ${outcome.record.runtimeStatus}`,
+    );
   }
 
   async #invoke(record: InstanceRecord, payload: unknown): Promise<OrchestratorState> {
     const fn = this.orchestrators.get(record.name.toLowerCase());
-    if (!fn) return { isDone: false, actions: [], error: `No orchestrator function named '${record.name}' is registered in this app.` };
+    if (!fn)
+      return {
+        isDone: false,
+        actions: [],
+        error: `No orchestrator function named '${record.name}' is registered in this app.`,
+      };
     try {
-      const response = await this.services.invoke(fn, { triggerData: { string: JSON.stringify(payload) }, reason: `Orchestration ${record.instanceId}` });
+      const response = await this.services.invoke(fn, {
+        triggerData: { string: JSON.stringify(payload) },
+        reason: `Orchestration ${record.instanceId}`,
+      });
       const json = response.returnValue?.json ?? response.returnValue?.string;
-      if (typeof json !== 'string') throw new Error(`Orchestrator '${record.name}' returned no state: is it registered with df.app.orchestration?`);
+      if (typeof json !== 'string')
+        throw new Error(
+          `Orchestrator '${record.name}' returned no state: is it registered with df.app.orchestration?`,
+        );
       return JSON.parse(json) as OrchestratorState;
     } catch (error) {
       if (!(error instanceof InvocationFailedError)) throw error;

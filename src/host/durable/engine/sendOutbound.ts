@@ -12,19 +12,22 @@ export async function sendOutbound(
   outbound: readonly Outbound[],
   orchestrators: ReadonlyMap<string, AppFunction>,
 ): Promise<void> {
-  for (let index = 0; index < outbound.length; index += parallelSends) {
+  const activities = outbound.flatMap((item) => (item.kind === 'activity' ? [item.message] : []));
+  const others = outbound.filter((item) => item.kind !== 'activity');
+  const sending: Promise<void>[] = activities.length > 0 ? [hub.queues.sendActivities(activities)] : [];
+  for (let index = 0; index < others.length; index += parallelSends) {
     await Promise.all(
-      outbound.slice(index, index + parallelSends).map((item) => sendOne(hub, item, orchestrators)),
+      others.slice(index, index + parallelSends).map((item) => sendOne(hub, item, orchestrators)),
     );
   }
+  await Promise.all(sending);
 }
 
 async function sendOne(
   hub: TaskHub,
-  item: Outbound,
+  item: Exclude<Outbound, { kind: 'activity' }>,
   orchestrators: ReadonlyMap<string, AppFunction>,
 ): Promise<void> {
-  if (item.kind === 'activity') return hub.queues.sendActivity(item.message);
   if (item.kind === 'control') return hub.queues.sendControl(item.message);
   return startChild(hub, item, orchestrators);
 }

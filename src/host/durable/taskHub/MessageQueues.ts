@@ -2,7 +2,7 @@ import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import type { LargePayloads } from './LargePayloads';
 import { largePayloadThreshold } from './LargePayloads';
 import type { TaskHubNames } from './TaskHubNames';
-import type { ActivityMessage, ControlMessage, TaskMessage } from './TaskMessage';
+import type { ActivityBatchMessage, ActivityMessage, ControlMessage, TaskMessage } from './TaskMessage';
 
 /** A received message with what is needed to delete it or keep it hidden. */
 export interface Received<T extends TaskMessage> {
@@ -15,6 +15,8 @@ export interface Received<T extends TaskMessage> {
 
 // Azure queues hide a message for at most 7 days; longer timers are re-hidden when they surface early.
 const maxVisibilitySeconds = 7 * 24 * 3600 - 60;
+const batchLimit = 100;
+const batchBytes = 40 * 1024;
 
 /** The control queues (one per partition) and the work-item queue of a task hub. */
 export class MessageQueues {
@@ -55,9 +57,33 @@ export class MessageQueues {
     this.#notify(message);
   }
 
-  async sendActivity(message: ActivityMessage): Promise<void> {
-    await this.#workItems.sendMessage(await this.#encode(message), { messageTimeToLive: -1 });
-    this.#notify(message);
+  /** Sends activities as work items of up to `batchLimit` activities and about 40 KB each. */
+  async sendActivities(activities: readonly ActivityMessage[]): Promise<void> {
+    const batches: ActivityMessage[][] = [];
+    let size = 0;
+    for (const activity of activities) {
+      const activitySize = Buffer.byteLength(JSON.stringify(activity));
+      const last = batches[batches.length - 1];
+      if (!last || last.length >= batchLimit || size + activitySize > batchBytes) {
+        batches.push([activity]);
+        size = activitySize;
+      } else {
+        last.push(activity);
+        size += activitySize;
+      }
+    }
+    await Promise.all(
+      batches.map(async (batch) => {
+        const message: ActivityBatchMessage = {
+          kind: 'activities',
+          id: batch[0]!.id,
+          instanceId: batch[0]!.instanceId,
+          activities: batch,
+        };
+        await this.#workItems.sendMessage(await this.#encode(message), { messageTimeToLive: -1 });
+        this.#notify(message);
+      }),
+    );
   }
 
   receiveControl(
@@ -68,8 +94,8 @@ export class MessageQueues {
     return this.#receive<ControlMessage>(this.#control[partition]!, count, visibilityMs);
   }
 
-  receiveActivities(count: number, visibilityMs: number): Promise<Received<ActivityMessage>[]> {
-    return this.#receive<ActivityMessage>(this.#workItems, count, visibilityMs);
+  receiveActivities(count: number, visibilityMs: number): Promise<Received<ActivityBatchMessage>[]> {
+    return this.#receive<ActivityBatchMessage>(this.#workItems, count, visibilityMs);
   }
 
   async delete(received: Received<TaskMessage>): Promise<void> {

@@ -25,4 +25,15 @@ export interface ActivityMessage {
   readonly taskScheduledId: number;
 }
 
-export type TaskMessage = ControlMessage | ActivityMessage;
+/**
+ * A work item: activities scheduled together by one episode, sent as one queue message (up to a size
+ * limit) so a fan-out of a thousand activities costs tens of queue operations, not thousands.
+ */
+export interface ActivityBatchMessage {
+  readonly kind: 'activities';
+  readonly id: string;
+  readonly instanceId: string;
+  readonly activities: ActivityMessage[];
+}
+
+export type TaskMessage = ControlMessage | ActivityBatchMessage;

@@ -128,9 +128,12 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     }
     await invoker.runAppHooks('appStart');
     cleanup.push(() => invoker.runAppHooks('appTerminate'));
+    const running: TriggerListener[] = [];
+    // Stopped together, so one listener waiting for its running invocation does not hold up the others.
+    cleanup.push(() => Promise.all(running.map((listener) => listener.stop())).then(() => undefined));
     for (const listener of listeners) {
       await listener.start();
-      cleanup.push(() => listener.stop());
+      running.push(listener);
     }
 
     log.info(

@@ -17,6 +17,16 @@ export interface RunningAzurite {
   stop(): Promise<void>;
 }
 
+// Azurite runs inside a small launcher that exits when its stdin closes, which happens when this
+// process ends for any reason (even SIGKILL): no Azurite is left holding the ports.
+const exitWithParent = [
+  "process.stdin.on('end', () => process.exit(0));",
+  "process.stdin.on('error', () => process.exit(0));",
+  'process.stdin.resume();',
+  // Azurite parses argv as [node, script, ...options]; here argv is [node, azuriteMain, ...options].
+  'require(process.argv[1]);',
+].join(' ');
+
 /** Starts Azurite as a child process on loopback (no telemetry) and waits until all three services listen. */
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
   const { ports } = options;
@@ -28,6 +38,9 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     }
   }
   const args = [
+    '-e',
+    exitWithParent,
+    '--',
     require.resolve('azurite/dist/src/azurite.js'),
     '--silent',
     '--disableTelemetry',
@@ -51,7 +64,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   } else {
     args.push('--inMemoryPersistence');
   }
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   await waitUntilListening(child, options.startTimeoutMs ?? 30_000);
   return { ports, stop: () => stopChild(child) };
 }

@@ -116,7 +116,11 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
       baseUrl: () => baseUrl,
       invoke: (fn, invocation) => pipeline.invoke(fn, invocation),
     };
-    const listeners = functions.map((fn) => createListener(fn, services, triggers, bindings));
+    const listeners = functions.map((fn) =>
+      isDisabled(settings, fn.name)
+        ? disabledListener(fn.name)
+        : createListener(fn, services, triggers, bindings),
+    );
 
     await keys.load(extensions.flatMap((extension) => extension.systemKeys ?? []));
     addAdminRoutes(router, services, functions);
@@ -154,6 +158,19 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
 /** The host id names keys, receipts and locks; `AzureFunctionsWebHost__hostid` overrides it, as on Azure. */
 export function hostIdFrom(settings: AppSettings, fallback: string): string {
   return settings.get('AzureFunctionsWebHost__hostid') ?? fallback;
+}
+
+/** `AzureWebJobs.<name>.Disabled` = true (or 1) keeps a function from being triggered, as on Azure. */
+function isDisabled(settings: AppSettings, functionName: string): boolean {
+  return /^(true|1)$/i.test(settings.get(`AzureWebJobs.${functionName}.Disabled`) ?? '');
+}
+
+function disabledListener(functionName: string): TriggerListener {
+  return {
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+    describe: () => `disabled (AzureWebJobs.${functionName}.Disabled)`,
+  };
 }
 
 function collect<T>(

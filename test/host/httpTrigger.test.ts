@@ -169,4 +169,29 @@ describe('host lifecycle', () => {
     expect(await second.stop()).toBe(0);
     expect(second.output()).toContain('HOOK appTerminate');
   });
+
+  it('does not trigger a function disabled by AzureWebJobs.<name>.Disabled', async () => {
+    const third = await TestHost.start(appDir, { settings: { 'AzureWebJobs.quiet.Disabled': 'true' } });
+    try {
+      expect((await third.fetch('/v1/quiet')).status).toBe(404);
+      expect((await third.fetch('/v1/hello')).status).toBe(200);
+      expect(third.output()).toContain('quiet: disabled (AzureWebJobs.quiet.Disabled)');
+    } finally {
+      await third.stop();
+    }
+  });
+
+  it('refuses to start when a %SETTING% is missing, naming the function, binding and setting', async () => {
+    const { code, output } = await TestHost.startExpectingFailure('test/fixtures/apps/misconfigured-app');
+    expect(code).toBe(1);
+    expect(output).toMatch(
+      /Function 'needsSetting' \(binding "[^"]+"\) needs the app setting "ORDERS_QUEUE", which is not set/,
+    );
+  });
+
+  it('refuses HTTP streaming mode at start with a clear message', async () => {
+    const { code, output } = await TestHost.startExpectingFailure('test/fixtures/apps/streaming-app');
+    expect(code).toBe(1);
+    expect(output).toContain('enables HTTP streaming');
+  });
 });

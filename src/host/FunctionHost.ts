@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { applyHostJsonOverrides } from './app/applyHostJsonOverrides';
 import { loadAppFolder } from './app/loadAppFolder';
 import { startAzurite, type RunningAzurite } from './azurite/startAzurite';
 import { FunctionInvoker } from './core/FunctionInvoker';
@@ -50,9 +51,10 @@ const loopback = '127.0.0.1';
  */
 export async function startFunctionHost(options: FunctionHostOptions): Promise<RunningFunctionHost> {
   const started = performance.now();
-  const app = loadAppFolder(options.appDir);
+  const folder = loadAppFolder(options.appDir);
   const environment = options.environment ?? process.env;
-  const settings = new AppSettings(app.localValues, environment);
+  const settings = new AppSettings(folder.localValues, environment);
+  const app = { ...folder, hostJson: applyHostJsonOverrides(folder.hostJson, settings) };
   const log = new HostLogger(app.hostJson.logging?.logLevel, options.logSink);
   const hostId = hostIdFrom(settings, app.hostId);
   const cleanup: (() => Promise<void>)[] = [];

@@ -177,3 +177,23 @@ describe('durable engine: timers, events, sub-orchestrations, lifecycle', () => 
     expect(await client.getStatus(status.instanceId)).toBeUndefined();
   });
 });
+
+describe('durable engine: host.json settings', () => {
+  it('runs at most maxConcurrentActivityFunctions activities at once (set through AzureFunctionsJobHost__)', async () => {
+    const limitedHub = uniqueHubName('Limited');
+    const limited = await TestHost.start(appDir, {
+      settings: {
+        TEST_HUB_NAME: limitedHub,
+        AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions: '3',
+      },
+    });
+    try {
+      const limitedClient = durableTestClient(limitedHub);
+      const instanceId = await limitedClient.startNew('concurrency');
+      const status = await waitForInstance(limitedClient, instanceId);
+      expect(JSON.parse(status.output!)).toBe(3);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

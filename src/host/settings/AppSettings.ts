@@ -5,17 +5,19 @@ import { HostConfigurationError } from '../errors';
  * (an environment variable wins, as with Core Tools). Names are matched case-insensitively.
  */
 export class AppSettings {
-  readonly #values = new Map<string, string>();
+  /** Lower-cased name → [name as written, value]. */
+  readonly #values = new Map<string, [string, string]>();
 
   constructor(localValues: Record<string, string>, environment: NodeJS.ProcessEnv) {
-    for (const [name, value] of Object.entries(localValues)) this.#values.set(name.toLowerCase(), value);
+    for (const [name, value] of Object.entries(localValues))
+      this.#values.set(name.toLowerCase(), [name, value]);
     for (const [name, value] of Object.entries(environment)) {
-      if (value !== undefined) this.#values.set(name.toLowerCase(), value);
+      if (value !== undefined) this.#values.set(name.toLowerCase(), [name, value]);
     }
   }
 
   get(name: string): string | undefined {
-    return this.#values.get(name.toLowerCase());
+    return this.#values.get(name.toLowerCase())?.[1];
   }
 
   /** The setting's value, or an error that names it and says where to set it. */
@@ -29,12 +31,12 @@ export class AppSettings {
     return value;
   }
 
-  /** Settings whose names start with the prefix (for `Connection__serviceUri`-style groups). */
+  /** Settings whose names start with the prefix, keyed by the rest of the name as written. */
   withPrefix(prefix: string): Map<string, string> {
     const lower = prefix.toLowerCase();
     const found = new Map<string, string>();
-    for (const [name, value] of this.#values)
-      if (name.startsWith(lower)) found.set(name.slice(lower.length), value);
+    for (const [key, [name, value]] of this.#values)
+      if (key.startsWith(lower)) found.set(name.slice(prefix.length), value);
     return found;
   }
 }

@@ -1,8 +1,8 @@
 import type { HostExtension } from '../HostExtension';
-import { storageBindings } from '../bindings/storageBindings';
+import { createStorageBindings } from '../bindings/storageBindings';
 import { createDurableExtension } from '../durable/DurableExtension';
 import { blobExtension } from '../triggers/blob/blobExtension';
-import { eventHubExtension } from '../triggers/eventHub/eventHubExtension';
+import { createEventHubExtension } from '../triggers/eventHub/eventHubExtension';
 import { httpTrigger } from '../triggers/http/httpTrigger';
 import { queueExtension } from '../triggers/queue/queueExtension';
 import { timerExtension } from '../triggers/timer/timerExtension';
@@ -13,7 +13,7 @@ export const builtinExtensions = (): HostExtension[] => [
   timerExtension,
   blobExtension,
   queueExtension,
-  eventHubExtension,
-  storageBindings,
+  createEventHubExtension(),
+  createStorageBindings(),
   createDurableExtension(),
 ];

@@ -1,8 +1,45 @@
-import type { HostExtension } from '../../HostExtension';
-import { notYetSupported } from '../notYetSupported';
+import type { AppFunction, HostExtension, HostServices } from '../../HostExtension';
+import { HostSystemError } from '../../errors';
+import { eventHubOutput } from './eventHubOutput';
+import { EventHubProducer } from './EventHubProducer';
+import { addEventHubProducerRoute } from './eventHubProducerRoute';
+import { eventHubConnection } from './eventHubSettings';
+import { eventHubTrigger } from './eventHubTrigger';
 
-/** The Event Hub trigger kind. */
-export const eventHubExtension: HostExtension = {
-  name: 'eventHubs',
-  triggers: { eventHubTrigger: notYetSupported('Event Hub') },
-};
+/**
+ * Event Hubs on a local stand-in kept in Azure Storage (see docs/event-hubs-local.md): the
+ * `eventHubTrigger` kind, the `eventHub` output and the producer endpoint `POST /runtime/eventhubs/{hub}/events`.
+ */
+export function createEventHubExtension(): HostExtension {
+  let producer: EventHubProducer | undefined;
+  const currentProducer = () => {
+    if (!producer)
+      throw new HostSystemError('An eventHub output was written before the Event Hubs extension started.');
+    return producer;
+  };
+  return {
+    name: 'eventHubs',
+    triggers: { eventHubTrigger },
+    bindings: { eventHub: eventHubOutput(currentProducer) },
+    start(services: HostServices, functions: readonly AppFunction[]) {
+      checkOutputConnections(services, functions);
+      producer = new EventHubProducer(services);
+      addEventHubProducerRoute(services.http, producer);
+      return Promise.resolve();
+    },
+  };
+}
+
+// A missing connection setting stops the Functions host at start-up, not at the first write.
+function checkOutputConnections(services: HostServices, functions: readonly AppFunction[]): void {
+  for (const fn of functions) {
+    for (const binding of fn.outputs) {
+      if (binding.type.toLowerCase() !== 'eventhub') continue;
+      eventHubConnection(
+        services.settings,
+        binding.connection,
+        `Function '${fn.name}' (eventHub output "${binding.name}")`,
+      );
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { HostServices } from '../../HostExtension';
+import { checkEventHubName, type EventToSend, type SentEvent } from './EventHubEvent';
+import type { EventHubLog } from './EventHubLog';
+import { openEventHubLog } from './eventHubSettings';
+import { sendToLog, type EventRouting } from './sendEvents';
+
+/** Sends events for the host (its producer endpoint and `eventHub` outputs), opening each hub's log once. */
+export class EventHubProducer {
+  readonly #logs = new Map<string, Promise<EventHubLog>>();
+
+  constructor(readonly services: HostServices) {}
+
+  async send(hub: string, events: readonly EventToSend[], routing: EventRouting = {}): Promise<SentEvent[]> {
+    checkEventHubName(hub, 'Sending events');
+    return sendToLog(await this.#log(hub), events, routing);
+  }
+
+  #log(hub: string): Promise<EventHubLog> {
+    const key = hub.toLowerCase();
+    let log = this.#logs.get(key);
+    if (!log) {
+      log = openEventHubLog(this.services, hub);
+      // A failed open (storage down) is tried again on the next send.
+      log.catch(() => this.#logs.delete(key));
+      this.#logs.set(key, log);
+    }
+    return log;
+  }
+}

@@ -3,6 +3,7 @@ import { rpcDataToBuffer } from '../converters/rpcTypedData';
 import { HostConfigurationError } from '../errors';
 import { resolveBindingTemplate } from '../settings/resolveBindingExpressions';
 import { bindingUsage, connectionName, requiredProperty } from './bindingUsage';
+import { hasStatus } from '../storage/storageErrors';
 
 export interface BlobLocation {
   readonly container: string;
@@ -23,7 +24,7 @@ export function blobBinding(services: () => HostServices): BindingProvider {
       try {
         bytes = await blob.downloadToBuffer();
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        if (hasStatus(error, 404)) return undefined;
         throw error;
       }
       return String(binding.dataType ?? '').toLowerCase() === 'string'
@@ -37,7 +38,7 @@ export function blobBinding(services: () => HostServices): BindingProvider {
       try {
         await blob.upload(bytes, bytes.length);
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        if (!hasStatus(error, 404)) throw error;
         await services()
           .storage.get(connectionName(binding), usedBy)
           .blobs.getContainerClient(blob.containerName)

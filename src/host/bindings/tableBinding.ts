@@ -5,6 +5,7 @@ import { HostConfigurationError } from '../errors';
 import { resolveBindingTemplate } from '../settings/resolveBindingExpressions';
 import { bindingUsage, connectionName, optionalProperty, requiredProperty } from './bindingUsage';
 import { fromTableEntity, toTableEntity } from './tableEntities';
+import { hasStatus } from '../storage/storageErrors';
 
 /**
  * The `table` input and output. Input: `partitionKey` + `rowKey` read one entity (undefined when missing);
@@ -53,7 +54,7 @@ export function tableBinding(services: () => HostServices): BindingProvider {
         try {
           await table.createEntity(entity);
         } catch (error) {
-          if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+          if (!hasStatus(error, 409)) throw error;
           throw new Error(
             `${usedBy}: the entity (PartitionKey '${entity.partitionKey}', RowKey '${entity.rowKey}') already exists in table '${table.tableName}'; the table output inserts and never overwrites.`,
           );
@@ -68,7 +69,7 @@ async function readOne(table: TableClient, partitionKey: string, rowKey: string)
     const entity = await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
     return { json: JSON.stringify(fromTableEntity(entity)) };
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    if (hasStatus(error, 404)) return undefined;
     throw error;
   }
 }
@@ -83,7 +84,7 @@ async function readMany(table: TableClient, filter: string, take: number | undef
     }
   } catch (error) {
     // A table that does not exist yet holds no entities.
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    if (!hasStatus(error, 404)) throw error;
   }
   return { json: JSON.stringify(entities) };
 }

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import type { AuthLevel } from '../http/HttpRouter';
+import { hasStatus } from '../storage/storageErrors';
 
 export const secretsContainer = 'azure-webjobs-secrets';
 
@@ -120,7 +121,7 @@ export class KeyStore {
         await this.#write(blobName, created, true);
         return created;
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+        if (!hasStatus(error, 409)) throw error;
         // Another host created it first: read theirs.
       }
     }

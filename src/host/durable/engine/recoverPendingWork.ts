@@ -4,6 +4,7 @@ import type { InstanceRecord } from '../taskHub/InstanceStore';
 import { isTerminal } from '../taskHub/RuntimeStatus';
 import type { TaskHub } from '../taskHub/TaskHub';
 import type { Outbound } from './runEpisode';
+import { activityWork, parentCompletion, timerWork } from './outboundMessages';
 import { sendOutbound } from './sendOutbound';
 
 /**
@@ -27,36 +28,10 @@ export async function recoverPendingWork(
   const outbound: Outbound[] = [];
   const started = history.find((event) => event.EventType === EventType.ExecutionStarted);
   for (const event of history) {
-    const messageId = `${instanceId}|${executionId}|${event.EventId}`;
     if (event.EventType === EventType.TaskScheduled && !done.has(`task:${event.EventId}`)) {
-      outbound.push({
-        kind: 'activity',
-        message: {
-          kind: 'activity',
-          id: messageId,
-          instanceId,
-          executionId,
-          name: event.Name ?? '',
-          input: event.Input,
-          taskScheduledId: event.EventId,
-        },
-      });
+      outbound.push(activityWork(instanceId, executionId, event.EventId, event.Name ?? '', event.Input));
     } else if (event.EventType === EventType.TimerCreated && !done.has(`timer:${event.EventId}`)) {
-      const fired = newEvent(EventType.TimerFired, event.FireAt ?? event.Timestamp, {
-        TimerId: event.EventId,
-        FireAt: event.FireAt,
-      });
-      outbound.push({
-        kind: 'control',
-        message: {
-          kind: 'control',
-          id: messageId,
-          instanceId,
-          executionId,
-          event: fired,
-          notBefore: event.FireAt,
-        },
-      });
+      outbound.push(timerWork(instanceId, executionId, event.EventId, event.FireAt ?? event.Timestamp));
     } else if (
       event.EventType === EventType.SubOrchestrationInstanceCreated &&
       !done.has(`task:${event.EventId}`)
@@ -79,27 +54,10 @@ export async function recoverPendingWork(
   const parent = started?.ParentInstance;
   const completed = history.find((event) => event.EventType === EventType.ExecutionCompleted);
   if (parent && completed && isTerminal(record.runtimeStatus) && record.runtimeStatus !== 'Terminated') {
-    const event =
-      completed.OrchestrationStatus === 'Completed'
-        ? newEvent(EventType.SubOrchestrationInstanceCompleted, completed.Timestamp, {
-            TaskScheduledId: parent.TaskScheduleId,
-            Result: completed.Result,
-          })
-        : newEvent(EventType.SubOrchestrationInstanceFailed, completed.Timestamp, {
-            TaskScheduledId: parent.TaskScheduleId,
-            Reason: completed.Result,
-            Details: completed.Result,
-          });
-    outbound.push({
-      kind: 'control',
-      message: {
-        kind: 'control',
-        id: `${instanceId}|${executionId}|done`,
-        instanceId: parent.InstanceId,
-        executionId: parent.ExecutionId,
-        event,
-      },
-    });
+    const succeeded = completed.OrchestrationStatus === 'Completed';
+    outbound.push(
+      parentCompletion(instanceId, executionId, parent, succeeded, completed.Result, completed.Timestamp),
+    );
   }
   if (history.length === 0 && !isTerminal(record.runtimeStatus)) {
     const restart = newEvent(EventType.ExecutionStarted, record.lastUpdatedTime, {

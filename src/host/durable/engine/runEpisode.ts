@@ -2,7 +2,8 @@ import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent'
 import type { InstanceRecord } from '../taskHub/InstanceStore';
 import type { RuntimeStatus } from '../taskHub/RuntimeStatus';
 import type { ActivityMessage, ControlMessage } from '../taskHub/TaskMessage';
-import { ActionSimulator } from './ActionSimulator';
+import { ActionSimulator, type ScheduledWork } from './ActionSimulator';
+import { activityWork, parentCompletion, timerWork } from './outboundMessages';
 import type { OrchestratorState } from './OrchestratorAction';
 
 /** Something an episode sends once its history is committed. */
@@ -109,44 +110,21 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
 }
 
 function schedule(
-  work: ReturnType<ActionSimulator['run']>['newWork'][number],
+  work: ScheduledWork,
   record: InstanceRecord,
   history: HistoryEvent[],
   outbound: Outbound[],
   now: string,
 ) {
   const { instanceId, executionId } = record;
-  const messageId = `${instanceId}|${executionId}|${work.id}`;
   if (work.kind === 'activity') {
     history.push(
       newEvent(EventType.TaskScheduled, now, { EventId: work.id, Name: work.name, Input: work.input }),
     );
-    outbound.push({
-      kind: 'activity',
-      message: {
-        kind: 'activity',
-        id: messageId,
-        instanceId,
-        executionId,
-        name: work.name,
-        input: work.input,
-        taskScheduledId: work.id,
-      },
-    });
+    outbound.push(activityWork(instanceId, executionId, work.id, work.name, work.input));
   } else if (work.kind === 'timer') {
     history.push(newEvent(EventType.TimerCreated, now, { EventId: work.id, FireAt: work.fireAt }));
-    const fired = newEvent(EventType.TimerFired, work.fireAt, { TimerId: work.id, FireAt: work.fireAt });
-    outbound.push({
-      kind: 'control',
-      message: {
-        kind: 'control',
-        id: messageId,
-        instanceId,
-        executionId,
-        event: fired,
-        notBefore: work.fireAt,
-      },
-    });
+    outbound.push(timerWork(instanceId, executionId, work.id, work.fireAt));
   } else {
     history.push(
       newEvent(EventType.SubOrchestrationInstanceCreated, now, {
@@ -187,27 +165,9 @@ function finish(
   const outbound: Outbound[] = [];
   const parent = started?.ParentInstance;
   if (parent && status !== 'Terminated') {
-    const event =
-      status === 'Completed'
-        ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, {
-            TaskScheduledId: parent.TaskScheduleId,
-            Result: output,
-          })
-        : newEvent(EventType.SubOrchestrationInstanceFailed, now, {
-            TaskScheduledId: parent.TaskScheduleId,
-            Reason: parseText(output),
-            Details: parseText(output),
-          });
-    outbound.push({
-      kind: 'control',
-      message: {
-        kind: 'control',
-        id: `${record.instanceId}|${record.executionId}|done`,
-        instanceId: parent.InstanceId,
-        executionId: parent.ExecutionId,
-        event,
-      },
-    });
+    outbound.push(
+      parentCompletion(record.instanceId, record.executionId, parent, status === 'Completed', output, now),
+    );
   }
   const completed = {
     ...record,
@@ -264,10 +224,4 @@ function isSuspended(history: readonly HistoryEvent[]): boolean {
     if (type === EventType.ExecutionSuspended) return true;
   }
   return false;
-}
-
-function parseText(json: string | undefined): string {
-  if (json === undefined) return '';
-  const value: unknown = JSON.parse(json);
-  return typeof value === 'string' ? value : json;
 }

@@ -1,6 +1,7 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { LargePayloads } from './LargePayloads';
 import type { RuntimeStatus } from './RuntimeStatus';
+import { hasStatus } from '../../storage/storageErrors';
 
 /** One row of `<hub>Instances`: the instance's current status and the length of its committed history. */
 export interface InstanceRecord {
@@ -49,7 +50,7 @@ export class InstanceStore {
     try {
       return await this.#fromEntity(await this.table.getEntity(instanceId, ''));
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      if (hasStatus(error, 404)) return undefined;
       throw error;
     }
   }
@@ -60,7 +61,7 @@ export class InstanceStore {
       const result = await this.table.createEntity(await this.#toEntity(record));
       return result.etag ?? '';
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 409) {
+      if (hasStatus(error, 409)) {
         throw new ConcurrencyConflictError(`Instance ${record.instanceId} already exists.`);
       }
       throw error;
@@ -90,7 +91,7 @@ export class InstanceStore {
       await this.table.deleteEntity(instanceId, '');
       return true;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      if (hasStatus(error, 404)) return false;
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import type { LargePayloads } from './LargePayloads';
 import { largePayloadThreshold } from './LargePayloads';
 import type { TaskHubNames } from './TaskHubNames';
 import type { ActivityBatchMessage, ActivityMessage, ControlMessage, TaskMessage } from './TaskMessage';
+import { hasStatus } from '../../storage/storageErrors';
 
 /** A received message with what is needed to delete it or keep it hidden. */
 export interface Received<T extends TaskMessage> {
@@ -103,7 +104,7 @@ export class MessageQueues {
       await received.queue.deleteMessage(received.messageId, received.popReceipt);
     } catch (error) {
       // Already deleted, or its visibility lapsed and another receive owns it now: nothing to undo.
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      if (!hasStatus(error, 404)) throw error;
     }
   }
 

@@ -1,5 +1,5 @@
 import type { BlobLeaseClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
-import { hasCode, hasStatus } from './storageErrors';
+import { hasCode, hasStatus } from '../../storage/storageErrors';
 
 /** The container where the Functions host keeps receipts, locks and scan status. */
 export const hostsContainerName = 'azure-webjobs-hosts';

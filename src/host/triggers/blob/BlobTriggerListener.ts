@@ -4,7 +4,7 @@ import type { AppFunction, HostServices, TriggerListener } from '../../HostExten
 import { toError } from '../../errors';
 import type { BlobCandidate, BlobProcessor } from './BlobProcessor';
 import type { BlobTriggerPath } from './BlobTriggerPath';
-import { hasCode } from './storageErrors';
+import { hasCode } from '../../storage/storageErrors';
 
 export interface BlobTriggerListenerOptions {
   readonly fn: AppFunction;

@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { hasStatus } from './storageErrors';
+import { hasStatus } from '../../storage/storageErrors';
 import type { DownloadedBlob } from './toBlobTriggerInvocation';
 
 /** Downloads one blob version (by ETag); undefined when it was deleted or overwritten since it was listed. */

@@ -1,4 +1,5 @@
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { hasStatus } from '../../storage/storageErrors';
 
 /** Where the Functions Event Hubs extension keeps checkpoints and ownership, in AzureWebJobsStorage. */
 export const checkpointContainer = 'azure-webjobs-eventhub';
@@ -47,7 +48,7 @@ export class EventHubCheckpointStore {
       if (!Number.isInteger(sequenceNumber)) return undefined;
       return { sequenceNumber, offset: Number(properties.metadata?.offset ?? 0) };
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      if (hasStatus(error, 404)) return undefined;
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import type { QueueClient } from '@azure/storage-queue';
-import { isMessageGone } from './storageErrors';
+import { isMessageGone } from './isMessageGone';
 
 export interface QueueMessageLeaseOptions {
   /** How long each renewal keeps the message invisible. */

@@ -5,7 +5,8 @@ import { toError } from '../../errors';
 import { decodeQueueMessage } from './decodeQueueMessage';
 import { QueueMessageLease } from './QueueMessageLease';
 import type { QueuesOptions } from './readQueuesOptions';
-import { isMessageGone, storageErrorCode } from './storageErrors';
+import { storageErrorCode } from '../../storage/storageErrors';
+import { isMessageGone } from './isMessageGone';
 import { toQueueTriggerInvocation } from './toQueueTriggerInvocation';
 
 export interface QueueMessageProcessorOptions {

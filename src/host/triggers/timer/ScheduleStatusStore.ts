@@ -1,5 +1,6 @@
 import type { BlobServiceClient, BlockBlobClient } from '@azure/storage-blob';
 import { fromScheduleStatusJson, toScheduleStatusJson, type ScheduleStatus } from './ScheduleStatus';
+import { hasStatus } from '../../storage/storageErrors';
 
 export const hostsContainerName = 'azure-webjobs-hosts';
 
@@ -30,7 +31,7 @@ export class ScheduleStatusStore {
       for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
       text = Buffer.concat(chunks).toString('utf8');
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      if (hasStatus(error, 404)) return undefined;
       throw error;
     }
     try {

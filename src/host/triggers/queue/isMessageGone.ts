@@ -1,11 +1,4 @@
-import { RestError } from '@azure/storage-queue';
-
-/** The storage error code of a failed request (e.g. "QueueNotFound"), if it has one. */
-export function storageErrorCode(error: unknown): string | undefined {
-  if (!(error instanceof RestError)) return undefined;
-  const details = error.details as { errorCode?: string } | undefined;
-  return details?.errorCode ?? error.code;
-}
+import { storageErrorCode } from '../../storage/storageErrors';
 
 /**
  * The message is no longer ours to change: deleted, taken over by another receiver (its pop receipt

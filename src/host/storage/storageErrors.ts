@@ -12,3 +12,12 @@ export function hasStatus(error: unknown, status: number): boolean {
 export function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
+
+/** The storage error code of a failed request (e.g. "QueueNotFound"), if it has one. */
+export function storageErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { details, code } = error as { details?: { errorCode?: unknown }; code?: unknown };
+  const fromDetails = details?.errorCode;
+  if (typeof fromDetails === 'string') return fromDetails;
+  return typeof code === 'string' ? code : undefined;
+}

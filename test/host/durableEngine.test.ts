@@ -126,6 +126,10 @@ describe('durable engine: timers, events, sub-orchestrations, lifecycle', () => 
     expect(child!.parentInstanceId).toBe(status.instanceId);
   });
 
+  it('passes a string input to a sub-orchestration as that string', async () => {
+    expect(JSON.parse((await run('parentWithStringInput')).output!)).toBe('Sub input');
+  });
+
   it('surfaces a failed sub-orchestration to its parent', async () => {
     expect(JSON.parse((await run('parentOfFailure')).output!)).toBe('child failed: true');
   });
@@ -143,6 +147,14 @@ describe('durable engine: timers, events, sub-orchestrations, lifecycle', () => 
       'Durable entities (callEntity) are not supported by the embedded host',
     );
   });
+
+  it('marks an instance Failed, with the reason, when its episodes keep failing', async () => {
+    const status = await waitForInstance(client, await client.startNew('notDurable'), 30_000);
+    expect(status.runtimeStatus).toBe('Failed');
+    expect(JSON.parse(status.output!)).toMatch(
+      /^The host could not run this orchestration: .*not valid JSON/,
+    );
+  }, 40_000);
 
   it('terminates a running instance, and refuses to terminate it twice (410)', async () => {
     const instanceId = await client.startNew('waitsForever');

@@ -115,7 +115,7 @@ export class ActionSimulator {
     while ((this.#current === undefined || this.#current.done) && this.#pointer < this.actions.length) {
       const action = this.actions[this.#pointer++]!;
       if (action.actionType === ActionType.ContinueAsNew) {
-        this.#continueAsNew = { input: actionInputToJson(action.input) };
+        this.#continueAsNew = { input: actionInputToJson(action) };
         continue;
       }
       this.#current = this.#build(action);
@@ -161,7 +161,7 @@ export class ActionSimulator {
 
   #leaf(action: OrchestratorAction, parent?: Composite): Leaf {
     const name = action.functionName ?? '';
-    const input = actionInputToJson(action.input);
+    const input = actionInputToJson(action);
     const work = (id: number): ScheduledWork => {
       if (action.actionType === ActionType.CreateTimer)
         return { kind: 'timer', id, fireAt: new Date(action.fireAt ?? this.#now).toISOString() };

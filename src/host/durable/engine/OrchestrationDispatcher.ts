@@ -8,6 +8,7 @@ import type { DurableSettings } from '../durableSettings';
 import { localItem, queueItem, type InboxItem } from './InboxItem';
 import type { OrchestratorState } from './OrchestratorAction';
 import { QueuePoller } from './QueuePoller';
+import { failInstance } from './failInstance';
 import { recoverPendingWork } from './recoverPendingWork';
 import { runEpisode } from './runEpisode';
 import { Semaphore } from './Semaphore';
@@ -16,6 +17,7 @@ import { sendOutbound } from './sendOutbound';
 import { stateFromFailure } from './stateFromFailure';
 
 const retryDelayMs = 1000;
+const maxEpisodeFailures = 5;
 const inMemoryHoldLimitMs = 3000;
 
 interface CachedInstance {
@@ -35,6 +37,7 @@ export class OrchestrationDispatcher {
   readonly #pending = new Map<string, InboxItem[]>();
   readonly #draining = new Map<string, Promise<void>>();
   readonly #cache = new Map<string, CachedInstance>();
+  readonly #failures = new Map<string, number>();
 
   constructor(
     private readonly hub: TaskHub,
@@ -104,21 +107,45 @@ export class OrchestrationDispatcher {
       for (let batch = this.#take(instanceId); batch.length > 0; batch = this.#take(instanceId)) {
         await this.#slots
           .run(() => this.#process(instanceId, batch))
-          .catch(async (error: unknown) => {
-            this.#cache.delete(instanceId);
-            const conflict = error instanceof ConcurrencyConflictError;
-            if (!conflict) {
-              this.services.log.error(
-                `Durable episode of ${instanceId} failed and will be retried: ${(error as Error).stack ?? String(error)}`,
-              );
-            }
-            await Promise.allSettled(
-              batch.map((item) => this.#hold(item, Date.now() + (conflict ? 0 : retryDelayMs))),
-            );
-          });
+          .then(() => this.#failures.delete(instanceId))
+          .catch((error: unknown) => this.#episodeFailed(instanceId, batch, error));
       }
     })().finally(() => this.#draining.delete(instanceId));
     this.#draining.set(instanceId, loop);
+  }
+
+  /**
+   * A conflict retries at once from storage; other faults retry after a pause, and an instance whose
+   * episodes keep failing (a bug, or data the engine cannot read) is marked Failed with the reason
+   * instead of being retried forever.
+   */
+  async #episodeFailed(instanceId: string, batch: InboxItem[], error: unknown): Promise<void> {
+    this.#cache.delete(instanceId);
+    if (error instanceof ConcurrencyConflictError) {
+      await Promise.allSettled(batch.map((item) => this.#hold(item, Date.now())));
+      return;
+    }
+    const failures = (this.#failures.get(instanceId) ?? 0) + 1;
+    this.#failures.set(instanceId, failures);
+    const message = error instanceof Error ? error.message : String(error);
+    if (failures < maxEpisodeFailures) {
+      this.services.log.error(
+        `Durable episode of ${instanceId} failed (attempt ${failures} of ${maxEpisodeFailures}), retrying: ${message}`,
+      );
+      await Promise.allSettled(batch.map((item) => this.#hold(item, Date.now() + retryDelayMs * failures)));
+      return;
+    }
+    this.#failures.delete(instanceId);
+    this.services.log.error(
+      `Durable episode of ${instanceId} failed ${failures} times; marking the instance Failed: ${(error as Error).stack ?? message}`,
+    );
+    await failInstance(
+      this.hub,
+      instanceId,
+      `The host could not run this orchestration: ${message}`,
+      this.orchestrators,
+    );
+    await Promise.allSettled(batch.map((item) => item.complete()));
   }
 
   #take(instanceId: string): InboxItem[] {

@@ -46,10 +46,16 @@ export interface OrchestratorState {
 }
 
 /**
- * The SDK JSON-encodes string inputs once before putting them in an action, so a string input is
- * already JSON text; anything else is a value to encode.
+ * An action's input as JSON text. The SDK JSON-encodes string inputs of activities and continueAsNew
+ * once before putting them in the action (so a string there is already JSON text), but passes
+ * sub-orchestration inputs through as they are.
  */
-export function actionInputToJson(input: unknown): string | undefined {
+export function actionInputToJson(action: OrchestratorAction): string | undefined {
+  const { input } = action;
   if (input === undefined) return undefined;
-  return typeof input === 'string' ? input : JSON.stringify(input);
+  const preEncoded =
+    typeof input === 'string' &&
+    action.actionType !== ActionType.CallSubOrchestrator &&
+    action.actionType !== ActionType.CallSubOrchestratorWithRetry;
+  return preEncoded ? input : JSON.stringify(input);
 }

@@ -41,7 +41,8 @@ export function selectEvents<M extends { readonly message: ControlMessage }>(
       keysOf({ ...event, MessageId: item.message.id }).some((key) => seen.has(key))
     ) {
       selection.drop.push(item);
-    } else if (!started) {
+    } else if (!started && event.EventType !== EventType.ExecutionTerminated) {
+      // Anything but a terminate waits for the start (a terminate ends even an instance that never ran).
       selection.hold.push({ message: item, until: now + 1000 });
     } else if (notBefore && Date.parse(notBefore) > now) {
       selection.hold.push({ message: item, until: Date.parse(notBefore) });

@@ -142,6 +142,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
       running.push(listener);
     }
 
+    server.markReady();
     log.info(
       `Host started in ${Math.round(performance.now() - started)} ms: ${functions.length} function(s) from ${app.directory}`,
     );

@@ -10,6 +10,7 @@ import type {
 } from './HostExtension';
 import type { HostLogger } from './logging/HostLogger';
 import { toError } from './errors';
+import { retryPolicyFor } from './retryPolicy';
 
 const returnBindingName = '$return';
 
@@ -36,7 +37,26 @@ export class InvocationPipeline {
     private readonly log: HostLogger,
   ) {}
 
+  /** Invokes once, or, under the function's retry policy, again after each failure with `retryContext` set. */
   async invoke(fn: AppFunction, invocation: TriggerInvocation): Promise<RpcInvocationResponse> {
+    const policy = retryPolicyFor(fn);
+    if (!policy) return this.#invokeOnce(fn, invocation);
+    for (let retryCount = 0; ; retryCount++) {
+      const retryContext = { retryCount, maxRetryCount: policy.maxRetryCount };
+      try {
+        return await this.#invokeOnce(fn, { ...invocation, retryContext });
+      } catch (error) {
+        const exhausted = policy.maxRetryCount >= 0 && retryCount >= policy.maxRetryCount;
+        if (exhausted || !(error instanceof InvocationFailedError)) throw error;
+        this.log.warn(
+          `Function '${fn.name}' failed; retry ${retryCount + 1} of ${policy.maxRetryCount} in ${policy.delayMs(retryCount)} ms.`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, policy.delayMs(retryCount)));
+      }
+    }
+  }
+
+  async #invokeOnce(fn: AppFunction, invocation: TriggerInvocation): Promise<RpcInvocationResponse> {
     const invocationId = randomUUID();
     const context: BindingContext = { fn, invocationId, bindingData: invocation.bindingData ?? {} };
     const started = performance.now();

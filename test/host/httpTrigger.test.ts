@@ -131,6 +131,9 @@ describe('HTTP keys', () => {
   it('refuses function-level routes without a key (401) or with a wrong key (401)', async () => {
     expect((await host.fetch('/v1/secure')).status).toBe(401);
     expect((await host.fetch('/v1/secure?code=wrong')).status).toBe(401);
+    await host.waitForLog(
+      /GET \/v1\/secure: 401, the route needs function-level access[^\n]*npx durable-scoring keys/,
+    );
   });
 
   it('accepts the function key, a host key or the master key, in ?code= or x-functions-key', async () => {

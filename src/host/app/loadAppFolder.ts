@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { hostJsonSchema, type HostJson } from './HostJson';
@@ -59,7 +60,7 @@ export function loadAppFolder(directory: string): AppFolder {
     hostJson,
     localValues,
     entryFiles,
-    hostId: toHostId(packageJson.name ?? appDir),
+    hostId: toHostId(packageJson.name, appDir),
   };
 }
 
@@ -78,13 +79,18 @@ function parseJsonFile<T>(file: string, schema: z.ZodType<T>): T {
   return parsed.data;
 }
 
-function toHostId(name: string): string {
-  const id = path
-    .basename(name)
+/**
+ * A host id per app folder: its package name (or folder name) plus a hash of its path, so two apps on
+ * one storage account never share keys, receipts or locks (the local Functions host also derives it
+ * from the machine and the path). At most 32 characters, as on Azure.
+ */
+function toHostId(packageName: string | undefined, appDir: string): string {
+  const base = (packageName || path.basename(appDir))
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, '-')
     .replace(/^-+|-+$/g, '');
-  return (id || 'functionapp').slice(0, 32);
+  const hash = createHash('sha256').update(appDir).digest('hex').slice(0, 8);
+  return `${(base || 'functionapp').slice(0, 23)}-${hash}`;
 }
 
 /** Expands package.json `main` as the worker does: `*`, `**` and `{a,b}` globs, sorted. */

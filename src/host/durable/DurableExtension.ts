@@ -28,10 +28,20 @@ export function createDurableExtension(): HostExtension {
     describe: () =>
       `${fn.trigger.type} (task hub ${durableSettingsFrom(services.app.hostJson, os.cpus().length, services.settings).hubName})`,
   });
+  const registerEntity: TriggerFactory = (fn, services) => ({
+    start: () => {
+      services.log.warn(
+        `Function '${fn.name}' is a durable entity: the embedded host does not run entities, so calls to it fail with "not supported".`,
+      );
+      return Promise.resolve();
+    },
+    stop: () => Promise.resolve(),
+    describe: () => 'entityTrigger (not supported by the embedded host)',
+  });
   return {
     name: 'durableTask',
     systemKeys: [durableSystemKeyName],
-    triggers: { orchestrationTrigger: register, activityTrigger: register, entityTrigger: register },
+    triggers: { orchestrationTrigger: register, activityTrigger: register, entityTrigger: registerEntity },
     bindings: {
       durableClient: {
         readInput: () => {

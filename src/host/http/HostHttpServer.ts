@@ -10,6 +10,7 @@ const maxRequestBytes = 100 * 1024 * 1024;
 /** The host's HTTP listener: routing, key checks and error mapping for functions and runtime endpoints. */
 export class HostHttpServer {
   readonly #server: http.Server;
+  #ready = false;
 
   constructor(
     private readonly router: HttpRouter,
@@ -48,6 +49,11 @@ export class HostHttpServer {
     return (this.#server.address() as AddressInfo).port;
   }
 
+  /** Until the app's functions are registered, requests get 503 rather than a misleading 404. */
+  markReady(): void {
+    this.#ready = true;
+  }
+
   async close(): Promise<void> {
     this.#server.closeIdleConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -56,6 +62,13 @@ export class HostHttpServer {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
     const method = (request.method ?? 'GET').toUpperCase();
+    if (!this.#ready) {
+      return send(response, {
+        status: 503,
+        headers: { 'retry-after': '1' },
+        body: 'The Functions host is starting.',
+      });
+    }
     const match = this.router.match(method, url.pathname);
     if (!match) return send(response, { status: 404 });
     const { route, params } = match;
@@ -63,6 +76,9 @@ export class HostHttpServer {
     if (!this.keys.authorizes(key, route.authLevel, route.functionName, route.systemKeyName)) {
       // No key, or an unknown one, is 401; a valid key below the route's level is 403.
       const known = key !== undefined && this.keys.authorizes(key, 'function');
+      this.log.warn(
+        `${method} ${url.pathname}: ${known ? 403 : 401}, the route needs ${route.authLevel}-level access. Pass a key as ?code= or the x-functions-key header; \`npx durable-scoring keys\` prints them.`,
+      );
       return send(response, { status: known ? 403 : 401 });
     }
     const body = await readBody(request);

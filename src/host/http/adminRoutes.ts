@@ -55,4 +55,55 @@ export function addAdminRoutes(
         ),
       ),
   });
+  router.add({
+    methods: ['POST'],
+    template: 'admin/functions/{name}',
+    authLevel: 'admin',
+    handle: (request, params) => runManually(services, functions, params.name ?? '', request.body),
+  });
+}
+
+// Trigger kinds whose input a manual run cannot stand in for.
+const notManual: Record<string, string> = {
+  httptrigger: 'call its URL instead',
+  blobtrigger: 'upload or overwrite a blob instead',
+  orchestrationtrigger: 'start it through the Durable HTTP API or a client instead',
+  activitytrigger: 'call it from an orchestration instead',
+  entitytrigger: 'entities are not supported',
+};
+
+/**
+ * Runs a non-HTTP function once with `{"input": "..."}` as its trigger data, as the Functions host's
+ * admin API does (202 at once; the outcome is in the log). Timers get a timer object and ignore input.
+ */
+async function runManually(
+  services: HostServices,
+  functions: readonly AppFunction[],
+  name: string,
+  body: Buffer,
+) {
+  const fn = functions.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  if (!fn) return json(404, { error: `No function named '${name}'.` });
+  const type = fn.trigger.type.toLowerCase();
+  if (notManual[type])
+    return json(400, { error: `'${fn.name}' has a ${fn.trigger.type}: ${notManual[type]}.` });
+  let input = '';
+  try {
+    const parsed = body.length > 0 ? (JSON.parse(body.toString('utf8')) as { input?: unknown }) : {};
+    input = typeof parsed.input === 'string' ? parsed.input : JSON.stringify(parsed.input ?? '');
+  } catch {
+    return json(400, { error: 'The body must be JSON: {"input": "<trigger input>"}.' });
+  }
+  const triggerData =
+    type === 'timertrigger'
+      ? { json: JSON.stringify({ Schedule: { AdjustForDST: true }, ScheduleStatus: null, IsPastDue: false }) }
+      : { string: input };
+  services
+    .invoke(fn, {
+      triggerData,
+      bindingData: {},
+      reason: 'This function was programmatically called via the host APIs.',
+    })
+    .catch(() => undefined); // the pipeline has logged the failure
+  return Promise.resolve({ status: 202 });
 }

@@ -138,6 +138,8 @@ export class ActivityDispatcher {
       const response = await this.options.services.invoke(fn, {
         triggerData: { json: message.input ?? 'null' },
         triggerMetadata: { instanceId: { string: message.instanceId } },
+        // As on Azure, an object input's properties feed {expressions} in the activity's other bindings.
+        bindingData: inputProperties(message.input),
         reason: `Activity for orchestration ${message.instanceId}`,
       });
       return newEvent(EventType.TaskCompleted, now(), {
@@ -161,4 +163,12 @@ function resultToJson(data: RpcTypedData | null | undefined): string {
   const value = rpcDataToValue(data);
   if (Buffer.isBuffer(value)) return JSON.stringify(value.toString('base64'));
   return JSON.stringify(value ?? null);
+}
+
+function inputProperties(input: string | undefined): Record<string, unknown> | undefined {
+  if (input === undefined) return undefined;
+  const value: unknown = JSON.parse(input);
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

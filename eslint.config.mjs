@@ -13,6 +13,7 @@ export default tseslint.config(
       '*.config.mjs',
       'bin/**',
       'bench/**/*.js',
+      'scripts/**/*.js',
     ],
   },
   js.configs.recommended,
@@ -54,6 +55,54 @@ export default tseslint.config(
           patterns: [
             { group: ['**/host/*', '**/host'], message: 'The app must not know which host runs it.' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Orchestrators replay: no I/O, no clocks, no randomness, no inference (use activities).
+    files: ['src/orchestrations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                'fs',
+                'path',
+                'crypto',
+                'http',
+                'https',
+                'child_process',
+                'worker_threads',
+                'os',
+              ],
+              message: 'Orchestrators must be deterministic: do I/O in activities.',
+            },
+            {
+              group: [
+                '@azure/storage-*',
+                '@azure/data-tables',
+                'onnxruntime-node',
+                '**/storage/*',
+                '**/scoring/activities/*',
+              ],
+              message: 'Orchestrators must not do I/O or inference: call an activity.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Use context.df.currentUtcDateTime.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Orchestrators must be deterministic.',
         },
       ],
     },

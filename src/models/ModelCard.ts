@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+
+/** Model names are one path segment: they name folders and blob prefixes. */
+export const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+const columnList = z.array(z.string().min(1)).min(1);
+
+/**
+ * The model card (`model.json` next to `model.onnx`). Loose: a registry (later) adds fields such as the
+ * parent version or promotion history, and cards written by a newer version must still load here.
+ */
+export const modelCardSchema = z
+  .looseObject({
+    name: z
+      .string()
+      .regex(modelNamePattern, 'letters, digits, ".", "_" or "-", starting with a letter or digit'),
+    version: z.int().positive(),
+    description: z.string().optional(),
+    /** Ordered input columns of a model with one [N,F] input. */
+    features: columnList.optional(),
+    /** Columns of each named input, for models with several inputs. */
+    inputs: z
+      .array(z.looseObject({ name: z.string().min(1), columns: columnList }))
+      .min(1)
+      .optional(),
+    /** Outputs to fetch; default: every tensor output. */
+    outputs: z.array(z.string().min(1)).min(1).optional(),
+    tags: z.record(z.string(), z.string()).default({}),
+    metrics: z.record(z.string(), z.number()).default({}),
+    training: z.looseObject({ data: z.string().min(1), rows: z.int().nonnegative() }).optional(),
+    task: z.enum(['regression', 'classification']).optional(),
+    stage: z.string().min(1).optional(),
+    /** Hex SHA-256 of model.onnx; checked when the model is loaded. */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256')
+      .optional(),
+    createdAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((card) => card.features === undefined || card.inputs === undefined, {
+    message: 'give either "features" (one input) or "inputs" (named inputs), not both',
+    path: ['inputs'],
+  });
+
+export type ModelCard = z.infer<typeof modelCardSchema>;
+
+/** Parses a model card, or throws a ValidationError naming the file and the first bad field. */
+export function parseModelCard(value: unknown, file: string): ModelCard {
+  const result = modelCardSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join('.') || undefined;
+  const where = field === undefined ? '' : ` field "${field}"`;
+  throw new ValidationError(`Model card ${file}:${where}: ${issue?.message ?? 'invalid'}`, { file, field });
+}

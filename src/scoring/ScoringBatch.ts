@@ -1,0 +1,47 @@
+/** A data row that cannot be scored: its 1-based data row number (header not counted), field and reason. */
+export interface RowError {
+  readonly row: number;
+  readonly field?: string;
+  readonly reason: string;
+}
+
+/** Which input columns feed the model (in the model's feature order) and which are copied to the output. */
+export interface ScoringSchema {
+  readonly featureColumns: readonly string[];
+  readonly passThroughColumns: readonly string[];
+}
+
+/** The rows of one partition, parsed and validated, ready for inference. */
+export interface ScoringBatch {
+  /** Rows seen in the partition, good and bad. */
+  readonly totalRows: number;
+  /** Good rows, in input order. */
+  readonly rowCount: number;
+  /** Data row numbers (1-based) of the good rows. */
+  readonly rowNumbers: Uint32Array;
+  /** rowCount × featureColumns.length values, row-major. */
+  readonly features: Float32Array;
+  /** One array per pass-through column, with the good rows' values as text. */
+  readonly passThrough: readonly string[][];
+  readonly errors: readonly RowError[];
+}
+
+/** A byte range of the input (CSV, JSON Lines) or a Parquet row group, with the row numbers it holds. */
+export interface Partition {
+  readonly index: number;
+  /** Byte range [start, end) for text formats; for Parquet, the row group's byte range. */
+  readonly start: number;
+  readonly end: number;
+  /** Data row number (1-based) of the partition's first row. */
+  readonly firstRow: number;
+  readonly rows: number;
+  /** Parquet only: the row group index. */
+  readonly rowGroup?: number;
+}
+
+/** One model output for the good rows of a batch: `width` values per row (e.g. 3 class probabilities). */
+export interface PredictionColumn {
+  readonly name: string;
+  readonly width: number;
+  readonly values: Float32Array | Float64Array | Int32Array | BigInt64Array;
+}

@@ -1,0 +1,197 @@
+import { ValidationError } from '../../errors';
+import type { ModelCard } from '../../models/ModelCard';
+import { chooseOutputs } from './chooseOutputs';
+import type { ModelSignature, ValueSignature } from './readModelSignature';
+
+/** Element types the pool can feed from float32 columns. */
+const feedableTypes = new Set(['float32', 'float64', 'int32', 'int64']);
+
+/** How data columns fill one model input. */
+export interface InputMapping {
+  readonly name: string;
+  /** Data columns, in the order they fill each row of the input. */
+  readonly columns: readonly string[];
+  /** Position of each of `columns` in FeatureMapping.featureColumns. */
+  readonly featureIndexes: readonly number[];
+  /** Dims after the batch dim; their product is `columns.length`. */
+  readonly rowShape: readonly number[];
+  readonly elementType: string;
+  /** The model's fixed batch size (e.g. 1 for [1,F]); undefined when dynamic. */
+  readonly batchSize?: number;
+}
+
+/** Which columns the model reads, how they fill its inputs, which outputs to fetch, and what was skipped. */
+export interface FeatureMapping {
+  /** Distinct data columns parsed per row (ScoringSchema.featureColumns), inputs' columns first to last. */
+  readonly featureColumns: readonly string[];
+  readonly inputs: readonly InputMapping[];
+  readonly outputs: readonly { readonly name: string; readonly elementType: string }[];
+  /** Things the caller should tell the user (skipped outputs, unused numeric columns). */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Maps data columns to the model's inputs. One [N,F] input: the card's `features`, else the first F
+ * numeric columns in data order. Several inputs: the card's `inputs`. Outputs: the card's `outputs`,
+ * else every tensor output (non-tensor outputs such as ZipMap are skipped with a note).
+ */
+export function mapFeatures(
+  signature: ModelSignature,
+  card: ModelCard | undefined,
+  columns: readonly string[],
+  numericColumns: readonly string[],
+): FeatureMapping {
+  const notes: string[] = [];
+  const columnsByInput = chooseColumns(signature, card, columns, numericColumns, notes);
+  const featureColumns = [...new Set(columnsByInput.flatMap((c) => c.columns))];
+  const inputs = columnsByInput.map(({ input, columns: used }) => ({
+    ...inputShape(signature.model, input, used.length),
+    name: input.name,
+    columns: used,
+    featureIndexes: used.map((column) => featureColumns.indexOf(column)),
+    elementType: input.elementType ?? '',
+  }));
+  return { featureColumns, inputs, outputs: chooseOutputs(signature, card, notes), notes };
+}
+
+function chooseColumns(
+  signature: ModelSignature,
+  card: ModelCard | undefined,
+  columns: readonly string[],
+  numericColumns: readonly string[],
+  notes: string[],
+): { input: ValueSignature; columns: readonly string[] }[] {
+  const model = signature.model;
+  for (const input of signature.inputs) checkFeedable(model, input);
+  if (card?.inputs !== undefined) return byCardInputs(signature, card.inputs, columns, numericColumns);
+  const [input, ...others] = signature.inputs;
+  if (input === undefined)
+    throw new ValidationError(`Model "${model}" declares no inputs`, { field: 'model' });
+  if (others.length > 0) {
+    const names = signature.inputs.map((i) => i.name).join(', ');
+    throw new ValidationError(
+      `Model "${model}" has ${signature.inputs.length} inputs (${names}): its model card must map columns to each with "inputs"`,
+      { field: 'model' },
+    );
+  }
+  const width = fixedWidth(input);
+  if (card?.features !== undefined) {
+    if (width !== undefined && card.features.length !== width) {
+      throw new ValidationError(
+        `Model "${model}" input "${input.name}" takes ${width} features but its card lists ${card.features.length}`,
+        { field: 'features' },
+      );
+    }
+    return [{ input, columns: checkColumns(model, input.name, card.features, columns, numericColumns) }];
+  }
+  return [{ input, columns: firstNumericColumns(model, input.name, width, numericColumns, notes) }];
+}
+
+function byCardInputs(
+  signature: ModelSignature,
+  cardInputs: NonNullable<ModelCard['inputs']>,
+  columns: readonly string[],
+  numericColumns: readonly string[],
+): { input: ValueSignature; columns: readonly string[] }[] {
+  const model = signature.model;
+  const unmapped = signature.inputs.filter((input) => !cardInputs.some((c) => c.name === input.name));
+  const unknown = cardInputs.filter((c) => !signature.inputs.some((input) => input.name === c.name));
+  if (unmapped.length > 0 || unknown.length > 0) {
+    const parts = [
+      unmapped.length > 0 ? `inputs not in its card: ${unmapped.map((i) => i.name).join(', ')}` : '',
+      unknown.length > 0 ? `card inputs the model lacks: ${unknown.map((c) => c.name).join(', ')}` : '',
+    ];
+    throw new ValidationError(`Model "${model}": ${parts.filter(Boolean).join('; ')}`, { field: 'inputs' });
+  }
+  return signature.inputs.map((input) => {
+    const mapped = cardInputs.find((c) => c.name === input.name)?.columns ?? [];
+    const width = fixedWidth(input);
+    if (width !== undefined && width !== mapped.length) {
+      throw new ValidationError(
+        `Model "${model}" input "${input.name}" takes ${width} values per row but its card lists ${mapped.length} columns`,
+        { field: 'inputs' },
+      );
+    }
+    return { input, columns: checkColumns(model, input.name, mapped, columns, numericColumns) };
+  });
+}
+
+/** The card's columns, all present and numeric in the data, else a ValidationError naming them. */
+function checkColumns(
+  model: string,
+  input: string,
+  wanted: readonly string[],
+  columns: readonly string[],
+  numericColumns: readonly string[],
+): readonly string[] {
+  const missing = wanted.filter((column) => !columns.includes(column));
+  if (missing.length > 0) {
+    throw new ValidationError(
+      `Model "${model}" input "${input}" needs column(s) missing from the data: ${missing.join(', ')} (data columns: ${columns.join(', ')})`,
+      { field: missing[0] },
+    );
+  }
+  const textual = wanted.filter((column) => !numericColumns.includes(column));
+  if (textual.length > 0) {
+    throw new ValidationError(
+      `Model "${model}" input "${input}" needs numeric values but column(s) ${textual.join(', ')} are not numeric`,
+      { field: textual[0] },
+    );
+  }
+  return wanted;
+}
+
+function firstNumericColumns(
+  model: string,
+  input: string,
+  width: number | undefined,
+  numericColumns: readonly string[],
+  notes: string[],
+): readonly string[] {
+  const count = width ?? numericColumns.length;
+  if (numericColumns.length < count || count === 0) {
+    throw new ValidationError(
+      `Model "${model}" input "${input}" takes ${count} features but the data has ${numericColumns.length} numeric column(s)` +
+        `${numericColumns.length > 0 ? ` (${numericColumns.join(', ')})` : ''}; list the features in the model card`,
+      { field: 'features' },
+    );
+  }
+  const unused = numericColumns.slice(count);
+  if (unused.length > 0) notes.push(`Numeric column(s) not fed to model "${model}": ${unused.join(', ')}`);
+  return numericColumns.slice(0, count);
+}
+
+function checkFeedable(model: string, input: ValueSignature): void {
+  if (!input.isTensor || !feedableTypes.has(input.elementType ?? '')) {
+    const type = input.isTensor ? `a ${input.elementType} tensor` : 'not a tensor';
+    throw new ValidationError(
+      `Model "${model}" input "${input.name}" is ${type}; batch scoring feeds float, double, int32 or int64 tensors`,
+      { field: 'model' },
+    );
+  }
+}
+
+/** Values per row the input takes, when its shape fixes it. */
+function fixedWidth(input: ValueSignature): number | undefined {
+  const rest = input.shape.slice(1);
+  if (input.shape.length === 1) return 1;
+  if (rest.length === 0 || rest.some((dim) => typeof dim !== 'number')) return undefined;
+  return (rest as number[]).reduce((a, b) => a * b, 1);
+}
+
+function inputShape(
+  model: string,
+  input: ValueSignature,
+  width: number,
+): Pick<InputMapping, 'rowShape' | 'batchSize'> {
+  const [batch, ...rest] = input.shape;
+  const batchSize = typeof batch === 'number' && input.shape.length > 1 ? batch : undefined;
+  if (input.shape.length <= 1) return { rowShape: input.shape.length === 0 ? [width] : [], batchSize };
+  if (rest.length > 1 && rest.some((dim) => typeof dim !== 'number')) {
+    throw new ValidationError(
+      `Model "${model}" input "${input.name}" has shape [${input.shape.join(', ')}]: only the batch dimension may be dynamic`,
+      { field: 'model' },
+    );
+  }
+  return { rowShape: rest.length === 1 ? [width] : (rest as number[]), batchSize };
+}

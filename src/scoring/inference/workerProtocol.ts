@@ -1,0 +1,59 @@
+/** Messages between InferencePool and inferenceWorker. Types only: both sides import it. */
+
+/** Settings a worker gets at start (workerData). */
+export interface WorkerSettings {
+  readonly maxSessions: number;
+  readonly intraOpThreads: number;
+}
+
+/** A tensor fed to or returned by a model: data row-major with its dims. */
+export interface TensorData<T = WorkerTensorArray> {
+  readonly data: T;
+  readonly dims: readonly number[];
+}
+
+export type WorkerTensorArray =
+  | Float32Array
+  | Float64Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | BigUint64Array;
+
+export interface RunRequest {
+  readonly id: number;
+  /** Model cache key (its SHA-256). */
+  readonly key: string;
+  /** For error messages. */
+  readonly name: string;
+  /** The model bytes, sent only when the worker does not hold a session for `key`. */
+  readonly onnx?: Uint8Array;
+  readonly inputs: Readonly<Record<string, TensorData<Float32Array>>>;
+  readonly outputNames: readonly string[];
+}
+
+export interface OutputTensor extends TensorData {
+  /** onnxruntime's element type name. */
+  readonly type: string;
+}
+
+export type RunResponse =
+  | { readonly id: number; readonly ok: true; readonly outputs: Record<string, OutputTensor> }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      /** load: the model does not load; run: inference failed. */
+      readonly kind: 'load' | 'run';
+      readonly message: string;
+    }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      /** The worker no longer holds the session: resend with the bytes. The inputs come back with it. */
+      readonly kind: 'missing-model';
+      readonly inputs: RunRequest['inputs'];
+    };

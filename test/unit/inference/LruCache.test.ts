@@ -1,0 +1,29 @@
+import { LruCache } from '../../../src/scoring/inference/LruCache';
+
+describe('LruCache', () => {
+  it('evicts the least recently used entry beyond capacity, counting reads as use', () => {
+    const evicted: string[] = [];
+    const cache = new LruCache<number>(2, (value, key) => evicted.push(`${key}=${value}`));
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    cache.set('c', 3);
+    expect(evicted).toEqual(['b=2']);
+    expect(cache.keys()).toEqual(['a', 'c']);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.size).toBe(2);
+  });
+
+  it('releases a value replaced under the same key', () => {
+    const evicted: number[] = [];
+    const cache = new LruCache<number>(2, (value) => evicted.push(value));
+    cache.set('a', 1);
+    cache.set('a', 2);
+    expect(evicted).toEqual([1]);
+    expect(cache.get('a')).toBe(2);
+  });
+
+  it.each([0, -1, NaN])('refuses capacity %p', (capacity) => {
+    expect(() => new LruCache(capacity)).toThrow(`LruCache capacity must be at least 1, got ${capacity}`);
+  });
+});

@@ -5,7 +5,11 @@ import { startFunctionHost, type RunningFunctionHost } from '../host/FunctionHos
  * handlers are in place before anything starts: a Ctrl+C during start-up stops the host as soon as it
  * is up, and one right after "Host ready" is never lost.
  */
-export async function runHostCommand(appDir: string, port: number): Promise<void> {
+export async function runHostCommand(
+  appDir: string,
+  port: number,
+  whenReady?: (baseUrl: string) => Promise<void>,
+): Promise<void> {
   let host: RunningFunctionHost | undefined;
   let stopRequested = false;
   let stopping: Promise<void> | undefined;
@@ -39,5 +43,9 @@ export async function runHostCommand(appDir: string, port: number): Promise<void
   }
   if (stopRequested) stop();
   else console.log(`Host ready at ${host.baseUrl} (Ctrl+C to stop)`);
+  if (whenReady && !stopRequested) {
+    // The host keeps serving whatever happens here.
+    await whenReady(host.baseUrl).catch((error: unknown) => console.error(`${(error as Error).message}`));
+  }
   await done;
 }

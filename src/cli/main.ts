@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { Command } from 'commander';
 import { runHostCommand } from './hostCommand';
+import { runStartCommand } from './startCommand';
 import { instancesCommand } from './instancesCommand';
 import { runKeysCommand } from './keysCommand';
 
@@ -14,6 +16,14 @@ export async function main(argv: string[]): Promise<void> {
     .argument('[appDir]', 'function app folder (host.json, package.json main)', '.')
     .option('-p, --port <port>', 'HTTP port (0 picks a free one)', '7071')
     .action((appDir: string, options: { port: string }) => runHostCommand(appDir, parsePort(options.port)));
+  program
+    .command('start')
+    .description('Run this app on the embedded host and score the demo data set (what npm start does).')
+    .argument('[appDir]', 'this project folder', '.')
+    .option('-p, --port <port>', 'HTTP port', '7071')
+    .action((appDir: string, options: { port: string }) =>
+      runStartCommand(path.resolve(appDir), parsePort(options.port)),
+    );
   program
     .command('keys')
     .description('Print the function keys the host uses for an app folder.')

@@ -1,0 +1,41 @@
+import { app, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { scoringServices } from '../src/appServices';
+import { jobIdForBlob } from '../src/jobs/jobIds';
+import { specForBlob, startScoreJob } from '../src/jobs/startScoreJob';
+
+/** A blob dropped in the input container starts one job per blob version. */
+export async function scoreDroppedBlob(_content: unknown, context: InvocationContext): Promise<void> {
+  const services = scoringServices();
+  const name = typeof context.triggerMetadata?.name === 'string' ? context.triggerMetadata.name : '';
+  const properties = context.triggerMetadata?.properties as { eTag?: string; etag?: string } | undefined;
+  const etag = properties?.eTag ?? properties?.etag ?? '';
+  const container = services.config.inputContainer;
+  const metadata = context.triggerMetadata?.metadata as Record<string, string> | undefined;
+  const spec = specForBlob(
+    container,
+    name,
+    metadata,
+    (model) => services.models.has(model),
+    services.config.defaultModel,
+  );
+  const jobId = jobIdForBlob(container, name, etag);
+  const { created } = await startScoreJob(
+    df.getClient(context),
+    services.jobs,
+    { jobId, spec, source: 'blob', inputEtag: etag },
+    `${container}/${name}`,
+  );
+  context.log(
+    created
+      ? `Started job ${jobId} for ${container}/${name} with model ${spec.model}`
+      : `Job ${jobId} for this version of ${container}/${name} exists already`,
+  );
+}
+
+app.storageBlob('scoreDroppedBlob', {
+  path: '%SCORING_INPUT_CONTAINER%/{name}',
+  connection: 'AzureWebJobsStorage',
+  extraInputs: [df.input.durableClient()],
+  handler: scoreDroppedBlob,
+});

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const configSchema = z.object({
+  storageConnection: z.string({ error: 'The app setting AzureWebJobsStorage is required.' }).min(1),
+  inputContainer: z.string().default('input'),
+  outputContainer: z.string().default('output'),
+  defaultModel: z.string().default('diabetes'),
+  modelsDirectory: z.string(),
+  partitionBytes: positiveInt(32 * 1024 * 1024),
+  maxConcurrency: positiveInt(8),
+  inferenceThreads: positiveInt(2),
+  /** Test hook: `<partition index>` fails that partition's first attempt with a transient error. */
+  failPartitionOnce: z.coerce.number().int().optional(),
+});
+
+export type AppConfig = Readonly<z.infer<typeof configSchema>>;
+
+/** App settings parsed once at the composition root; the rest of the app receives this object. */
+export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): AppConfig {
+  const storage = env.AzureWebJobsStorage;
+  const parsed = configSchema.safeParse({
+    // The storage SDKs understand UseDevelopmentStorage=true themselves.
+    storageConnection: storage,
+    inputContainer: env.SCORING_INPUT_CONTAINER || undefined,
+    outputContainer: env.SCORING_OUTPUT_CONTAINER || undefined,
+    defaultModel: env.DEFAULT_MODEL || undefined,
+    modelsDirectory: path.resolve(appRoot, env.MODELS_DIRECTORY || 'models'),
+    partitionBytes: env.SCORING_PARTITION_BYTES || undefined,
+    maxConcurrency: env.SCORING_MAX_CONCURRENCY || undefined,
+    inferenceThreads: env.SCORING_INFERENCE_THREADS || undefined,
+    failPartitionOnce: env.SCORING_TEST_FAIL_PARTITION_ONCE || undefined,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid app setting (${issue?.path.join('.')}): ${issue?.message}`);
+  }
+  return parsed.data;
+}

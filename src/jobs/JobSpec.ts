@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+
+export const inputFormats = ['csv', 'jsonl', 'parquet'] as const;
+export type InputFormat = (typeof inputFormats)[number];
+
+const blobName = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((name) => !name.split('/').includes('..'), 'must not contain ".." segments')
+  // eslint-disable-next-line no-control-regex
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
+
+const containerName = z
+  .string()
+  .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'is not a valid container name');
+
+/** A scoring job as POST /api/jobs accepts it (and as a blob drop builds it). */
+export const jobSpecSchema = z.strictObject({
+  input: z.strictObject({
+    container: containerName.optional(),
+    blob: blobName,
+    format: z.enum(inputFormats).optional(),
+    delimiter: z.string().length(1).optional(),
+  }),
+  model: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]*(@[A-Za-z0-9_.-]+)?$/,
+      'must be a model reference: name, name@<version> or name@<stage>',
+    ),
+  output: z
+    .strictObject({
+      container: containerName.optional(),
+      prefix: blobName.optional(),
+      format: z.enum(inputFormats).optional(),
+      passThrough: z.array(z.string().min(1)).max(100).optional(),
+      summaryOnly: z.boolean().optional(),
+    })
+    .default({}),
+  partitionBytes: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .optional(),
+  maxConcurrency: z.number().int().min(1).max(64).optional(),
+  errorThreshold: z
+    .strictObject({
+      /** Bad rows tolerated before the job fails; -1 tolerates any number. */
+      maxBadRows: z.number().int().min(-1).default(-1),
+      /** Failed partitions tolerated (their rows are reported) before the job fails. */
+      maxFailedPartitions: z.number().int().min(0).default(0),
+    })
+    .default({ maxBadRows: -1, maxFailedPartitions: 0 }),
+  retry: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(10).default(3),
+      firstRetryIntervalMs: z.number().int().min(100).max(600_000).default(1000),
+    })
+    .default({ maxAttempts: 3, firstRetryIntervalMs: 1000 }),
+});
+
+export type JobSpec = z.infer<typeof jobSpecSchema>;
+
+/** Parses a job spec; a bad one is a ValidationError naming the field, as a 400 should. */
+export function parseJobSpec(body: unknown): JobSpec {
+  const parsed = jobSpecSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join('.') || '(body)';
+  throw new ValidationError(`Job spec field "${field}": ${issue.message}`, { field });
+}
+
+/** The input format from the spec or the blob name's extension. */
+export function inputFormatOf(spec: JobSpec): InputFormat {
+  if (spec.input.format) return spec.input.format;
+  const extension = /\.([a-z]+)$/i.exec(spec.input.blob)?.[1]?.toLowerCase();
+  if (extension === 'csv' || extension === 'txt') return 'csv';
+  if (extension === 'jsonl' || extension === 'ndjson' || extension === 'json') return 'jsonl';
+  if (extension === 'parquet') return 'parquet';
+  throw new ValidationError(
+    `Cannot tell the format of "${spec.input.blob}": use .csv, .jsonl or .parquet, or set input.format.`,
+    { field: 'input.format' },
+  );
+}

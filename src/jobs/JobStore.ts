@@ -1,0 +1,128 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import type { StorageClients } from '../storage/StorageClients';
+
+export type JobStatus = 'Queued' | 'Running' | 'Succeeded' | 'PartiallySucceeded' | 'Failed' | 'Canceled';
+export const finishedJobStatuses: readonly JobStatus[] = [
+  'Succeeded',
+  'PartiallySucceeded',
+  'Failed',
+  'Canceled',
+];
+
+/** One row of the `jobs` table. */
+export interface JobRecord {
+  jobId: string;
+  status: JobStatus;
+  source: 'http' | 'blob';
+  createdTime: string;
+  startedTime?: string;
+  completedTime?: string;
+  /** Why it failed or only partly succeeded, in words a person can act on. */
+  reason?: string;
+  model?: string;
+  modelVersion?: string;
+  input: string;
+  output?: string;
+  manifest?: string;
+  partitions?: number;
+  partitionsDone?: number;
+  partitionsFailed?: number;
+  totalRows?: number;
+  scoredRows?: number;
+  badRows?: number;
+}
+
+/** One row of the `jobPartitions` table. */
+export interface PartitionRecord {
+  jobId: string;
+  index: number;
+  status: 'Running' | 'Succeeded' | 'Failed';
+  firstRow: number;
+  rows: number;
+  badRows?: number;
+  attempt?: number;
+  durationMs?: number;
+  error?: string;
+}
+
+const jobsPartitionKey = 'jobs';
+
+/** The `jobs` and `jobPartitions` tables: what each job and partition is doing, updated as it runs. */
+export class JobStore {
+  constructor(private readonly storage: StorageClients) {}
+
+  async get(jobId: string): Promise<JobRecord | undefined> {
+    try {
+      return fromEntity<JobRecord>(await (await this.#jobs()).getEntity(jobsPartitionKey, jobId));
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Creates the job row unless it exists; returns whether it was created. */
+  async create(job: JobRecord): Promise<boolean> {
+    try {
+      await (await this.#jobs()).createEntity(toEntity(jobsPartitionKey, job.jobId, job));
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 409) return false;
+      throw error;
+    }
+  }
+
+  /** Merges fields into the job row. */
+  async update(jobId: string, fields: Partial<JobRecord>): Promise<void> {
+    await (await this.#jobs()).upsertEntity(toEntity(jobsPartitionKey, jobId, { ...fields, jobId }), 'Merge');
+  }
+
+  async list(options: { status?: JobStatus[]; top?: number } = {}): Promise<JobRecord[]> {
+    const filters = [odata`PartitionKey eq ${jobsPartitionKey}`];
+    if (options.status?.length)
+      filters.push('(' + options.status.map((status) => odata`status eq ${status}`).join(' or ') + ')');
+    const jobs: JobRecord[] = [];
+    const top = options.top ?? 50;
+    for await (const entity of (await this.#jobs()).listEntities({
+      queryOptions: { filter: filters.join(' and ') },
+    })) {
+      jobs.push(fromEntity<JobRecord>(entity));
+    }
+    return jobs.sort((a, b) => b.createdTime.localeCompare(a.createdTime)).slice(0, top);
+  }
+
+  async savePartition(partition: PartitionRecord): Promise<void> {
+    const rowKey = String(partition.index).padStart(6, '0');
+    await (await this.#partitions()).upsertEntity(toEntity(partition.jobId, rowKey, partition), 'Merge');
+  }
+
+  async partitions(jobId: string): Promise<PartitionRecord[]> {
+    const rows: PartitionRecord[] = [];
+    const filter = odata`PartitionKey eq ${jobId}`;
+    for await (const entity of (await this.#partitions()).listEntities({ queryOptions: { filter } })) {
+      rows.push(fromEntity<PartitionRecord>(entity));
+    }
+    return rows.sort((a, b) => a.index - b.index);
+  }
+
+  #jobs(): Promise<TableClient> {
+    return this.storage.table('jobs');
+  }
+
+  #partitions(): Promise<TableClient> {
+    return this.storage.table('jobPartitions');
+  }
+}
+
+function toEntity(partitionKey: string, rowKey: string, fields: object) {
+  const entity: Record<string, unknown> = { partitionKey, rowKey };
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) entity[key] = value;
+  return entity as { partitionKey: string; rowKey: string };
+}
+
+function fromEntity<T>(entity: Record<string, unknown>): T {
+  const record: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entity)) {
+    if (!['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.metadata'].includes(key)) record[key] = value;
+  }
+  return record as T;
+}

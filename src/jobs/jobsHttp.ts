@@ -1,0 +1,126 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { DurableClient } from 'durable-functions';
+import { httpStatusOf, NotFoundError, ValidationError, ConflictError } from '../errors';
+import type { ScoringServices } from '../scoring/ScoringServices';
+import { newJobId } from './jobIds';
+import { parseJobSpec } from './JobSpec';
+import { finishedJobStatuses, type JobStatus } from './JobStore';
+import { startScoreJob } from './startScoreJob';
+
+const jobStatuses: readonly JobStatus[] = [
+  'Queued',
+  'Running',
+  'Succeeded',
+  'PartiallySucceeded',
+  'Failed',
+  'Canceled',
+];
+
+/** POST /api/jobs: validates the spec (400 naming the field) and starts the job (202 with its URL). */
+export async function createJob(
+  request: HttpRequest,
+  client: DurableClient,
+  services: ScoringServices,
+): Promise<HttpResponseInit> {
+  return handle(async () => {
+    const body: unknown = await request.json().catch(() => {
+      throw new ValidationError('The request body must be a JSON job spec.');
+    });
+    const spec = parseJobSpec(body);
+    const jobId = newJobId();
+    const container = spec.input.container ?? services.config.inputContainer;
+    const { job } = await startScoreJob(
+      client,
+      services.jobs,
+      { jobId, spec, source: 'http' },
+      `${container}/${spec.input.blob}`,
+    );
+    const url = new URL(`jobs/${jobId}`, request.url.replace(/jobs\/?(\?.*)?$/, '')).toString();
+    return {
+      status: 202,
+      headers: { location: url },
+      jsonBody: { id: jobId, status: job.status, statusUrl: url },
+    };
+  });
+}
+
+/** GET /api/jobs/{id}: the job row, per-partition progress and the live progress of the orchestration. */
+export async function getJob(
+  id: string,
+  client: DurableClient,
+  services: ScoringServices,
+): Promise<HttpResponseInit> {
+  return handle(async () => {
+    const job = await services.jobs.get(id);
+    if (!job) throw new NotFoundError(`No job with id '${id}'.`);
+    const partitions = await services.jobs.partitions(id);
+    const instance = await client.getStatus(id).catch(() => undefined);
+    const done = partitions.filter((partition) => partition.status !== 'Running').length;
+    return {
+      status: 200,
+      jsonBody: {
+        ...job,
+        progress: {
+          partitionsDone: done,
+          partitions: job.partitions ?? partitions.length,
+          live: instance?.customStatus,
+        },
+        partitionDetails: partitions,
+      },
+    };
+  });
+}
+
+/** GET /api/jobs?status=&top= */
+export async function listJobs(request: HttpRequest, services: ScoringServices): Promise<HttpResponseInit> {
+  return handle(async () => {
+    const status = request.query
+      .get('status')
+      ?.split(',')
+      .filter((value) => value !== '');
+    const unknown = status?.filter((value) => !jobStatuses.includes(value as JobStatus)) ?? [];
+    if (unknown.length > 0)
+      throw new ValidationError(`Unknown status ${unknown.join(', ')}; use ${jobStatuses.join(', ')}.`, {
+        field: 'status',
+      });
+    const top = Number(request.query.get('top') ?? 50);
+    if (!Number.isInteger(top) || top < 1 || top > 1000)
+      throw new ValidationError('top must be a whole number from 1 to 1000.', { field: 'top' });
+    return {
+      status: 200,
+      jsonBody: await services.jobs.list({ status: status as JobStatus[] | undefined, top }),
+    };
+  });
+}
+
+/** POST /api/jobs/{id}/cancel: stops the orchestration; partitions already staged are not committed. */
+export async function cancelJob(
+  id: string,
+  client: DurableClient,
+  services: ScoringServices,
+): Promise<HttpResponseInit> {
+  return handle(async () => {
+    const job = await services.jobs.get(id);
+    if (!job) throw new NotFoundError(`No job with id '${id}'.`);
+    if (finishedJobStatuses.includes(job.status))
+      throw new ConflictError(`Job '${id}' already finished (${job.status}).`);
+    await client.terminate(id, 'Canceled by request').catch(() => undefined);
+    await services.jobs.update(id, {
+      status: 'Canceled',
+      reason: 'Canceled by request.',
+      completedTime: new Date().toISOString(),
+    });
+    return { status: 202, jsonBody: { id, status: 'Canceled' } };
+  });
+}
+
+async function handle(action: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
+  try {
+    return await action();
+  } catch (error) {
+    const status = httpStatusOf(error);
+    if (status === 500) throw error;
+    const field = error instanceof ValidationError ? error.details.field : undefined;
+    return { status, jsonBody: { error: (error as Error).message, field } };
+  }
+}

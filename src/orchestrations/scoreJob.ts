@@ -1,0 +1,45 @@
+import type * as df from 'durable-functions';
+import {
+  scoringActivityNames as activity,
+  type JobOutcome,
+  type JobProgress,
+  type PartitionResult,
+  type PrepareResult,
+  type ScoreJobInput,
+} from '../scoring/jobContracts';
+
+/**
+ * The main job: prepare (resolve the model, check the input against it, plan partitions), score the
+ * partitions in waves of `maxConcurrency`, then commit the output in input order with its manifest.
+ * Deterministic: no I/O here, only activities. Partitions retry transient faults themselves and
+ * report failures as results, so one bad partition never hides the others' outcomes.
+ */
+export function* scoreJob(context: df.OrchestrationContext): Generator<df.Task, JobOutcome, unknown> {
+  const input = context.df.getInput<ScoreJobInput>();
+  const prepared = (yield context.df.callActivity(activity.prepare, input)) as PrepareResult;
+  if (!prepared.ok) {
+    return (yield context.df.callActivity(activity.fail, {
+      jobId: input.jobId,
+      reason: prepared.reason,
+    })) as JobOutcome;
+  }
+  const { plan, partitions } = prepared;
+  const results: PartitionResult[] = [];
+  for (let start = 0; start < partitions.length; start += plan.maxConcurrency) {
+    const wave = partitions
+      .slice(start, start + plan.maxConcurrency)
+      .map((partition) => context.df.callActivity(activity.scorePartition, { plan, partition }));
+    results.push(...((yield context.df.Task.all(wave)) as PartitionResult[]));
+    context.df.setCustomStatus(progressOf(partitions.length, results));
+  }
+  return (yield context.df.callActivity(activity.commit, { plan, partitions, results })) as JobOutcome;
+}
+
+function progressOf(partitions: number, results: readonly PartitionResult[]): JobProgress {
+  return {
+    partitions,
+    partitionsDone: results.length,
+    scoredRows: results.reduce((sum, result) => sum + result.scoredRows, 0),
+    badRows: results.reduce((sum, result) => sum + result.badRows, 0),
+  };
+}

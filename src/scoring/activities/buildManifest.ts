@@ -1,0 +1,54 @@
+import type { JobRecord, JobStatus } from '../../jobs/JobStore';
+import type { JobPlan, PartitionResult } from '../jobContracts';
+import type { outputNames } from '../outputNames';
+
+interface ManifestInput {
+  plan: JobPlan;
+  results: readonly PartitionResult[];
+  status: JobStatus;
+  reason?: string;
+  names: ReturnType<typeof outputNames>;
+  errorsWritten: boolean;
+  job?: JobRecord;
+  completedTime: string;
+}
+
+/** `_manifest.json`: what was scored with which model, row counts, partitions, timings and errors. */
+export function buildManifest(input: ManifestInput) {
+  const { plan, results, names, job } = input;
+  const sum = (pick: (result: PartitionResult) => number) =>
+    results.reduce((total, result) => total + pick(result), 0);
+  return {
+    jobId: plan.jobId,
+    status: input.status,
+    reason: input.reason,
+    model: plan.model,
+    input: plan.input,
+    output: {
+      container: plan.output.container,
+      format: plan.output.format,
+      predictions: plan.output.summaryOnly ? undefined : names.predictions,
+      passThroughColumns: plan.schema.passThroughColumns,
+      featureColumns: plan.schema.featureColumns,
+      outputs: plan.mapping.outputs,
+    },
+    rows: {
+      total: sum((result) => result.rows),
+      scored: sum((result) => result.scoredRows),
+      bad: sum((result) => result.badRows),
+    },
+    errors: input.errorsWritten ? names.errors : undefined,
+    partitions: results.map((result) => ({
+      index: result.index,
+      firstRow: result.firstRow,
+      rows: result.rows,
+      scoredRows: result.scoredRows,
+      badRows: result.badRows,
+      attempts: result.attempts,
+      durationMs: result.durationMs,
+      failure: result.failure,
+    })),
+    timings: { created: job?.createdTime, started: job?.startedTime, completed: input.completedTime },
+    notes: plan.notes,
+  };
+}

@@ -1,0 +1,79 @@
+import type { JobStatus } from '../../jobs/JobStore';
+import type { CommitInput, JobOutcome, PartitionResult } from '../jobContracts';
+import { blockIdOf, outputNames } from '../outputNames';
+import type { ScoringServices } from '../ScoringServices';
+import { buildManifest } from './buildManifest';
+
+/**
+ * Fan-in: commits the staged blocks in partition order (committing the same list again is harmless),
+ * writes `_errors.jsonl` and `_manifest.json`, and records the job's final status and reason.
+ */
+export async function commitScoreJob(input: CommitInput, services: ScoringServices): Promise<JobOutcome> {
+  const { plan, results } = input;
+  const ordered = [...results].sort((a, b) => a.index - b.index);
+  const { writer } = services.formats[plan.output.format];
+  const names = outputNames(plan, writer.extension);
+  const output = await services.storage.ensureContainer(plan.output.container);
+  if (!plan.output.summaryOnly && writer.concatenates) {
+    const blocks = ordered
+      .filter((result) => !result.failure && result.outputBytes > 0)
+      .map((result) => blockIdOf(result.index));
+    await output.getBlockBlobClient(names.predictions).commitBlockList(blocks);
+  }
+  const errorBlocks = ordered
+    .filter((result) => result.errorBytes > 0)
+    .map((result) => blockIdOf(result.index));
+  if (errorBlocks.length > 0) await output.getBlockBlobClient(names.errors).commitBlockList(errorBlocks);
+  const { status, reason } = decide(plan, ordered);
+  const completedTime = new Date().toISOString();
+  const job = await services.jobs.get(plan.jobId);
+  const manifest = buildManifest({
+    plan,
+    results: ordered,
+    status,
+    reason,
+    names,
+    errorsWritten: errorBlocks.length > 0,
+    job,
+    completedTime,
+  });
+  const text = JSON.stringify(manifest, null, 2);
+  await output
+    .getBlockBlobClient(names.manifest)
+    .upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+  const scoredRows = ordered.reduce((sum, result) => sum + result.scoredRows, 0);
+  const badRows = ordered.reduce((sum, result) => sum + result.badRows, 0);
+  await services.jobs.update(plan.jobId, {
+    status,
+    reason,
+    completedTime,
+    output: `${plan.output.container}/${plan.output.summaryOnly ? names.manifest : writer.concatenates ? names.predictions : names.predictionPart(0).replace(/part-\d+\.\w+$/, '')}`,
+    manifest: `${plan.output.container}/${names.manifest}`,
+    partitionsDone: ordered.length,
+    partitionsFailed: ordered.filter((result) => result.failure).length,
+    scoredRows,
+    badRows,
+  });
+  return { jobId: plan.jobId, status, reason, manifest: `${plan.output.container}/${names.manifest}` };
+}
+
+/** Succeeded; PartiallySucceeded when bad rows or failed partitions stay within the threshold; else Failed. */
+function decide(
+  plan: CommitInput['plan'],
+  results: readonly PartitionResult[],
+): { status: JobStatus; reason?: string } {
+  const failed = results.filter((result) => result.failure);
+  const badRows = results.reduce((sum, result) => sum + result.badRows, 0);
+  const problems: string[] = [];
+  if (failed.length > 0) problems.push(`${failed.length} partition(s) failed: ${failed[0]!.failure}`);
+  if (badRows > 0)
+    problems.push(`${badRows} row(s) could not be scored; see _errors.jsonl for each row and reason`);
+  if (problems.length === 0) return { status: 'Succeeded' };
+  const overRows = plan.maxBadRows >= 0 && badRows > plan.maxBadRows;
+  const overPartitions = failed.length > plan.maxFailedPartitions;
+  if (overRows || overPartitions) {
+    const limits = `limits: ${plan.maxBadRows < 0 ? 'any number of' : plan.maxBadRows} bad rows, ${plan.maxFailedPartitions} failed partitions (errorThreshold in the job spec)`;
+    return { status: 'Failed', reason: `${problems.join('; ')} — over the job's ${limits}.` };
+  }
+  return { status: 'PartiallySucceeded', reason: `${problems.join('; ')}.` };
+}

@@ -1,0 +1,12 @@
+import type { FailJobInput, JobOutcome } from '../jobContracts';
+import type { ScoringServices } from '../ScoringServices';
+
+/** Ends a job that could not start scoring (bad spec, missing input, unknown or broken model). */
+export async function failScoreJob(input: FailJobInput, services: ScoringServices): Promise<JobOutcome> {
+  await services.jobs.update(input.jobId, {
+    status: 'Failed',
+    reason: input.reason,
+    completedTime: new Date().toISOString(),
+  });
+  return { jobId: input.jobId, status: 'Failed', reason: input.reason };
+}

@@ -1,0 +1,34 @@
+import type { BlobClient } from '@azure/storage-blob';
+import type { ByteRangeReader } from './formats';
+
+/** Reads bytes [start, end) of the blob version with this ETag (a changed blob fails the read). */
+export async function downloadRange(
+  blob: BlobClient,
+  start: number,
+  end: number,
+  etag: string,
+): Promise<Buffer> {
+  if (end <= start) return Buffer.alloc(0);
+  const buffer = Buffer.allocUnsafe(end - start);
+  await blob.downloadToBuffer(buffer, start, end - start, { conditions: { ifMatch: etag }, concurrency: 4 });
+  return buffer;
+}
+
+/** The whole blob version as a stream of chunks (for the one planning pass). */
+export async function* streamBlob(blob: BlobClient, etag: string): AsyncIterable<Buffer> {
+  const response = await blob.download(0, undefined, { conditions: { ifMatch: etag } });
+  const body = response.readableStreamBody;
+  if (!body) return;
+  for await (const chunk of body) yield chunk as Buffer;
+}
+
+/** A range reader over a blob version, for Parquet footers and row groups. */
+export function blobRangeReader(blob: BlobClient, byteLength: number, etag: string): ByteRangeReader {
+  return {
+    byteLength,
+    async slice(start: number, end = byteLength) {
+      const bytes = await downloadRange(blob, start, end, etag);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jobIdForBlob } from '../../src/jobs/jobIds';
+import { finishedJobStatuses, JobStore, type JobRecord } from '../../src/jobs/JobStore';
+import { StorageClients } from '../../src/storage/StorageClients';
+import { TestHost } from './TestHost';
+import { uniqueHubName } from './durableTestClient';
+import { uniqueName } from './testStorage';
+
+/** The project app on the real host with its own containers and task hub, plus helpers to drive it. */
+export class ScoringHarness {
+  readonly storage = new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? '');
+  readonly jobs = new JobStore(this.storage);
+  readonly input = uniqueName('in');
+  readonly output = uniqueName('out');
+  readonly hubName = uniqueHubName('Scoring');
+  host!: TestHost;
+
+  constructor(private readonly settings: Record<string, string> = {}) {}
+
+  async start(hostId?: string): Promise<void> {
+    this.host = await TestHost.start('.', {
+      hostId,
+      settings: {
+        SCORING_INPUT_CONTAINER: this.input,
+        SCORING_OUTPUT_CONTAINER: this.output,
+        AzureFunctionsJobHost__extensions__durableTask__hubName: this.hubName,
+        ...this.settings,
+      },
+    });
+  }
+
+  /** Uploads a blob to the input container; returns the job id its version gets. */
+  async drop(name: string, bytes: Buffer | string, metadata?: Record<string, string>): Promise<string> {
+    const container = await this.storage.ensureContainer(this.input);
+    const data = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+    const uploaded = await container.getBlockBlobClient(name).uploadData(data, { metadata });
+    return jobIdForBlob(this.input, name, uploaded.etag ?? '');
+  }
+
+  async waitForJob(jobId: string, timeoutMs = 30_000): Promise<JobRecord> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const job = await this.jobs.get(jobId);
+      if (job && finishedJobStatuses.includes(job.status)) return job;
+      if (Date.now() > deadline)
+        throw new Error(
+          `Job ${jobId} is ${job?.status ?? 'not created'} after ${timeoutMs} ms.\n${this.host.output()}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async read(container: string, blob: string): Promise<Buffer> {
+    return this.storage.container(container).getBlobClient(blob).downloadToBuffer();
+  }
+
+  async readOutput(path: string): Promise<Buffer> {
+    const [container, ...rest] = path.split('/');
+    return this.read(container!, rest.join('/'));
+  }
+}
+
+/** Predictions for the rows straight from onnxruntime-node in a separate process. */
+export function referencePredictions(modelPath: string, rows: number[][]): Record<string, number[]> {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ort-')), 'rows.json');
+  writeFileSync(file, JSON.stringify(rows));
+  const output = execFileSync(process.execPath, [path.join(__dirname, 'ortPredict.js'), modelPath, file], {
+    encoding: 'utf8',
+  });
+  return JSON.parse(output) as Record<string, number[]>;
+}
+
+/** A small CSV parser for test data without quotes. */
+export function parseSimpleCsv(text: string): { header: string[]; rows: string[][] } {
+  const [head, ...lines] = text.trim().split(/\r?\n/);
+  return { header: head!.split(','), rows: lines.map((line) => line.split(',')) };
+}

@@ -14,6 +14,7 @@ export default tseslint.config(
       'bin/**',
       'bench/**/*.js',
       'scripts/**/*.js',
+      'test/support/**/*.js',
     ],
   },
   js.configs.recommended,

@@ -61,10 +61,10 @@ describe('scoring job: blob drop to predictions', () => {
     );
     const job = await harness.waitForJob(jobId);
     expect(job.status).toBe('Succeeded');
-    const manifest = JSON.parse((await harness.readOutput(job.manifest!)).toString());
-    expect(manifest.partitions.find((partition: { index: number }) => partition.index === 1).attempts).toBe(
-      2,
-    );
+    const manifest = JSON.parse((await harness.readOutput(job.manifest!)).toString()) as {
+      partitions: { index: number; attempts: number }[];
+    };
+    expect(manifest.partitions.find((partition) => partition.index === 1)?.attempts).toBe(2);
     const output = parseSimpleCsv((await harness.readOutput(job.output!)).toString());
     expect(output.rows).toHaveLength(884);
     expectPredictions(output.rows.slice(442).map((row) => Number(row[0])));

@@ -10,6 +10,8 @@ import {
   planCsvPartitions,
   planJsonlPartitions,
   readParquetLayout,
+  takeWholeCsvRecords,
+  takeWholeJsonlRecords,
 } from './formats';
 import type { Partition, ScoringBatch, ScoringSchema } from './ScoringBatch';
 import type { FormatOptions, FormatRegistry, InputFormatReader, InputLayout } from './ScoringPorts';
@@ -24,35 +26,37 @@ type TextParser = (
   schema: ScoringSchema,
   options: FormatOptions,
 ) => ScoringBatch;
+type TextPlanner = (
+  chunks: AsyncIterable<Buffer>,
+  bytes: number,
+  options: FormatOptions,
+  target: number,
+) => Promise<InputLayout>;
+type WholeRecordsOf = (sample: Buffer, options: FormatOptions) => { bytes: Buffer; rows: number };
 
 /** CSV and JSON Lines: one streaming planning pass, then byte-range reads per partition. */
-function textReader(
-  plan: (
-    chunks: AsyncIterable<Buffer>,
-    bytes: number,
-    options: FormatOptions,
-    target: number,
-  ) => Promise<InputLayout>,
-  parse: TextParser,
-): InputFormatReader {
+function textReader(plan: TextPlanner, parse: TextParser, wholeRecords: WholeRecordsOf): InputFormatReader {
   return {
     layout: (blob, bytes, options, target) => plan(streamBlob(blob, options.etag), bytes, options, target),
     async numericColumns(blob, layout, options) {
       const first = layout.partitions[0];
       if (!first) return [];
-      const bytes = await downloadRange(
+      const sample = await downloadRange(
         blob,
         first.start,
         Math.min(first.end, first.start + sampleBytes),
         options.etag,
       );
-      // Keep whole records only (the sample may end inside one).
-      const sample =
-        bytes.length < first.end - first.start ? bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1) : bytes;
-      const partition: Partition = { index: 0, start: 0, end: sample.length, firstRow: 1, rows: first.rows };
+      // The sample may end inside a record: keep the whole ones.
+      const { bytes, rows } =
+        sample.length < first.end - first.start
+          ? wholeRecords(sample, options)
+          : { bytes: sample, rows: first.rows };
+      if (rows === 0) return [];
+      const partition: Partition = { index: 0, start: 0, end: bytes.length, firstRow: 1, rows };
       return layout.header.filter((column) => {
         const batch = parse(
-          sample,
+          bytes,
           partition,
           layout.header,
           { featureColumns: [column], passThroughColumns: [] },
@@ -118,6 +122,7 @@ export const formatRegistry: FormatRegistry = {
     reader: textReader(
       (chunks, bytes, _options, target) => planJsonlPartitions(chunks, bytes, target),
       (bytes, partition, _header, schema) => parseJsonlPartition(bytes, partition, schema),
+      (sample) => takeWholeJsonlRecords(sample),
     ),
     writer: {
       extension: 'jsonl',

@@ -29,13 +29,21 @@ export class BatchBuilder {
     return this.rowCount * this.featureCount;
   }
 
-  /** Keeps the row whose features were written at nextRowOffset(). */
+  /**
+   * Keeps the row whose features were written at nextRowOffset(). Its pass-through values come as an
+   * array, or one by one through `passThroughValue` (no array per row on the CSV hot path).
+   */
   acceptRow(row: number, passThroughValues?: readonly string[]): void {
     if (this.rowCount === this.rowNumbers.length) this.grow();
     this.rowNumbers[this.rowCount] = row;
     if (passThroughValues) passThroughValues.forEach((value, i) => this.passThrough[i]!.push(value));
     this.rowCount += 1;
     this.totalRows += 1;
+  }
+
+  /** The pass-through value of column `slot` for the row about to be accepted. */
+  passThroughValue(slot: number, value: string): void {
+    this.passThrough[slot]!.push(value);
   }
 
   rejectRow(error: RowError): void {

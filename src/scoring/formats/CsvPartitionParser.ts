@@ -67,7 +67,7 @@ export class CsvPartitionParser {
         last = scanner.nextNumeric();
         const value = scanner.value;
         // NaN: not a plain decimal, or not a number at all; readFeature tells which.
-        if (value === value) features[offset + feature] = value;
+        if (!Number.isNaN(value)) features[offset + feature] = value;
         else valueError ??= this.readFeature(features, offset + feature, column, row);
       } else {
         last = scanner.next();
@@ -80,8 +80,12 @@ export class CsvPartitionParser {
     }
     const error =
       quoteError ?? this.utf8Error(recordStart, row) ?? this.countError(column, row) ?? valueError;
-    if (error) this.batch.rejectRow(error);
-    else this.batch.acceptRow(row, this.passThroughValues());
+    if (error) {
+      this.batch.rejectRow(error);
+    } else {
+      this.acceptPassThrough();
+      this.batch.acceptRow(row);
+    }
   }
 
   private readFeature(
@@ -90,9 +94,8 @@ export class CsvPartitionParser {
     column: number,
     row: number,
   ): RowError | undefined {
-    const { start, end, flags } = this.scanner;
-    // A field with doubled quotes cannot be a number; parseDecimal would stop at the quote anyway.
-    const value = flags & ESCAPED_QUOTE ? NaN : parseDecimal(this.bytes, start, end);
+    const { start, end } = this.scanner;
+    const value = parseDecimal(this.bytes, start, end);
     if (fitsFloat32(value)) {
       features[index] = value;
       return undefined;
@@ -110,16 +113,13 @@ export class CsvPartitionParser {
     this.passFlags[slot] = this.scanner.flags;
   }
 
-  private passThroughValues(): string[] | undefined {
-    const count = this.passStart.length;
-    if (count === 0) return undefined;
-    const values = new Array<string>(count);
-    for (let slot = 0; slot < count; slot++) {
+  private acceptPassThrough(): void {
+    const quote = this.quote;
+    for (let slot = 0; slot < this.passStart.length; slot++) {
       const text = this.bytes.toString('utf8', this.passStart[slot], this.passEnd[slot]);
-      values[slot] =
-        this.passFlags[slot]! & ESCAPED_QUOTE ? text.replaceAll(this.quote + this.quote, this.quote) : text;
+      const escaped = this.passFlags[slot]! & ESCAPED_QUOTE;
+      this.batch.passThroughValue(slot, escaped ? text.replaceAll(quote + quote, quote) : text);
     }
-    return values;
   }
 
   private quoteError(column: number, row: number): RowError {

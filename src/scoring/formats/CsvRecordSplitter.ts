@@ -55,7 +55,7 @@ export class CsvRecordSplitter {
 
   /** A chunk without quotes (the common case): only line feeds matter, found by the native indexOf. */
   private feedUnquoted(chunk: Buffer, offset: number, from: number): void {
-    let previous = this.previous;
+    const previous = this.previous;
     for (let i = from; ;) {
       const lineFeed = chunk.indexOf(LF, i);
       if (lineFeed < 0) break;

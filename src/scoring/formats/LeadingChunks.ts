@@ -9,14 +9,16 @@ export class LeadingChunks {
   private size = 0;
 
   add(chunk: Buffer): void {
-    if (this.size > MAX_FIRST_RECORD_BYTES) {
-      throw new ValidationError(`the first record is longer than ${MAX_FIRST_RECORD_BYTES} bytes`, {
-        row: 0,
-      });
-    }
     // Copied: a stream may reuse its buffers.
     this.chunks.push(Buffer.from(chunk));
     this.size += chunk.length;
+  }
+
+  /** Called while the first record is still open: it may not grow without bound. */
+  checkOpenRecord(): void {
+    if (this.size > MAX_FIRST_RECORD_BYTES) {
+      throw new ValidationError(`the first record is longer than ${MAX_FIRST_RECORD_BYTES} bytes`);
+    }
   }
 
   bytes(): Buffer {

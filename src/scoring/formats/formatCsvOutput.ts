@@ -1,6 +1,7 @@
 import type { PredictionColumn, ScoringBatch } from '../ScoringBatch';
 import { resolveCsvOptions, type CsvOptions } from './CsvOptions';
 import { layoutOutput, predictionText } from './layoutOutput';
+import { TextOutput } from './TextOutput';
 
 /** How one partition's scored rows are written. */
 export interface OutputOptions {
@@ -29,8 +30,8 @@ export function formatCsvOutput(
   const quoteText = csvQuoter(delimiter, quote);
   // An empty line would be skipped as blank by readers (ours too): a lone empty field is quoted.
   const nonBlank = (line: string): string => (line === '' ? quote + quote : line);
-  const lines: string[] = [];
-  if (options.includeHeader) lines.push(nonBlank(layout.names.map(quoteText).join(delimiter)));
+  const output = new TextOutput();
+  if (options.includeHeader) output.append(`${nonBlank(layout.names.map(quoteText).join(delimiter))}\n`);
   for (let row = 0; row < batch.rowCount; row++) {
     let line = '';
     let separator = '';
@@ -42,9 +43,9 @@ export function formatCsvOutput(
       line += separator + (predictionText(field, row) ?? '');
       separator = delimiter;
     }
-    lines.push(nonBlank(line));
+    output.append(`${nonBlank(line)}\n`);
   }
-  return Buffer.from(lines.length === 0 ? '' : `${lines.join('\n')}\n`, 'utf8');
+  return output.toBuffer();
 }
 
 /** Quotes a value only when it must be: RFC 4180, the quote doubled inside. */

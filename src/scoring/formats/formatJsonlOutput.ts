@@ -1,6 +1,7 @@
 import type { PredictionColumn, ScoringBatch } from '../ScoringBatch';
 import type { OutputOptions } from './formatCsvOutput';
 import { layoutOutput, predictionText } from './layoutOutput';
+import { TextOutput } from './TextOutput';
 
 /**
  * The good rows of a batch as JSON Lines: one object per row with the pass-through columns as strings
@@ -16,14 +17,25 @@ export function formatJsonlOutput(
   // Keys are serialized once; each row only adds its values.
   const keys = layout.names.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
   const predictionKeys = keys.slice(batch.passThrough.length);
-  const lines: string[] = [];
+  const output = new TextOutput();
   for (let row = 0; row < batch.rowCount; row++) {
     let line = '';
-    batch.passThrough.forEach((column, i) => (line += keys[i]! + JSON.stringify(column[row])));
-    layout.predictions.forEach(
-      (field, i) => (line += predictionKeys[i]! + (predictionText(field, row) ?? 'null')),
-    );
-    lines.push(line === '' ? '{}' : `${line}}`);
+    for (let i = 0; i < batch.passThrough.length; i++)
+      line += keys[i]! + jsonString(batch.passThrough[i]![row]!);
+    for (let i = 0; i < layout.predictions.length; i++) {
+      line += predictionKeys[i]! + (predictionText(layout.predictions[i]!, row) ?? 'null');
+    }
+    output.append(line === '' ? '{}\n' : `${line}}\n`);
   }
-  return Buffer.from(lines.length === 0 ? '' : `${lines.join('\n')}\n`, 'utf8');
+  return output.toBuffer();
+}
+
+/** Most pass-through values (ids) need no escaping: quoting them directly is cheaper than JSON.stringify. */
+function jsonString(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Controls, '"', '\\' and surrogates (lone ones are escaped by JSON.stringify).
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }

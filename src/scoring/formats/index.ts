@@ -15,3 +15,4 @@ export { planJsonlPartitions } from './planJsonlPartitions';
 export { readCsvHeader } from './readCsvHeader';
 export { readJsonlColumns } from './readJsonlColumns';
 export { readParquetLayout, type ParquetLayout } from './readParquetLayout';
+export { takeWholeCsvRecords, takeWholeJsonlRecords, type WholeRecords } from './takeWholeRecords';

@@ -8,6 +8,8 @@ export interface PredictionField {
   readonly values: PredictionColumn['values'];
   readonly width: number;
   readonly component: number;
+  /** Float32 values are printed as the shortest decimal that reads back as the same float32. */
+  readonly float32: boolean;
 }
 
 /** The columns of a scored partition: pass-through columns first, then the prediction columns. */
@@ -39,8 +41,10 @@ export function layoutOutput(
         `output "${name}" holds ${values.length} values for ${batch.rowCount} rows of width ${width}`,
       );
     }
+    // Not instanceof: outputs may come from a worker thread's realm.
+    const float32 = values[Symbol.toStringTag] === 'Float32Array';
     for (let component = 0; component < width; component++) {
-      fields.push({ name: width === 1 ? name : `${name}_${component}`, values, width, component });
+      fields.push({ name: width === 1 ? name : `${name}_${component}`, values, width, component, float32 });
     }
   }
   const names = [...passThroughNames, ...fields.map((field) => field.name)];
@@ -56,10 +60,5 @@ export function predictionText(field: PredictionField, row: number): string | un
   const value = field.values[row * field.width + field.component]!;
   if (typeof value === 'bigint') return String(value);
   if (!Number.isFinite(value)) return undefined;
-  return isFloat32(field.values) ? formatFloat32(value) : String(value);
-}
-
-function isFloat32(values: PredictionColumn['values']): boolean {
-  // Not instanceof: outputs may come from a worker thread's realm.
-  return values[Symbol.toStringTag] === 'Float32Array';
+  return field.float32 ? formatFloat32(value) : String(value);
 }

@@ -38,6 +38,7 @@ export async function planCsvPartitions(
       splitter.feed(chunk, 0, start);
     }
     offset += chunk.length;
+    if (!builder) headerChunks.checkOpenRecord();
   }
   checkLength(offset, totalBytes);
   splitter?.finish(totalBytes);

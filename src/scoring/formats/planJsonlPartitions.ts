@@ -32,6 +32,7 @@ export async function planJsonlPartitions(
     builder ??= new PartitionBuilder(from, targetPartitionBytes);
     splitter.feed(chunk, offset, from);
     offset += chunk.length;
+    if (!firstRecordSeen) firstChunks.checkOpenRecord();
   }
   checkLength(offset, totalBytes);
   splitter.finish(totalBytes);

@@ -111,6 +111,7 @@ export const formatRegistry: FormatRegistry = {
         planCsvPartitions(chunks, bytes, { delimiter: options.delimiter }, target),
       (bytes, partition, header, schema, options) =>
         parseCsvPartition(bytes, partition, header, schema, { delimiter: options.delimiter }),
+      (sample, options) => takeWholeCsvRecords(sample, { delimiter: options.delimiter }),
     ),
     writer: {
       extension: 'csv',

@@ -51,8 +51,7 @@ export async function getJob(
   services: ScoringServices,
 ): Promise<HttpResponseInit> {
   return handle(async () => {
-    const job = await services.jobs.get(id);
-    if (!job) throw new NotFoundError(`No job with id '${id}'.`);
+    const job = await requireJob(services, id);
     const partitions = await services.jobs.partitions(id);
     const instance = await client.getStatus(id).catch(() => undefined);
     const done = partitions.filter((partition) => partition.status !== 'Running').length;
@@ -100,8 +99,7 @@ export async function cancelJob(
   services: ScoringServices,
 ): Promise<HttpResponseInit> {
   return handle(async () => {
-    const job = await services.jobs.get(id);
-    if (!job) throw new NotFoundError(`No job with id '${id}'.`);
+    const job = await requireJob(services, id);
     if (finishedJobStatuses.includes(job.status))
       throw new ConflictError(`Job '${id}' already finished (${job.status}).`);
     await client.terminate(id, 'Canceled by request').catch(() => undefined);
@@ -112,6 +110,12 @@ export async function cancelJob(
     });
     return { status: 202, jsonBody: { id, status: 'Canceled' } };
   });
+}
+
+async function requireJob(services: ScoringServices, id: string) {
+  const job = await services.jobs.get(id);
+  if (!job) throw new NotFoundError(`No job with id '${id}'.`);
+  return job;
 }
 
 async function handle(action: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {

@@ -2,7 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { scoringServices } from '../src/appServices';
 import { jobIdForBlob } from '../src/jobs/jobIds';
-import { specForBlob, startScoreJob } from '../src/jobs/startScoreJob';
+import { skipsAutoScore, specForBlob, startScoreJob } from '../src/jobs/startScoreJob';
 
 /** A blob dropped in the input container starts one job per blob version. */
 export async function scoreDroppedBlob(_content: unknown, context: InvocationContext): Promise<void> {
@@ -12,6 +12,12 @@ export async function scoreDroppedBlob(_content: unknown, context: InvocationCon
   const etag = properties?.eTag ?? properties?.etag ?? '';
   const container = services.config.inputContainer;
   const metadata = context.triggerMetadata?.metadata as Record<string, string> | undefined;
+  if (skipsAutoScore(metadata)) {
+    context.log(
+      `Not scoring ${container}/${name}: its metadata says autoscore=false (scored by an API job).`,
+    );
+    return;
+  }
   const spec = specForBlob(
     container,
     name,

@@ -69,6 +69,13 @@ export function parseJobSpec(body: unknown): JobSpec {
   const parsed = jobSpecSchema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    // zod names the object holding the property; the property itself is what the user must fix.
+    const key = issue.keys[0] ?? '';
+    const field = [...issue.path, key].join('.');
+    const within = issue.path.length > 0 ? ` in "${issue.path.join('.')}"` : '';
+    throw new ValidationError(`Job spec field "${field}": unknown property "${key}"${within}`, { field });
+  }
   const field = issue.path.join('.') || '(body)';
   throw new ValidationError(`Job spec field "${field}": ${issue.message}`, { field });
 }

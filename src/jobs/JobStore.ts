@@ -113,9 +113,13 @@ export class JobStore {
   }
 }
 
+// A table property holds at most 64 KiB (32K UTF-16 characters); a reason quoting a 10 MB header
+// line would make the row unwritable and leave the job Running for ever.
+const maxTextLength = 4000;
+
 function toEntity(partitionKey: string, rowKey: string, fields: object) {
   const entity: Record<string, unknown> = { partitionKey, rowKey };
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) entity[key] = value;
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) entity[key] = bounded(value);
   return entity as { partitionKey: string; rowKey: string };
 }
 
@@ -125,4 +129,9 @@ function fromEntity<T>(entity: Record<string, unknown>): T {
     if (!['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.metadata'].includes(key)) record[key] = value;
   }
   return record as T;
+}
+
+function bounded(value: unknown): unknown {
+  if (typeof value !== 'string' || value.length <= maxTextLength) return value;
+  return `${value.slice(0, maxTextLength)}... (${value.length - maxTextLength} more characters)`;
 }

@@ -49,3 +49,15 @@ export function specForBlob(
     retry: { maxAttempts: 3, firstRetryIntervalMs: 1000 },
   };
 }
+
+/**
+ * Blob metadata that keeps the blob trigger from scoring an upload: for files uploaded to the input
+ * container only to be scored by a job started over POST /api/jobs (with its own options), which would
+ * otherwise be scored twice.
+ */
+export const noAutoScoreMetadata: Readonly<Record<string, string>> = { autoscore: 'false' };
+
+/** Whether a dropped blob's metadata asks the blob trigger not to score it. */
+export function skipsAutoScore(metadata: Record<string, string> | undefined): boolean {
+  return metadata?.autoscore?.toLowerCase() === 'false';
+}

@@ -13,11 +13,13 @@ import {
   takeWholeCsvRecords,
   takeWholeJsonlRecords,
 } from './formats';
+import { judgeNumericColumns } from './judgeNumericColumns';
 import type { Partition, ScoringBatch, ScoringSchema } from './ScoringBatch';
 import type { FormatOptions, FormatRegistry, InputFormatReader, InputLayout } from './ScoringPorts';
 
 // Numeric columns are judged on the first rows: up to this many bytes of the first partition.
 const sampleBytes = 64 * 1024;
+const maxSampleBytes = 64 * 1024 * 1024;
 
 type TextParser = (
   bytes: Buffer,
@@ -34,6 +36,28 @@ type TextPlanner = (
 ) => Promise<InputLayout>;
 type WholeRecordsOf = (sample: Buffer, options: FormatOptions) => { bytes: Buffer; rows: number };
 
+/**
+ * The whole records at the start of the first partition: 64 KiB of it, widened (up to 64 MiB) while
+ * that holds no whole record, so a very long first row does not leave the column types unjudged.
+ */
+async function sampleRecords(
+  blob: BlobClient,
+  first: Partition,
+  options: FormatOptions,
+  wholeRecords: WholeRecordsOf,
+): Promise<{ bytes: Buffer; rows: number }> {
+  let window = sampleBytes;
+  for (;;) {
+    const end = Math.min(first.end, first.start + window);
+    const sample = await downloadRange(blob, first.start, end, options.etag);
+    if (end === first.end) return { bytes: sample, rows: first.rows };
+    // The sample may end inside a record: keep the whole ones.
+    const records = wholeRecords(sample, options);
+    if (records.rows > 0 || window >= maxSampleBytes) return records;
+    window = Math.min(maxSampleBytes, window * 16);
+  }
+}
+
 /** CSV and JSON Lines: one streaming planning pass, then byte-range reads per partition. */
 function textReader(plan: TextPlanner, parse: TextParser, wholeRecords: WholeRecordsOf): InputFormatReader {
   return {
@@ -41,29 +65,12 @@ function textReader(plan: TextPlanner, parse: TextParser, wholeRecords: WholeRec
     async numericColumns(blob, layout, options) {
       const first = layout.partitions[0];
       if (!first) return [];
-      const sample = await downloadRange(
-        blob,
-        first.start,
-        Math.min(first.end, first.start + sampleBytes),
-        options.etag,
-      );
-      // The sample may end inside a record: keep the whole ones.
-      const { bytes, rows } =
-        sample.length < first.end - first.start
-          ? wholeRecords(sample, options)
-          : { bytes: sample, rows: first.rows };
+      const { bytes, rows } = await sampleRecords(blob, first, options, wholeRecords);
       if (rows === 0) return [];
       const partition: Partition = { index: 0, start: 0, end: bytes.length, firstRow: 1, rows };
-      return layout.header.filter((column) => {
-        const batch = parse(
-          bytes,
-          partition,
-          layout.header,
-          { featureColumns: [column], passThroughColumns: [] },
-          options,
-        );
-        return batch.rowCount > 0 && batch.errors.length === 0;
-      });
+      return judgeNumericColumns(layout.header, (schema) =>
+        parse(bytes, partition, layout.header, schema, options),
+      );
     },
     async parse(blob, layout, partition, schema, options) {
       return parse(

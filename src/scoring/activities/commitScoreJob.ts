@@ -24,6 +24,10 @@ export async function commitScoreJob(input: CommitInput, services: ScoringServic
     .filter((result) => result.errorBytes > 0)
     .map((result) => blockIdOf(result.index));
   if (errorBlocks.length > 0) await output.getBlockBlobClient(names.errors).commitBlockList(errorBlocks);
+  // Parquet parts do not concatenate: their folder is the output.
+  const predictions = writer.concatenates
+    ? names.predictions
+    : names.predictionPart(0).replace(/part-\d+\.\w+$/, '');
   const { status, reason } = decide(plan, ordered);
   const completedTime = new Date().toISOString();
   const job = await services.jobs.get(plan.jobId);
@@ -32,7 +36,7 @@ export async function commitScoreJob(input: CommitInput, services: ScoringServic
     results: ordered,
     status,
     reason,
-    names,
+    names: { ...names, predictions },
     errorsWritten: errorBlocks.length > 0,
     job,
     completedTime,
@@ -47,7 +51,7 @@ export async function commitScoreJob(input: CommitInput, services: ScoringServic
     status,
     reason,
     completedTime,
-    output: `${plan.output.container}/${plan.output.summaryOnly ? names.manifest : writer.concatenates ? names.predictions : names.predictionPart(0).replace(/part-\d+\.\w+$/, '')}`,
+    output: `${plan.output.container}/${plan.output.summaryOnly ? names.manifest : predictions}`,
     manifest: `${plan.output.container}/${names.manifest}`,
     partitionsDone: ordered.length,
     partitionsFailed: ordered.filter((result) => result.failure).length,
@@ -69,6 +73,14 @@ function decide(
   if (badRows > 0)
     problems.push(`${badRows} row(s) could not be scored; see _errors.jsonl for each row and reason`);
   if (problems.length === 0) return { status: 'Succeeded' };
+  // Nothing scored is no partial success, whatever the threshold allows.
+  if (results.every((result) => result.scoredRows === 0)) {
+    const reason =
+      failed.length > 0
+        ? `No row could be scored: ${problems.join('; ')}.`
+        : `None of the ${badRows} row(s) could be scored; see _errors.jsonl for each row and reason.`;
+    return { status: 'Failed', reason };
+  }
   const overRows = plan.maxBadRows >= 0 && badRows > plan.maxBadRows;
   const overPartitions = failed.length > plan.maxFailedPartitions;
   if (overRows || overPartitions) {

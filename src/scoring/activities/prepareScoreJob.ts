@@ -42,6 +42,11 @@ export async function prepareScoreJob(
       options,
       spec.partitionBytes ?? services.config.partitionBytes,
     );
+    if (layout.totalRows === 0) {
+      throw new ValidationError(
+        `Input ${container}/${spec.input.blob} has no data rows${format === 'csv' ? ' (only a header line)' : ''}: there is nothing to score.`,
+      );
+    }
     const numeric = await reader.numericColumns(blob, layout, options);
     const mapping = await services.runner.map(model, layout.header, numeric);
     const passThrough = spec.output.passThrough ?? [];

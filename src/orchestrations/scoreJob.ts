@@ -16,6 +16,20 @@ import {
  */
 export function* scoreJob(context: df.OrchestrationContext): Generator<df.Task, JobOutcome, unknown> {
   const input = context.df.getInput<ScoreJobInput>();
+  try {
+    return yield* runJob(context, input);
+  } catch (error) {
+    // An activity fault the activities could not turn into a result: end the job with the reason
+    // instead of leaving it Running.
+    const reason = `The job stopped on an unexpected error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    return (yield context.df.callActivity(activity.fail, { jobId: input.jobId, reason })) as JobOutcome;
+  }
+}
+
+function* runJob(
+  context: df.OrchestrationContext,
+  input: ScoreJobInput,
+): Generator<df.Task, JobOutcome, unknown> {
   const prepared = (yield context.df.callActivity(activity.prepare, input)) as PrepareResult;
   if (!prepared.ok) {
     return (yield context.df.callActivity(activity.fail, {

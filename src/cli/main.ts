@@ -4,6 +4,8 @@ import { runHostCommand } from './hostCommand';
 import { runStartCommand } from './startCommand';
 import { instancesCommand } from './instancesCommand';
 import { runKeysCommand } from './keysCommand';
+import { jobsCommand } from './jobsCommand';
+import { scoreCommand } from './scoreCommand';
 
 /** The `durable-scoring` command line. */
 export async function main(argv: string[]): Promise<void> {
@@ -32,6 +34,9 @@ export async function main(argv: string[]): Promise<void> {
     .action((appDir: string, options: { json?: boolean }) => runKeysCommand(appDir, options));
   // Durable orchestration instances of an app: list, show, terminate, purge.
   program.addCommand(instancesCommand());
+  // Scoring jobs on a running host, through its jobs API.
+  program.addCommand(scoreCommand());
+  program.addCommand(jobsCommand());
   await program.parseAsync(argv);
 }
 

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
+import { Command, Option } from 'commander';
+import { inputFormats } from '../jobs/JobSpec';
+import { finishedJobStatuses } from '../jobs/JobStore';
+import { noAutoScoreMetadata } from '../jobs/startScoreJob';
+import { StorageClients } from '../storage/StorageClients';
+import { defaultHostUrl, JobsApiClient, type JobView } from './JobsApiClient';
+
+interface ScoreOptions {
+  model: string;
+  url: string;
+  format?: string;
+  passThrough?: string;
+  json?: boolean;
+}
+
+const contentTypes: Record<string, string> = {
+  '.csv': 'text/csv',
+  '.jsonl': 'application/x-ndjson',
+  '.parquet': 'application/vnd.apache.parquet',
+};
+
+/** `durable-scoring score <file> --model <ref>`: upload, start a job over the API, follow it, print its manifest. */
+export function scoreCommand(): Command {
+  return new Command('score')
+    .description(
+      'Score a local file on a running host: upload it to the input container, start a job (POST /api/jobs), show its progress and print the manifest.',
+    )
+    .argument('<file>', 'data file: .csv, .jsonl or .parquet')
+    .argument('[appDir]', 'function app folder (its settings name the storage account and containers)', '.')
+    .requiredOption('-m, --model <ref>', 'model: name, name@<version> or name@<stage>')
+    .option('--url <url>', 'address of the running host', defaultHostUrl)
+    .addOption(
+      new Option('--format <format>', 'output format (default: the input format)').choices(inputFormats),
+    )
+    .option('--pass-through <columns>', 'input columns copied to the output, comma-separated (e.g. id,age)')
+    .option('--json', 'print the whole manifest as JSON')
+    .action((file: string, appDir: string, options: ScoreOptions) => runScore(file, appDir, options));
+}
+
+async function runScore(file: string, appDir: string, options: ScoreOptions): Promise<void> {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
+  });
+  const api = await JobsApiClient.open(appDir, options.url);
+  const storage = new StorageClients(api.config.storageConnection);
+  const blob = await upload(storage, api.config.inputContainer, file, bytes);
+  const passThrough = options.passThrough?.split(',').map((column) => column.trim());
+  const jobId = await api
+    .create({ input: { blob }, model: options.model, output: { format: options.format, passThrough } })
+    .catch(async (error: unknown) => {
+      // No job will read the upload: do not leave it behind.
+      await storage
+        .container(api.config.inputContainer)
+        .deleteBlob(blob)
+        .catch(() => undefined);
+      throw error;
+    });
+  console.error(
+    `Uploaded ${file} (${bytes.length} bytes) to ${api.config.inputContainer}/${blob}; job ${jobId} started. ` +
+      `Ctrl+C stops following it, not the job (see "durable-scoring jobs show ${jobId}").`,
+  );
+  const job = await follow(api, jobId);
+  const manifest = job.manifest ? await readManifest(storage, job.manifest) : undefined;
+  if (options.json) console.log(JSON.stringify(manifest ?? job, null, 2));
+  else printSummary(job, manifest);
+  if (job.status === 'Failed' || job.status === 'Canceled') process.exitCode = 1;
+}
+
+/** Uploads under a fresh folder (two uploads of data.csv never collide), marked so the blob trigger leaves it to the API job. */
+async function upload(
+  storage: StorageClients,
+  container: string,
+  file: string,
+  bytes: Buffer,
+): Promise<string> {
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const name = `cli/${stamp}-${randomBytes(3).toString('hex')}/${path.basename(file)}`;
+  const client = (await storage.ensureContainer(container)).getBlockBlobClient(name);
+  const contentType = contentTypes[path.extname(file).toLowerCase()];
+  await client.uploadData(bytes, {
+    metadata: { ...noAutoScoreMetadata },
+    blobHTTPHeaders: contentType ? { blobContentType: contentType } : undefined,
+  });
+  return name;
+}
+
+/** Polls the job until it finishes, with a progress bar over its partitions on stderr. */
+async function follow(api: JobsApiClient, jobId: string): Promise<JobView> {
+  const bar = new SingleBar(
+    {
+      format: 'Scoring [{bar}] {value}/{total} partitions | {status}',
+      hideCursor: true,
+      stream: process.stderr,
+    },
+    Presets.shades_classic,
+  );
+  let started = false;
+  try {
+    for (;;) {
+      const job = await api.get(jobId);
+      if (job.progress.partitions > 0) {
+        if (!started) bar.start(job.progress.partitions, 0, { status: job.status });
+        started = true;
+        bar.update(job.progress.partitionsDone, { status: job.status });
+      }
+      if (finishedJobStatuses.includes(job.status)) return job;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    if (started) bar.stop();
+  }
+}
+
+/** The parts of `_manifest.json` the summary shows. */
+interface Manifest {
+  model?: { name: string; version: string };
+  rows?: { total: number; scored: number; bad: number };
+  output?: { container: string; predictions?: string };
+  errors?: string;
+  notes?: string[];
+}
+
+async function readManifest(storage: StorageClients, location: string): Promise<Manifest | undefined> {
+  const [container, ...rest] = location.split('/');
+  const blob = storage.container(container ?? '').getBlobClient(rest.join('/'));
+  if (!(await blob.exists())) return undefined;
+  return JSON.parse((await blob.downloadToBuffer()).toString()) as Manifest;
+}
+
+function printSummary(job: JobView, manifest: Manifest | undefined): void {
+  const { model, rows, output } = manifest ?? {};
+  const lines: [string, string | undefined][] = [
+    ['model', model ? `${model.name}@${model.version}` : job.model],
+    ['rows', rows ? `${rows.scored} scored, ${rows.bad} bad, of ${rows.total}` : undefined],
+    ['output', output?.predictions ? `${output.container}/${output.predictions}` : undefined],
+    ['errors', manifest?.errors ? `${output?.container}/${manifest.errors}` : undefined],
+    ['manifest', manifest ? job.manifest : undefined],
+    ['reason', job.reason],
+    ...(manifest?.notes ?? []).map((note): [string, string] => ['note', note]),
+  ];
+  console.log(`Job ${job.jobId}: ${job.status}`);
+  for (const [label, value] of lines) if (value) console.log(`  ${label.padEnd(9)}${value}`);
+}

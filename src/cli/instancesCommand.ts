@@ -18,6 +18,7 @@ import {
   StorageConnection,
 } from '../host/storage/StorageConnection';
 import { defaultConnectionName } from '../host/storage/StorageConnections';
+import { printTable } from './printTable';
 
 interface OpenHub {
   hubName: string;
@@ -249,16 +250,4 @@ function describeFilter(query: InstanceQuery): string {
 function formatValue(value: unknown): string {
   const text = typeof value === 'string' ? (value.split('\n')[0] ?? '').trimEnd() : JSON.stringify(value);
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
 }

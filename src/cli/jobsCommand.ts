@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { JobRecord } from '../jobs/JobStore';
 import { defaultHostUrl, JobsApiClient, type JobView } from './JobsApiClient';
+import { printTable } from './printTable';
 
 interface ApiOptions {
   url: string;
@@ -102,16 +103,4 @@ function printJob(job: JobView): void {
 
 function describeRows(job: JobRecord): string {
   return `${job.scoredRows ?? 0} scored, ${job.badRows ?? 0} bad, of ${job.totalRows}`;
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
 }

@@ -1,5 +1,5 @@
 import { TestHost } from '../support/TestHost';
-import { testStorage } from '../support/testStorage';
+import { hostSecrets } from '../support/testStorage';
 
 const appDir = 'test/fixtures/apps/ops-app';
 let host: TestHost;
@@ -7,10 +7,7 @@ let masterKey: string;
 
 beforeAll(async () => {
   host = await TestHost.start(appDir);
-  const secrets = testStorage()
-    .blobs.getContainerClient('azure-webjobs-secrets')
-    .getBlockBlobClient(`${host.hostId}/host.json`);
-  masterKey = JSON.parse((await secrets.downloadToBuffer()).toString()).masterKey.value;
+  masterKey = (await hostSecrets(host.hostId)).masterKey.value;
 });
 
 afterAll(async () => {

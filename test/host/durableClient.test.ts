@@ -1,6 +1,6 @@
 import { TestHost } from '../support/TestHost';
 import { uniqueHubName } from '../support/durableTestClient';
-import { testStorage, uniqueName } from '../support/testStorage';
+import { uniqueName, hostSecrets } from '../support/testStorage';
 
 // The fixture's HTTP functions call durable-functions' own DurableClient (df.getClient), which talks to
 // the host's Durable HTTP API with the URLs of the durableClient binding: the real client end to end.
@@ -11,12 +11,7 @@ let systemKey: string;
 
 beforeAll(async () => {
   host = await TestHost.start(appDir, { settings: { DurableHubName: hubName } });
-  const blob = testStorage()
-    .blobs.getContainerClient('azure-webjobs-secrets')
-    .getBlockBlobClient(`${host.hostId}/host.json`);
-  const secrets = JSON.parse((await blob.downloadToBuffer()).toString()) as {
-    systemKeys: { name: string; value: string }[];
-  };
+  const secrets = await hostSecrets(host.hostId);
   systemKey = secrets.systemKeys.find((key) => key.name === 'durabletask_extension')!.value;
 });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { TestHost } from '../support/TestHost';
 import { uniqueHubName } from '../support/durableTestClient';
-import { testStorage, uniqueName } from '../support/testStorage';
+import { uniqueName, hostSecrets } from '../support/testStorage';
 
 // The same app as durableClient.test.ts, on a task hub of its own (host.json names it %DurableHubName%).
 const appDir = 'test/fixtures/apps/durable-app';
@@ -15,14 +15,7 @@ let keys: { master: string; system: string; hostDefault: string };
 
 beforeAll(async () => {
   host = await TestHost.start(appDir, { settings: { DurableHubName: hubName } });
-  const blob = testStorage()
-    .blobs.getContainerClient('azure-webjobs-secrets')
-    .getBlockBlobClient(`${host.hostId}/host.json`);
-  const secrets = JSON.parse((await blob.downloadToBuffer()).toString()) as {
-    masterKey: { value: string };
-    functionKeys: { value: string }[];
-    systemKeys: { name: string; value: string }[];
-  };
+  const secrets = await hostSecrets(host.hostId);
   keys = {
     master: secrets.masterKey.value,
     hostDefault: secrets.functionKeys[0]!.value,

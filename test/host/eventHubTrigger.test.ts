@@ -1,5 +1,5 @@
 import { TestHost } from '../support/TestHost';
-import { testStorage, uniqueName } from '../support/testStorage';
+import { testStorage, uniqueName, hostSecrets, type HostSecrets } from '../support/testStorage';
 
 const appDir = 'test/fixtures/apps/eventhub-app';
 const hubs = {
@@ -21,17 +21,8 @@ const hostId = uniqueName('eventhubs');
 let host: TestHost;
 let masterKey: string;
 
-interface HostSecrets {
-  masterKey: { value: string };
-  functionKeys: { value: string }[];
-}
-
 async function readHostSecrets(): Promise<HostSecrets> {
-  const secrets = await testStorage()
-    .blobs.getContainerClient('azure-webjobs-secrets')
-    .getBlockBlobClient(`${hostId}/host.json`)
-    .downloadToBuffer();
-  return JSON.parse(secrets.toString()) as HostSecrets;
+  return hostSecrets(hostId);
 }
 
 interface SentEvent {

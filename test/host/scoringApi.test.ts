@@ -1,27 +1,17 @@
-import { readFileSync } from 'node:fs';
 import type { JobRecord } from '../../src/jobs/JobStore';
-import { ScoringHarness, parseSimpleCsv, referencePredictions } from '../support/scoringHarness';
-import { testStorage } from '../support/testStorage';
+import { ScoringHarness, diabetesReference } from '../support/scoringHarness';
+import { hostSecrets } from '../support/testStorage';
 
 // The jobs HTTP API on the real host: POST /api/jobs, GET /api/jobs/{id}, GET /api/jobs, cancel.
 
-const diabetesCsv = readFileSync('test/fixtures/data/diabetes.csv', 'utf8');
-const diabetes = parseSimpleCsv(diabetesCsv);
-const features = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'];
-const expected = referencePredictions(
-  'models/diabetes/model.onnx',
-  diabetes.rows.map((row) => features.map((name) => Number(row[diabetes.header.indexOf(name)]))),
-).variable!;
+const { csv: diabetesCsv, table: diabetes, expected } = diabetesReference();
 
 const harness = new ScoringHarness();
 let masterKey: string;
 
 beforeAll(async () => {
   await harness.start();
-  const secrets = testStorage()
-    .blobs.getContainerClient('azure-webjobs-secrets')
-    .getBlockBlobClient(`${harness.host.hostId}/host.json`);
-  masterKey = JSON.parse((await secrets.downloadToBuffer()).toString()).masterKey.value;
+  masterKey = (await hostSecrets(harness.host.hostId)).masterKey.value;
   await upload('diabetes.csv', diabetesCsv);
 });
 

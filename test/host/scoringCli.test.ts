@@ -1,21 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '../../src/host/azurite/startAzurite';
-import { ScoringHarness, parseSimpleCsv, referencePredictions } from '../support/scoringHarness';
+import { ScoringHarness, diabetesReference } from '../support/scoringHarness';
+import { hostSecrets } from '../support/testStorage';
 
 // `durable-scoring score` and `jobs list|show|cancel` against a harness host, as a user runs them:
 // the app folder is this project, its settings (storage, host id, containers) come from the environment.
 
 const cli = path.resolve('bin/durable-scoring.js');
-const diabetesCsv = readFileSync('test/fixtures/data/diabetes.csv', 'utf8');
-const diabetes = parseSimpleCsv(diabetesCsv);
-const features = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'];
-const expected = referencePredictions(
-  'models/diabetes/model.onnx',
-  diabetes.rows.map((row) => features.map((name) => Number(row[diabetes.header.indexOf(name)]))),
-).variable!;
+const { csv: diabetesCsv, table: diabetes, expected } = diabetesReference();
 const dataFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'score-cli-')), 'diabetes.csv');
 writeFileSync(dataFile, diabetesCsv);
 
@@ -207,9 +202,5 @@ describe('durable-scoring score', () => {
 });
 
 async function masterKey(): Promise<string> {
-  const secrets = harness.storage
-    .container('azure-webjobs-secrets')
-    .getBlockBlobClient(`${harness.host.hostId}/host.json`);
-  return (JSON.parse((await secrets.downloadToBuffer()).toString()) as { masterKey: { value: string } })
-    .masterKey.value;
+  return (await hostSecrets(harness.host.hostId)).masterKey.value;
 }

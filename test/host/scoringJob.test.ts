@@ -1,13 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { ScoringHarness, parseSimpleCsv, referencePredictions } from '../support/scoringHarness';
+import { ScoringHarness, diabetesReference, parseSimpleCsv } from '../support/scoringHarness';
 
-const diabetesCsv = readFileSync('test/fixtures/data/diabetes.csv', 'utf8');
-const diabetes = parseSimpleCsv(diabetesCsv);
-const features = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'];
-const featureRows = diabetes.rows.map((row) =>
-  features.map((name) => Number(row[diabetes.header.indexOf(name)])),
-);
-const expected = referencePredictions('models/diabetes/model.onnx', featureRows).variable!;
+const { csv: diabetesCsv, table: diabetes, expected } = diabetesReference();
 
 // Small partitions so that the 442 rows are scored by several partitions in parallel.
 const harness = new ScoringHarness({

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jobIdForBlob } from '../../src/jobs/jobIds';
@@ -77,4 +77,13 @@ export function referencePredictions(modelPath: string, rows: number[][]): Recor
 export function parseSimpleCsv(text: string): { header: string[]; rows: string[][] } {
   const [head, ...lines] = text.trim().split(/\r?\n/);
   return { header: head!.split(','), rows: lines.map((line) => line.split(',')) };
+}
+
+/** The diabetes fixture and the bundled model's predictions for it, from onnxruntime in its own process. */
+export function diabetesReference() {
+  const csv = readFileSync('test/fixtures/data/diabetes.csv', 'utf8');
+  const table = parseSimpleCsv(csv);
+  const features = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'];
+  const rows = table.rows.map((row) => features.map((name) => Number(row[table.header.indexOf(name)])));
+  return { csv, table, expected: referencePredictions('models/diabetes/model.onnx', rows).variable! };
 }

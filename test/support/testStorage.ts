@@ -13,3 +13,17 @@ export function testStorage(): StorageConnection {
 export function uniqueName(prefix: string): string {
   return `${prefix}${randomBytes(4).toString('hex')}`.toLowerCase();
 }
+
+export interface HostSecrets {
+  masterKey: { value: string };
+  functionKeys: { name: string; value: string }[];
+  systemKeys: { name: string; value: string }[];
+}
+
+/** The host keys as the host stores them: `azure-webjobs-secrets/<hostId>/host.json`. */
+export async function hostSecrets(hostId: string): Promise<HostSecrets> {
+  const blob = testStorage()
+    .blobs.getContainerClient('azure-webjobs-secrets')
+    .getBlockBlobClient(`${hostId}/host.json`);
+  return JSON.parse((await blob.downloadToBuffer()).toString()) as HostSecrets;
+}

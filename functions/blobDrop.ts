@@ -3,9 +3,15 @@ import * as df from 'durable-functions';
 import { scoringServices } from '../src/appServices';
 import { jobIdForBlob } from '../src/jobs/jobIds';
 import { skipsAutoScore, specForBlob, startScoreJob } from '../src/jobs/startScoreJob';
+import { acceptBlobReferences } from '../src/storage/blobReferences';
 
-/** A blob dropped in the input container starts one job per blob version. */
-export async function scoreDroppedBlob(_content: unknown, context: InvocationContext): Promise<void> {
+acceptBlobReferences();
+
+/**
+ * A blob dropped in the input container starts one job per blob version. The trigger binds a reference
+ * (`sdkBinding`), not the content: the job reads the blob in ranges, and the drop is never held in memory.
+ */
+export async function scoreDroppedBlob(_blob: unknown, context: InvocationContext): Promise<void> {
   const services = scoringServices();
   const name = typeof context.triggerMetadata?.name === 'string' ? context.triggerMetadata.name : '';
   const properties = context.triggerMetadata?.properties as { eTag?: string; etag?: string } | undefined;
@@ -42,6 +48,7 @@ export async function scoreDroppedBlob(_content: unknown, context: InvocationCon
 app.storageBlob('scoreDroppedBlob', {
   path: '%SCORING_INPUT_CONTAINER%/{name}',
   connection: 'AzureWebJobsStorage',
+  sdkBinding: true,
   extraInputs: [df.input.durableClient()],
   handler: scoreDroppedBlob,
 });

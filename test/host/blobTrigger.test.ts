@@ -15,6 +15,7 @@ function containerSettings(): Record<string, string> {
     FLAKY_CONTAINER: uniqueName('flaky'),
     SLOW_CONTAINER: uniqueName('slow'),
     HANG_CONTAINER: uniqueName('hang'),
+    REFERENCE_CONTAINER: uniqueName('reference'),
   };
 }
 
@@ -127,6 +128,33 @@ describe('blob trigger', () => {
     await upload(container, 'sentinel-2', 'x');
     await waitForSaw(host, 'sentinel-2');
     expect(host.count(/SAW \{"name":"report\.txt"/)).toBe(2);
+  });
+
+  it('hands a function with sdkBinding a reference to the blob (model binding data), not its bytes', async () => {
+    const container = settings.REFERENCE_CONTAINER!;
+    const body = 'a,b\n'.repeat(1000);
+    await upload(container, 'big/data.csv', body, { metadata: { model: 'diabetes' } });
+    const match = await host.waitForLog(/REFERENCE (\{.*"BlobName":"big\/data\.csv".*)/);
+    const seen = JSON.parse(match[1] ?? '{}') as Record<string, unknown>;
+    expect(seen).toMatchObject({
+      client: {
+        source: 'AzureStorageBlobs',
+        contentType: 'application/json',
+        reference: { Connection: 'AzureWebJobsStorage', ContainerName: container, BlobName: 'big/data.csv' },
+      },
+      // An input binding with sdkBinding names its blob the same way, whether or not the blob exists.
+      sibling: {
+        source: 'AzureStorageBlobs',
+        reference: {
+          Connection: 'AzureWebJobsStorage',
+          ContainerName: container,
+          BlobName: 'big/data.csv.sibling',
+        },
+      },
+      isBuffer: false,
+      contentLength: body.length,
+      metadata: { model: 'diabetes' },
+    });
   });
 
   it('fires only for blobs that match the path pattern, with its parameters in the trigger metadata', async () => {

@@ -4,6 +4,8 @@ import { HostConfigurationError } from '../errors';
 import { resolveBindingTemplate } from '../settings/resolveBindingExpressions';
 import { bindingUsage, connectionName, requiredProperty } from './bindingUsage';
 import { hasStatus } from '../storage/storageErrors';
+import { blobModelBindingData, usesDeferredBinding } from '../storage/deferredBinding';
+import { defaultConnectionName } from '../storage/StorageConnections';
 
 export interface BlobLocation {
   readonly container: string;
@@ -12,7 +14,8 @@ export interface BlobLocation {
 
 /**
  * The `blob` input and output: `path` is `<container>/<blob>` with `{expressions}` from the trigger.
- * Input reads the blob (bytes; a string for `dataType: 'string'`; undefined when it does not exist);
+ * Input reads the blob (bytes; a string for `dataType: 'string'`; undefined when it does not exist), or
+ * with `sdkBinding` hands over a reference to it without reading it;
  * output writes the returned bytes, text or JSON, creating the container as the host does.
  */
 export function blobBinding(services: () => HostServices): BindingProvider {
@@ -20,6 +23,15 @@ export function blobBinding(services: () => HostServices): BindingProvider {
     async readInput(binding, context) {
       const usedBy = bindingUsage(context.fn, binding);
       const blob = blobClient(services(), binding, context, usedBy);
+      if (usesDeferredBinding(binding)) {
+        return {
+          modelBindingData: blobModelBindingData(
+            connectionName(binding) || defaultConnectionName,
+            blob.containerName,
+            blob.name,
+          ),
+        };
+      }
       let bytes: Buffer;
       try {
         bytes = await blob.downloadToBuffer();

@@ -1,9 +1,10 @@
-import type { AppFunction, HostExtension, HostServices, ResolvedBinding } from '../HostExtension';
+import type { AppFunction, HostExtension, HostServices } from '../HostExtension';
 import { HostConfigurationError, HostSystemError } from '../errors';
 import { blobBinding } from './blobBinding';
 import { bindingUsage, connectionName, requiredProperty } from './bindingUsage';
 import { queueBinding } from './queueBinding';
 import { tableBinding } from './tableBinding';
+import { usesDeferredBinding } from '../storage/deferredBinding';
 
 const requiredByType: Record<string, string> = { blob: 'path', queue: 'queueName', table: 'tableName' };
 
@@ -42,23 +43,13 @@ function checkBindings(services: HostServices, functions: readonly AppFunction[]
           `${usedBy}: queues have no input binding; use a queueTrigger or an output.`,
         );
       }
-      if (usesSdkBinding(binding)) {
+      if (type !== 'blob' && usesDeferredBinding(binding)) {
         throw new HostConfigurationError(
-          `${usedBy}: sdkBinding is not supported by the embedded host; remove it.`,
+          `${usedBy}: sdkBinding is supported for blobs only in the embedded host; remove it.`,
         );
       }
       // Throws, naming the setting, when the connection is missing (as the host does at start-up).
       services.storage.get(connectionName(binding), usedBy);
     }
   }
-}
-
-function usesSdkBinding(binding: ResolvedBinding): boolean {
-  const deferred = (binding.properties as { supportsDeferredBinding?: unknown } | undefined)
-    ?.supportsDeferredBinding;
-  return (
-    binding.sdkBinding === true ||
-    deferred === true ||
-    (typeof deferred === 'string' && deferred.toLowerCase() === 'true')
-  );
 }

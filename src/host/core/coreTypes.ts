@@ -15,6 +15,16 @@ export interface RpcTypedData {
   collectionString?: { string?: string[] | null } | null;
   collectionDouble?: { double?: number[] | null } | null;
   collectionSint64?: { sint64?: number[] | null } | null;
+  /** A reference to a resource (deferred binding), turned into a client by the app's resource factory. */
+  modelBindingData?: RpcModelBindingData | null;
+}
+
+/** Deferred-binding data as the host sends it: a source (e.g. `AzureStorageBlobs`) and JSON content. */
+export interface RpcModelBindingData {
+  version?: string | null;
+  source?: string | null;
+  contentType?: string | null;
+  content?: Uint8Array | null;
 }
 
 export interface RpcHttpCookie {

@@ -5,7 +5,7 @@ import type { AppFunction, HostServices } from '../../HostExtension';
 import { InvocationFailedError } from '../../InvocationPipeline';
 import { BlobReceipt } from './BlobReceipt';
 import { blobPoisonQueueName, sendToBlobPoisonQueue } from './sendToBlobPoisonQueue';
-import { downloadBlobVersion } from './downloadBlobVersion';
+import { readBlobVersion } from './readBlobVersion';
 import { toBlobTriggerInvocation } from './toBlobTriggerInvocation';
 
 /** A blob version the listener saw that matches the trigger's path. */
@@ -28,6 +28,10 @@ export interface BlobProcessorOptions {
   /** `azure-webjobs-hosts` in the host's storage account. */
   readonly receipts: ContainerClient;
   readonly maxAttempts: number;
+  /** The trigger's connection setting name (named in the reference a deferred binding receives). */
+  readonly connectionName: string;
+  /** The function binds a reference to the blob (sdkBinding): read its properties, not its bytes. */
+  readonly deferred: boolean;
   retryDelayMs(attempt: number): number;
 }
 
@@ -89,17 +93,18 @@ export class BlobProcessor {
       }
       attempts += 1;
       await receipt.recordAttempt(attempts);
-      const blob = await downloadBlobVersion(this.options.container, candidate.name, candidate.etag);
+      const { container, connectionName, deferred } = this.options;
+      const blob = await readBlobVersion(container, candidate.name, candidate.etag, !deferred);
       if (!blob) {
         // Deleted or overwritten since it was listed; a new version gets its own receipt.
         await receipt.complete();
         return 'done';
       }
-      blobType = blob.response.blobType;
+      blobType = blob.properties.blobType;
       const path = `${blob.container}/${blob.name}`;
       try {
         const reason = `New blob detected(LogsAndContainerScan): ${path}`;
-        await services.invoke(fn, toBlobTriggerInvocation(blob, candidate.params, reason));
+        await services.invoke(fn, toBlobTriggerInvocation(blob, candidate.params, reason, connectionName));
         await receipt.complete();
         return 'done';
       } catch (error) {

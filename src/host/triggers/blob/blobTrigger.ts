@@ -6,6 +6,7 @@ import { BlobProcessor } from './BlobProcessor';
 import { hostsContainerName } from './BlobReceipt';
 import { BlobTriggerListener } from './BlobTriggerListener';
 import { parseBlobTriggerPath } from './BlobTriggerPath';
+import { usesDeferredBinding } from '../../storage/deferredBinding';
 
 const pollIntervalMs = 500;
 const stopTimeoutMs = 10_000;
@@ -16,7 +17,7 @@ const defaultMaxParallel = 4;
 
 /**
  * Runs a `blobTrigger` function for every new or changed blob matching its `path`, on the polling
- * (LogsAndContainerScan) path: receipts in `azure-webjobs-hosts`, `maxDequeueCount` attempts, then
+ * (LogsAndContainerScan) path, handing it the blob's bytes or, with `sdkBinding`, a reference: receipts in `azure-webjobs-hosts`, `maxDequeueCount` attempts, then
  * `webjobs-blobtrigger-poison`.
  */
 export const blobTrigger: TriggerFactory = (fn, services) => {
@@ -28,11 +29,6 @@ export const blobTrigger: TriggerFactory = (fn, services) => {
   if (typeof binding.source === 'string' && binding.source.toLowerCase() === 'eventgrid') {
     throw new HostConfigurationError(
       `${usedBy} uses source "EventGrid", which needs an Event Grid subscription; the embedded host polls the container instead. Remove "source" (or set it to "LogsAndContainerScan") to run it here.`,
-    );
-  }
-  if (binding.sdkBinding === true) {
-    throw new HostConfigurationError(
-      `${usedBy} asks for an SDK client (sdkBinding), which the embedded host does not provide. Remove sdkBinding to receive the blob's bytes.`,
     );
   }
   const path = parseBlobTriggerPath(binding.path, usedBy);
@@ -51,6 +47,8 @@ export const blobTrigger: TriggerFactory = (fn, services) => {
     queues: storage.queues,
     receipts: services.hostStorage.blobs.getContainerClient(hostsContainerName),
     maxAttempts: extensions?.queues?.maxDequeueCount ?? defaultMaxAttempts,
+    connectionName,
+    deferred: usesDeferredBinding(binding),
     retryDelayMs,
   });
   return new BlobTriggerListener({

@@ -1,3 +1,6 @@
+import { columnMoments } from './columnMoments';
+import { solveSymmetricPositiveDefinite } from './solveSymmetricPositiveDefinite';
+
 /** A linear model on raw features: prediction = intercept + Σ weights[j] · x[j]. */
 export interface LinearModel {
   readonly weights: Float64Array;
@@ -36,6 +39,9 @@ export function fitRidge(x: DesignMatrix, y: Float64Array, alpha: number): Linea
   }
   for (let j = 0; j < p; j++) gram[j * p + j] = (gram[j * p + j] ?? 0) + alpha;
   const standardised = solveSymmetricPositiveDefinite(gram, rhs, p);
+  if (standardised === undefined) {
+    throw new RangeError('fitRidge: the normal equations are not positive definite');
+  }
   const weights = standardised.map((w, j) => w / (scales[j] ?? 1));
   const intercept = weights.reduce((b, w, j) => b - w * (means[j] ?? 0), yMean);
   return { weights, intercept };
@@ -50,63 +56,4 @@ export function predictLinear(model: LinearModel, x: DesignMatrix): Float64Array
     out[r] = sum;
   }
   return out;
-}
-
-/** Coefficient of determination R² = 1 − SS_res / SS_tot. */
-export function r2Score(actual: Float64Array, predicted: Float64Array): number {
-  const mean = actual.reduce((sum, value) => sum + value, 0) / actual.length;
-  let residual = 0;
-  let total = 0;
-  actual.forEach((value, i) => {
-    residual += (value - (predicted[i] ?? 0)) ** 2;
-    total += (value - mean) ** 2;
-  });
-  return 1 - residual / total;
-}
-
-function columnMoments(x: DesignMatrix): { means: Float64Array; scales: Float64Array } {
-  const means = new Float64Array(x.columns);
-  const scales = new Float64Array(x.columns);
-  for (let j = 0; j < x.columns; j++) {
-    let sum = 0;
-    for (let r = 0; r < x.rows; r++) sum += x.values[r * x.columns + j] ?? 0;
-    const mean = sum / x.rows;
-    let squares = 0;
-    for (let r = 0; r < x.rows; r++) squares += ((x.values[r * x.columns + j] ?? 0) - mean) ** 2;
-    const std = Math.sqrt(squares / x.rows);
-    means[j] = mean;
-    // A constant column carries no signal; scale 1 keeps its weight at 0 instead of dividing by zero.
-    scales[j] = std > 0 ? std : 1;
-  }
-  return { means, scales };
-}
-
-/** Cholesky factorisation A = LLᵀ, then forward and back substitution. */
-function solveSymmetricPositiveDefinite(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = a[i * n + j] ?? 0;
-      for (let k = 0; k < j; k++) sum -= (l[i * n + k] ?? 0) * (l[j * n + k] ?? 0);
-      if (i === j) {
-        if (sum <= 0) throw new RangeError('fitRidge: the normal equations are not positive definite');
-        l[i * n + i] = Math.sqrt(sum);
-      } else {
-        l[i * n + j] = sum / (l[j * n + j] ?? 1);
-      }
-    }
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = b[i] ?? 0;
-    for (let k = 0; k < i; k++) sum -= (l[i * n + k] ?? 0) * (y[k] ?? 0);
-    y[i] = sum / (l[i * n + i] ?? 1);
-  }
-  const w = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let sum = y[i] ?? 0;
-    for (let k = i + 1; k < n; k++) sum -= (l[k * n + i] ?? 0) * (w[k] ?? 0);
-    w[i] = sum / (l[i * n + i] ?? 1);
-  }
-  return w;
 }

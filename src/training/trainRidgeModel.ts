@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ValidationError } from '../errors';
 import { parseModelCard, type ModelCard } from '../models/ModelCard';
-import { fitRidge, predictLinear, r2Score, type DesignMatrix, type LinearModel } from './fitRidge';
+import { fitRidge, predictLinear, type DesignMatrix, type LinearModel } from './fitRidge';
 import { linearModelToOnnx } from './linearModelToOnnx';
+import { r2Score, rootMeanSquaredError } from './metrics';
 import type { NumericTable } from './readNumericTable';
+import { designMatrix, numericColumn } from './TrainingTable';
 
 export interface RidgeTrainingSpec {
   readonly name: string;
@@ -30,32 +31,13 @@ export interface TrainedRidgeModel {
 
 /** Fits ridge regression on the table's feature columns and exports it as ONNX with its model card. */
 export function trainRidgeModel(table: NumericTable, spec: RidgeTrainingSpec): TrainedRidgeModel {
-  const column = (name: string): Float64Array => {
-    const index = table.columns.indexOf(name);
-    if (index < 0) {
-      throw new ValidationError(
-        `Training data has no column "${name}" (columns: ${table.columns.join(', ')})`,
-        {
-          field: name,
-        },
-      );
-    }
-    return table.values[index] as Float64Array;
-  };
-  const featureValues = spec.features.map(column);
-  const y = column(spec.target);
-  const x: DesignMatrix = {
-    rows: table.rows,
-    columns: spec.features.length,
-    values: new Float64Array(table.rows * spec.features.length),
-  };
-  featureValues.forEach((values, j) => values.forEach((v, r) => (x.values[r * x.columns + j] = v)));
+  const x = designMatrix(table, spec.features);
+  const y = numericColumn(table, spec.target);
   const model = fitRidge(x, y, spec.alpha);
   const predictions = predictLinear(model, x);
   const onnx = linearModelToOnnx(model, {
     docString: `${spec.name}@${spec.version}: ridge regression (alpha ${spec.alpha})`,
   });
-  const rmse = Math.sqrt(predictions.reduce((sum, p, r) => sum + (p - (y[r] ?? 0)) ** 2, 0) / table.rows);
   const card = parseModelCard(
     {
       name: spec.name,
@@ -64,7 +46,7 @@ export function trainRidgeModel(table: NumericTable, spec: RidgeTrainingSpec): T
       features: spec.features,
       outputs: ['variable'],
       tags: { algorithm: 'ridge', ...spec.tags },
-      metrics: { r2: r2Score(y, predictions), rmse },
+      metrics: { r2: r2Score(y, predictions), rmse: rootMeanSquaredError(y, predictions) },
       training: {
         data: spec.dataReference,
         rows: table.rows,

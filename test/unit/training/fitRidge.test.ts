@@ -1,4 +1,5 @@
-import { fitRidge, predictLinear, r2Score, type DesignMatrix } from '../../../src/training/fitRidge';
+import { fitRidge, predictLinear, type DesignMatrix } from '../../../src/training/fitRidge';
+import { r2Score } from '../../../src/training/metrics';
 
 /** rows × 3 features: x0 = r, x1 = (r mod 7) · 10, x2 constant 5. */
 function synthetic(rows: number): DesignMatrix {

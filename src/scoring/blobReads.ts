@@ -1,7 +1,12 @@
 import type { BlobClient } from '@azure/storage-blob';
+import { TransientError } from '../errors';
 import type { ByteRangeReader } from './formats';
 
-/** Reads bytes [start, end) of the blob version with this ETag (a changed blob fails the read). */
+/**
+ * Reads bytes [start, end) of the blob version with this ETag (a changed blob fails the read) as one
+ * streamed GET into one buffer: one request per range costs the storage service far less than the
+ * SDK's parallel sub-range downloads, and a partition's ranges are read concurrently anyway.
+ */
 export async function downloadRange(
   blob: BlobClient,
   start: number,
@@ -10,7 +15,19 @@ export async function downloadRange(
 ): Promise<Buffer> {
   if (end <= start) return Buffer.alloc(0);
   const buffer = Buffer.allocUnsafe(end - start);
-  await blob.downloadToBuffer(buffer, start, end - start, { conditions: { ifMatch: etag }, concurrency: 4 });
+  const response = await blob.download(start, end - start, { conditions: { ifMatch: etag } });
+  let filled = 0;
+  for await (const chunk of response.readableStreamBody ?? []) {
+    const bytes = chunk as Buffer;
+    if (filled + bytes.length > buffer.length) break;
+    bytes.copy(buffer, filled);
+    filled += bytes.length;
+  }
+  if (filled !== buffer.length) {
+    throw new TransientError(
+      `read ${filled} of the ${buffer.length} bytes at ${start}-${end - 1} of ${blob.name}; the connection ended early`,
+    );
+  }
   return buffer;
 }
 

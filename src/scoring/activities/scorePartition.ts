@@ -3,6 +3,7 @@ import type { PartitionResult, ScorePartitionInput } from '../jobContracts';
 import { formatErrorsJsonl } from '../formats';
 import { blockIdOf, outputNames } from '../outputNames';
 import type { ScoringServices } from '../ScoringServices';
+import { stageBlockChecked } from '../../storage/stageBlock';
 
 /**
  * Scores one partition: reads its byte range (or row group) of the pinned input version, parses and
@@ -103,18 +104,18 @@ async function scoreOnce(input: ScorePartitionInput, services: ScoringServices, 
     outputBytes = bytes.length;
     if (writer.concatenates) {
       if (bytes.length > 0)
-        await output
-          .getBlockBlobClient(names.predictions)
-          .stageBlock(blockIdOf(partition.index), bytes, bytes.length);
+        await stageBlockChecked(
+          output.getBlockBlobClient(names.predictions),
+          blockIdOf(partition.index),
+          bytes,
+        );
     } else {
       await output.getBlockBlobClient(names.predictionPart(partition.index)).uploadData(bytes);
     }
   }
   const errorBytes = formatErrorsJsonl(batch.errors, `${plan.input.container}/${plan.input.blob}`);
   if (errorBytes.length > 0)
-    await output
-      .getBlockBlobClient(names.errors)
-      .stageBlock(blockIdOf(partition.index), errorBytes, errorBytes.length);
+    await stageBlockChecked(output.getBlockBlobClient(names.errors), blockIdOf(partition.index), errorBytes);
   return {
     index: partition.index,
     firstRow: partition.firstRow,

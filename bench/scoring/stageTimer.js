@@ -27,7 +27,12 @@ function wrap(owner, key, stage, bytesOf = () => 0) {
 
 const lengthOf = (value) => value?.length ?? value?.bytes?.length ?? 0;
 
-wrap(load('host/triggers/blob/readBlobVersion.js'), 'readBlobVersion', 'trigger.read', (blob) => blob?.bytes?.length ?? 0);
+wrap(
+  load('host/triggers/blob/readBlobVersion.js'),
+  'readBlobVersion',
+  'trigger.read',
+  (blob) => blob?.bytes?.length ?? 0,
+);
 const { formatRegistry } = load('scoring/formatRegistry.js');
 wrap(formatRegistry.csv.reader, 'layout', 'prepare.planPass');
 wrap(formatRegistry.csv.reader, 'numericColumns', 'prepare.sampleColumns');

@@ -10,10 +10,7 @@ const path = require('node:path');
 
 // First rule matching a frame (function name + file) on the way up the stack names the stage.
 const stages = [
-  [
-    'trigger: blob read + trigger data',
-    /readBlobVersion|toBlobTriggerInvocation|FunctionInvoker\.js/,
-  ],
+  ['trigger: blob read + trigger data', /readBlobVersion|toBlobTriggerInvocation|FunctionInvoker\.js/],
   ['plan pass', /planCsvPartitions|CsvRecordSplitter|streamBlob|LeadingChunks/],
   ['csv parse', /parseCsvPartition|CsvPartitionParser|CsvFieldScanner|parseDecimal|BatchBuilder/],
   ['output formatting', /formatCsvOutput|TextOutput|layoutOutput|formatFloat32/],

@@ -24,11 +24,13 @@ export async function scoreDroppedBlob(_blob: unknown, context: InvocationContex
     );
     return;
   }
+  const folder = name.includes('/') ? name.split('/')[0] : undefined;
+  const folderIsModel = folder !== undefined && !metadata?.model && (await services.models.has(folder));
   const spec = specForBlob(
     container,
     name,
     metadata,
-    (model) => services.models.has(model),
+    (model) => folderIsModel && model === folder,
     services.config.defaultModel,
   );
   const jobId = jobIdForBlob(container, name, etag);

@@ -1,8 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from './config';
+import { loadConfig, type AppConfig } from './config';
 import { JobStore } from './jobs/JobStore';
-import { BundledModelSource } from './models/BundledModelSource';
+import { ModelRegistry } from './models/registry/ModelRegistry';
+import { WorkerModelInspector } from './models/registry/ModelInspector';
+import { RegistryModelSource } from './models/registry/RegistryModelSource';
 import { formatRegistry } from './scoring/formatRegistry';
 import { InferencePool } from './scoring/inference/InferencePool';
 import { PoolModelRunner } from './scoring/PoolModelRunner';
@@ -11,26 +13,54 @@ import { StorageClients } from './storage/StorageClients';
 
 // dist/src/appServices.js → the app root two levels up (where models/ and data/ live).
 const appRoot = path.resolve(__dirname, '..', '..');
-let services: ScoringServices | undefined;
+
+interface AppServices {
+  readonly scoring: ScoringServices;
+  readonly registry: ModelRegistry;
+}
+
+let services: AppServices | undefined;
 
 /**
  * The app's composition root: settings are read and clients built on first use (not at import), the
  * same way on Azure and on the embedded host.
  */
-export function scoringServices(): ScoringServices {
+function appServices(): AppServices {
   if (!services) {
     const config = loadConfig(process.env, appRoot);
     const storage = new StorageClients(config.storageConnection);
+    const registry = newModelRegistry(config, storage);
     services = {
-      config,
-      storage,
-      jobs: new JobStore(storage),
-      models: new BundledModelSource(config.modelsDirectory),
-      runner: new PoolModelRunner(
-        new InferencePool({ size: Math.min(config.inferenceThreads, os.cpus().length) }),
-      ),
-      formats: formatRegistry,
+      registry,
+      scoring: {
+        config,
+        storage,
+        jobs: new JobStore(storage),
+        models: new RegistryModelSource({ registry, bundledDirectory: config.modelsDirectory }),
+        runner: new PoolModelRunner(
+          new InferencePool({ size: Math.min(config.inferenceThreads, os.cpus().length) }),
+        ),
+        formats: formatRegistry,
+      },
     };
   }
   return services;
+}
+
+export function scoringServices(): ScoringServices {
+  return appServices().scoring;
+}
+
+/** The model registry of the models HTTP API (the same one batch scoring resolves models from). */
+export function modelRegistry(): ModelRegistry {
+  return appServices().registry;
+}
+
+function newModelRegistry(config: AppConfig, storage: StorageClients): ModelRegistry {
+  return new ModelRegistry({
+    storage,
+    table: config.modelRegistryTable,
+    container: config.modelRegistryContainer,
+    inspector: new WorkerModelInspector(),
+  });
 }

@@ -9,6 +9,10 @@ const configSchema = z.object({
   outputContainer: z.string().default('output'),
   defaultModel: z.string().default('diabetes'),
   modelsDirectory: z.string(),
+  /** Registry blobs: `<container>/<name>/<version>/model.onnx` and `model.json`. */
+  modelRegistryContainer: z.string().default('models'),
+  /** Registry table: version, head, tag-index and audit rows, one partition per model name. */
+  modelRegistryTable: z.string().default('models'),
   partitionBytes: positiveInt(32 * 1024 * 1024),
   maxConcurrency: positiveInt(8),
   inferenceThreads: positiveInt(2),
@@ -28,6 +32,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): AppConfig {
     outputContainer: env.SCORING_OUTPUT_CONTAINER || undefined,
     defaultModel: env.DEFAULT_MODEL || undefined,
     modelsDirectory: path.resolve(appRoot, env.MODELS_DIRECTORY || 'models'),
+    modelRegistryContainer: env.MODEL_REGISTRY_CONTAINER || undefined,
+    modelRegistryTable: env.MODEL_REGISTRY_TABLE || undefined,
     partitionBytes: env.SCORING_PARTITION_BYTES || undefined,
     maxConcurrency: env.SCORING_MAX_CONCURRENCY || undefined,
     inferenceThreads: env.SCORING_INFERENCE_THREADS || undefined,

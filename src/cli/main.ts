@@ -5,6 +5,7 @@ import { runStartCommand } from './startCommand';
 import { instancesCommand } from './instancesCommand';
 import { runKeysCommand } from './keysCommand';
 import { jobsCommand } from './jobsCommand';
+import { modelsCommand } from './modelsCommands';
 import { scoreCommand } from './scoreCommand';
 
 /** The `durable-scoring` command line. */
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<void> {
   // Scoring jobs on a running host, through its jobs API.
   program.addCommand(scoreCommand());
   program.addCommand(jobsCommand());
+  program.addCommand(modelsCommand());
   await program.parseAsync(argv);
 }
 

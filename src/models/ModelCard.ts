@@ -5,6 +5,14 @@ import { ValidationError } from '../errors';
 export const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 const columnList = z.array(z.string().min(1)).min(1);
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256');
+
+const valueSignatureSchema = z.object({
+  name: z.string(),
+  isTensor: z.boolean(),
+  elementType: z.string().optional(),
+  shape: z.array(z.union([z.number(), z.string()])),
+});
 
 /**
  * The model card (`model.json` next to `model.onnx`). Loose: a registry (later) adds fields such as the
@@ -28,14 +36,26 @@ export const modelCardSchema = z
     outputs: z.array(z.string().min(1)).min(1).optional(),
     tags: z.record(z.string(), z.string()).default({}),
     metrics: z.record(z.string(), z.number()).default({}),
-    training: z.looseObject({ data: z.string().min(1), rows: z.int().nonnegative() }).optional(),
+    /** Where the training data came from, and its SHA-256 so a version can be traced to its exact data. */
+    training: z
+      .looseObject({
+        data: z.string().min(1),
+        rows: z.int().nonnegative().optional(),
+        sha256: sha256Schema.optional(),
+      })
+      .optional(),
     task: z.enum(['regression', 'classification']).optional(),
     stage: z.string().min(1).optional(),
-    /** Hex SHA-256 of model.onnx; checked when the model is loaded. */
-    sha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256')
+    /** The registry version this one was derived from (e.g. the production model it was retrained from). */
+    parentVersion: z.int().positive().optional(),
+    /** Who or what made the model (a trainer, a pipeline run, a person). */
+    producer: z.string().min(1).max(200).optional(),
+    /** Inputs and outputs as onnxruntime reads them from model.onnx; written by the registry. */
+    signature: z
+      .object({ inputs: z.array(valueSignatureSchema), outputs: z.array(valueSignatureSchema) })
       .optional(),
+    /** Hex SHA-256 of model.onnx; checked when the model is loaded. */
+    sha256: sha256Schema.optional(),
     createdAt: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((card) => card.features === undefined || card.inputs === undefined, {

@@ -1,6 +1,7 @@
 import type { BlobClient } from '@azure/storage-blob';
 import type { InputFormat } from '../jobs/JobSpec';
 import type { ModelCard } from '../models/ModelCard';
+import type { ModelQuery } from '../models/registry/resolveVersion';
 import type { FeatureMapping } from './inference/mapFeatures';
 import type { Partition, PredictionColumn, ScoringBatch, ScoringSchema } from './ScoringBatch';
 
@@ -16,11 +17,14 @@ export interface ScoringModel {
 
 export type { FeatureMapping } from './inference/mapFeatures';
 
-/** Finds models by reference (`name`, `name@7`, later `name@production`). */
+/**
+ * Finds models by reference: `name` (latest), `name@7`, `name@production` / `name@staging`, or a query
+ * naming tags that must all match (`{ name, tags: { store: '2' } }`: the latest such version).
+ */
 export interface ModelSource {
-  resolve(ref: string): Promise<ScoringModel>;
+  resolve(ref: string | ModelQuery): Promise<ScoringModel>;
   /** Whether a model of this name exists (for picking a model from a blob's folder). */
-  has(name: string): boolean;
+  has(name: string): Promise<boolean>;
 }
 
 /** Runs models (in worker threads) and tells how data columns map to them. */

@@ -1,0 +1,144 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { httpStatusOf, ValidationError } from '../errors';
+import type { ModelRegistry } from './registry/ModelRegistry';
+import { parseModelStage } from './registry/ModelStage';
+
+/** GET /api/models: every model with its latest, production and staging versions. */
+export function listModels(registry: ModelRegistry): Promise<HttpResponseInit> {
+  return handle(async () => ({ status: 200, jsonBody: await registry.list() }));
+}
+
+/** GET /api/models/{name}: the model, all its versions (table rows) and its audit trail. */
+export function getModel(name: string, registry: ModelRegistry): Promise<HttpResponseInit> {
+  return handle(async () => ({ status: 200, jsonBody: await registry.model(name) }));
+}
+
+/** GET /api/models/{name}/versions/{version}: `7`, `latest`, `production` or `staging`; row and card. */
+export function getVersion(
+  name: string,
+  version: string,
+  registry: ModelRegistry,
+): Promise<HttpResponseInit> {
+  return handle(async () => {
+    const ref = version === 'latest' ? name : `${name}@${version}`;
+    if (!/^([1-9][0-9]*|latest|[A-Za-z]+)$/.test(version))
+      throw new ValidationError(`Version "${version}": give a number, latest, production or staging.`, {
+        field: 'version',
+      });
+    return { status: 200, jsonBody: await registry.version(ref) };
+  });
+}
+
+/**
+ * POST /api/models/{name}/versions. Either `application/json` `{ "onnxBase64": "...", "card": {...} }`
+ * or the ONNX bytes as the body (`application/octet-stream`) with the card, base64-encoded JSON, in
+ * the `x-model-card` header. 201 with the new version and its Location.
+ */
+export function registerVersion(
+  name: string,
+  request: HttpRequest,
+  registry: ModelRegistry,
+): Promise<HttpResponseInit> {
+  return handle(async () => {
+    const { onnx, card, producer } = await readRegistration(request);
+    const registered = await registry.register({ name, onnx, card, producer: producer ?? callerOf(request) });
+    const location = new URL(
+      `versions/${registered.version}`,
+      `${request.url.replace(/\/versions\/?(\?.*)?$/, '')}/`,
+    );
+    return { status: 201, headers: { location: location.toString() }, jsonBody: registered };
+  });
+}
+
+/** POST /api/models/{name}/stage `{ version, stage, reason, by? }`: one audited, atomic change. */
+export function setStage(
+  name: string,
+  request: HttpRequest,
+  registry: ModelRegistry,
+): Promise<HttpResponseInit> {
+  return handle(async () => {
+    const body = await readJsonObject(request);
+    const version = body.version;
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+      throw new ValidationError('"version" must be a version number (a positive integer).', {
+        field: 'version',
+      });
+    if (typeof body.stage !== 'string')
+      throw new ValidationError('"stage" must be None, Staging, Production or Archived.', { field: 'stage' });
+    const stage = parseModelStage(body.stage);
+    const change = await registry.setStage(name, version, stage, actorOf(body, request));
+    return { status: 200, jsonBody: change };
+  });
+}
+
+/** POST /api/models/{name}/rollback `{ reason, by? }`: the previous production version back in Production. */
+export function rollback(
+  name: string,
+  request: HttpRequest,
+  registry: ModelRegistry,
+): Promise<HttpResponseInit> {
+  return handle(async () => {
+    const body = await readJsonObject(request);
+    return { status: 200, jsonBody: await registry.rollback(name, actorOf(body, request)) };
+  });
+}
+
+async function readRegistration(request: HttpRequest) {
+  const type = request.headers.get('content-type') ?? '';
+  if (type.startsWith('application/json')) {
+    const body = await readJsonObject(request);
+    if (typeof body.onnxBase64 !== 'string' || body.onnxBase64 === '')
+      throw new ValidationError('"onnxBase64" must hold the model file, base64-encoded.', {
+        field: 'onnxBase64',
+      });
+    const producer = typeof body.producer === 'string' ? body.producer : undefined;
+    return { onnx: Buffer.from(body.onnxBase64, 'base64'), card: body.card, producer };
+  }
+  const onnx = Buffer.from(await request.arrayBuffer());
+  const header = request.headers.get('x-model-card');
+  let card: unknown;
+  if (header) {
+    try {
+      card = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+    } catch {
+      throw new ValidationError('The x-model-card header must be the card JSON, base64-encoded.', {
+        field: 'x-model-card',
+      });
+    }
+  }
+  return { onnx, card, producer: undefined };
+}
+
+async function readJsonObject(request: HttpRequest): Promise<Record<string, unknown>> {
+  const body: unknown = await request.json().catch(() => {
+    throw new ValidationError('The request body must be a JSON object.');
+  });
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new ValidationError('The request body must be a JSON object.');
+  return body as Record<string, unknown>;
+}
+
+function actorOf(body: Record<string, unknown>, request: HttpRequest) {
+  if (body.reason !== undefined && typeof body.reason !== 'string')
+    throw new ValidationError('"reason" must be text.', { field: 'reason' });
+  if (typeof body.reason !== 'string' || body.reason.trim() === '')
+    throw new ValidationError('Give a "reason" for the stage change.', { field: 'reason' });
+  const by = typeof body.by === 'string' && body.by !== '' ? body.by : callerOf(request);
+  return { by, reason: body.reason };
+}
+
+/** The signed-in caller when App Service authentication is on; otherwise the API. */
+function callerOf(request: HttpRequest): string {
+  return request.headers.get('x-ms-client-principal-name') ?? 'api';
+}
+
+async function handle(action: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
+  try {
+    return await action();
+  } catch (error) {
+    const status = httpStatusOf(error);
+    if (status === 500) throw error;
+    const field = error instanceof ValidationError ? error.details.field : undefined;
+    return { status, jsonBody: { error: (error as Error).message, field } };
+  }
+}

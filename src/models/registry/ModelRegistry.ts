@@ -1,0 +1,320 @@
+import type { TransactionAction } from '@azure/data-tables';
+import { ConflictError, NotFoundError, TransientError, ValidationError } from '../../errors';
+import type { ModelSignature } from '../../scoring/inference/readModelSignature';
+import type { StorageClients } from '../../storage/StorageClients';
+import { modelNamePattern, type ModelCard } from '../ModelCard';
+import type { ModelInspector } from './ModelInspector';
+import { parseModelStage, type ModelStage } from './ModelStage';
+import { planStageChange, type StageActor } from './planStageChange';
+import { prepareCard } from './prepareCard';
+import { RegistryBlobs, type VerifiedModel } from './RegistryBlobs';
+import {
+  auditToEntity,
+  headToEntity,
+  tagRowKey,
+  versionRowKey,
+  versionToEntity,
+  type AuditRecord,
+  type HeadRow,
+  type ModelVersionInfo,
+} from './registryRows';
+import { RegistryTable } from './RegistryTable';
+import { resolveVersion, type ModelQuery } from './resolveVersion';
+
+export interface ModelRegistryOptions {
+  readonly storage: StorageClients;
+  /** Table name (default setting MODEL_REGISTRY_TABLE = models). */
+  readonly table: string;
+  /** Blob container name (default setting MODEL_REGISTRY_CONTAINER = models). */
+  readonly container: string;
+  readonly inspector: ModelInspector;
+  readonly now?: () => Date;
+}
+
+/** What a registration is given: the model file and a card (name and version come from the registry). */
+export interface RegistrationRequest {
+  readonly name: string;
+  readonly onnx: Buffer;
+  /** The card as sent (JSON); checked here. */
+  readonly card?: unknown;
+  readonly producer?: string;
+}
+
+export interface RegisteredVersion extends ModelVersionInfo {
+  readonly card: ModelCard;
+}
+
+/** A model's head row and what it says, plus its versions and audit trail. */
+export interface ModelOverview {
+  readonly name: string;
+  readonly latestVersion: number;
+  readonly production?: number;
+  readonly staging?: number;
+  readonly previousProduction?: number;
+}
+
+export interface StageChange {
+  readonly name: string;
+  readonly audit: AuditRecord;
+}
+
+const maxReserveAttempts = 50;
+const maxStageAttempts = 10;
+
+/**
+ * The model registry: a table (one partition per model: head, versions, tag index, audit) and blobs.
+ * Versions are numbered by an ETag-checked head update, written once, and checked against their
+ * SHA-256 on every load; stage changes are one transaction with their audit record.
+ */
+export class ModelRegistry {
+  readonly #table: RegistryTable;
+  readonly #blobs: RegistryBlobs;
+  readonly #inspector: ModelInspector;
+  readonly #now: () => Date;
+
+  constructor(options: ModelRegistryOptions) {
+    this.#table = new RegistryTable(options.storage, options.table);
+    this.#blobs = new RegistryBlobs(options.storage, options.container);
+    this.#inspector = options.inspector;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Registers a new version: the file is loaded with onnxruntime first (nothing is written for a file
+   * it refuses), then a number is reserved, the files are written, and the version row with its tag
+   * index rows is inserted in one transaction. A crash between the steps leaves an unused number.
+   */
+  async register(request: RegistrationRequest): Promise<RegisteredVersion> {
+    const draft = prepareCard(request.name, request.card, request.onnx, request.producer);
+    const signature = cardSignature(await this.#inspector.inspect(request.onnx, request.name));
+    const version = await this.#reserveVersion(request.name);
+    const card = { ...draft, version, stage: 'None', signature, createdAt: this.#now().toISOString() };
+    return this.#writeVersion(request.name, request.onnx, card, 'None');
+  }
+
+  /**
+   * Registers a bundled model as version 1 of a name the registry does not have, with the stage its
+   * card gives. Safe to run concurrently and again: the head row is created by one caller only, and
+   * any caller finishes writing version 1 if the bytes are the same.
+   */
+  async seed(name: string, onnx: Buffer, bundledCard: ModelCard, by: string): Promise<void> {
+    const stage = bundledCard.stage === undefined ? 'None' : parseModelStage(bundledCard.stage, 'stage');
+    const draft = prepareCard(name, { ...bundledCard, stage: undefined }, onnx, by);
+    const signature = cardSignature(await this.#inspector.inspect(onnx, name));
+    let head = await this.#table.head(name);
+    if (!head) {
+      const at = this.#now().toISOString();
+      const audit: AuditRecord = {
+        sequence: 1,
+        action: 'seed',
+        version: 1,
+        stage,
+        previousStage: 'None',
+        displaced: [],
+        by,
+        reason: 'seeded from the bundled models folder',
+        at,
+      };
+      const seeded: Omit<HeadRow, 'etag'> = {
+        latestVersion: 1,
+        production: stage === 'Production' ? 1 : undefined,
+        staging: stage === 'Staging' ? 1 : undefined,
+        auditCount: stage === 'None' ? 0 : 1,
+        seedSha256: draft.sha256,
+      };
+      const actions: TransactionAction[] = [['create', headToEntity(name, seeded)]];
+      if (stage !== 'None') actions.push(['create', auditToEntity(name, audit)]);
+      await this.#table.transact(actions);
+      head = await this.#table.head(name);
+    }
+    if (head?.seedSha256 !== draft.sha256 || (await this.#table.version(name, 1))) return;
+    const createdAt = bundledCard.createdAt ?? this.#now().toISOString();
+    await this.#writeVersion(name, onnx, { ...draft, version: 1, stage, signature, createdAt }, stage);
+  }
+
+  resolve(ref: string | ModelQuery): Promise<ModelVersionInfo> {
+    return resolveVersion(this.#table, ref);
+  }
+
+  /** The version's files, refused unless their SHA-256 is the one it was registered with. */
+  load(info: ModelVersionInfo): Promise<VerifiedModel> {
+    return this.#blobs.load(info);
+  }
+
+  /** ETag of a version's model.onnx, for callers that cache verified bytes. */
+  onnxEtag(info: ModelVersionInfo): Promise<string> {
+    return this.#blobs.onnxEtag(info);
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return (await this.#table.head(name)) !== undefined;
+  }
+
+  async list(): Promise<ModelOverview[]> {
+    return (await this.#table.heads()).map(({ name, head }) => overviewOf(name, head));
+  }
+
+  async model(name: string): Promise<ModelOverview & { versions: ModelVersionInfo[]; audit: AuditRecord[] }> {
+    checkName(name);
+    const head = await this.#table.head(name);
+    if (!head) throw new NotFoundError(`Model "${name}" is not registered.`);
+    const [versions, audit] = await Promise.all([this.#table.versions(name), this.#table.audit(name)]);
+    return { ...overviewOf(name, head), versions, audit };
+  }
+
+  async version(ref: string | ModelQuery): Promise<RegisteredVersion> {
+    const info = await this.resolve(ref);
+    return { ...info, card: { ...(await this.#blobs.card(info.name, info.version)), stage: info.stage } };
+  }
+
+  /** Moves a version to a stage (see planStageChange); one transaction with its audit record. */
+  setStage(name: string, version: number, stage: ModelStage, actor: StageActor): Promise<StageChange> {
+    return this.#changeStage(name, actor, 'promote', async () => {
+      const target = await this.#table.version(name, version);
+      if (!target) throw new NotFoundError(`Model "${name}" has no version ${version}.`);
+      return { target, stage };
+    });
+  }
+
+  /** Puts the previous production version back in Production (the current one is archived). */
+  rollback(name: string, actor: StageActor): Promise<StageChange> {
+    return this.#changeStage(name, actor, 'rollback', async (head) => {
+      if (head.previousProduction === undefined)
+        throw new ConflictError(`Model "${name}" has no previous production version to roll back to.`);
+      const target = await this.#table.version(name, head.previousProduction);
+      if (!target) throw new NotFoundError(`Model "${name}" has no version ${head.previousProduction}.`);
+      return { target, stage: 'Production' };
+    });
+  }
+
+  async #changeStage(
+    name: string,
+    actor: StageActor,
+    action: 'promote' | 'rollback',
+    pick: (head: HeadRow) => Promise<{ target: ModelVersionInfo; stage: ModelStage }>,
+  ): Promise<StageChange> {
+    checkName(name);
+    if (actor.reason.trim() === '')
+      throw new ValidationError('Give a reason for the stage change.', { field: 'reason' });
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.#table.head(name);
+      if (!head) throw new NotFoundError(`Model "${name}" is not registered.`);
+      const { target, stage } = await pick(head);
+      const at = this.#now().toISOString();
+      const plan = planStageChange(head, target, stage, { ...actor, action, at });
+      const actions: TransactionAction[] = [
+        ['update', headToEntity(name, plan.head), 'Replace', { etag: head.etag }],
+        ...plan.moves.map((move): TransactionAction => [
+          'update',
+          { partitionKey: name, rowKey: versionRowKey(move.version), stage: move.to, stageChangedAt: at },
+          'Merge',
+        ]),
+        ['create', auditToEntity(name, plan.audit)],
+      ];
+      if ((await this.#table.transact(actions)) === 'committed') return { name, audit: plan.audit };
+      const now = await this.#table.head(name);
+      // Only a registration moved the head (a new number): the stages are as read, so try again.
+      if (now && now.auditCount === head.auditCount && attempt < maxStageAttempts) continue;
+      throw await this.#conflict(name, target.version, stage, head.auditCount);
+    }
+  }
+
+  async #conflict(name: string, version: number, stage: ModelStage, seenAuditCount: number) {
+    const since = (await this.#table.audit(name)).filter((record) => record.sequence > seenAuditCount);
+    const what = since
+      .map(
+        (record) =>
+          `${name}@${record.version} went from ${record.previousStage} to ${record.stage} (${record.action} by ${record.by} at ${record.at}: ${record.reason})`,
+      )
+      .join('; ');
+    return new ConflictError(
+      `Moving ${name}@${version} to ${stage} lost a race with another stage change of ${name}: ${what || 'the model changed'}. ` +
+        'Nothing was changed by this request; look at the model again and repeat it if it still makes sense.',
+    );
+  }
+
+  async #reserveVersion(name: string): Promise<number> {
+    for (let attempt = 1; attempt <= maxReserveAttempts; attempt++) {
+      const head = await this.#table.head(name);
+      const outcome = head
+        ? await this.#table.transact([
+            [
+              'update',
+              headToEntity(name, { ...withoutEtag(head), latestVersion: head.latestVersion + 1 }),
+              'Replace',
+              { etag: head.etag },
+            ],
+          ])
+        : await this.#table.transact([['create', headToEntity(name, { latestVersion: 1, auditCount: 0 })]]);
+      if (outcome === 'committed') return head ? head.latestVersion + 1 : 1;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt, 10)));
+    }
+    throw new TransientError(
+      `Could not reserve a version number for "${name}": too many concurrent registrations.`,
+    );
+  }
+
+  async #writeVersion(
+    name: string,
+    onnx: Buffer,
+    draft: ModelCard,
+    stage: ModelStage,
+  ): Promise<RegisteredVersion> {
+    const card = await this.#blobs.writeOnce(name, draft.version, onnx, draft);
+    const info: ModelVersionInfo = {
+      name,
+      version: card.version,
+      stage,
+      sha256: card.sha256 ?? '',
+      bytes: onnx.length,
+      createdAt: card.createdAt ?? '',
+      tags: card.tags,
+      metrics: card.metrics,
+      description: card.description,
+      producer: card.producer,
+      parentVersion: card.parentVersion,
+      trainingData: card.training?.data,
+      trainingSha256: card.training?.sha256,
+    };
+    const actions: TransactionAction[] = [['create', versionToEntity(info)]];
+    for (const [key, value] of Object.entries(card.tags))
+      actions.push([
+        'create',
+        { partitionKey: name, rowKey: tagRowKey(key, value, info.version), version: info.version },
+      ]);
+    const outcome = await this.#table.transact(actions);
+    if (outcome === 'stale')
+      throw new Error(`${name}@${info.version}: the version row could not be written.`);
+    return { ...info, card };
+  }
+}
+
+function checkName(name: string): void {
+  if (!modelNamePattern.test(name))
+    throw new ValidationError(`"${name}" is not a model name (letters, digits, ".", "_" or "-").`, {
+      field: 'name',
+    });
+}
+
+function overviewOf(name: string, head: HeadRow): ModelOverview {
+  return {
+    name,
+    latestVersion: head.latestVersion,
+    production: head.production,
+    staging: head.staging,
+    previousProduction: head.previousProduction,
+  };
+}
+
+/** The signature as the card stores it. */
+function cardSignature(signature: ModelSignature): NonNullable<ModelCard['signature']> {
+  const copy = (values: ModelSignature['inputs']) =>
+    values.map((value) => ({ ...value, shape: [...value.shape] }));
+  return { inputs: copy(signature.inputs), outputs: copy(signature.outputs) };
+}
+
+function withoutEtag(head: HeadRow): Omit<HeadRow, 'etag'> {
+  const rest: { -readonly [K in keyof HeadRow]?: HeadRow[K] } = { ...head };
+  delete rest.etag;
+  return rest as Omit<HeadRow, 'etag'>;
+}

@@ -1,0 +1,108 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { StorageClients } from '../../storage/StorageClients';
+import {
+  auditFromEntity,
+  firstVersionRowKey,
+  headFromEntity,
+  headRowKey,
+  lastVersionRowKey,
+  tagRowPrefix,
+  versionFromEntity,
+  versionRowKey,
+  type AuditRecord,
+  type HeadRow,
+  type ModelVersionInfo,
+} from './registryRows';
+
+/** What a failed transaction ran into. */
+export type TransactionOutcome = 'committed' | 'stale' | 'exists';
+
+/** Reads and transactions on the registry table; knows row layouts, not registry rules. */
+export class RegistryTable {
+  constructor(
+    private readonly storage: StorageClients,
+    private readonly tableName: string,
+  ) {}
+
+  async head(name: string): Promise<HeadRow | undefined> {
+    const entity = await this.#get(name, headRowKey);
+    return entity && headFromEntity(entity);
+  }
+
+  async version(name: string, version: number): Promise<ModelVersionInfo | undefined> {
+    const entity = await this.#get(name, versionRowKey(version));
+    return entity && versionFromEntity(entity);
+  }
+
+  /** Versions with row keys in [from, to], ascending. */
+  async versions(name: string, from = 1, to?: number): Promise<ModelVersionInfo[]> {
+    const upper = to === undefined ? lastVersionRowKey : versionRowKey(to);
+    const lower = from <= 0 ? firstVersionRowKey : versionRowKey(from);
+    const filter = odata`PartitionKey eq ${name} and RowKey ge ${lower} and RowKey le ${upper}`;
+    const rows: ModelVersionInfo[] = [];
+    for await (const entity of (await this.#table()).listEntities({ queryOptions: { filter } }))
+      rows.push(versionFromEntity(entity));
+    return rows;
+  }
+
+  /** Version numbers carrying tag key=value, from the tag index (one range of the model's partition). */
+  async versionsTagged(name: string, key: string, value: string): Promise<number[]> {
+    const prefix = tagRowPrefix(key, value);
+    const filter = odata`PartitionKey eq ${name} and RowKey gt ${prefix} and RowKey lt ${`${prefix}~`}`;
+    const versions: number[] = [];
+    const entities = (await this.#table()).listEntities<{ version: number }>({
+      queryOptions: { filter, select: ['version'] },
+    });
+    for await (const entity of entities) versions.push(Number(entity.version));
+    return versions;
+  }
+
+  async audit(name: string): Promise<AuditRecord[]> {
+    const filter = odata`PartitionKey eq ${name} and RowKey gt ${'audit|'} and RowKey lt ${'audit|~'}`;
+    const records: AuditRecord[] = [];
+    for await (const entity of (await this.#table()).listEntities({ queryOptions: { filter } }))
+      records.push(auditFromEntity(entity));
+    return records;
+  }
+
+  /** Every model's head row. A filter on the row key alone: it reads the whole table (see docs). */
+  async heads(): Promise<{ name: string; head: HeadRow }[]> {
+    const filter = odata`RowKey eq ${headRowKey}`;
+    const heads: { name: string; head: HeadRow }[] = [];
+    for await (const entity of (await this.#table()).listEntities({ queryOptions: { filter } }))
+      heads.push({
+        name: entity.partitionKey ?? '',
+        head: headFromEntity(entity),
+      });
+    return heads.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Runs the actions as one transaction in the model's partition. An ETag that no longer matches is
+   * 'stale' and a row that already exists is 'exists' (nothing was written in either case).
+   */
+  async transact(actions: TransactionAction[]): Promise<TransactionOutcome> {
+    try {
+      await (await this.#table()).submitTransaction(actions);
+      return 'committed';
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 412) return 'stale';
+      if (status === 409) return 'exists';
+      throw error;
+    }
+  }
+
+  async #get(name: string, rowKey: string) {
+    try {
+      return await (await this.#table()).getEntity(name, rowKey);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  #table(): Promise<TableClient> {
+    return this.storage.table(this.tableName);
+  }
+}

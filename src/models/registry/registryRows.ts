@@ -1,0 +1,170 @@
+import type { ModelStage } from './ModelStage';
+
+/**
+ * Row keys of the registry table. Every row of a model lives in the partition named after it, so a
+ * promotion (head, versions, audit) is one transaction. Version keys are digits, the others start
+ * with a letter, so range queries keep the kinds apart.
+ */
+export const headRowKey = 'head';
+
+/** Zero-padded so that row keys sort as numbers. */
+export function versionRowKey(version: number): string {
+  return String(version).padStart(10, '0');
+}
+
+export const firstVersionRowKey = versionRowKey(0);
+export const lastVersionRowKey = '9999999999';
+
+export function auditRowKey(sequence: number): string {
+  return `audit|${String(sequence).padStart(10, '0')}`;
+}
+
+/** Tag index rows: `tag|<key>=<value>|<version>`, key and value URI-encoded so `|`, `=`, `/` or `#` cannot clash. */
+export function tagRowPrefix(key: string, value: string): string {
+  return `tag|${encodeURIComponent(key)}=${encodeURIComponent(value)}|`;
+}
+
+export function tagRowKey(key: string, value: string, version: number): string {
+  return tagRowPrefix(key, value) + versionRowKey(version);
+}
+
+/**
+ * The head row of a model: the last reserved version number and which versions hold the single-version
+ * stages. Every change of it is ETag-checked, which serialises numbering and promotions per model.
+ */
+export interface HeadRow {
+  readonly latestVersion: number;
+  readonly production?: number;
+  readonly previousProduction?: number;
+  readonly staging?: number;
+  /** Number of audit records; the next one gets `auditCount + 1`. */
+  readonly auditCount: number;
+  /** SHA-256 of the bundled model this name was seeded from (version 1), until that version is written. */
+  readonly seedSha256?: string;
+  readonly etag: string;
+}
+
+/** A registered version as the table holds it (the card blob holds the rest). */
+export interface ModelVersionInfo {
+  readonly name: string;
+  readonly version: number;
+  readonly stage: ModelStage;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly createdAt: string;
+  readonly stageChangedAt?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly description?: string;
+  readonly producer?: string;
+  readonly parentVersion?: number;
+  readonly trainingData?: string;
+  readonly trainingSha256?: string;
+}
+
+/** One stage change, written in the same transaction as the change itself. */
+export interface AuditRecord {
+  readonly sequence: number;
+  readonly action: 'promote' | 'rollback' | 'seed';
+  readonly version: number;
+  readonly stage: ModelStage;
+  readonly previousStage: ModelStage;
+  /** The production version before this change. */
+  readonly previousProduction?: number;
+  /** Other versions this change moved, e.g. the production version it archived. */
+  readonly displaced: readonly { version: number; from: ModelStage; to: ModelStage }[];
+  readonly by: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+type Entity = Record<string, unknown>;
+
+export function headFromEntity(entity: Entity & { etag: string }): HeadRow {
+  return {
+    latestVersion: Number(entity.latestVersion ?? 0),
+    production: optionalNumber(entity.production),
+    previousProduction: optionalNumber(entity.previousProduction),
+    staging: optionalNumber(entity.staging),
+    auditCount: Number(entity.auditCount ?? 0),
+    seedSha256: optionalString(entity.seedSha256),
+    etag: entity.etag,
+  };
+}
+
+/** The head as an entity to write with Replace (a field left out is removed). */
+export function headToEntity(name: string, head: Omit<HeadRow, 'etag'>) {
+  return withoutUndefined({ partitionKey: name, rowKey: headRowKey, ...head });
+}
+
+export function versionFromEntity(entity: Entity): ModelVersionInfo {
+  return {
+    name: String(entity.partitionKey),
+    version: Number(entity.version),
+    stage: String(entity.stage) as ModelStage,
+    sha256: String(entity.sha256),
+    bytes: Number(entity.bytes),
+    createdAt: String(entity.createdAt),
+    stageChangedAt: optionalString(entity.stageChangedAt),
+    tags: JSON.parse(textOf(entity.tags, '{}')) as Record<string, string>,
+    metrics: JSON.parse(textOf(entity.metrics, '{}')) as Record<string, number>,
+    description: optionalString(entity.description),
+    producer: optionalString(entity.producer),
+    parentVersion: optionalNumber(entity.parentVersion),
+    trainingData: optionalString(entity.trainingData),
+    trainingSha256: optionalString(entity.trainingSha256),
+  };
+}
+
+export function versionToEntity(info: ModelVersionInfo) {
+  return withoutUndefined({
+    partitionKey: info.name,
+    rowKey: versionRowKey(info.version),
+    ...info,
+    name: undefined,
+    tags: JSON.stringify(info.tags),
+    metrics: JSON.stringify(info.metrics),
+  });
+}
+
+export function auditFromEntity(entity: Entity): AuditRecord {
+  return {
+    sequence: Number(entity.sequence),
+    action: String(entity.action) as AuditRecord['action'],
+    version: Number(entity.version),
+    stage: String(entity.stage) as ModelStage,
+    previousStage: String(entity.previousStage) as ModelStage,
+    previousProduction: optionalNumber(entity.previousProduction),
+    displaced: JSON.parse(textOf(entity.displaced, '[]')) as AuditRecord['displaced'],
+    by: String(entity.by),
+    reason: String(entity.reason),
+    at: String(entity.at),
+  };
+}
+
+export function auditToEntity(name: string, record: AuditRecord) {
+  return withoutUndefined({
+    partitionKey: name,
+    rowKey: auditRowKey(record.sequence),
+    ...record,
+    displaced: JSON.stringify(record.displaced),
+  });
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  return value === undefined || value === null ? undefined : Number(value);
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function textOf(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function withoutUndefined<T extends { partitionKey: string; rowKey: string }>(entity: T): T {
+  for (const key of Object.keys(entity))
+    if (entity[key as keyof T] === undefined) delete entity[key as keyof T];
+  return entity;
+}

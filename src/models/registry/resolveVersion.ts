@@ -1,0 +1,94 @@
+import { NotFoundError, ValidationError } from '../../errors';
+import { parseModelRef } from '../parseModelRef';
+import { parseModelStage, type ModelStage } from './ModelStage';
+import type { ModelVersionInfo } from './registryRows';
+import type { RegistryTable } from './RegistryTable';
+
+/** What to resolve: a name with at most one of version or stage, and optionally tags that must all match. */
+export interface ModelQuery {
+  readonly name: string;
+  readonly version?: number;
+  /** production or staging, in any letter case. */
+  readonly stage?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+// Reserved but not yet written versions (a registration in flight, or one that crashed) leave gaps
+// below the head's number; the latest written version is looked for this far below it.
+const gapWindow = 100;
+
+/**
+ * Finds one version without scanning the model's versions: a version is a point read, a stage is named
+ * by the head row, tags go through the tag index (the latest version carrying all of them), and the
+ * bare name is the highest written version at or below the head's number.
+ */
+export async function resolveVersion(
+  table: RegistryTable,
+  ref: string | ModelQuery,
+): Promise<ModelVersionInfo> {
+  const query: ModelQuery = typeof ref === 'string' ? parseModelRef(ref) : ref;
+  const { name } = query;
+  if (query.version !== undefined) {
+    const found = await table.version(name, query.version);
+    if (found) return found;
+    const head = await requireHead(table, name);
+    throw new NotFoundError(
+      `Model "${name}" has no version ${query.version} (latest: ${head.latestVersion}).`,
+    );
+  }
+  const head = await requireHead(table, name);
+  const stage = query.stage === undefined ? undefined : parseModelStage(query.stage, 'model');
+  if (query.tags !== undefined && Object.keys(query.tags).length > 0) {
+    return resolveByTags(table, name, query.tags, stage);
+  }
+  if (stage !== undefined) {
+    if (stage !== 'Production' && stage !== 'Staging')
+      throw new ValidationError(
+        `Model "${name}@${query.stage}": a stage reference names production or staging (one version each).`,
+        { field: 'model' },
+      );
+    const version = stage === 'Production' ? head.production : head.staging;
+    const found = version === undefined ? undefined : await table.version(name, version);
+    if (!found) throw new NotFoundError(`Model "${name}" has no ${stage.toLowerCase()} version.`);
+    return found;
+  }
+  const latest = await table.version(name, head.latestVersion);
+  if (latest) return latest;
+  const below = await table.versions(name, head.latestVersion - gapWindow, head.latestVersion - 1);
+  const found = below.at(-1);
+  if (!found) throw new NotFoundError(`Model "${name}" has no registered version yet.`);
+  return found;
+}
+
+async function resolveByTags(
+  table: RegistryTable,
+  name: string,
+  tags: Readonly<Record<string, string>>,
+  stage: ModelStage | undefined,
+): Promise<ModelVersionInfo> {
+  let candidates: Set<number> | undefined;
+  for (const [key, value] of Object.entries(tags)) {
+    const tagged = await table.versionsTagged(name, key, value);
+    candidates = new Set(
+      candidates === undefined ? tagged : tagged.filter((version) => candidates!.has(version)),
+    );
+    if (candidates.size === 0) break;
+  }
+  const ordered = [...(candidates ?? [])].sort((a, b) => b - a);
+  for (const version of ordered) {
+    const found = await table.version(name, version);
+    if (found && (stage === undefined || found.stage === stage)) return found;
+  }
+  const wanted = Object.entries(tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
+  throw new NotFoundError(
+    `Model "${name}" has no version${stage === undefined ? '' : ` in stage ${stage}`} tagged ${wanted}.`,
+  );
+}
+
+async function requireHead(table: RegistryTable, name: string) {
+  const head = await table.head(name);
+  if (!head) throw new NotFoundError(`Model "${name}" is not registered.`);
+  return head;
+}

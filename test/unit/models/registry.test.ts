@@ -1,0 +1,251 @@
+import { readFileSync } from 'node:fs';
+import { ConflictError, NotFoundError, ValidationError } from '../../../src/errors';
+import { RegistryBlobs } from '../../../src/models/registry/RegistryBlobs';
+import { diabetesCard, diabetesOnnx, linearModel, testRegistry } from './registryTestKit';
+
+// The registry on the test Azurite: registration, resolution, stages, rollback and integrity.
+
+const { registry, storage, container } = testRegistry();
+const actor = { by: 'tester', reason: 'test' };
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('registering a version', () => {
+  it('round-trips: the row, the card with the signature read from the file, and the blobs', async () => {
+    const registered = await registry.register({
+      name: 'diabetes',
+      onnx: diabetesOnnx,
+      card: {
+        ...diabetesCard,
+        tags: { team: 'health' },
+        training: { data: 'data/diabetes.csv', rows: 442, sha256: 'b'.repeat(64) },
+        parentVersion: 4,
+      },
+      producer: 'registry test',
+    });
+    expect(registered).toMatchObject({
+      name: 'diabetes',
+      version: 1,
+      stage: 'None',
+      bytes: diabetesOnnx.length,
+      sha256: diabetesCard.sha256,
+      tags: { team: 'health' },
+      metrics: diabetesCard.metrics,
+      parentVersion: 4,
+      producer: 'registry test',
+      trainingData: 'data/diabetes.csv',
+      trainingSha256: 'b'.repeat(64),
+    });
+    expect(registered.card.signature).toEqual({
+      inputs: [{ name: 'input', isTensor: true, elementType: 'float32', shape: ['N', 10] }],
+      outputs: [{ name: 'variable', isTensor: true, elementType: 'float64', shape: ['N', 1] }],
+    });
+    expect(await registry.version('diabetes@1')).toEqual(registered);
+    const blobs = storage.container(container);
+    const onnx = await blobs.getBlobClient('diabetes/1/model.onnx').downloadToBuffer();
+    expect(onnx.equals(diabetesOnnx)).toBe(true);
+    const card = JSON.parse(
+      (await blobs.getBlobClient('diabetes/1/model.json').downloadToBuffer()).toString(),
+    );
+    expect(card).toMatchObject({ name: 'diabetes', version: 1, stage: 'None', sha256: diabetesCard.sha256 });
+  });
+
+  it.each<[string, Buffer, string, RegExp]>([
+    [
+      'bytes that are not ONNX',
+      Buffer.from('not a model'),
+      'onnx',
+      /^Model "broken" cannot be loaded by onnxruntime: .+/,
+    ],
+    [
+      'a model using an operator onnxruntime lacks',
+      readFileSync('test/fixtures/models/negative/superres_prepost_op18.onnx'),
+      'onnx',
+      /^Model "broken" cannot be loaded by onnxruntime: .*(op|Op|domain)/,
+    ],
+    ['an empty file', Buffer.alloc(0), 'onnx', /The model file is empty/],
+  ])('refuses %s with the reason, and writes nothing', async (_what, onnx, field, message) => {
+    const error = await rejection(registry.register({ name: 'broken', onnx }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details.field).toBe(field);
+    expect(error.message).toMatch(message);
+    expect(await registry.exists('broken')).toBe(false);
+  });
+
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ['a card naming another model', { name: 'other' }, 'card.name', /names model "other"/],
+    ['a card with another SHA-256', { sha256: 'a'.repeat(64) }, 'card.sha256', /model file sent has/],
+    ['a non-string tag', { tags: { store: 2 } }, 'card.tags.store', /field "tags.store"/],
+    ['an over-long tag value', { tags: { store: 'x'.repeat(201) } }, 'card.tags.store', /at most 200/],
+  ])('refuses %s, naming the field', async (_what, card, field, message) => {
+    const error = await rejection(registry.register({ name: 'cards', onnx: linearModel(1), card }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toMatch(message);
+    expect((error as ValidationError).details.field).toBe(field);
+  });
+
+  it('versions are immutable: their files cannot be written again with other bytes', async () => {
+    const first = await registry.register({ name: 'immutable', onnx: linearModel(1) });
+    const blobs = new RegistryBlobs(storage, container);
+    const other = linearModel(2);
+    await expect(
+      blobs.writeOnce('immutable', 1, other, { ...first.card, sha256: 'c'.repeat(64) }),
+    ).rejects.toThrow('immutable@1: model.onnx exists with other bytes; versions are immutable.');
+    const second = await registry.register({ name: 'immutable', onnx: other });
+    expect(second.version).toBe(2);
+    const loaded = await registry.load(await registry.resolve('immutable@1'));
+    expect(loaded.onnx.equals(linearModel(1))).toBe(true);
+  });
+});
+
+describe('resolving', () => {
+  const name = 'sales';
+  const tagsOf = (version: number) => ({
+    store: String(version % 3),
+    brand: version % 2 === 0 ? 'even' : 'odd',
+  });
+
+  beforeAll(async () => {
+    for (let version = 1; version <= 6; version++)
+      await registry.register({ name, onnx: linearModel(version), card: { tags: tagsOf(version) } });
+    await registry.setStage(name, 2, 'Production', actor);
+    await registry.setStage(name, 5, 'Staging', actor);
+  });
+
+  it.each<[string, string | { name: string; tags: Record<string, string>; stage?: string }, number]>([
+    ['the bare name as the latest version', name, 6],
+    ['a version', `${name}@3`, 3],
+    ['production', `${name}@production`, 2],
+    ['staging (any letter case)', `${name}@Staging`, 5],
+    ['one tag: the latest version carrying it', { name, tags: { store: '1' } }, 4],
+    ['two tags: the latest carrying both', { name, tags: { store: '1', brand: 'odd' } }, 1],
+    ['tags and a stage', { name, tags: { brand: 'even' }, stage: 'production' }, 2],
+  ])('%s', async (_what, ref, version) => {
+    const found = await registry.resolve(ref);
+    expect(found).toMatchObject({ name, version, tags: tagsOf(version) });
+  });
+
+  it.each<[string, string | { name: string; tags: Record<string, string> }, RegExp]>([
+    ['an unknown model', 'nothing', /^Model "nothing" is not registered\.$/],
+    ['an unknown version', `${name}@99`, /^Model "sales" has no version 99 \(latest: 6\)\.$/],
+    [
+      'a tag set no version carries',
+      { name, tags: { store: '2', brand: 'blue' } },
+      /no version tagged store=2, brand=blue/,
+    ],
+  ])('%s is a NotFoundError saying so', async (_what, ref, message) => {
+    const error = await rejection(registry.resolve(ref));
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.message).toMatch(message);
+  });
+
+  it('a stage that is not single-version is refused', async () => {
+    await expect(registry.resolve(`${name}@archived`)).rejects.toThrow(/names production or staging/);
+  });
+
+  it('GET-style views: list, model overview with versions and audit', async () => {
+    expect((await registry.list()).find((model) => model.name === name)).toEqual({
+      name,
+      latestVersion: 6,
+      production: 2,
+      staging: 5,
+      previousProduction: undefined,
+    });
+    const overview = await registry.model(name);
+    expect(overview.versions.map((version) => [version.version, version.stage])).toEqual([
+      [1, 'None'],
+      [2, 'Production'],
+      [3, 'None'],
+      [4, 'None'],
+      [5, 'Staging'],
+      [6, 'None'],
+    ]);
+    expect(overview.audit.map((record) => [record.sequence, record.version, record.stage])).toEqual([
+      [1, 2, 'Production'],
+      [2, 5, 'Staging'],
+    ]);
+  });
+});
+
+describe('stages and rollback', () => {
+  const name = 'stages';
+
+  beforeAll(async () => {
+    for (let version = 1; version <= 3; version++)
+      await registry.register({ name, onnx: linearModel(version) });
+  });
+
+  it('promotion to Production archives the previous production version, in one audited change', async () => {
+    await registry.setStage(name, 1, 'Production', { by: 'alice', reason: 'first release' });
+    const change = await registry.setStage(name, 2, 'Production', { by: 'bob', reason: 'better r2' });
+    expect(change.audit).toMatchObject({
+      action: 'promote',
+      version: 2,
+      stage: 'Production',
+      previousStage: 'None',
+      previousProduction: 1,
+      displaced: [{ version: 1, from: 'Production', to: 'Archived' }],
+      by: 'bob',
+      reason: 'better r2',
+    });
+    expect((await registry.resolve(`${name}@1`)).stage).toBe('Archived');
+    expect((await registry.resolve(`${name}@production`)).version).toBe(2);
+  });
+
+  it('rollback puts the previous production version back, archives the current one, and is audited', async () => {
+    const change = await registry.rollback(name, { by: 'carol', reason: 'v2 drifts' });
+    expect(change.audit).toMatchObject({
+      action: 'rollback',
+      version: 1,
+      stage: 'Production',
+      previousStage: 'Archived',
+      previousProduction: 2,
+      displaced: [{ version: 2, from: 'Production', to: 'Archived' }],
+      by: 'carol',
+      reason: 'v2 drifts',
+    });
+    const overview = await registry.model(name);
+    expect(overview).toMatchObject({ production: 1, previousProduction: 2 });
+    expect(overview.versions.map((version) => version.stage)).toEqual(['Production', 'Archived', 'None']);
+    expect(overview.audit.at(-1)).toEqual(change.audit);
+  });
+
+  it('a stage change needs a reason; promoting to the stage a version has is a conflict', async () => {
+    await expect(registry.setStage(name, 3, 'Staging', { by: 'x', reason: ' ' })).rejects.toThrow(
+      'Give a reason for the stage change.',
+    );
+    const error = await rejection(registry.setStage(name, 1, 'Production', actor));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.message).toBe('stages@1 is already in stage Production; nothing was changed.');
+  });
+
+  it('rollback without a previous production version is a conflict', async () => {
+    await registry.register({ name: 'fresh', onnx: linearModel(1) });
+    await registry.setStage('fresh', 1, 'Production', actor);
+    const error = await rejection(registry.rollback('fresh', actor));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.message).toMatch(/no previous production version/);
+  });
+});
+
+describe('integrity', () => {
+  it('a model.onnx changed after registration is refused on load with both hashes', async () => {
+    const registered = await registry.register({ name: 'tampered', onnx: linearModel(7) });
+    const blob = storage.container(container).getBlockBlobClient('tampered/1/model.onnx');
+    await blob.uploadData(linearModel(8));
+    const error = await rejection(registry.load(await registry.resolve('tampered@1')));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Model tampered@1 refused: .*tampered/1/model.onnx has SHA-256 [0-9a-f]{64} but the version was registered with ${registered.sha256}`,
+      ),
+    );
+  });
+});

@@ -2,7 +2,8 @@ import type { InferencePool } from './inference/InferencePool';
 import { mapFeatures } from './inference/mapFeatures';
 import { predictBatch } from './inference/predictBatch';
 import { readModelSignature } from './inference/readModelSignature';
-import type { PredictionColumn } from './ScoringBatch';
+import type { TextPartitionJob } from './inference/textPartition';
+import type { PredictionColumn, ScoredPartition } from './ScoringBatch';
 import type { FeatureMapping, ModelRunner, ScoringModel } from './ScoringPorts';
 
 /** Runs models on the worker-thread pool; sessions are cached per model SHA-256 in each worker. */
@@ -35,5 +36,9 @@ export class PoolModelRunner implements ModelRunner {
       features,
       rows,
     );
+  }
+
+  scoreText(model: ScoringModel, job: TextPartitionJob): Promise<ScoredPartition> {
+    return this.pool.scoreText({ key: model.sha256, name: model.name, onnx: model.onnx }, job);
   }
 }

@@ -45,3 +45,13 @@ export interface PredictionColumn {
   readonly width: number;
   readonly values: Float32Array | Float64Array | Int32Array | BigInt64Array;
 }
+
+/** A partition scored and formatted: its output bytes (empty for summary-only jobs) and its accounting. */
+export interface ScoredPartition {
+  readonly output: Buffer;
+  /** Rows seen, good and bad. */
+  readonly totalRows: number;
+  /** Rows scored. */
+  readonly rowCount: number;
+  readonly errors: readonly RowError[];
+}

@@ -3,7 +3,14 @@ import type { InputFormat } from '../jobs/JobSpec';
 import type { ModelCard } from '../models/ModelCard';
 import type { ModelQuery } from '../models/registry/resolveVersion';
 import type { FeatureMapping } from './inference/mapFeatures';
-import type { Partition, PredictionColumn, ScoringBatch, ScoringSchema } from './ScoringBatch';
+import type { TextPartitionJob } from './inference/textPartition';
+import type {
+  Partition,
+  PredictionColumn,
+  ScoredPartition,
+  ScoringBatch,
+  ScoringSchema,
+} from './ScoringBatch';
 
 /** A model ready to run: its bytes, identity and what it needs as input. */
 export interface ScoringModel {
@@ -42,6 +49,11 @@ export interface ModelRunner {
     features: Float32Array,
     rows: number,
   ): Promise<PredictionColumn[]>;
+  /**
+   * Parses, scores and formats one CSV or JSON Lines partition off the event loop (in a worker thread),
+   * with the same parse and format functions as the readers and writers. `job.bytes` is handed over.
+   */
+  scoreText(model: ScoringModel, job: TextPartitionJob): Promise<ScoredPartition>;
 }
 
 export interface InputLayout {
@@ -64,6 +76,8 @@ export interface InputFormatReader {
     options: FormatOptions,
     partitionBytes: number,
   ): Promise<InputLayout>;
+  /** Text formats only: the partition's raw bytes, for `ModelRunner.scoreText`. */
+  readonly readBytes?: (blob: BlobClient, partition: Partition, options: FormatOptions) => Promise<Buffer>;
   /** Columns whose values in the first rows are all numeric. */
   numericColumns(blob: BlobClient, layout: InputLayout, options: FormatOptions): Promise<string[]>;
   parse(

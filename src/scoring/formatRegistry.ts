@@ -72,6 +72,8 @@ function textReader(plan: TextPlanner, parse: TextParser, wholeRecords: WholeRec
         parse(bytes, partition, layout.header, schema, options),
       );
     },
+    readBytes: (blob, partition, options) =>
+      downloadRange(blob, partition.start, partition.end, options.etag),
     async parse(blob, layout, partition, schema, options) {
       return parse(
         await downloadRange(blob, partition.start, partition.end, options.etag),

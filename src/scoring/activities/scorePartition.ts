@@ -2,6 +2,7 @@ import { TransientError, ValidationError } from '../../errors';
 import type { PartitionResult, ScorePartitionInput } from '../jobContracts';
 import { formatErrorsJsonl } from '../formats';
 import { blockIdOf, outputNames } from '../outputNames';
+import type { ScoredPartition } from '../ScoringBatch';
 import type { ScoringServices } from '../ScoringServices';
 import { stageBlockChecked } from '../../storage/stageBlock';
 
@@ -84,45 +85,70 @@ async function scoreOnce(input: ScorePartitionInput, services: ScoringServices, 
       `Injected transient failure of partition ${partition.index} (SCORING_TEST_FAIL_PARTITION_ONCE).`,
     );
   }
-  const { reader } = services.formats[plan.input.format];
   const { writer } = services.formats[plan.output.format];
-  const blob = services.storage.container(plan.input.container).getBlobClient(plan.input.blob);
-  const batch = await reader.parse(blob, { header: [...plan.header] }, partition, plan.schema, {
-    delimiter: plan.input.delimiter,
-    etag: plan.input.etag,
-  });
-  const model = await services.models.resolve(`${plan.model.name}@${plan.model.version}`);
-  const predictions = await services.runner.score(model, plan.mapping, batch.features, batch.rowCount);
+  const scored = await scoreRows(input, services);
   const names = outputNames(plan, writer.extension);
   const output = await services.storage.ensureContainer(plan.output.container);
-  let outputBytes = 0;
-  if (!plan.output.summaryOnly) {
-    const bytes = await writer.write(batch, predictions, {
-      includeHeader: partition.index === 0,
-      passThroughColumns: plan.schema.passThroughColumns,
-    });
-    outputBytes = bytes.length;
+  const bytes = scored.output;
+  if (bytes.length > 0) {
     if (writer.concatenates) {
-      if (bytes.length > 0)
-        await stageBlockChecked(
-          output.getBlockBlobClient(names.predictions),
-          blockIdOf(partition.index),
-          bytes,
-        );
+      await stageBlockChecked(
+        output.getBlockBlobClient(names.predictions),
+        blockIdOf(partition.index),
+        bytes,
+      );
     } else {
       await output.getBlockBlobClient(names.predictionPart(partition.index)).uploadData(bytes);
     }
   }
-  const errorBytes = formatErrorsJsonl(batch.errors, `${plan.input.container}/${plan.input.blob}`);
+  const errorBytes = formatErrorsJsonl(scored.errors, `${plan.input.container}/${plan.input.blob}`);
   if (errorBytes.length > 0)
     await stageBlockChecked(output.getBlockBlobClient(names.errors), blockIdOf(partition.index), errorBytes);
   return {
     index: partition.index,
     firstRow: partition.firstRow,
-    rows: batch.totalRows,
-    scoredRows: batch.rowCount,
-    badRows: batch.errors.length,
-    outputBytes,
+    rows: scored.totalRows,
+    scoredRows: scored.rowCount,
+    badRows: scored.errors.length,
+    outputBytes: bytes.length,
     errorBytes: errorBytes.length,
   };
+}
+
+/**
+ * Reads, parses, scores and formats the partition. CSV and JSON Lines in and out go whole to an
+ * inference worker (the event loop only moves bytes); other formats parse and format here.
+ */
+async function scoreRows(input: ScorePartitionInput, services: ScoringServices): Promise<ScoredPartition> {
+  const { plan, partition } = input;
+  const { reader } = services.formats[plan.input.format];
+  const { writer } = services.formats[plan.output.format];
+  const blob = services.storage.container(plan.input.container).getBlobClient(plan.input.blob);
+  const options = { delimiter: plan.input.delimiter, etag: plan.input.etag };
+  const model = await services.models.resolve(`${plan.model.name}@${plan.model.version}`);
+  const outputOptions = {
+    includeHeader: partition.index === 0,
+    passThroughColumns: plan.schema.passThroughColumns,
+  };
+  const textInput =
+    plan.input.format === 'csv' || plan.input.format === 'jsonl' ? plan.input.format : undefined;
+  const textOutput =
+    plan.output.format === 'csv' || plan.output.format === 'jsonl' ? plan.output.format : undefined;
+  if (reader.readBytes && textInput && (textOutput || plan.output.summaryOnly)) {
+    return services.runner.scoreText(model, {
+      input: { format: textInput, delimiter: plan.input.delimiter },
+      header: plan.header,
+      bytes: await reader.readBytes(blob, partition, options),
+      partition,
+      schema: plan.schema,
+      mapping: plan.mapping,
+      output: { ...outputOptions, format: plan.output.summaryOnly ? 'none' : (textOutput ?? 'none') },
+    });
+  }
+  const batch = await reader.parse(blob, { header: [...plan.header] }, partition, plan.schema, options);
+  const predictions = await services.runner.score(model, plan.mapping, batch.features, batch.rowCount);
+  const output = plan.output.summaryOnly
+    ? Buffer.alloc(0)
+    : await writer.write(batch, predictions, outputOptions);
+  return { output, totalRows: batch.totalRows, rowCount: batch.rowCount, errors: batch.errors };
 }

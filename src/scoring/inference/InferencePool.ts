@@ -1,10 +1,21 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { TransientError } from '../../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { modelLoadError } from './readModelSignature';
 import { bufferList } from './bufferList';
 import { startInferenceWorker } from './startInferenceWorker';
-import type { OutputTensor, RunRequest, RunResponse, TensorData, WorkerSettings } from './workerProtocol';
+import type { ScoredPartition } from '../ScoringBatch';
+import type { TextPartitionJob } from './textPartition';
+import type {
+  OutputTensor,
+  TensorData,
+  WorkerError,
+  WorkerRequest,
+  WorkerResponse,
+  WorkerSettings,
+  WorkerTask,
+} from './workerProtocol';
 
 export type { OutputTensor, TensorData } from './workerProtocol';
 
@@ -31,10 +42,10 @@ export interface RunOptions {
 
 interface Job {
   readonly model: ModelHandle;
-  readonly inputs: Readonly<Record<string, TensorData<Float32Array>>>;
-  readonly outputNames: readonly string[];
-  readonly transferInputs: boolean;
-  readonly resolve: (outputs: Record<string, OutputTensor>) => void;
+  readonly task: WorkerTask;
+  /** Hand the task's buffers to the worker instead of copying them. */
+  readonly transfer: boolean;
+  readonly resolve: (response: WorkerResponse & { ok: true }) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -81,16 +92,31 @@ export class InferencePool {
     outputNames: readonly string[],
     options: RunOptions = {},
   ): Promise<Record<string, OutputTensor>> {
+    return this.submit(model, { kind: 'run', inputs, outputNames }, options.transferInputs ?? false).then(
+      (response) => ('outputs' in response ? response.outputs : {}),
+    );
+  }
+
+  /**
+   * Parses, scores and formats one CSV or JSON Lines partition in a worker; `job.bytes` is transferred
+   * (the caller's buffer becomes empty). Errors of the input (bad header, changed input) come back as
+   * the same error classes.
+   */
+  scoreText(model: ModelHandle, job: TextPartitionJob): Promise<ScoredPartition> {
+    return this.submit(model, { kind: 'scoreText', job }, true).then((response) => {
+      if (!('partition' in response)) throw new Error('The inference worker answered with no partition');
+      const { output } = response.partition;
+      return {
+        ...response.partition,
+        output: Buffer.from(output.buffer, output.byteOffset, output.byteLength),
+      };
+    });
+  }
+
+  private submit(model: ModelHandle, task: WorkerTask, transfer: boolean) {
     if (this.closed) return Promise.reject(new Error('InferencePool is closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({
-        model,
-        inputs,
-        outputNames,
-        transferInputs: options.transferInputs ?? false,
-        resolve,
-        reject,
-      });
+    return new Promise<WorkerResponse & { ok: true }>((resolve, reject) => {
+      this.queue.push({ model, task, transfer, resolve, reject });
       this.dispatch();
     });
   }
@@ -130,16 +156,15 @@ export class InferencePool {
   private send(slot: Slot, job: Job, withModel: boolean): void {
     slot.job = job;
     slot.worker.ref();
-    const request: RunRequest = {
+    const request: WorkerRequest = {
       id: this.nextId++,
       key: job.model.key,
       name: job.model.name,
       onnx: withModel ? job.model.onnx : undefined,
-      inputs: job.inputs,
-      outputNames: job.outputNames,
+      task: job.task,
     };
     try {
-      slot.worker.postMessage(request, job.transferInputs ? bufferList(job.inputs) : []);
+      slot.worker.postMessage(request, job.transfer ? taskBuffers(job.task) : []);
     } catch (error) {
       // Not cloneable (e.g. a wrong input type): the worker never saw it.
       slot.job = undefined;
@@ -151,22 +176,23 @@ export class InferencePool {
     if (withModel) slot.sent.add(job.model.key);
   }
 
-  private onResponse(slot: Slot, response: RunResponse): void {
+  private onResponse(slot: Slot, response: WorkerResponse): void {
     const job = slot.job;
     if (job === undefined) return;
     if (!response.ok && response.kind === 'missing-model') {
-      // The worker evicted the session since it was sent: send the bytes again, with the inputs it
-      // returned (a transferring job no longer has them).
-      this.send(slot, { ...job, inputs: response.inputs }, true);
+      // The worker evicted the session since it was sent: send the bytes again, with the task it
+      // returned (a transferring job no longer has its buffers).
+      this.send(slot, { ...job, task: response.task }, true);
       return;
     }
     slot.job = undefined;
     slot.worker.unref();
-    if (response.ok) job.resolve(response.outputs);
+    if (response.ok) job.resolve(response);
     else if (response.kind === 'load') {
       slot.sent.delete(job.model.key);
       job.reject(modelLoadError(job.model.name, response.message));
-    } else job.reject(new Error(`Model "${job.model.name}" failed to run: ${response.message}`));
+    } else if (response.kind === 'task') job.reject(reviveError(response.error));
+    else job.reject(new Error(`Model "${job.model.name}" failed to run: ${response.message}`));
     this.dispatch();
   }
 
@@ -192,11 +218,31 @@ export class InferencePool {
 
   private newSlot(): Slot {
     const slot: Slot = { worker: startInferenceWorker(this.settings), sent: new Set() };
-    slot.worker.on('message', (response: RunResponse) => this.onResponse(slot, response));
+    slot.worker.on('message', (response: WorkerResponse) => this.onResponse(slot, response));
     slot.worker.on('error', (error) => (slot.crash = error));
     slot.worker.on('exit', (code) => this.onExit(slot, code));
     // Idle workers do not keep the process alive; a run refs its worker until it answers.
     slot.worker.unref();
     return slot;
+  }
+}
+
+function taskBuffers(task: WorkerTask): ArrayBuffer[] {
+  return task.kind === 'run' ? bufferList(task.inputs) : bufferList({ bytes: { data: task.job.bytes } });
+}
+
+/** The worker's error as the class it was thrown as, so retry decisions see the same kind. */
+function reviveError(error: WorkerError): Error {
+  switch (error.name) {
+    case 'ValidationError':
+      return new ValidationError(error.message, error.details ?? {});
+    case 'ConflictError':
+      return new ConflictError(error.message);
+    case 'NotFoundError':
+      return new NotFoundError(error.message);
+    case 'TransientError':
+      return new TransientError(error.message);
+    default:
+      return new Error(error.message);
   }
 }

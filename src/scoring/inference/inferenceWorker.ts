@@ -1,6 +1,7 @@
 /**
  * Entry point of an inference worker thread (started by InferencePool). Holds one onnxruntime session
- * per model key in an LRU cache and answers one RunRequest at a time: `run()` blocks this thread, not
+ * per model key in an LRU cache and answers one request at a time: a model run on ready inputs, or a
+ * whole text partition (parse, run, format). Either way `run()` and the parsing block this thread, not
  * the main event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,26 +9,29 @@ import { InferenceSession } from 'onnxruntime-node';
 import { LruCache } from './LruCache';
 import { runSession } from './runSession';
 import { bufferList } from './bufferList';
-import type { OutputTensor, RunRequest, RunResponse, WorkerSettings } from './workerProtocol';
+import { scoreTextPartition } from './textPartition';
+import type {
+  WorkerError,
+  WorkerRequest,
+  WorkerResponse,
+  WorkerSettings,
+  WorkerTask,
+} from './workerProtocol';
 
 const settings = workerData as WorkerSettings;
 const sessions = new LruCache<InferenceSession>(settings.maxSessions, (session) => void session.release());
 const port = parentPort;
 if (port === null) throw new Error('inferenceWorker must run in a worker thread');
 
-port.on('message', (request: RunRequest) => {
-  void handle(request).then((response) => {
-    if (response.ok) port.postMessage(response, transferablesOf(response.outputs));
-    else if (response.kind === 'missing-model') port.postMessage(response, bufferList(response.inputs));
-    else port.postMessage(response);
-  });
+port.on('message', (request: WorkerRequest) => {
+  void handle(request).then((response) => port.postMessage(response, transferablesOf(response)));
 });
 
-async function handle(request: RunRequest): Promise<RunResponse> {
+async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   let session = sessions.get(request.key);
   if (session === undefined) {
     if (request.onnx === undefined) {
-      return { id: request.id, ok: false, kind: 'missing-model', inputs: request.inputs };
+      return { id: request.id, ok: false, kind: 'missing-model', task: request.task };
     }
     try {
       session = await InferenceSession.create(request.onnx, {
@@ -41,23 +45,61 @@ async function handle(request: RunRequest): Promise<RunResponse> {
     }
     sessions.set(request.key, session);
   }
+  const { task } = request;
+  if (task.kind === 'run') {
+    try {
+      const outputs = await runSession(session, task.inputs, task.outputNames);
+      return { id: request.id, ok: true, outputs };
+    } catch (error) {
+      return { id: request.id, ok: false, kind: 'run', message: messageOf(error) };
+    }
+  }
   try {
-    const outputs = await runSession(session, request.inputs, request.outputNames);
-    return { id: request.id, ok: true, outputs };
+    const partition = await scoreTextPartition(session, request.name, task.job);
+    return { id: request.id, ok: true, partition };
   } catch (error) {
-    return { id: request.id, ok: false, kind: 'run', message: messageOf(error) };
+    return { id: request.id, ok: false, kind: 'task', error: toWorkerError(error) };
   }
 }
 
-/** Output buffers go back by transfer; a view into a larger buffer is copied first so only it moves. */
-function transferablesOf(outputs: Record<string, OutputTensor>): ArrayBuffer[] {
-  for (const [name, output] of Object.entries(outputs)) {
-    const data = output.data;
-    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) {
-      outputs[name] = { ...output, data: data.slice() };
-    }
+/** Buffers that go back by transfer; a view into a larger buffer is copied first so only it moves. */
+function transferablesOf(response: WorkerResponse): ArrayBuffer[] {
+  if (response.ok && 'outputs' in response) {
+    const outputs = response.outputs;
+    for (const [name, output] of Object.entries(outputs)) outputs[name] = wholeBuffer(output);
+    return bufferList(outputs);
   }
-  return bufferList(outputs);
+  if (response.ok) {
+    const result = response.partition as { output: Uint8Array };
+    result.output = wholeBuffer({ data: result.output }).data;
+    return bufferList({ output: { data: result.output } });
+  }
+  if (response.kind === 'missing-model') return taskBuffers(response.task);
+  return [];
+}
+
+/** The buffers a task carries (sent back with a missing-model answer: the caller no longer has them). */
+function taskBuffers(task: WorkerTask): ArrayBuffer[] {
+  if (task.kind === 'run') return bufferList(task.inputs);
+  return bufferList({ bytes: { data: task.job.bytes } });
+}
+
+function wholeBuffer<T extends { data: ArrayBufferView }>(tensor: T): T {
+  const data = tensor.data as Uint8Array;
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return tensor;
+  // The generic typed-array slice copies (Buffer's own slice would return a view).
+  return { ...tensor, data: Uint8Array.prototype.slice.call(data) };
+}
+
+function toWorkerError(error: unknown): WorkerError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const details = (error as { details?: unknown }).details;
+  return {
+    name: error.name,
+    message: error.message,
+    details:
+      typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : undefined,
+  };
 }
 
 function messageOf(error: unknown): string {

@@ -35,9 +35,9 @@ export async function predictBatch(
   });
 }
 
-type Chunk = readonly [start: number, end: number];
+export type Chunk = readonly [start: number, end: number];
 
-function planChunks(rowCount: number, workers: number, options: PredictOptions): Chunk[] {
+export function planChunks(rowCount: number, workers: number, options: PredictOptions): Chunk[] {
   const maxRows = options.maxChunkRows ?? 65_536;
   const minRows = options.minChunkRows ?? 4_096;
   const count = Math.max(Math.ceil(rowCount / maxRows), Math.min(workers, Math.floor(rowCount / minRows)), 1);
@@ -48,7 +48,7 @@ function planChunks(rowCount: number, workers: number, options: PredictOptions):
 }
 
 /** Fresh arrays for rows [start, end) of each input: they are transferred to a worker. */
-function chunkInputs(
+export function chunkInputs(
   mapping: FeatureMapping,
   features: Float32Array,
   start: number,
@@ -75,7 +75,8 @@ function chunkInputs(
   return inputs;
 }
 
-function checkRows(
+/** The output for rows [start, end), checked to hold one row per input row. */
+export function checkRows(
   model: string,
   name: string,
   output: OutputTensor | undefined,
@@ -91,7 +92,7 @@ function checkRows(
 }
 
 /** Concatenates chunk outputs; types PredictionColumn cannot hold widen (small ints, bool → int32; uint32 → float64). */
-function joinColumn(
+export function joinColumn(
   name: string,
   elementType: string,
   parts: OutputTensor[],

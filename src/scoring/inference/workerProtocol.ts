@@ -1,4 +1,5 @@
 /** Messages between InferencePool and inferenceWorker. Types only: both sides import it. */
+import type { TextPartitionJob, TextPartitionResult } from './textPartition';
 
 /** Settings a worker gets at start (workerData). */
 export interface WorkerSettings {
@@ -24,7 +25,22 @@ export type WorkerTensorArray =
   | Uint32Array
   | BigUint64Array;
 
-export interface RunRequest {
+/** Run a model on ready inputs. */
+export interface RunTask {
+  readonly kind: 'run';
+  readonly inputs: Readonly<Record<string, TensorData<Float32Array>>>;
+  readonly outputNames: readonly string[];
+}
+
+/** Parse, score and format one text partition. */
+export interface ScoreTextTask {
+  readonly kind: 'scoreText';
+  readonly job: TextPartitionJob;
+}
+
+export type WorkerTask = RunTask | ScoreTextTask;
+
+export interface WorkerRequest {
   readonly id: number;
   /** Model cache key (its SHA-256). */
   readonly key: string;
@@ -32,8 +48,7 @@ export interface RunRequest {
   readonly name: string;
   /** The model bytes, sent only when the worker does not hold a session for `key`. */
   readonly onnx?: Uint8Array;
-  readonly inputs: Readonly<Record<string, TensorData<Float32Array>>>;
-  readonly outputNames: readonly string[];
+  readonly task: WorkerTask;
 }
 
 export interface OutputTensor extends TensorData {
@@ -41,19 +56,28 @@ export interface OutputTensor extends TensorData {
   readonly type: string;
 }
 
-export type RunResponse =
+/** An error thrown in the worker, by class name, so the caller can rethrow the same kind. */
+export interface WorkerError {
+  readonly name: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
+export type WorkerResponse =
   | { readonly id: number; readonly ok: true; readonly outputs: Record<string, OutputTensor> }
+  | { readonly id: number; readonly ok: true; readonly partition: TextPartitionResult }
   | {
       readonly id: number;
       readonly ok: false;
-      /** load: the model does not load; run: inference failed. */
+      /** load: the model does not load; run: inference failed; task: the task's own error (e.g. bad input). */
       readonly kind: 'load' | 'run';
       readonly message: string;
     }
+  | { readonly id: number; readonly ok: false; readonly kind: 'task'; readonly error: WorkerError }
   | {
       readonly id: number;
       readonly ok: false;
-      /** The worker no longer holds the session: resend with the bytes. The inputs come back with it. */
+      /** The worker no longer holds the session: resend with the bytes. The task comes back with it. */
       readonly kind: 'missing-model';
-      readonly inputs: RunRequest['inputs'];
+      readonly task: WorkerTask;
     };

@@ -1,0 +1,115 @@
+import { ValidationError } from '../../../src/errors';
+import { formatCsvOutput } from '../../../src/scoring/formats/formatCsvOutput';
+import { parseCsvPartition } from '../../../src/scoring/formats/parseCsvPartition';
+import { planCsvPartitions } from '../../../src/scoring/formats/planCsvPartitions';
+import { InferencePool, type ModelHandle } from '../../../src/scoring/inference/InferencePool';
+import { mapFeatures } from '../../../src/scoring/inference/mapFeatures';
+import { predictBatch } from '../../../src/scoring/inference/predictBatch';
+import { readModelSignature } from '../../../src/scoring/inference/readModelSignature';
+import type { TextPartitionJob } from '../../../src/scoring/inference/textPartition';
+import type { Partition, ScoringSchema } from '../../../src/scoring/ScoringBatch';
+import { fixtureModel, weightedSumModel } from './testModels';
+
+const csv = Buffer.from(
+  'id,a,b,c\n' +
+    'r1,1,2,3\n' +
+    'r2,0.5,oops,1\n' + // a bad row: goes to the errors, not the output
+    'r3,-1,0,0.25\n' +
+    '"r,4",2,2,2\n',
+);
+const schema: ScoringSchema = { featureColumns: ['a', 'b', 'c'], passThroughColumns: ['id'] };
+
+async function onlyPartition(): Promise<{ header: string[]; partition: Partition }> {
+  const plan = await planCsvPartitions([csv], csv.length, {}, 1 << 20);
+  const partition = plan.partitions[0];
+  if (plan.partitions.length !== 1 || partition === undefined) throw new Error('expected one partition');
+  return { header: plan.header, partition };
+}
+
+async function jobFor(
+  model: ModelHandle,
+  overrides: Partial<TextPartitionJob> = {},
+): Promise<TextPartitionJob> {
+  const { header, partition } = await onlyPartition();
+  const signature = await readModelSignature(model.onnx, model.name);
+  return {
+    input: { format: 'csv', delimiter: ',' },
+    header,
+    bytes: Uint8Array.prototype.slice.call(csv, partition.start, partition.end),
+    partition,
+    schema,
+    mapping: mapFeatures(signature, undefined, header, ['a', 'b', 'c']),
+    output: { format: 'csv', includeHeader: true, passThroughColumns: ['id'] },
+    ...overrides,
+  };
+}
+
+describe('InferencePool.scoreText: a whole CSV partition parsed, scored and formatted in a worker', () => {
+  const pool = new InferencePool({ size: 2 });
+  afterAll(() => pool.close());
+
+  it('writes the same bytes as parsing, scoring and formatting on the calling thread', async () => {
+    const model = weightedSumModel();
+    const job = await jobFor(model);
+    const bytes = job.bytes;
+    const result = await pool.scoreText(model, job);
+    // The range was handed over, not copied.
+    expect(bytes.byteLength).toBe(0);
+
+    const batch = parseCsvPartition(csv, job.partition, job.header, schema);
+    const predictions = await predictBatch(pool, model, job.mapping, batch.features, batch.rowCount);
+    const expected = formatCsvOutput(batch, predictions, { includeHeader: true, passThroughColumns: ['id'] });
+    expect(result.output.equals(expected)).toBe(true);
+
+    // y = a + 10·b + 100·c + 0.5, row by row, in input order, the bad row left out.
+    const lines = result.output.toString('utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('id,y');
+    expect(lines.slice(1).map((line) => Number(line.slice(line.lastIndexOf(',') + 1)))).toEqual([
+      321.5, 24.5, 222.5,
+    ]);
+    expect(lines[3]?.startsWith('"r,4",')).toBe(true);
+    expect(result).toMatchObject({ totalRows: 4, rowCount: 3 });
+    expect(result.errors).toEqual([expect.objectContaining({ row: 2, field: 'b' })]);
+  });
+
+  it('counts and validates only when the job writes no output (summary only)', async () => {
+    const model = weightedSumModel();
+    const result = await pool.scoreText(
+      model,
+      await jobFor(model, { output: { format: 'none', includeHeader: true, passThroughColumns: [] } }),
+    );
+    expect(result.output.length).toBe(0);
+    expect(result).toMatchObject({ totalRows: 4, rowCount: 3 });
+  });
+
+  it('an input error in the worker comes back as the same error class, naming the column', async () => {
+    const model = weightedSumModel();
+    const job = await jobFor(model, { schema: { featureColumns: ['a', 'b', 'd'], passThroughColumns: [] } });
+    const failure = pool.scoreText(model, job);
+    await expect(failure).rejects.toBeInstanceOf(ValidationError);
+    await expect(failure).rejects.toThrow(/missing feature column\(s\): d /);
+  });
+
+  it('resends model and bytes when its worker evicted the session', async () => {
+    const evicting = new InferencePool({ size: 1, maxSessionsPerWorker: 1 });
+    try {
+      const a = weightedSumModel();
+      const b = weightedSumModel(1); // fixed batch size 1: another model, run row by row
+      for (let round = 0; round < 2; round++) {
+        for (const model of [a, b]) {
+          const result = await evicting.scoreText(model, await jobFor(model));
+          expect(result.rowCount).toBe(3);
+          expect(result.output.toString('utf8')).toContain('r1,321.5\n');
+        }
+      }
+    } finally {
+      await evicting.close();
+    }
+  });
+
+  it('a model that fails to load is a ValidationError naming it', async () => {
+    const broken = { ...fixtureModel('linear_regressor'), key: 'broken', onnx: Buffer.from('not onnx') };
+    const job = await jobFor(weightedSumModel());
+    await expect(pool.scoreText(broken, job)).rejects.toBeInstanceOf(ValidationError);
+  });
+});

@@ -1,6 +1,7 @@
 import { ValidationError, NotFoundError } from '../../errors';
 import { inputFormatOf } from '../../jobs/JobSpec';
 import type { JobPlan, PrepareResult, ScoreJobInput } from '../jobContracts';
+import { evenPartitionBytes } from '../formats/PartitionBuilder';
 import type { ScoringServices } from '../ScoringServices';
 
 /**
@@ -36,12 +37,9 @@ export async function prepareScoreJob(
     const model = await services.models.resolve(spec.model);
     const options = { delimiter: spec.input.delimiter ?? ',', etag };
     const { reader } = services.formats[format];
-    const layout = await reader.layout(
-      blob,
-      properties.contentLength ?? 0,
-      options,
-      spec.partitionBytes ?? services.config.partitionBytes,
-    );
+    const bytes = properties.contentLength ?? 0;
+    const target = evenPartitionBytes(bytes, spec.partitionBytes ?? services.config.partitionBytes);
+    const layout = await reader.layout(blob, bytes, options, target);
     if (layout.totalRows === 0) {
       throw new ValidationError(
         `Input ${container}/${spec.input.blob} has no data rows${format === 'csv' ? ' (only a header line)' : ''}: there is nothing to score.`,

@@ -64,3 +64,12 @@ export interface PartitionPlan {
   readonly partitions: Partition[];
   readonly totalRows: number;
 }
+
+/**
+ * The byte target that cuts `bytes` into as many partitions as `maxBytes` asks for, all about the same
+ * size: 45 MB at 32 MiB becomes two partitions of 22 MB rather than 32 + 13, so they finish together.
+ */
+export function evenPartitionBytes(bytes: number, maxBytes: number): number {
+  const count = Math.max(1, Math.ceil(bytes / maxBytes));
+  return Math.max(1, Math.ceil(bytes / count));
+}

@@ -1,6 +1,7 @@
 import { TransientError, ValidationError } from '../../../src/errors';
 import { parseCsvPartition } from '../../../src/scoring/formats/parseCsvPartition';
 import { planCsvPartitions } from '../../../src/scoring/formats/planCsvPartitions';
+import { evenPartitionBytes } from '../../../src/scoring/formats/PartitionBuilder';
 import { takeWholeCsvRecords, takeWholeJsonlRecords } from '../../../src/scoring/formats/takeWholeRecords';
 import type { Partition } from '../../../src/scoring/ScoringBatch';
 import { chunksOf, planAndParseCsv, parseWholeCsv, rowsOf } from './formatsTestKit';
@@ -172,5 +173,31 @@ describe('takeWholeCsvRecords and takeWholeJsonlRecords', () => {
   it('cuts a JSON Lines sample after its last line feed and counts its non-blank lines', () => {
     const whole = takeWholeJsonlRecords(Buffer.from('{"x":1}\n \n{"x":2}\n{"x":'));
     expect(whole).toEqual({ bytes: Buffer.from('{"x":1}\n \n{"x":2}\n'), rows: 2 });
+  });
+});
+
+describe('evenPartitionBytes', () => {
+  it.each([
+    [45_000_000, 32 * 1024 * 1024, 22_500_000],
+    [10_000, 32 * 1024 * 1024, 10_000],
+    [100, 10, 10],
+    [101, 10, 10],
+    [0, 10, 1],
+  ])('%d bytes at most %d per partition → target %d', (bytes, max, expected) => {
+    expect(evenPartitionBytes(bytes, max)).toBe(expected);
+  });
+
+  it('gives partitions of about equal size for a real plan', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i},${i * 2}\n`).join('');
+    const bytes = Buffer.from(`a,b\n${lines}`);
+    const plan = await planCsvPartitions(
+      chunksOf(bytes, 4096),
+      bytes.length,
+      {},
+      evenPartitionBytes(bytes.length, 16_000),
+    );
+    const sizes = plan.partitions.map((p) => p.end - p.start);
+    expect(sizes.length).toBe(Math.ceil(bytes.length / 16_000));
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThan(20);
   });
 });

@@ -8,6 +8,7 @@ import { predictBatch } from '../../../src/scoring/inference/predictBatch';
 import { readModelSignature } from '../../../src/scoring/inference/readModelSignature';
 import type { TextPartitionJob } from '../../../src/scoring/inference/textPartition';
 import type { Partition, ScoringSchema } from '../../../src/scoring/ScoringBatch';
+import { chunksOf } from '../formats/formatsTestKit';
 import { fixtureModel, weightedSumModel } from './testModels';
 
 const csv = Buffer.from(
@@ -20,7 +21,7 @@ const csv = Buffer.from(
 const schema: ScoringSchema = { featureColumns: ['a', 'b', 'c'], passThroughColumns: ['id'] };
 
 async function onlyPartition(): Promise<{ header: string[]; partition: Partition }> {
-  const plan = await planCsvPartitions([csv], csv.length, {}, 1 << 20);
+  const plan = await planCsvPartitions(chunksOf(csv, 1 << 20), csv.length, {}, 1 << 20);
   const partition = plan.partitions[0];
   if (plan.partitions.length !== 1 || partition === undefined) throw new Error('expected one partition');
   return { header: plan.header, partition };

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ValidationError } from '../../errors';
 import type { ModelSignature } from '../../scoring/inference/readModelSignature';
+import { startModuleWorker } from '../../workers/startModuleWorker';
 
 /** Loads a model file with onnxruntime and reads what it takes and returns. */
 export interface ModelInspector {
@@ -11,22 +10,6 @@ export interface ModelInspector {
 }
 
 type WorkerAnswer = { ok: true; signature: ModelSignature } | { ok: false; message: string };
-
-// Under ts-jest there is no compiled worker: the .ts entry is loaded through a transpile-on-require hook,
-// as the inference pool does for its workers.
-const typeScriptBootstrap = `
-const { workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const ts = require(workerData.bootstrap.typescript);
-require.extensions['.ts'] = (module, filename) => {
-  const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  module._compile(outputText, filename);
-};
-require(workerData.bootstrap.entry);
-`;
 
 /**
  * Loads each model in a worker thread of its own, so that a large or hostile file never blocks the
@@ -56,9 +39,5 @@ export class WorkerModelInspector implements ModelInspector {
 }
 
 function startWorker(data: { onnx: Uint8Array; name: string }): Worker {
-  const compiled = path.join(__dirname, 'inspectModelWorker.js');
-  if (existsSync(compiled)) return new Worker(compiled, { workerData: data });
-  const entry = path.join(__dirname, 'inspectModelWorker.ts');
-  const bootstrap = { entry, typescript: require.resolve('typescript') };
-  return new Worker(typeScriptBootstrap, { eval: true, workerData: { ...data, bootstrap } });
+  return startModuleWorker(__dirname, 'inspectModelWorker', data);
 }

@@ -1,7 +1,8 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { StorageClients } from '../storage/StorageClients';
 
-export type JobStatus = 'Queued' | 'Running' | 'Succeeded' | 'PartiallySucceeded' | 'Failed' | 'Canceled';
+export type JobStatus =
+  'Queued' | 'Running' | 'Committing' | 'Succeeded' | 'PartiallySucceeded' | 'Failed' | 'Canceled';
 export const finishedJobStatuses: readonly JobStatus[] = [
   'Succeeded',
   'PartiallySucceeded',
@@ -74,6 +75,39 @@ export class JobStore {
   /** Merges fields into the job row. */
   async update(jobId: string, fields: Partial<JobRecord>): Promise<void> {
     await (await this.#jobs()).upsertEntity(toEntity(jobsPartitionKey, jobId, { ...fields, jobId }), 'Merge');
+  }
+
+  /**
+   * Merges fields into the job row only while its status is one of `from`, checked and written under the
+   * row's ETag, so two racing transitions (a cancel and the commit) cannot both win. Returns the status
+   * the row had: the transition happened when it is one of `from`.
+   */
+  async transition(
+    jobId: string,
+    from: readonly JobStatus[],
+    fields: Partial<JobRecord>,
+  ): Promise<JobStatus | undefined> {
+    const table = await this.#jobs();
+    for (;;) {
+      let current: Record<string, unknown> & { etag?: string };
+      try {
+        current = await table.getEntity(jobsPartitionKey, jobId);
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+      const status = current.status as JobStatus;
+      if (!from.includes(status)) return status;
+      try {
+        await table.updateEntity(toEntity(jobsPartitionKey, jobId, { ...fields, jobId }), 'Merge', {
+          etag: current.etag,
+        });
+        return status;
+      } catch (error) {
+        // Changed since it was read: look again.
+        if ((error as { statusCode?: number }).statusCode !== 412) throw error;
+      }
+    }
   }
 
   async list(options: { status?: JobStatus[]; top?: number } = {}): Promise<JobRecord[]> {

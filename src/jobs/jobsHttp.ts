@@ -10,6 +10,7 @@ import { startScoreJob } from './startScoreJob';
 const jobStatuses: readonly JobStatus[] = [
   'Queued',
   'Running',
+  'Committing',
   'Succeeded',
   'PartiallySucceeded',
   'Failed',
@@ -92,22 +93,28 @@ export async function listJobs(request: HttpRequest, services: ScoringServices):
   });
 }
 
-/** POST /api/jobs/{id}/cancel: stops the orchestration; partitions already staged are not committed. */
+/**
+ * POST /api/jobs/{id}/cancel: marks the job Canceled (only while it is Queued or Running, under the row's
+ * ETag, so it cannot race the commit), then stops the orchestration; staged partitions are not committed.
+ */
 export async function cancelJob(
   id: string,
   client: DurableClient,
   services: ScoringServices,
 ): Promise<HttpResponseInit> {
   return handle(async () => {
-    const job = await requireJob(services, id);
-    if (finishedJobStatuses.includes(job.status))
-      throw new ConflictError(`Job '${id}' already finished (${job.status}).`);
-    await client.terminate(id, 'Canceled by request').catch(() => undefined);
-    await services.jobs.update(id, {
+    const was = await services.jobs.transition(id, ['Queued', 'Running'], {
       status: 'Canceled',
       reason: 'Canceled by request.',
       completedTime: new Date().toISOString(),
     });
+    if (was === undefined) throw new NotFoundError(`No job with id '${id}'.`);
+    if (was === 'Committing')
+      throw new ConflictError(
+        `Job '${id}' is committing its output and can no longer be canceled; it finishes in a moment.`,
+      );
+    if (finishedJobStatuses.includes(was)) throw new ConflictError(`Job '${id}' already finished (${was}).`);
+    await client.terminate(id, 'Canceled by request').catch(() => undefined);
     return { status: 202, jsonBody: { id, status: 'Canceled' } };
   });
 }

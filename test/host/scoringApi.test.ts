@@ -238,4 +238,20 @@ describe('cancel of a running job', () => {
     expect(await manifest.exists()).toBe(false);
     expect((await api(`jobs/${id}/cancel`, { method: 'POST' })).status).toBe(409);
   });
+
+  it('is refused (409) once the job is committing its output', async () => {
+    const jobs = harness.jobs;
+    const id = `job-committing-${Date.now().toString(36)}`;
+    await jobs.create({
+      jobId: id,
+      status: 'Committing',
+      source: 'http',
+      createdTime: new Date().toISOString(),
+      input: 'input/x.csv',
+    });
+    const response = await api(`jobs/${id}/cancel`, { method: 'POST' });
+    expect(response.status).toBe(409);
+    expect(await response.text()).toMatch(/committing its output and can no longer be canceled/);
+    expect((await jobs.get(id))?.status).toBe('Committing');
+  });
 });

@@ -5,11 +5,17 @@ import type { ScoringServices } from '../ScoringServices';
 import { buildManifest } from './buildManifest';
 
 /**
- * Fan-in: commits the staged blocks in partition order (committing the same list again is harmless),
- * writes `_errors.jsonl` and `_manifest.json`, and records the job's final status and reason.
+ * Fan-in: claims the job (status Committing, unless it was canceled), commits the staged blocks in
+ * partition order (committing the same list again is harmless), writes `_errors.jsonl` and
+ * `_manifest.json`, and records the job's final status and reason.
  */
 export async function commitScoreJob(input: CommitInput, services: ScoringServices): Promise<JobOutcome> {
   const { plan, results } = input;
+  // Claim the job first: a job canceled meanwhile is left as it is, with nothing committed.
+  const was = await services.jobs.transition(plan.jobId, ['Queued', 'Running', 'Committing'], {
+    status: 'Committing',
+  });
+  if (was === 'Canceled') return { jobId: plan.jobId, status: 'Canceled', reason: 'Canceled by request.' };
   const ordered = [...results].sort((a, b) => a.index - b.index);
   const { writer } = services.formats[plan.output.format];
   const names = outputNames(plan, writer.extension);

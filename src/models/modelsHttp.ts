@@ -20,7 +20,7 @@ export function getVersion(
   registry: ModelRegistry,
 ): Promise<HttpResponseInit> {
   return handle(async () => {
-    const ref = version === 'latest' ? name : `${name}@${version}`;
+    const ref = `${name}@${version}`;
     if (!/^([1-9][0-9]*|latest|[A-Za-z]+)$/.test(version))
       throw new ValidationError(`Version "${version}": give a number, latest, production or staging.`, {
         field: 'version',

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors';
 import { modelNamePattern } from './ModelCard';
 
-/** A model reference: `name` (latest), `name@7` (a version) or `name@production` (a stage). */
+/** A model reference: `name`, `name@7` (a version), `name@production` (a stage) or `name@latest`. */
 export interface ModelRef {
   readonly name: string;
   readonly version?: number;

@@ -19,8 +19,9 @@ const gapWindow = 100;
 
 /**
  * Finds one version without scanning the model's versions: a version is a point read, a stage is named
- * by the head row, tags go through the tag index (the latest version carrying all of them), and the
- * bare name is the highest written version at or below the head's number.
+ * by the head row, tags go through the tag index (the latest version carrying all of them), the bare
+ * name is the production version if there is one, and `latest` (or a name without a production
+ * version) is the highest written version at or below the head's number.
  */
 export async function resolveVersion(
   table: RegistryTable,
@@ -37,7 +38,8 @@ export async function resolveVersion(
     );
   }
   const head = await requireHead(table, name);
-  const stage = query.stage === undefined ? undefined : parseModelStage(query.stage, 'model');
+  const latestWanted = query.stage?.toLowerCase() === 'latest';
+  const stage = query.stage === undefined || latestWanted ? undefined : parseModelStage(query.stage, 'model');
   if (query.tags !== undefined && Object.keys(query.tags).length > 0) {
     return resolveByTags(table, name, query.tags, stage);
   }
@@ -51,6 +53,12 @@ export async function resolveVersion(
     const found = version === undefined ? undefined : await table.version(name, version);
     if (!found) throw new NotFoundError(`Model "${name}" has no ${stage.toLowerCase()} version.`);
     return found;
+  }
+  // The bare name serves the production version when there is one: retraining registers candidates
+  // that must not be scored until they are promoted. `name@latest` asks for the newest version.
+  if (!latestWanted && head.production !== undefined) {
+    const production = await table.version(name, head.production);
+    if (production) return production;
   }
   const latest = await table.version(name, head.latestVersion);
   if (latest) return latest;

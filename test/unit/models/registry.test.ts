@@ -120,7 +120,8 @@ describe('resolving', () => {
   });
 
   it.each<[string, string | { name: string; tags: Record<string, string>; stage?: string }, number]>([
-    ['the bare name as the latest version', name, 6],
+    ['the bare name as the production version (candidates wait for promotion)', name, 2],
+    ['latest (any letter case): the newest version', `${name}@Latest`, 6],
     ['a version', `${name}@3`, 3],
     ['production', `${name}@production`, 2],
     ['staging (any letter case)', `${name}@Staging`, 5],
@@ -144,6 +145,12 @@ describe('resolving', () => {
     const error = await rejection(registry.resolve(ref));
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toMatch(message);
+  });
+
+  it('the bare name of a model without a production version is its newest version', async () => {
+    await registry.register({ name: 'unpromoted', onnx: linearModel(1) });
+    await registry.register({ name: 'unpromoted', onnx: linearModel(2) });
+    expect(await registry.resolve('unpromoted')).toMatchObject({ version: 2 });
   });
 
   it('a stage that is not single-version is refused', async () => {

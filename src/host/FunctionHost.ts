@@ -1,3 +1,4 @@
+import type { RpcLogLevel } from './core/coreTypes';
 import path from 'node:path';
 import { applyHostJsonOverrides } from './app/applyHostJsonOverrides';
 import { loadAppFolder } from './app/loadAppFolder';
@@ -93,7 +94,11 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     process.env.WEBSITE_HOSTNAME = `${loopback}:${port}`;
     process.env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
 
-    const core = new FunctionsCore((level, _category, message) => log.host(level, message));
+    // The library's own (system) messages, such as its note on each deferred binding, are the worker's
+    // diagnostics: shown with --verbose unless they warn.
+    const core = new FunctionsCore((level, category, message) =>
+      log.host(category === 'system' && !isWarningOrWorse(level) ? 'debug' : level, message),
+    );
     const uninstallCore = installCoreModule(core);
     cleanup.push(() => Promise.resolve(uninstallCore()));
     const functions = loadAppFunctions(core, app.entryFiles, settings);
@@ -161,6 +166,10 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
 /** The host id names keys, receipts and locks; `AzureFunctionsWebHost__hostid` overrides it, as on Azure. */
 export function hostIdFrom(settings: AppSettings, fallback: string): string {
   return settings.get('AzureFunctionsWebHost__hostid') ?? fallback;
+}
+
+function isWarningOrWorse(level: RpcLogLevel): boolean {
+  return level === 'warning' || level === 'error' || level === 'critical';
 }
 
 /** `AzureWebJobs.<name>.Disabled` = true (or 1) keeps a function from being triggered, as on Azure. */

@@ -9,6 +9,8 @@ import { formatRegistry } from './scoring/formatRegistry';
 import { InferencePool } from './scoring/inference/InferencePool';
 import { PoolModelRunner } from './scoring/PoolModelRunner';
 import type { ScoringServices } from './scoring/ScoringServices';
+import type { RetrainServices } from './training/retrain/RetrainServices';
+import { TrainingRunStore } from './training/retrain/TrainingRunStore';
 import { StorageClients } from './storage/StorageClients';
 
 // dist/src/appServices.js → the app root two levels up (where models/ and data/ live).
@@ -17,6 +19,7 @@ const appRoot = path.resolve(__dirname, '..', '..');
 interface AppServices {
   readonly scoring: ScoringServices;
   readonly registry: ModelRegistry;
+  readonly retrain: RetrainServices;
 }
 
 let services: AppServices | undefined;
@@ -30,17 +33,24 @@ function appServices(): AppServices {
     const config = loadConfig(process.env, appRoot);
     const storage = new StorageClients(config.storageConnection);
     const registry = newModelRegistry(config, storage);
+    const models = new RegistryModelSource({ registry, bundledDirectory: config.modelsDirectory });
+    const runner = new PoolModelRunner(
+      new InferencePool({ size: Math.min(config.inferenceThreads, os.cpus().length) }),
+    );
     services = {
       registry,
-      scoring: {
+      scoring: { config, storage, jobs: new JobStore(storage), models, runner, formats: formatRegistry },
+      // Retraining shares the settings, clients, registry and inference pool of batch scoring.
+      retrain: {
         config,
         storage,
-        jobs: new JobStore(storage),
-        models: new RegistryModelSource({ registry, bundledDirectory: config.modelsDirectory }),
-        runner: new PoolModelRunner(
-          new InferencePool({ size: Math.min(config.inferenceThreads, os.cpus().length) }),
-        ),
-        formats: formatRegistry,
+        registry,
+        models,
+        runner,
+        runs: new TrainingRunStore(storage, {
+          container: config.retrainRunsContainer,
+          table: config.retrainRunsTable,
+        }),
       },
     };
   }
@@ -49,6 +59,11 @@ function appServices(): AppServices {
 
 export function scoringServices(): ScoringServices {
   return appServices().scoring;
+}
+
+/** The retraining orchestration's activities and triggers. */
+export function retrainServices(): RetrainServices {
+  return appServices().retrain;
 }
 
 /** The model registry of the models HTTP API (the same one batch scoring resolves models from). */

@@ -18,6 +18,12 @@ const configSchema = z.object({
   inferenceThreads: positiveInt(2),
   /** Test hook: `<partition index>` fails that partition's first attempt with a transient error. */
   failPartitionOnce: z.coerce.number().int().optional(),
+  /** Retraining run reports and data snapshots: `<container>/<model>/<runId>.json`, `<model>/<runId>/...`. */
+  retrainRunsContainer: z.string().default('training-runs'),
+  /** One row per retraining run (partition key: the model name). */
+  retrainRunsTable: z.string().default('trainingRuns'),
+  /** Where a card's bundled training file (`"source": { "file": "data/diabetes.csv" }`) is looked up. */
+  trainingFilesDirectory: z.string(),
 });
 
 export type AppConfig = Readonly<z.infer<typeof configSchema>>;
@@ -38,6 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): AppConfig {
     maxConcurrency: env.SCORING_MAX_CONCURRENCY || undefined,
     inferenceThreads: env.SCORING_INFERENCE_THREADS || undefined,
     failPartitionOnce: env.SCORING_TEST_FAIL_PARTITION_ONCE || undefined,
+    retrainRunsContainer: env.RETRAIN_RUNS_CONTAINER || undefined,
+    retrainRunsTable: env.RETRAIN_RUNS_TABLE || undefined,
+    trainingFilesDirectory: path.resolve(appRoot, env.TRAINING_FILES_DIRECTORY || '.'),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

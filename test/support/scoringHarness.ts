@@ -27,6 +27,8 @@ export class ScoringHarness {
         SCORING_INPUT_CONTAINER: this.input,
         SCORING_OUTPUT_CONTAINER: this.output,
         AzureFunctionsJobHost__extensions__durableTask__hubName: this.hubName,
+        // The nightly retraining timer is not what these tests are about (it has tests of its own).
+        'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
         ...this.settings,
       },
     });

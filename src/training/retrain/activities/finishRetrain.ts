@@ -1,0 +1,16 @@
+import type { RetrainOutcome, RunReport } from '../retrainContracts';
+import type { RetrainServices } from '../RetrainServices';
+
+/** Writes the run report (blob) and its summary row (`trainingRuns`); the run's last step, whatever the outcome. */
+export async function finishRetrain(report: RunReport, services: RetrainServices): Promise<RetrainOutcome> {
+  const path = await services.runs.finish({ ...report, completedAt: new Date().toISOString() });
+  return {
+    runId: report.runId,
+    model: report.model,
+    status: report.status,
+    decision: report.decision,
+    report: path,
+    candidateVersion: report.candidate?.version,
+    productionVersion: report.productionVersion,
+  };
+}

@@ -1,0 +1,39 @@
+import { NotFoundError } from '../../errors';
+import { listBundledModels, loadBundledModel } from '../../models/loadBundledModel';
+import type { ModelCard } from '../../models/ModelCard';
+import type { ModelRegistry } from '../../models/registry/ModelRegistry';
+
+/**
+ * Names of the models whose card declares a training source (`retraining`): the production version's
+ * card, else the latest version's, else the bundled card for a model not registered yet. A card that
+ * cannot be read is reported in `skipped`, so one broken model does not stop the others' runs.
+ */
+export async function modelsToRetrain(
+  registry: ModelRegistry,
+  bundledDirectory: string,
+): Promise<{ names: string[]; skipped: { name: string; reason: string }[] }> {
+  const registered = (await registry.list()).map((model) => model.name);
+  const all = [...new Set([...registered, ...(await listBundledModels(bundledDirectory))])].sort();
+  const names: string[] = [];
+  const skipped: { name: string; reason: string }[] = [];
+  for (const name of all) {
+    try {
+      const card = registered.includes(name)
+        ? await registeredCard(registry, name)
+        : (await loadBundledModel(bundledDirectory, name)).card;
+      if (card.retraining !== undefined) names.push(name);
+    } catch (error) {
+      skipped.push({ name, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { names, skipped };
+}
+
+async function registeredCard(registry: ModelRegistry, name: string): Promise<ModelCard> {
+  try {
+    return (await registry.version({ name, stage: 'Production' })).card;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    return (await registry.version(name)).card;
+  }
+}

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { NotFoundError } from '../../errors';
+import type { StorageClients } from '../../storage/StorageClients';
+import type { TrainingSource } from './RetrainDeclaration';
+
+/**
+ * The bytes of a declared training source: a blob (`container/path.csv`) read from the app's storage,
+ * or a file deployed with the app, read from `filesDirectory` (the app root by default). Files are
+ * read where they are, not copied first: the run's snapshot blob is the copy.
+ */
+export async function readTrainingSource(
+  source: TrainingSource,
+  storage: StorageClients,
+  filesDirectory: string,
+): Promise<Buffer> {
+  if ('file' in source) {
+    const file = path.resolve(filesDirectory, source.file);
+    return readFile(file).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NotFoundError(`The training file ${source.file} does not exist in the app's folder.`);
+      throw error;
+    });
+  }
+  const slash = source.blob.indexOf('/');
+  const container = source.blob.slice(0, slash);
+  const name = source.blob.slice(slash + 1);
+  try {
+    return await storage.container(container).getBlobClient(name).downloadToBuffer();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404)
+      throw new NotFoundError(`The training blob ${source.blob} does not exist.`);
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { DurableClient } from 'durable-functions';
+import { httpStatusOf, NotFoundError, ValidationError } from '../../errors';
+import { modelNamePattern } from '../../models/ModelCard';
+import { parseRetrainOverrides } from './RetrainDeclaration';
+import type { RetrainInput } from './retrainContracts';
+import type { RetrainServices } from './RetrainServices';
+import { newRunId, startRetrain } from './startRetrain';
+
+/**
+ * POST /api/models/{name}/retrain with an optional JSON body `{ reason, policy, holdout, alphas, l2 }`
+ * (this run only): 202 with the run id and the URL of the run.
+ */
+export function requestRetrain(
+  name: string,
+  request: HttpRequest,
+  client: DurableClient,
+  services: RetrainServices,
+): Promise<HttpResponseInit> {
+  return handle(async () => {
+    checkName(name);
+    const text = await request.text();
+    let body: unknown;
+    try {
+      body = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new ValidationError('The request body must be JSON (or empty).');
+    }
+    const overrides = parseRetrainOverrides(body);
+    if (!(await services.models.has(name)))
+      throw new NotFoundError(`Model "${name}" is not registered or bundled.`);
+    const input: RetrainInput = {
+      runId: newRunId(name, new Date()),
+      model: name,
+      trigger: 'http',
+      overrides,
+    };
+    await startRetrain(client, input);
+    const url = new URL(
+      `runs/${input.runId}`,
+      `${request.url.replace(/\/retrain\/?(\?.*)?$/, '')}/`,
+    ).toString();
+    return {
+      status: 202,
+      headers: { location: url },
+      jsonBody: { runId: input.runId, model: name, status: 'Running', statusUrl: url },
+    };
+  });
+}
+
+/** GET /api/models/{name}/runs/{runId}: the run's row, where it is, and its full report once it ended. */
+export function getRun(
+  name: string,
+  runId: string,
+  client: DurableClient,
+  services: RetrainServices,
+): Promise<HttpResponseInit> {
+  return handle(async () => {
+    checkName(name);
+    const [row, instance] = await Promise.all([
+      services.runs.get(name, runId),
+      client.getStatus(runId).catch(() => undefined),
+    ]);
+    const input = instance?.input as Partial<RetrainInput> | undefined;
+    if (!row && input?.model !== name) throw new NotFoundError(`Model "${name}" has no run "${runId}".`);
+    const report = row && row.status !== 'Running' ? await services.runs.report(name, runId) : undefined;
+    return {
+      status: 200,
+      jsonBody: {
+        ...(row ?? { runId, model: name, status: 'Running' }),
+        runtimeStatus: instance?.runtimeStatus,
+        step: (instance?.customStatus as { step?: string } | null | undefined)?.step,
+        report,
+      },
+    };
+  });
+}
+
+/** GET /api/models/{name}/runs?top=: the model's runs, newest first. */
+export function listRuns(
+  name: string,
+  request: HttpRequest,
+  services: RetrainServices,
+): Promise<HttpResponseInit> {
+  return handle(async () => {
+    checkName(name);
+    const top = Number(request.query.get('top') ?? 50);
+    if (!Number.isInteger(top) || top < 1 || top > 1000)
+      throw new ValidationError('top must be a whole number from 1 to 1000.', { field: 'top' });
+    return { status: 200, jsonBody: await services.runs.list(name, top) };
+  });
+}
+
+function checkName(name: string): void {
+  if (!modelNamePattern.test(name))
+    throw new ValidationError(`"${name}" is not a model name (letters, digits, ".", "_" or "-").`, {
+      field: 'name',
+    });
+}
+
+async function handle(action: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
+  try {
+    return await action();
+  } catch (error) {
+    const status = httpStatusOf(error);
+    if (status === 500) throw error;
+    const field = error instanceof ValidationError ? error.details.field : undefined;
+    return { status, jsonBody: { error: (error as Error).message, field } };
+  }
+}

@@ -64,7 +64,7 @@ function jobTimeline(lines, dropEpoch, manifestEpoch, concurrency) {
     // Epoch ms where the phases meet, to split other readings (memory samples) by phase.
     marks: { triggerEnd: trigger.end, prepareEnd: prepare.end, partitionsEnd: ready },
     wall,
-    detect, // trigger poll interval (500 ms) + receipt + the trigger's download of the whole blob
+    detect, // trigger poll interval (250 ms) + receipt + the trigger's read of the blob's properties
     trigger: trigger.end - trigger.start,
     prepare: prepare.end - prepare.start,
     partitionsWall: ready - Math.min(...partitions.map((p) => p.start)),

@@ -100,7 +100,7 @@ function configSummary({ config, runs, hwm }, refRates) {
   );
   if (t) {
     console.log(
-      `    timeline (median run): detect ${ms(t.detect)} (trigger poll ≤ 500 ms + its whole-blob download) → trigger ${ms(t.trigger)} ` +
+      `    timeline (median run): detect ${ms(t.detect)} (trigger poll ≤ 250 ms + blob properties read) → trigger ${ms(t.trigger)} ` +
         `→ +${ms(t.gaps.triggerToPrepare)} → prepare ${ms(t.prepare)} (planning pass over the blob) → +${ms(t.gaps.waves[0])} → ` +
         `${t.waves} wave(s) of partitions ${ms(t.partitionsWall)} (each mean ${ms(t.partitionMean)}, max ${ms(t.partitionMax)}; ` +
         `wave gaps ${t.gaps.waves.slice(1).map(ms).join(', ') || 'none'}) → +${ms(t.gaps.toCommit)} → commit ${ms(t.commit)}`,

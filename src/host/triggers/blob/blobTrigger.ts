@@ -8,7 +8,7 @@ import { BlobTriggerListener } from './BlobTriggerListener';
 import { parseBlobTriggerPath } from './BlobTriggerPath';
 import { usesDeferredBinding } from '../../storage/deferredBinding';
 
-const pollIntervalMs = 500;
+const pollIntervalMs = 250;
 const stopTimeoutMs = 10_000;
 // The host's default for blob trigger retries (it reuses the queues setting).
 const defaultMaxAttempts = 5;

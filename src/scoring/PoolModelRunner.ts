@@ -6,9 +6,17 @@ import type { TextPartitionJob } from './inference/textPartition';
 import type { PredictionColumn, ScoredPartition } from './ScoringBatch';
 import type { FeatureMapping, ModelRunner, ScoringModel } from './ScoringPorts';
 
-/** Runs models on the worker-thread pool; sessions are cached per model SHA-256 in each worker. */
+/**
+ * Runs models on the worker-thread pool; sessions are cached per model SHA-256 in each worker. Text
+ * partitions are admitted one more than there are workers at a time (one read ahead per pool), which
+ * bounds the partition bytes held in memory however many partitions the jobs run at once.
+ */
 export class PoolModelRunner implements ModelRunner {
-  constructor(private readonly pool: InferencePool) {}
+  readonly #admitted: Admission;
+
+  constructor(private readonly pool: InferencePool) {
+    this.#admitted = new Admission(pool.size + 1);
+  }
 
   async map(
     model: ScoringModel,
@@ -38,7 +46,29 @@ export class PoolModelRunner implements ModelRunner {
     );
   }
 
-  scoreText(model: ScoringModel, job: TextPartitionJob): Promise<ScoredPartition> {
-    return this.pool.scoreText({ key: model.sha256, name: model.name, onnx: model.onnx }, job);
+  scoreText(model: ScoringModel, load: () => Promise<TextPartitionJob>): Promise<ScoredPartition> {
+    return this.#admitted.run(async () =>
+      this.pool.scoreText({ key: model.sha256, name: model.name, onnx: model.onnx }, await load()),
+    );
+  }
+}
+
+/** At most `limit` tasks at once; the others wait in arrival order. */
+class Admission {
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running >= this.limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
   }
 }

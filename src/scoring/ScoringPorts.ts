@@ -51,9 +51,11 @@ export interface ModelRunner {
   ): Promise<PredictionColumn[]>;
   /**
    * Parses, scores and formats one CSV or JSON Lines partition off the event loop (in a worker thread),
-   * with the same parse and format functions as the readers and writers. `job.bytes` is handed over.
+   * with the same parse and format functions as the readers and writers. `load` (which reads the
+   * partition's bytes) is called only once the partition can be worked on, so concurrent partitions
+   * waiting for a worker do not all hold their bytes in memory. `job.bytes` is handed over.
    */
-  scoreText(model: ScoringModel, job: TextPartitionJob): Promise<ScoredPartition>;
+  scoreText(model: ScoringModel, load: () => Promise<TextPartitionJob>): Promise<ScoredPartition>;
 }
 
 export interface InputLayout {

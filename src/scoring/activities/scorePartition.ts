@@ -135,15 +135,16 @@ async function scoreRows(input: ScorePartitionInput, services: ScoringServices):
   const textOutput =
     plan.output.format === 'csv' || plan.output.format === 'jsonl' ? plan.output.format : undefined;
   if (reader.readBytes && textInput && (textOutput || plan.output.summaryOnly)) {
-    return services.runner.scoreText(model, {
+    const readBytes = reader.readBytes;
+    return services.runner.scoreText(model, async () => ({
       input: { format: textInput, delimiter: plan.input.delimiter },
       header: plan.header,
-      bytes: await reader.readBytes(blob, partition, options),
+      bytes: await readBytes(blob, partition, options),
       partition,
       schema: plan.schema,
       mapping: plan.mapping,
       output: { ...outputOptions, format: plan.output.summaryOnly ? 'none' : (textOutput ?? 'none') },
-    });
+    }));
   }
   const batch = await reader.parse(blob, { header: [...plan.header] }, partition, plan.schema, options);
   const predictions = await services.runner.score(model, plan.mapping, batch.features, batch.rowCount);

@@ -3,6 +3,7 @@ import { formatCsvOutput } from '../../../src/scoring/formats/formatCsvOutput';
 import { parseCsvPartition } from '../../../src/scoring/formats/parseCsvPartition';
 import { planCsvPartitions } from '../../../src/scoring/formats/planCsvPartitions';
 import { InferencePool, type ModelHandle } from '../../../src/scoring/inference/InferencePool';
+import { PoolModelRunner } from '../../../src/scoring/PoolModelRunner';
 import { mapFeatures } from '../../../src/scoring/inference/mapFeatures';
 import { predictBatch } from '../../../src/scoring/inference/predictBatch';
 import { readModelSignature } from '../../../src/scoring/inference/readModelSignature';
@@ -112,5 +113,34 @@ describe('InferencePool.scoreText: a whole CSV partition parsed, scored and form
     const broken = { ...fixtureModel('linear_regressor'), key: 'broken', onnx: Buffer.from('not onnx') };
     const job = await jobFor(weightedSumModel());
     await expect(pool.scoreText(broken, job)).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('PoolModelRunner.scoreText', () => {
+  it('reads at most one partition more than there are workers at a time; the rest wait unread', async () => {
+    const pool = new InferencePool({ size: 1 });
+    const runner = new PoolModelRunner(pool);
+    try {
+      const handle = weightedSumModel();
+      const model = { name: handle.name, version: '1', sha256: handle.key, onnx: Buffer.from(handle.onnx) };
+      let started = 0;
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const scored = Array.from({ length: 6 }, () =>
+        runner.scoreText(model, async () => {
+          started++;
+          await gate;
+          return jobFor(handle);
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // One worker: one partition being read for it and one read ahead; four not read at all.
+      expect(started).toBe(2);
+      open();
+      expect((await Promise.all(scored)).map((result) => result.rowCount)).toEqual([3, 3, 3, 3, 3, 3]);
+      expect(started).toBe(6);
+    } finally {
+      await pool.close();
+    }
   });
 });

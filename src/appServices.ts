@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type AppConfig } from './config';
+import type { ManyModelsTrainingServices } from './manyModels/training/ManyModelsTrainingServices';
 import { JobStore } from './jobs/JobStore';
 import { ModelRegistry } from './models/registry/ModelRegistry';
 import { WorkerModelInspector } from './models/registry/ModelInspector';
@@ -78,4 +79,23 @@ function newModelRegistry(config: AppConfig, storage: StorageClients): ModelRegi
     container: config.modelRegistryContainer,
     inspector: new WorkerModelInspector(),
   });
+}
+
+// ---- Many models: training (trainMany) ----
+
+let manyModelsTraining: ManyModelsTrainingServices | undefined;
+
+/** The many-models training activities: the app's storage and registry; reports beside the retrain runs. */
+export function manyModelsTrainingServices(): ManyModelsTrainingServices {
+  if (!manyModelsTraining) {
+    const { registry, retrain } = appServices();
+    manyModelsTraining = {
+      storage: retrain.storage,
+      registry,
+      reportsContainer: retrain.config.retrainRunsContainer,
+      // Test hook (comma-separated partition paths); unset in production.
+      failFirstTry: new Set(retrain.config.manyModelsFailFirstTry.split(',').filter(Boolean)),
+    };
+  }
+  return manyModelsTraining;
 }

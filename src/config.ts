@@ -18,6 +18,8 @@ const configSchema = z.object({
   inferenceThreads: positiveInt(2),
   /** Test hook: `<partition index>` fails that partition's first attempt with a transient error. */
   failPartitionOnce: z.coerce.number().int().optional(),
+  /** Test hook: many-models partition paths (comma-separated) whose first training attempt fails. */
+  manyModelsFailFirstTry: z.string().default(''),
   /** Retraining run reports and data snapshots: `<container>/<model>/<runId>.json`, `<model>/<runId>/...`. */
   retrainRunsContainer: z.string().default('training-runs'),
   /** One row per retraining run (partition key: the model name). */
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): AppConfig {
     maxConcurrency: env.SCORING_MAX_CONCURRENCY || undefined,
     inferenceThreads: env.SCORING_INFERENCE_THREADS || undefined,
     failPartitionOnce: env.SCORING_TEST_FAIL_PARTITION_ONCE || undefined,
+    manyModelsFailFirstTry: env.MANY_MODELS_TEST_FAIL_FIRST_TRY || undefined,
     retrainRunsContainer: env.RETRAIN_RUNS_CONTAINER || undefined,
     retrainRunsTable: env.RETRAIN_RUNS_TABLE || undefined,
     trainingFilesDirectory: path.resolve(appRoot, env.TRAINING_FILES_DIRECTORY || '.'),

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { NotFoundError, TransientError, ValidationError } from '../../../errors';
+import { parseTrainingCsv } from '../../../training/retrain/parseTrainingCsv';
+import type { ManyModelsTrainingServices } from '../ManyModelsTrainingServices';
+import { keyLabel, type KeyPartition } from '../partitionsManifest';
+import {
+  findSeriesVersion,
+  registerSeriesModel,
+  trainingKeyOf,
+  type SeriesVersion,
+} from '../registerSeriesModel';
+import type { KeyResult, TrainPartitionsInput } from '../trainManyContracts';
+import { trainSeries } from '../trainSeries';
+import { blobPath } from './listTrainingPartitions';
+
+/**
+ * Trains and registers a few keys, one after another (fewer activity calls at 10k keys). Each key ends
+ * as a result, never as a thrown error, so one bad key does not hide the others: bad data and a missing
+ * file are final, any other fault is marked retryable for the next try. A key a previous try already
+ * registered is found by its `trainingKey` tag and not registered again.
+ */
+export async function trainPartitions(
+  input: TrainPartitionsInput,
+  services: ManyModelsTrainingServices,
+): Promise<KeyResult[]> {
+  const results: KeyResult[] = [];
+  for (const partition of input.partitions) {
+    const started = Date.now();
+    try {
+      const version = await trainOne(input, partition, services);
+      results.push({
+        ok: true,
+        key: partition.key,
+        path: partition.path,
+        ...version,
+        attempts: input.attempt,
+        durationMs: Date.now() - started,
+      });
+    } catch (error) {
+      const final = error instanceof ValidationError || error instanceof NotFoundError;
+      results.push({
+        ok: false,
+        key: partition.key,
+        path: partition.path,
+        reason: error instanceof Error ? error.message.split('\n')[0]! : String(error),
+        retryable: !final,
+        attempts: input.attempt,
+      });
+    }
+  }
+  return results;
+}
+
+async function trainOne(
+  input: TrainPartitionsInput,
+  partition: KeyPartition,
+  services: ManyModelsTrainingServices,
+): Promise<SeriesVersion> {
+  const trainingKey = trainingKeyOf(input.runId, partition.path);
+  const existing = await findSeriesVersion(services.registry, input.model, trainingKey);
+  if (existing) return existing;
+  if (input.attempt === 1 && services.failFirstTry.has(partition.path))
+    throw new TransientError(`Simulated transient fault on the first try of ${partition.path}`);
+  const path = blobPath(input.dataset, partition.path);
+  const data = `${input.dataset.container}/${path}`;
+  const bytes = await services.storage
+    .container(input.dataset.container)
+    .getBlobClient(path)
+    .downloadToBuffer()
+    .catch((error: unknown) => {
+      if ((error as { statusCode?: number }).statusCode === 404)
+        throw new NotFoundError(`The partition file ${data} does not exist`);
+      throw error;
+    });
+  const label = keyLabel(partition.key, input.keyColumns);
+  const table = parseTrainingCsv(bytes.toString('utf8'), data);
+  const trained = trainSeries(table, input.training, label);
+  return registerSeriesModel(
+    services.registry,
+    trained,
+    {
+      model: input.model,
+      runId: input.runId,
+      key: partition.key,
+      data,
+      dataSha256: createHash('sha256').update(bytes).digest('hex'),
+      rows: table.rows,
+    },
+    trainingKey,
+  );
+}

@@ -1,0 +1,170 @@
+import { ValidationError } from '../../errors';
+import type { DesignMatrix } from '../../training/fitRidge';
+import { columnOf, numericColumn, type TrainingTable } from '../../training/TrainingTable';
+
+export type Frequency = 'daily' | 'weekly';
+
+/** Which columns hold what, and the series' time step and target lags. */
+export interface ForecastFeatureSpec {
+  /** ISO date column (`2015-01-05`); one row per period within a series. */
+  readonly time: string;
+  readonly target: string;
+  /** Price column: gives `price` and `log_price`. */
+  readonly price?: string;
+  /** Advert / promotion flag column: gives `promotion`. */
+  readonly promotion?: string;
+  readonly frequency: Frequency;
+  /** Target lags in periods; each must be at least the forecast horizon (see trainSeries). */
+  readonly lags: readonly number[];
+}
+
+/** Known target values of a series by period index: the history lags are looked up in. */
+export interface TargetHistory {
+  readonly periods: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** A series' rows as model inputs, in time order; rows without the history their lags need are left out. */
+export interface SeriesFeatures {
+  readonly names: readonly string[];
+  /** Rows × names, row-major; every value is float32-exact, as the ONNX model receives it. */
+  readonly x: DesignMatrix;
+  /** The period index of each feature row (ascending). */
+  readonly periods: Int32Array;
+  /** The source row (0-based) of each feature row. */
+  readonly rowIndex: Int32Array;
+  /** The target of each feature row, when the rows have one. */
+  readonly y?: Float64Array;
+  /** Source rows left out because a lag's period has no known target. */
+  readonly droppedRows: number;
+}
+
+const dayMs = 86_400_000;
+const periodDays: Record<Frequency, number> = { daily: 1, weekly: 7 };
+/** One seasonal cycle in periods: a year of weeks, a year of days. */
+export const seasonPeriods: Record<Frequency, number> = { daily: 364, weekly: 52 };
+
+/** Feature names in model-input order for a spec. */
+export function featureNames(spec: ForecastFeatureSpec): string[] {
+  return [
+    ...(spec.price === undefined ? [] : ['price', 'log_price']),
+    ...(spec.promotion === undefined ? [] : ['promotion']),
+    'year_sin',
+    'year_cos',
+    ...(spec.frequency === 'daily' ? ['weekday_sin', 'weekday_cos'] : []),
+    'trend',
+    ...spec.lags.map((lag) => `lag_${lag}`),
+  ];
+}
+
+/**
+ * The features of one series' rows, computed the same way in training and at scoring time: price and
+ * its log, the promotion flag, yearly (and, daily, weekday) seasonality as sin/cos, a trend (the
+ * period index counted from 1970-01-01, so it needs no series start) and target lags. A lag's value is
+ * the target of the period that many periods before, from `history` or from these rows themselves;
+ * a row whose lag period has no known target is left out and counted.
+ */
+export function featuresFor(
+  table: TrainingTable,
+  spec: ForecastFeatureSpec,
+  history: TargetHistory = { periods: [], values: [] },
+): SeriesFeatures {
+  const periods = periodsOf(table, spec);
+  const order = Array.from({ length: table.rows }, (_, r) => r).sort((a, b) => periods[a]! - periods[b]!);
+  for (let i = 1; i < order.length; i++) {
+    if (periods[order[i]!] === periods[order[i - 1]!])
+      throw new ValidationError(
+        `Rows ${order[i - 1]! + 1} and ${order[i]! + 1} fall in the same ${spec.frequency} period of ${spec.time}: a series has one row per period (is the data partitioned by the whole key?)`,
+        { field: spec.time, row: order[i]! + 1 },
+      );
+  }
+  const hasTarget = table.columns.includes(spec.target);
+  const target = hasTarget ? numericColumn(table, spec.target) : undefined;
+  const known = new Map<number, number>();
+  history.periods.forEach((period, i) => known.set(period, history.values[i] ?? NaN));
+  if (target) for (let r = 0; r < table.rows; r++) known.set(periods[r]!, target[r]!);
+  const price = spec.price === undefined ? undefined : numericColumn(table, spec.price);
+  const promotion = spec.promotion === undefined ? undefined : numericColumn(table, spec.promotion);
+  const names = featureNames(spec);
+  const kept = order.filter((r) => spec.lags.every((lag) => known.has(periods[r]! - lag)));
+  const x: DesignMatrix = { rows: kept.length, columns: names.length, values: new Float64Array(0) };
+  const values = new Float64Array(kept.length * names.length);
+  kept.forEach((r, i) => {
+    const row = rowFeatures(r, periods[r]!, spec, { price, promotion, known });
+    for (const [j, value] of row.entries()) values[i * names.length + j] = Math.fround(value);
+  });
+  return {
+    names,
+    x: { ...x, values },
+    periods: Int32Array.from(kept, (r) => periods[r]!),
+    rowIndex: Int32Array.from(kept),
+    ...(target ? { y: Float64Array.from(kept, (r) => target[r]!) } : {}),
+    droppedRows: table.rows - kept.length,
+  };
+}
+
+interface RowColumns {
+  readonly price?: Float64Array;
+  readonly promotion?: Float64Array;
+  readonly known: ReadonlyMap<number, number>;
+}
+
+function rowFeatures(r: number, period: number, spec: ForecastFeatureSpec, columns: RowColumns): number[] {
+  const day = period * periodDays[spec.frequency];
+  const yearAngle = (2 * Math.PI * (day % 365.25)) / 365.25;
+  const out: number[] = [];
+  if (columns.price) {
+    const price = columns.price[r]!;
+    if (!(price > 0))
+      throw new ValidationError(`Row ${r + 1} column ${spec.price}: a price must be above 0 (got ${price})`, {
+        field: spec.price,
+        row: r + 1,
+      });
+    out.push(price, Math.log(price));
+  }
+  if (columns.promotion) out.push(columns.promotion[r]!);
+  out.push(Math.sin(yearAngle), Math.cos(yearAngle));
+  if (spec.frequency === 'daily') {
+    // 1970-01-01 was a Thursday; (day + 3) mod 7 is 0 on Mondays.
+    const weekdayAngle = (2 * Math.PI * ((day + 3) % 7)) / 7;
+    out.push(Math.sin(weekdayAngle), Math.cos(weekdayAngle));
+  }
+  out.push(period);
+  for (const lag of spec.lags) out.push(columns.known.get(period - lag)!);
+  return out;
+}
+
+/** Each row's period index: whole days (or weeks) since 1970-01-01. */
+export function periodsOf(table: TrainingTable, spec: Pick<ForecastFeatureSpec, 'time' | 'frequency'>) {
+  const cells = columnOf(table, spec.time);
+  return Int32Array.from({ length: table.rows }, (_, r) => {
+    const text = String(cells[r] ?? '');
+    const time = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(`${text.slice(0, 10)}T00:00:00Z`) : NaN;
+    if (!Number.isFinite(time))
+      throw new ValidationError(`Row ${r + 1} column ${spec.time}: "${text}" is not a date (YYYY-MM-DD)`, {
+        field: spec.time,
+        row: r + 1,
+      });
+    return Math.floor(time / dayMs / periodDays[spec.frequency]);
+  });
+}
+
+/** `weekly` when consecutive dates are at least 7 days apart, else `daily`. */
+export function inferFrequency(table: TrainingTable, time: string): Frequency {
+  const days = [...periodsOf(table, { time, frequency: 'daily' })].sort((a, b) => a - b);
+  let smallest = Infinity;
+  for (let i = 1; i < days.length; i++)
+    if (days[i]! > days[i - 1]!) smallest = Math.min(smallest, days[i]! - days[i - 1]!);
+  return smallest >= 7 && smallest < Infinity ? 'weekly' : 'daily';
+}
+
+/** The last `periods` periods' known target values: what the lags of later rows look up. */
+export function historyTail(table: TrainingTable, spec: ForecastFeatureSpec, periods: number): TargetHistory {
+  const all = periodsOf(table, spec);
+  const target = numericColumn(table, spec.target);
+  const last = all.reduce((max, period) => Math.max(max, period), -Infinity);
+  const recent = Array.from({ length: table.rows }, (_, r) => r)
+    .filter((r) => all[r]! > last - periods)
+    .sort((a, b) => all[a]! - all[b]!);
+  return { periods: recent.map((r) => all[r]!), values: recent.map((r) => target[r]!) };
+}

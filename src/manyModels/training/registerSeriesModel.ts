@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { NotFoundError } from '../../errors';
+import type { ModelRegistry } from '../../models/registry/ModelRegistry';
+import type { TrainedSeries } from './trainSeries';
+
+/** Tags every many-models version carries besides its key. */
+export const trainingRunTag = 'trainingRun';
+/** Unique per run and key: finds a version a retried call registered already (one tag-index range). */
+export const trainingKeyTag = 'trainingKey';
+export const reservedTags: readonly string[] = ['algorithm', trainingRunTag, trainingKeyTag];
+
+/** What a registered (or found) version of one key says about its training. */
+export interface SeriesVersion {
+  readonly version: number;
+  readonly existing: boolean;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly alpha: number;
+  readonly trainRows: number;
+  readonly holdoutRows: number;
+  readonly droppedRows: number;
+}
+
+export interface SeriesRegistration {
+  readonly model: string;
+  readonly runId: string;
+  readonly key: Readonly<Record<string, string>>;
+  /** `container/path` of the key's CSV. */
+  readonly data: string;
+  readonly dataSha256: string;
+  readonly rows: number;
+}
+
+/** The `trainingKey` tag value: `<runId>/<partition path>`, hashed when longer than a tag may be. */
+export function trainingKeyOf(runId: string, path: string): string {
+  const plain = `${runId}/${path}`;
+  return plain.length <= 200 ? plain : `${runId}/sha256:${createHash('sha256').update(path).digest('hex')}`;
+}
+
+/** The version a run registered for a key, if an earlier try got that far. */
+export async function findSeriesVersion(
+  registry: ModelRegistry,
+  model: string,
+  trainingKey: string,
+): Promise<SeriesVersion | undefined> {
+  const found = await registry
+    .version({ name: model, tags: { [trainingKeyTag]: trainingKey } })
+    .catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+  if (!found) return undefined;
+  const training = (found.card.training ?? {}) as Record<string, unknown>;
+  const holdout = (training.holdout ?? {}) as Record<string, unknown>;
+  return {
+    version: found.version,
+    existing: true,
+    metrics: found.metrics,
+    alpha: Number(training.alpha),
+    trainRows: Number(training.rows),
+    holdoutRows: Number(holdout.rows),
+    droppedRows: Number(training.droppedRows),
+  };
+}
+
+/**
+ * Registers one key's model under the run's model name with the key as tags, its holdout metrics,
+ * the exact data it learned from, and what scoring needs to rebuild its inputs (`forecasting`: the
+ * feature spec and the last known targets the lags look up).
+ */
+export async function registerSeriesModel(
+  registry: ModelRegistry,
+  trained: TrainedSeries,
+  registration: SeriesRegistration,
+  trainingKey: string,
+): Promise<SeriesVersion> {
+  const card = {
+    description: `Forecast of ${trained.spec.target} for ${Object.entries(registration.key)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(', ')}`,
+    features: trained.features,
+    outputs: ['variable'],
+    task: 'regression',
+    tags: {
+      ...registration.key,
+      algorithm: 'ridge',
+      [trainingRunTag]: registration.runId,
+      [trainingKeyTag]: trainingKey,
+    },
+    metrics: trained.metrics,
+    training: {
+      data: registration.data,
+      sha256: registration.dataSha256,
+      rows: trained.trainRows,
+      sourceRows: registration.rows,
+      target: trained.spec.target,
+      holdout: { periods: trained.holdoutPeriods, rows: trained.holdoutRows },
+      droppedRows: trained.droppedRows,
+      alpha: trained.alpha,
+      metricsOn: `holdout (the last ${trained.holdoutPeriods} ${trained.spec.frequency === 'weekly' ? 'weeks' : 'days'})`,
+      trainingMetrics: trained.trainingMetrics,
+    },
+    forecasting: { spec: trained.spec, history: trained.history },
+  };
+  const registered = await registry.register({
+    name: registration.model,
+    onnx: Buffer.from(trained.onnx),
+    card,
+    producer: `trainMany run ${registration.runId}`,
+  });
+  return {
+    version: registered.version,
+    existing: false,
+    metrics: trained.metrics,
+    alpha: trained.alpha,
+    trainRows: trained.trainRows,
+    holdoutRows: trained.holdoutRows,
+    droppedRows: trained.droppedRows,
+  };
+}

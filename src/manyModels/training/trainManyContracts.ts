@@ -1,0 +1,152 @@
+import type { KeyPartition } from './partitionsManifest';
+import type { SeriesTrainingOptions } from './trainSeries';
+
+export const trainManyOrchestrator = 'trainMany';
+/** One bounded group of keys: the unit of fan-out under `trainMany`. */
+export const trainManyChunkOrchestrator = 'trainManyChunk';
+
+export const trainManyActivityNames = {
+  list: 'listTrainingPartitions',
+  train: 'trainPartitions',
+  finish: 'finishTrainMany',
+} as const;
+
+/** Where the partitioned data set lives: `<container>/<prefix>/_partitions.json` and one CSV per key. */
+export interface DatasetLocation {
+  readonly container: string;
+  /** Folder of the partitions; '' for the container's root. */
+  readonly prefix: string;
+}
+
+/** How the run fans out; every field has a default. */
+export interface FanOutOptions {
+  /** Keys per sub-orchestration (default 500). */
+  readonly keysPerChunk: number;
+  /** Keys trained by one activity call, one after another (default 4). */
+  readonly keysPerActivity: number;
+  /** Activity calls in flight per sub-orchestration (default 8). */
+  readonly concurrency: number;
+  /** Tries per key for faults that may pass (default 3); bad data is not retried. */
+  readonly maxAttempts: number;
+  /** Wait before a key's second try, doubled for each further try (default 1000 ms). */
+  readonly retryIntervalMs: number;
+}
+
+/** What starts `trainMany`; its instance id is the run id. */
+export interface TrainManyInput {
+  readonly runId: string;
+  readonly model: string;
+  readonly dataset: DatasetLocation;
+  readonly training: SeriesTrainingOptions;
+  readonly fanOut: FanOutOptions;
+  /** Train only these keys (e.g. the failed keys of an earlier run). */
+  readonly keys?: readonly Readonly<Record<string, string>>[];
+  readonly requestedBy?: string;
+}
+
+/** The data set's partitions, or why there are none to train (a missing or bad manifest, an unknown key). */
+export type ListPartitionsResult =
+  | {
+      readonly ok: true;
+      readonly keyColumns: readonly string[];
+      readonly partitions: readonly KeyPartition[];
+    }
+  | { readonly ok: false; readonly reason: string };
+
+/** A sub-orchestration's share of the run. */
+export interface TrainChunkInput {
+  readonly runId: string;
+  readonly model: string;
+  readonly dataset: DatasetLocation;
+  readonly training: SeriesTrainingOptions;
+  readonly fanOut: FanOutOptions;
+  readonly keyColumns: readonly string[];
+  readonly partitions: readonly KeyPartition[];
+}
+
+/** One activity call: a few keys trained and registered one after another. */
+export interface TrainPartitionsInput {
+  readonly runId: string;
+  readonly model: string;
+  readonly dataset: DatasetLocation;
+  readonly training: SeriesTrainingOptions;
+  readonly keyColumns: readonly string[];
+  readonly partitions: readonly KeyPartition[];
+  /** 1 for the first try of these keys. */
+  readonly attempt: number;
+}
+
+export interface TrainedKey {
+  readonly key: Readonly<Record<string, string>>;
+  readonly path: string;
+  readonly version: number;
+  /** True when an earlier try had registered it already (a retried or redelivered call). */
+  readonly existing: boolean;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly alpha: number;
+  readonly trainRows: number;
+  readonly holdoutRows: number;
+  readonly droppedRows: number;
+  readonly attempts: number;
+  readonly durationMs: number;
+}
+
+export interface FailedKey {
+  readonly key: Readonly<Record<string, string>>;
+  readonly path: string;
+  readonly reason: string;
+  /** False for bad data (retrying cannot help); true for faults that ran out of tries. */
+  readonly retryable: boolean;
+  readonly attempts: number;
+}
+
+export type KeyResult = ({ readonly ok: true } & TrainedKey) | ({ readonly ok: false } & FailedKey);
+
+export interface ChunkResult {
+  readonly trained: readonly TrainedKey[];
+  readonly failed: readonly FailedKey[];
+}
+
+export interface MetricSummary {
+  readonly keys: number;
+  readonly mean: number;
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export type TrainManyStatus = 'Succeeded' | 'PartiallySucceeded' | 'Failed';
+
+/** The run report: `<runs container>/many-models/<model>/<runId>.json`, and the orchestration's output. */
+export interface TrainManyReport {
+  readonly runId: string;
+  readonly model: string;
+  readonly dataset: DatasetLocation;
+  readonly status: TrainManyStatus;
+  /** Why the run failed as a whole (no partitions, a bad manifest, an unexpected fault). */
+  readonly reason?: string;
+  readonly startedAt: string;
+  readonly completedAt: string;
+  readonly keyColumns: readonly string[];
+  readonly keys: { readonly total: number; readonly trained: number; readonly failed: number };
+  readonly chunks: number;
+  /** Holdout metrics over the trained keys. */
+  readonly metrics: Readonly<Record<string, MetricSummary>>;
+  readonly durations: {
+    readonly totalMs: number;
+    /** Sum of the keys' own training + registration times. */
+    readonly keysMs: number;
+    readonly slowestKeyMs: number;
+  };
+  readonly trained: readonly TrainedKey[];
+  readonly failed: readonly FailedKey[];
+  /** `container/path` of the report blob. */
+  readonly reportBlob: string;
+}
+
+export type FinishTrainManyInput = Omit<
+  TrainManyReport,
+  'reportBlob' | 'metrics' | 'durations' | 'keys' | 'status'
+> & {
+  readonly reason?: string;
+};

@@ -1,0 +1,161 @@
+import type * as df from 'durable-functions';
+import type { KeyPartition } from '../manyModels/training/partitionsManifest';
+import {
+  trainManyActivityNames as activity,
+  trainManyChunkOrchestrator,
+  type ChunkResult,
+  type FailedKey,
+  type KeyResult,
+  type ListPartitionsResult,
+  type TrainChunkInput,
+  type TrainedKey,
+  type TrainManyInput,
+  type TrainManyReport,
+} from '../manyModels/training/trainManyContracts';
+
+type Step<T> = Generator<df.Task, T, unknown>;
+
+/**
+ * Many models: lists the data set's key partitions, fans out sub-orchestrations of at most
+ * `keysPerChunk` keys each (one orchestration gathering 10k results is the bottleneck on one machine),
+ * and writes one report. Keys that fail are reported, never thrown; the run fails as a whole only when
+ * it cannot list its partitions or trains none.
+ */
+export function* trainMany(context: df.OrchestrationContext): Step<TrainManyReport> {
+  const input = context.df.getInput<TrainManyInput>();
+  const startedAt = context.df.currentUtcDateTime.toISOString();
+  const base = { runId: input.runId, model: input.model, dataset: input.dataset, startedAt };
+  let listed: ListPartitionsResult;
+  try {
+    listed = (yield context.df.callActivity(activity.list, {
+      dataset: input.dataset,
+      keys: input.keys,
+    })) as ListPartitionsResult;
+  } catch (error) {
+    listed = { ok: false, reason: firstLine(error) };
+  }
+  if (!listed.ok) {
+    return (yield context.df.callActivity(activity.finish, {
+      ...base,
+      reason: `The data set's partitions could not be listed: ${listed.reason}`,
+      completedAt: context.df.currentUtcDateTime.toISOString(),
+      keyColumns: [],
+      chunks: 0,
+      trained: [],
+      failed: [],
+    })) as TrainManyReport;
+  }
+  const { keyColumns } = listed;
+  const chunks = chunked(listed.partitions, input.fanOut.keysPerChunk);
+  context.df.setCustomStatus({ step: 'train', keys: listed.partitions.length, chunks: chunks.length });
+  const results = (yield context.df.Task.all(
+    chunks.map((partitions, i) => {
+      const chunk: TrainChunkInput = { ...input, keyColumns, partitions };
+      return context.df.callSubOrchestrator(trainManyChunkOrchestrator, chunk, `${input.runId}-chunk-${i}`);
+    }),
+  )) as ChunkResult[];
+  context.df.setCustomStatus({ step: 'report', keys: listed.partitions.length, chunks: chunks.length });
+  return (yield context.df.callActivity(activity.finish, {
+    ...base,
+    completedAt: context.df.currentUtcDateTime.toISOString(),
+    keyColumns,
+    chunks: chunks.length,
+    trained: results.flatMap((result) => result.trained),
+    failed: results.flatMap((result) => result.failed),
+  })) as TrainManyReport;
+}
+
+/**
+ * One chunk of keys: activity calls of `keysPerActivity` keys, `concurrency` at a time. Keys that fail
+ * with a fault that may pass are tried again (after a durable timer that doubles each time) up to
+ * `maxAttempts`; bad data fails at once. Returns every key's outcome.
+ */
+export function* trainManyChunk(context: df.OrchestrationContext): Step<ChunkResult> {
+  const input = context.df.getInput<TrainChunkInput>();
+  const { fanOut } = input;
+  const trained: TrainedKey[] = [];
+  const failed: FailedKey[] = [];
+  const byPath = new Map(input.partitions.map((partition) => [partition.path, partition]));
+  let pending: readonly KeyPartition[] = input.partitions;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > 1) {
+      const waitMs = fanOut.retryIntervalMs * 2 ** (attempt - 2);
+      yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + waitMs));
+    }
+    const retry: KeyPartition[] = [];
+    const batches = chunked(pending, fanOut.keysPerActivity);
+    for (let start = 0; start < batches.length; start += fanOut.concurrency) {
+      const wave = batches.slice(start, start + fanOut.concurrency);
+      for (const result of yield* trainWave(context, input, wave, attempt)) {
+        if (result.ok) {
+          trained.push(withoutOk(result));
+        } else if (result.retryable && attempt < fanOut.maxAttempts) {
+          retry.push(byPath.get(result.path)!);
+        } else {
+          failed.push(withoutOk(result));
+        }
+      }
+      context.df.setCustomStatus({
+        keys: input.partitions.length,
+        trained: trained.length,
+        failed: failed.length,
+        attempt,
+      });
+    }
+    pending = retry;
+  }
+  return { trained, failed };
+}
+
+/** One wave of activity calls; a call that fails as a whole fails each of its keys, retryably. */
+function* trainWave(
+  context: df.OrchestrationContext,
+  input: TrainChunkInput,
+  wave: readonly (readonly KeyPartition[])[],
+  attempt: number,
+): Step<KeyResult[]> {
+  const { runId, model, dataset, training, keyColumns } = input;
+  const call = (partitions: readonly KeyPartition[]) =>
+    context.df.callActivity(activity.train, {
+      runId,
+      model,
+      dataset,
+      training,
+      keyColumns,
+      partitions,
+      attempt,
+    });
+  try {
+    return ((yield context.df.Task.all(wave.map(call))) as KeyResult[][]).flat();
+  } catch (error) {
+    // Task.all stops at the first failed call: the wave's keys already registered are found by their
+    // tag on the next try, so trying the whole wave again costs a lookup, not a second version.
+    const reason = firstLine(error);
+    return wave.flat().map((partition) => ({
+      ok: false,
+      key: partition.key,
+      path: partition.path,
+      reason,
+      retryable: true,
+      attempts: attempt,
+    }));
+  }
+}
+
+function withoutOk<T extends { ok: boolean }>(result: T): Omit<T, 'ok'> {
+  const key: Partial<T> = { ...result };
+  delete key.ok;
+  return key as Omit<T, 'ok'>;
+}
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+/** An activity failure's message without the wrapper the SDK puts around it. */
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  return message.replace(/^Activity function '[^']*' failed: /, '').trim();
+}

@@ -1,11 +1,12 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
-import { httpStatusOf, NotFoundError, ValidationError, ConflictError } from '../errors';
+import { NotFoundError, ValidationError, ConflictError } from '../errors';
 import type { ScoringServices } from '../scoring/ScoringServices';
 import { newJobId } from './jobIds';
 import { parseJobSpec } from './JobSpec';
 import { finishedJobStatuses, type JobStatus } from './JobStore';
 import { startScoreJob } from './startScoreJob';
+import { withErrorResponses } from '../http/withErrorResponses';
 
 const jobStatuses: readonly JobStatus[] = [
   'Queued',
@@ -23,7 +24,7 @@ export async function createJob(
   client: DurableClient,
   services: ScoringServices,
 ): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     const body: unknown = await request.json().catch(() => {
       throw new ValidationError('The request body must be a JSON job spec.');
     });
@@ -51,7 +52,7 @@ export async function getJob(
   client: DurableClient,
   services: ScoringServices,
 ): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     const job = await requireJob(services, id);
     const partitions = await services.jobs.partitions(id);
     const instance = await client.getStatus(id).catch(() => undefined);
@@ -73,7 +74,7 @@ export async function getJob(
 
 /** GET /api/jobs?status=&top= */
 export async function listJobs(request: HttpRequest, services: ScoringServices): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     const status = request.query
       .get('status')
       ?.split(',')
@@ -102,7 +103,7 @@ export async function cancelJob(
   client: DurableClient,
   services: ScoringServices,
 ): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     const was = await services.jobs.transition(id, ['Queued', 'Running'], {
       status: 'Canceled',
       reason: 'Canceled by request.',
@@ -123,15 +124,4 @@ async function requireJob(services: ScoringServices, id: string) {
   const job = await services.jobs.get(id);
   if (!job) throw new NotFoundError(`No job with id '${id}'.`);
   return job;
-}
-
-async function handle(action: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
-  try {
-    return await action();
-  } catch (error) {
-    const status = httpStatusOf(error);
-    if (status === 500) throw error;
-    const field = error instanceof ValidationError ? error.details.field : undefined;
-    return { status, jsonBody: { error: (error as Error).message, field } };
-  }
 }

@@ -1,16 +1,17 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { httpStatusOf, ValidationError } from '../errors';
+import { ValidationError } from '../errors';
 import type { ModelRegistry } from './registry/ModelRegistry';
 import { parseModelStage } from './registry/ModelStage';
+import { withErrorResponses } from '../http/withErrorResponses';
 
 /** GET /api/models: every model with its latest, production and staging versions. */
 export function listModels(registry: ModelRegistry): Promise<HttpResponseInit> {
-  return handle(async () => ({ status: 200, jsonBody: await registry.list() }));
+  return withErrorResponses(async () => ({ status: 200, jsonBody: await registry.list() }));
 }
 
 /** GET /api/models/{name}: the model, all its versions (table rows) and its audit trail. */
 export function getModel(name: string, registry: ModelRegistry): Promise<HttpResponseInit> {
-  return handle(async () => ({ status: 200, jsonBody: await registry.model(name) }));
+  return withErrorResponses(async () => ({ status: 200, jsonBody: await registry.model(name) }));
 }
 
 /** GET /api/models/{name}/versions/{version}: `7`, `latest`, `production` or `staging`; row and card. */
@@ -19,7 +20,7 @@ export function getVersion(
   version: string,
   registry: ModelRegistry,
 ): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     const ref = `${name}@${version}`;
     if (!/^([1-9][0-9]*|latest|[A-Za-z]+)$/.test(version))
       throw new ValidationError(`Version "${version}": give a number, latest, production or staging.`, {
@@ -39,7 +40,7 @@ export function registerVersion(
   request: HttpRequest,
   registry: ModelRegistry,
 ): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     const { onnx, card, producer } = await readRegistration(request);
     const registered = await registry.register({ name, onnx, card, producer: producer ?? callerOf(request) });
     const location = new URL(
@@ -56,7 +57,7 @@ export function setStage(
   request: HttpRequest,
   registry: ModelRegistry,
 ): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     const body = await readJsonObject(request);
     const version = body.version;
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
@@ -77,7 +78,7 @@ export function rollback(
   request: HttpRequest,
   registry: ModelRegistry,
 ): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     const body = await readJsonObject(request);
     return { status: 200, jsonBody: await registry.rollback(name, actorOf(body, request)) };
   });
@@ -130,15 +131,4 @@ function actorOf(body: Record<string, unknown>, request: HttpRequest) {
 /** The signed-in caller when App Service authentication is on; otherwise the API. */
 function callerOf(request: HttpRequest): string {
   return request.headers.get('x-ms-client-principal-name') ?? 'api';
-}
-
-async function handle(action: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
-  try {
-    return await action();
-  } catch (error) {
-    const status = httpStatusOf(error);
-    if (status === 500) throw error;
-    const field = error instanceof ValidationError ? error.details.field : undefined;
-    return { status, jsonBody: { error: (error as Error).message, field } };
-  }
 }

@@ -1,16 +1,17 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
-import { httpStatusOf, NotFoundError, ValidationError } from '../../errors';
+import { NotFoundError, ValidationError } from '../../errors';
 import { newRunId } from '../../training/retrain/startRetrain';
 import { parseTrainManyRequest } from './parseTrainManyRequest';
 import { trainManyOrchestrator, type TrainManyInput } from './trainManyContracts';
+import { withErrorResponses } from '../../http/withErrorResponses';
 
 /**
  * POST /api/many-models/train: starts a `trainMany` run (202 with its id and status URL). With
  * `keys: [{...}]` only those keys are trained, e.g. the failed keys of an earlier run's report.
  */
 export function requestTrainMany(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     let body: unknown;
     try {
       body = JSON.parse(await request.text());
@@ -32,7 +33,7 @@ export function requestTrainMany(request: HttpRequest, client: DurableClient): P
 
 /** GET /api/many-models/train/{runId}: where the run is, and its report once it has ended. */
 export function getTrainMany(runId: string, client: DurableClient): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     const status = await client.getStatus(runId).catch(() => undefined);
     const input = status?.input as Partial<TrainManyInput> | undefined;
     if (!status?.runtimeStatus || input?.dataset === undefined || input.runId !== runId)
@@ -48,15 +49,4 @@ export function getTrainMany(runId: string, client: DurableClient): Promise<Http
       },
     };
   });
-}
-
-async function handle(action: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
-  try {
-    return await action();
-  } catch (error) {
-    const status = httpStatusOf(error);
-    if (status === 500) throw error;
-    const field = error instanceof ValidationError ? error.details.field : undefined;
-    return { status, jsonBody: { error: (error as Error).message, field } };
-  }
 }

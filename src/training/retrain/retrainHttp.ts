@@ -1,11 +1,12 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
-import { httpStatusOf, NotFoundError, ValidationError } from '../../errors';
+import { NotFoundError, ValidationError } from '../../errors';
 import { modelNamePattern } from '../../models/ModelCard';
 import { parseRetrainOverrides } from './RetrainDeclaration';
 import type { RetrainInput } from './retrainContracts';
 import type { RetrainServices } from './RetrainServices';
 import { newRunId, startRetrain } from './startRetrain';
+import { withErrorResponses } from '../../http/withErrorResponses';
 
 /**
  * POST /api/models/{name}/retrain with an optional JSON body `{ reason, policy, holdout, alphas, l2 }`
@@ -17,7 +18,7 @@ export function requestRetrain(
   client: DurableClient,
   services: RetrainServices,
 ): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     checkName(name);
     const text = await request.text();
     let body: unknown;
@@ -55,7 +56,7 @@ export function getRun(
   client: DurableClient,
   services: RetrainServices,
 ): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     checkName(name);
     const [row, instance] = await Promise.all([
       services.runs.get(name, runId),
@@ -82,7 +83,7 @@ export function listRuns(
   request: HttpRequest,
   services: RetrainServices,
 ): Promise<HttpResponseInit> {
-  return handle(async () => {
+  return withErrorResponses(async () => {
     checkName(name);
     const top = Number(request.query.get('top') ?? 50);
     if (!Number.isInteger(top) || top < 1 || top > 1000)
@@ -96,15 +97,4 @@ function checkName(name: string): void {
     throw new ValidationError(`"${name}" is not a model name (letters, digits, ".", "_" or "-").`, {
       field: 'name',
     });
-}
-
-async function handle(action: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
-  try {
-    return await action();
-  } catch (error) {
-    const status = httpStatusOf(error);
-    if (status === 500) throw error;
-    const field = error instanceof ValidationError ? error.details.field : undefined;
-    return { status, jsonBody: { error: (error as Error).message, field } };
-  }
 }

@@ -27,7 +27,7 @@ export class JobsApiError extends Error {
 }
 
 /**
- * The jobs HTTP API of a running host, called with the master key of the app folder (read from its
+ * The HTTP API (jobs, models) of a running host, called with the master key of the app folder (read from its
  * key store, as `durable-scoring keys` does). `open` fails with a message saying what to do when no
  * host answers at the URL.
  */
@@ -55,25 +55,26 @@ export class JobsApiClient {
 
   /** POST /api/jobs; returns the new job's id. */
   async create(spec: unknown): Promise<string> {
-    return (await this.#call<{ id: string }>('POST', 'jobs', spec)).id;
+    return (await this.call<{ id: string }>('POST', 'jobs', spec)).id;
   }
 
   get(id: string): Promise<JobView> {
-    return this.#call('GET', `jobs/${encodeURIComponent(id)}`);
+    return this.call('GET', `jobs/${encodeURIComponent(id)}`);
   }
 
   list(options: { status?: string; top?: number } = {}): Promise<JobRecord[]> {
     const query = new URLSearchParams();
     if (options.status) query.set('status', options.status);
     if (options.top !== undefined) query.set('top', String(options.top));
-    return this.#call('GET', `jobs${query.size > 0 ? `?${query.toString()}` : ''}`);
+    return this.call('GET', `jobs${query.size > 0 ? `?${query.toString()}` : ''}`);
   }
 
   cancel(id: string): Promise<{ id: string; status: JobStatus }> {
-    return this.#call('POST', `jobs/${encodeURIComponent(id)}/cancel`);
+    return this.call('POST', `jobs/${encodeURIComponent(id)}/cancel`);
   }
 
-  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** Any route of the app's API (`api/<path>`), with the master key; an error answer throws its message. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await request(`${this.baseUrl}/api/${path}`, {
       method,
       headers: { 'x-functions-key': this.masterKey, 'content-type': 'application/json' },

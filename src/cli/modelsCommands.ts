@@ -2,15 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { hostIdFrom } from '../host/FunctionHost';
-import { loadAppFolder } from '../host/app/loadAppFolder';
-import { KeyStore } from '../host/keys/KeyStore';
-import { AppSettings } from '../host/settings/AppSettings';
-import { StorageConnection } from '../host/storage/StorageConnection';
-import { defaultConnectionName } from '../host/storage/StorageConnections';
 import type { ModelOverview, RegisteredVersion, StageChange } from '../models/registry/ModelRegistry';
 import type { AuditRecord, ModelVersionInfo } from '../models/registry/registryRows';
-import { defaultHostUrl, JobsApiClient, JobsApiError } from './JobsApiClient';
+import { defaultHostUrl, JobsApiClient } from './JobsApiClient';
 import { printTable } from './printTable';
 
 interface ApiOptions {
@@ -32,7 +26,9 @@ export function modelsCommand(): Command {
     .option('--url <url>', 'address of the running host', defaultHostUrl)
     .option('--json', 'print JSON (as GET /api/models returns it)')
     .action(async (appDir: string, options: ApiOptions) => {
-      const models = await (await ModelsApi.open(appDir, options.url)).call<ModelOverview[]>('GET', 'models');
+      const models = await (
+        await JobsApiClient.open(appDir, options.url)
+      ).call<ModelOverview[]>('GET', 'models');
       if (options.json) console.log(JSON.stringify(models, null, 2));
       else if (models.length === 0) console.log('No models registered.');
       else
@@ -54,7 +50,7 @@ export function modelsCommand(): Command {
     .option('--url <url>', 'address of the running host', defaultHostUrl)
     .option('--json', 'print JSON (as the API returns it)')
     .action(async (ref: string, appDir: string, options: ApiOptions) => {
-      const api = await ModelsApi.open(appDir, options.url);
+      const api = await JobsApiClient.open(appDir, options.url);
       const [name = '', version] = ref.split('@');
       if (version === undefined) {
         const model = await api.call<ModelView>('GET', `models/${encodeURIComponent(name)}`);
@@ -79,7 +75,7 @@ export function modelsCommand(): Command {
     .action(
       async (source: string, appDir: string, options: ApiOptions & { card?: string; name?: string }) => {
         const { onnx, card, name } = await readModel(source, options);
-        const api = await ModelsApi.open(appDir, options.url);
+        const api = await JobsApiClient.open(appDir, options.url);
         const registered = await api.call<RegisteredVersion>(
           'POST',
           `models/${encodeURIComponent(name)}/versions`,
@@ -114,7 +110,7 @@ export function modelsCommand(): Command {
         appDir: string,
         options: ApiOptions & { stage: string; reason: string },
       ) => {
-        const api = await ModelsApi.open(appDir, options.url);
+        const api = await JobsApiClient.open(appDir, options.url);
         const change = await api.call<StageChange>('POST', `models/${encodeURIComponent(name)}/stage`, {
           version: Number(version),
           stage: options.stage,
@@ -132,7 +128,7 @@ export function modelsCommand(): Command {
     .requiredOption('--reason <text>', 'why (kept in the audit trail)')
     .option('--url <url>', 'address of the running host', defaultHostUrl)
     .action(async (name: string, appDir: string, options: ApiOptions & { reason: string }) => {
-      const api = await ModelsApi.open(appDir, options.url);
+      const api = await JobsApiClient.open(appDir, options.url);
       const change = await api.call<StageChange>('POST', `models/${encodeURIComponent(name)}/rollback`, {
         reason: options.reason,
         by: os.userInfo().username,
@@ -140,41 +136,6 @@ export function modelsCommand(): Command {
       console.log(describeChange(change));
     });
   return command;
-}
-
-/** The models API of a running host, called with the app folder's master key. */
-class ModelsApi {
-  private constructor(
-    private readonly baseUrl: string,
-    private readonly masterKey: string,
-  ) {}
-
-  static async open(appDir: string, url: string): Promise<ModelsApi> {
-    // Checks that a host answers there, with the same messages as the jobs commands.
-    const jobs = await JobsApiClient.open(appDir, url);
-    const app = loadAppFolder(appDir);
-    const settings = new AppSettings(app.localValues, process.env);
-    const connectionString = settings.require(defaultConnectionName, 'durable-scoring');
-    const keys = new KeyStore(
-      new StorageConnection(connectionString).blobs,
-      hostIdFrom(settings, app.hostId),
-    );
-    await keys.load();
-    return new ModelsApi(jobs.baseUrl, keys.snapshot().master);
-  }
-
-  async call<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.baseUrl}/api/${apiPath}`, {
-      method,
-      headers: { 'x-functions-key': this.masterKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    const json = text === '' ? undefined : (JSON.parse(text) as unknown);
-    if (response.ok) return json as T;
-    const message = (json as { error?: string } | undefined)?.error ?? `${response.status} ${text}`;
-    throw new JobsApiError(message, response.status);
-  }
 }
 
 async function readModel(source: string, options: { card?: string; name?: string }) {

@@ -20,9 +20,10 @@ export interface ActivityDispatcherOptions {
   crashPoints: CrashPoints;
   /**
    * Hands a result to this host's orchestration dispatcher instead of sending it through the control
-   * queue; `complete` must run only after the result is committed to history.
+   * queue; `complete` must run only after the result is committed to history. `dequeueCount` is its
+   * work item's: above 1, the result may already be in history.
    */
-  deliverLocally?: (message: ControlMessage, complete: () => Promise<void>) => void;
+  deliverLocally?: (message: ControlMessage, dequeueCount: number, complete: () => Promise<void>) => void;
 }
 
 /**
@@ -35,6 +36,8 @@ export class ActivityDispatcher {
   readonly #poller: QueuePoller;
   readonly #slots: Semaphore;
   readonly #running = new Set<Promise<void>>();
+  /** Activities (by message id) of the work items this host holds, with how many copies it holds. */
+  readonly #held = new Map<string, number>();
   #inFlight = 0;
 
   constructor(private readonly options: ActivityDispatcherOptions) {
@@ -59,6 +62,14 @@ export class ActivityDispatcher {
     await Promise.allSettled([...this.#running]);
   }
 
+  /**
+   * Whether this host holds a work item with this activity (`ActivityMessage.id`): its result is on its
+   * way, or the work item reappears, so sending the activity again would only run it twice.
+   */
+  holds(activityId: string): boolean {
+    return this.#held.has(activityId);
+  }
+
   async #poll(): Promise<boolean> {
     // Enough queued work keeps every slot busy; take more only when it runs low.
     if (this.#inFlight >= this.options.maxConcurrent * 2) return false;
@@ -73,6 +84,7 @@ export class ActivityDispatcher {
   async #runBatch(item: Received<ActivityBatchMessage>): Promise<void> {
     const { activities } = item.message;
     this.#inFlight += activities.length;
+    for (const { id } of activities) this.#held.set(id, (this.#held.get(id) ?? 0) + 1);
     const keepHidden = setInterval(() => {
       this.options.queues.hide(item, this.options.visibilityTimeoutMs).catch(() => undefined);
     }, this.options.visibilityTimeoutMs / 2);
@@ -85,7 +97,7 @@ export class ActivityDispatcher {
       };
       for (const activity of activities) {
         void this.#slots
-          .run(() => this.#runActivity(activity, onSafe))
+          .run(() => this.#runActivity(activity, item.dequeueCount, onSafe))
           .catch((error: unknown) => {
             // A fault of the host, not of the activity: leave the work item to reappear and run again.
             failed = true;
@@ -102,10 +114,21 @@ export class ActivityDispatcher {
       if (!failed) await this.options.queues.delete(item);
     } finally {
       clearInterval(keepHidden);
+      for (const { id } of activities) this.#release(id);
     }
   }
 
-  async #runActivity(activity: ActivityMessage, onSafe: () => Promise<void>): Promise<void> {
+  #release(activityId: string): void {
+    const copies = (this.#held.get(activityId) ?? 1) - 1;
+    if (copies > 0) this.#held.set(activityId, copies);
+    else this.#held.delete(activityId);
+  }
+
+  async #runActivity(
+    activity: ActivityMessage,
+    dequeueCount: number,
+    onSafe: () => Promise<void>,
+  ): Promise<void> {
     const event = await this.#invoke(activity);
     const result: ControlMessage = {
       kind: 'control',
@@ -115,7 +138,7 @@ export class ActivityDispatcher {
       event,
     };
     if (this.options.deliverLocally) {
-      this.options.deliverLocally(result, onSafe);
+      this.options.deliverLocally(result, dequeueCount, onSafe);
     } else {
       await this.options.queues.sendControl(result);
       await onSafe();

@@ -1,5 +1,10 @@
 /** Where the engine can be made to crash on purpose, to prove that state survives a kill at that point. */
-export type CrashPoint = 'after-commit' | 'after-send' | 'activity-after-result';
+export type CrashPoint =
+  | 'after-commit'
+  /** After a commit that has messages to send (so the n-th one is a known step of an orchestration). */
+  | 'after-commit-with-sends'
+  | 'after-send'
+  | 'activity-after-result';
 
 /**
  * Crash injection for crash-safety tests: the setting `DurableScoring__CrashAt` = `<point>:<n>` kills
@@ -18,7 +23,12 @@ export class CrashPoints {
   static parse(value: string | undefined): CrashPoints {
     if (!value) return new CrashPoints(undefined, 0);
     const [point, count = '1'] = value.split(':');
-    const known: CrashPoint[] = ['after-commit', 'after-send', 'activity-after-result'];
+    const known: CrashPoint[] = [
+      'after-commit',
+      'after-commit-with-sends',
+      'after-send',
+      'activity-after-result',
+    ];
     if (!known.includes(point as CrashPoint) || !/^\d+$/.test(count)) {
       throw new Error(
         `DurableScoring__CrashAt "${value}" is not <point>:<n> with point one of ${known.join(', ')}.`,

@@ -20,7 +20,13 @@ export class DurableEngine {
 
   constructor(private readonly options: DurableEngineOptions) {
     const { hub, settings, services } = options;
-    this.#orchestrations = new OrchestrationDispatcher(hub, settings, services, options.orchestrators);
+    this.#orchestrations = new OrchestrationDispatcher(
+      hub,
+      settings,
+      services,
+      options.orchestrators,
+      (activityId) => this.#activities.holds(activityId),
+    );
     this.#activities = new ActivityDispatcher({
       queues: hub.queues,
       services,
@@ -30,7 +36,8 @@ export class DurableEngine {
       maxPollingIntervalMs: settings.maxQueuePollingIntervalMs,
       crashPoints: settings.crashPoints,
       // One host runs every partition, so results never need the control queue.
-      deliverLocally: (message, complete) => this.#orchestrations.deliver(message, complete),
+      deliverLocally: (message, dequeueCount, complete) =>
+        this.#orchestrations.deliver(message, dequeueCount, complete),
     });
   }
 

@@ -26,16 +26,19 @@ export function queueItem(received: Received<ControlMessage>, queues: MessageQue
 /**
  * An activity result handed over in memory. Its durable copy is the activity's work item, deleted only
  * by `complete` (after the result is committed to history); if the host dies first, the work item
- * reappears and the activity runs again.
+ * reappears and the activity runs again. So the result counts as delivered as often as its work item
+ * (`workItemDequeueCount`): a result of a redelivered work item may be one an episode committed before
+ * it died.
  */
 export function localItem(
   message: ControlMessage,
+  workItemDequeueCount: number,
   complete: () => Promise<void>,
   redeliver: (item: InboxItem, delayMs: number) => void,
 ): InboxItem {
   const item: InboxItem = {
     message,
-    dequeueCount: 1,
+    dequeueCount: workItemDequeueCount,
     complete,
     defer: (delayMs) => {
       redeliver(item, delayMs);

@@ -15,6 +15,7 @@ import { Semaphore } from './Semaphore';
 import { selectEvents } from './selectEvents';
 import { sendOutbound } from './sendOutbound';
 import { stateFromFailure } from './stateFromFailure';
+import { UnsentWork } from './UnsentWork';
 
 const retryDelayMs = 1000;
 const maxEpisodeFailures = 5;
@@ -38,12 +39,15 @@ export class OrchestrationDispatcher {
   readonly #draining = new Map<string, Promise<void>>();
   readonly #cache = new Map<string, CachedInstance>();
   readonly #failures = new Map<string, number>();
+  readonly #unsent = new UnsentWork();
 
+  /** `isActivityHeldHere`: whether this host's activity dispatcher holds a work item with that activity. */
   constructor(
     private readonly hub: TaskHub,
     private readonly settings: DurableSettings,
     private readonly services: HostServices,
     private readonly orchestrators: ReadonlyMap<string, AppFunction>,
+    private readonly isActivityHeldHere: (activityId: string) => boolean = () => false,
   ) {
     this.#slots = new Semaphore(settings.maxConcurrentOrchestratorFunctions);
     this.#pollers = Array.from(
@@ -75,9 +79,13 @@ export class OrchestrationDispatcher {
     else poller.wake();
   }
 
-  /** Takes an activity result from this host directly; `complete` runs after it is committed. */
-  deliver(message: ControlMessage, complete: () => Promise<void>): void {
-    this.#enqueue(localItem(message, complete, (item, delayMs) => this.#enqueueLater(item, delayMs)));
+  /**
+   * Takes an activity result from this host directly; `complete` runs after it is committed.
+   * `dequeueCount` is that of the result's work item.
+   */
+  deliver(message: ControlMessage, dequeueCount: number, complete: () => Promise<void>): void {
+    const redeliver = (item: InboxItem, delayMs: number) => this.#enqueueLater(item, delayMs);
+    this.#enqueue(localItem(message, dequeueCount, complete, redeliver));
   }
 
   async #poll(partition: number): Promise<boolean> {
@@ -159,15 +167,23 @@ export class OrchestrationDispatcher {
     const now = Date.now();
     const selection = selectEvents(record, history, batch, now);
     for (const { message, until } of selection.hold) await this.#hold(message, until);
-    if (selection.apply.length === 0) {
-      // Only redelivered messages: the episode that consumed them may have died before sending its work.
-      if (record && selection.drop.some((item) => item.dequeueCount > 1)) {
-        await recoverPendingWork(this.hub, record, history, this.orchestrators);
-      }
-      await Promise.all(selection.drop.map((item) => item.complete()));
-      return;
+    // Work that committed history names may never have been sent: send it again, whether or not this
+    // batch also brings new events.
+    if (record && this.#unsent.mayExist(record, selection.drop)) {
+      // The events applied now complete some of that work: count them with the history.
+      const applying = selection.apply.map((item) => item.message.event);
+      await recoverPendingWork(
+        this.hub,
+        record,
+        [...history, ...applying],
+        this.orchestrators,
+        this.isActivityHeldHere,
+      );
+      this.#unsent.recovered(record);
     }
-    await this.#runAndCommit(record!, history, selection.apply, new Date(now).toISOString());
+    if (selection.apply.length > 0) {
+      await this.#runAndCommit(record!, history, selection.apply, new Date(now).toISOString());
+    }
     await Promise.all([...selection.apply, ...selection.drop].map((item) => item.complete()));
   }
 
@@ -233,8 +249,11 @@ export class OrchestrationDispatcher {
     // Throws ConcurrencyConflictError if the row changed (a client restarted or purged the instance).
     const etag = await this.hub.instances.update(outcome.record);
     this.#cache.set(record.instanceId, { record: { ...outcome.record, etag }, history: outcome.history });
+    this.#unsent.sending(record.instanceId);
     this.settings.crashPoints.reached('after-commit');
+    if (outcome.outbound.length > 0) this.settings.crashPoints.reached('after-commit-with-sends');
     await sendOutbound(this.hub, outcome.outbound, this.orchestrators);
+    this.#unsent.sent(record.instanceId);
     this.settings.crashPoints.reached('after-send');
     this.services.log.host(
       'debug',

@@ -11,13 +11,16 @@ import { sendOutbound } from './sendOutbound';
  * Re-sends what committed history says is still outstanding: activities without a result, timers not
  * fired, sub-orchestrations not finished, a finished child's result to its parent, the start of a
  * continued-as-new execution. Used when redelivered messages show an episode may have died between
- * its commit and its sends. Receivers apply duplicates once, so re-sending is safe.
+ * its commit and its sends. Receivers apply duplicates once, so re-sending is safe; activities that
+ * `isHeldHere` (by `ActivityMessage.id`: a work item of this host has them) are left out, as they
+ * would only run twice.
  */
 export async function recoverPendingWork(
   hub: TaskHub,
   record: InstanceRecord,
   history: readonly HistoryEvent[],
   orchestrators: ReadonlyMap<string, AppFunction>,
+  isHeldHere: (activityId: string) => boolean = () => false,
 ): Promise<void> {
   const { instanceId, executionId } = record;
   const done = new Set<string>();
@@ -76,5 +79,6 @@ export async function recoverPendingWork(
       },
     });
   }
-  await sendOutbound(hub, outbound, orchestrators);
+  const toSend = outbound.filter((item) => item.kind !== 'activity' || !isHeldHere(item.message.id));
+  await sendOutbound(hub, toSend, orchestrators);
 }

@@ -183,6 +183,12 @@ describe('durable engine: timers, events, sub-orchestrations, lifecycle', () => 
     expect(JSON.parse(status.output!)).toBe(100_000);
   });
 
+  it('keeps payloads of more than 32K characters (the limit of a table property) out of the tables', async () => {
+    const status = await run('midPayload');
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(JSON.parse(status.output!)).toBe(40_000);
+  });
+
   it('purges a finished instance: row and history are gone', async () => {
     const status = await run('chain');
     expect(await client.purge(status.instanceId)).toBe(true);

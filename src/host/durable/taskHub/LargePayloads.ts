@@ -1,8 +1,10 @@
 import type { ContainerClient } from '@azure/storage-blob';
 
-// Table string properties hold at most 64 KiB (32K UTF-16 chars); queue messages 64 KiB. As the Azure
-// Storage provider does, payloads over ~45 KB go to the <hub>-largemessages container instead.
+// Queue messages hold 64 KiB; as the Azure Storage provider does, payloads over ~45 KB go to the
+// <hub>-largemessages container instead. Table string properties hold 64 KiB of UTF-16, i.e. 32K
+// characters whatever their UTF-8 size: text longer than that goes to a blob as well.
 export const largePayloadThreshold = 45 * 1024;
+export const maxInlineCharacters = 30 * 1024;
 
 /** Moves large JSON payloads to blobs and back, leaving a blob name in their place. */
 export class LargePayloads {
@@ -14,7 +16,7 @@ export class LargePayloads {
 
   /** Returns the text itself, or undefined plus the name of the blob now holding it. */
   async store(text: string | undefined, blobName: string): Promise<{ inline?: string; blobName?: string }> {
-    if (text === undefined || Buffer.byteLength(text) <= largePayloadThreshold) return { inline: text };
+    if (text === undefined || fitsInline(text)) return { inline: text };
     await this.container.getBlockBlobClient(blobName).upload(text, Buffer.byteLength(text), {
       blobHTTPHeaders: { blobContentType: 'application/json' },
     });
@@ -33,4 +35,8 @@ export class LargePayloads {
       await this.container.deleteBlob(blob.name, { deleteSnapshots: 'include' }).catch(() => undefined);
     }
   }
+}
+
+function fitsInline(text: string): boolean {
+  return text.length <= maxInlineCharacters && Buffer.byteLength(text) <= largePayloadThreshold;
 }

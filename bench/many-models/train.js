@@ -1,0 +1,108 @@
+// Training-stage benchmark of the many-models workload: synthetic weekly sales (S series × R weeks)
+// partitioned by Store × Brand, the partitions uploaded to an in-memory Azurite, then
+// POST /api/many-models/train on the real host (child process) and polled to completion. Prints per
+// stage wall time, keys/s and rows/s, the run report's counts and failure reasons, the host's peak RSS
+// and CPU, Azurite's CPU, a per-key cost breakdown measured in this process (trainProbe.js), and the
+// published references next to them, plus a labelled extrapolation to 10k series.
+//   npm run build && node bench/many-models/train.js
+// BENCH_SERIES, BENCH_ROWS_PER_SERIES: the data set's shape (default 1000 × 4000; 100 × 4000 is the quick check).
+// BENCH_DATA_DIR: where the generated CSV is kept and reused (default: the OS temp folder).
+// BENCH_TRAIN_BODY: JSON merged into the POST body (e.g. {"keysPerActivity":8,"concurrency":4}).
+// BENCH_PROBE_KEYS: keys timed step by step after the run (default 20; 0 skips the probe).
+// BENCH_TIMEOUT_MINUTES: give up polling after this long (default 60).
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { once } = require('node:events');
+const { findAzuritePid } = require('../scoring/hostProcess');
+const { trainRun } = require('./trainRun');
+const { probeKeys } = require('./trainProbe');
+const { printReport } = require('./trainReport');
+
+const root = path.resolve(__dirname, '../..');
+const dist = (file) => require(path.join(root, 'dist/src', file));
+const { writeSalesData } = dist('manyModels/data/writeSalesData.js');
+const { partitionCsvByKeys } = dist('manyModels/data/partitionCsvByKeys.js');
+const { uploadPartitions } = dist('manyModels/data/uploadPartitions.js');
+const { startAzurite, findFreePort } = dist('host/azurite/startAzurite.js');
+const { azuriteConnectionString } = dist('host/storage/StorageConnection.js');
+const { BlobServiceClient } = require(path.join(root, 'node_modules/@azure/storage-blob'));
+
+const series = Number(process.env.BENCH_SERIES || 1000);
+const rowsPerSeries = Number(process.env.BENCH_ROWS_PER_SERIES || 4000);
+const rows = series * rowsPerSeries;
+const dataDir = process.env.BENCH_DATA_DIR || path.join(os.tmpdir(), 'durable-scoring-many-models');
+const probeCount = Number(process.env.BENCH_PROBE_KEYS ?? 20);
+
+async function ensureData() {
+  const file = path.join(dataDir, `sales-${series}x${rowsPerSeries}-seed1.csv`);
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const started = performance.now();
+  const out = fs.createWriteStream(`${file}.tmp`);
+  await writeSalesData(out, { series, rows, seed: 1 });
+  out.end();
+  await once(out, 'finish');
+  fs.renameSync(`${file}.tmp`, file);
+  console.log(`generated ${path.basename(file)} in ${seconds(started).toFixed(1)} s`);
+  return file;
+}
+
+function seconds(since) {
+  return (performance.now() - since) / 1000;
+}
+
+function load() {
+  return os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+}
+
+async function main() {
+  console.log(
+    `node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
+      `${series} series × ${rowsPerSeries} rows = ${rows} rows; load average ${load()}`,
+  );
+  const file = await ensureData();
+  const stages = { bytes: fs.statSync(file).size, rows, series };
+  const outDir = fs.mkdtempSync(path.join(dataDir, 'train-parts-'));
+  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const azurite = await startAzurite({ ports });
+  try {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    let started = performance.now();
+    const index = await partitionCsvByKeys(file, { keys: ['Store', 'Brand'], outDir });
+    stages.partition = { seconds: seconds(started), keys: index.partitions.length, load: load() };
+
+    const connection = azuriteConnectionString(ports);
+    const blobs = BlobServiceClient.fromConnectionString(connection);
+    const id = Date.now().toString(36);
+    const dataContainer = `mm-data-${id}`;
+    const container = blobs.getContainerClient(dataContainer);
+    await container.createIfNotExists();
+    started = performance.now();
+    await uploadPartitions(outDir, container, 'sales');
+    stages.upload = { seconds: seconds(started), load: load() };
+    fs.rmSync(outDir, { recursive: true, force: true });
+
+    const azuritePid = findAzuritePid();
+    const run = await trainRun({ connection, azuritePid, dataContainer, id, load });
+    stages.train = run;
+    const probe =
+      probeCount > 0 && run.report
+        ? await probeKeys({ connection, dataContainer, partitions: index.partitions.slice(0, probeCount) })
+        : undefined;
+    printReport(stages, probe, load());
+    if (!run.report || run.runtimeStatus !== 'Completed') process.exitCode = 1;
+  } finally {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    await azurite.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

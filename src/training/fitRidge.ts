@@ -20,11 +20,27 @@ export interface DesignMatrix {
  * the weights, so the model applies to raw features.
  */
 export function fitRidge(x: DesignMatrix, y: Float64Array, alpha: number): LinearModel {
+  return solveRidge(ridgeSystem(x, y), alpha);
+}
+
+/** The normal equations of ridge regression without the penalty: built once, solved for any alpha. */
+export interface RidgeSystem {
+  readonly columns: number;
+  readonly means: Float64Array;
+  readonly scales: Float64Array;
+  readonly yMean: number;
+  /** ZᵀZ of the standardised features Z, columns × columns. */
+  readonly gram: Float64Array;
+  /** Zᵀ(y − ȳ). */
+  readonly rhs: Float64Array;
+}
+
+/** Standardises the features and accumulates ZᵀZ and Zᵀ(y − ȳ) in one pass over the rows. */
+export function ridgeSystem(x: DesignMatrix, y: Float64Array): RidgeSystem {
   if (y.length !== x.rows) throw new RangeError(`fitRidge: ${x.rows} rows but ${y.length} targets`);
   const { means, scales } = columnMoments(x);
   const yMean = y.reduce((sum, value) => sum + value, 0) / y.length;
   const p = x.columns;
-  // Normal equations on standardised Z: (ZᵀZ + αI) w = Zᵀ(y − ȳ).
   const gram = new Float64Array(p * p);
   const rhs = new Float64Array(p);
   const z = new Float64Array(p);
@@ -37,6 +53,13 @@ export function fitRidge(x: DesignMatrix, y: Float64Array, alpha: number): Linea
       for (let k = 0; k < p; k++) gram[j * p + k] = (gram[j * p + k] ?? 0) + zj * (z[k] ?? 0);
     }
   }
+  return { columns: p, means, scales, yMean, gram, rhs };
+}
+
+/** Solves (ZᵀZ + αI) w = Zᵀ(y − ȳ) and folds the standardisation back into raw-feature weights. */
+export function solveRidge(system: RidgeSystem, alpha: number): LinearModel {
+  const { columns: p, means, scales, yMean, rhs } = system;
+  const gram = Float64Array.from(system.gram);
   for (let j = 0; j < p; j++) gram[j * p + j] = (gram[j * p + j] ?? 0) + alpha;
   const standardised = solveSymmetricPositiveDefinite(gram, rhs, p);
   if (standardised === undefined) {

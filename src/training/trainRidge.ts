@@ -1,5 +1,12 @@
 import { ValidationError } from '../errors';
-import { fitRidge, predictLinear, type DesignMatrix, type LinearModel } from './fitRidge';
+import {
+  fitRidge,
+  predictLinear,
+  ridgeSystem,
+  solveRidge,
+  type DesignMatrix,
+  type LinearModel,
+} from './fitRidge';
 import { evaluateRegression, r2Score, rootMeanSquaredError, type RegressionMetrics } from './metrics';
 import { designMatrix, numericColumn, type TrainingTable } from './TrainingTable';
 
@@ -62,8 +69,10 @@ export function trainRidge(table: TrainingTable, options: RidgeOptions): RidgeTr
     const trainX = takeRows(x, trainRows);
     const trainY = Float64Array.from(trainRows, (r) => y[r] ?? 0);
     const testX = takeRows(x, testRows);
+    // The fold's normal equations are the same for every alpha but for the diagonal: built once.
+    const system = ridgeSystem(trainX, trainY);
     alphas.forEach((alpha, a) => {
-      const predictions = predictLinear(fitRidge(trainX, trainY, alpha), testX);
+      const predictions = predictLinear(solveRidge(system, alpha), testX);
       testRows.forEach((r, i) => ((outOfFold[a] as Float64Array)[r] = predictions[i] ?? NaN));
     });
   }

@@ -4,7 +4,7 @@ import { loadConfig, type AppConfig } from './config';
 import type { ManyModelsTrainingServices } from './manyModels/training/ManyModelsTrainingServices';
 import { JobStore } from './jobs/JobStore';
 import { ModelRegistry } from './models/registry/ModelRegistry';
-import { WorkerModelInspector } from './models/registry/ModelInspector';
+import { PoolModelInspector } from './models/registry/ModelInspector';
 import { RegistryModelSource } from './models/registry/RegistryModelSource';
 import { formatRegistry } from './scoring/formatRegistry';
 import { InferencePool } from './scoring/inference/InferencePool';
@@ -33,11 +33,11 @@ function appServices(): AppServices {
   if (!services) {
     const config = loadConfig(process.env, appRoot);
     const storage = new StorageClients(config.storageConnection);
-    const registry = newModelRegistry(config, storage);
+    // One pool of inference threads: scoring, model checks at registration, retraining's evaluations.
+    const pool = new InferencePool({ size: Math.min(config.inferenceThreads, os.cpus().length) });
+    const registry = newModelRegistry(config, storage, pool);
     const models = new RegistryModelSource({ registry, bundledDirectory: config.modelsDirectory });
-    const runner = new PoolModelRunner(
-      new InferencePool({ size: Math.min(config.inferenceThreads, os.cpus().length) }),
-    );
+    const runner = new PoolModelRunner(pool);
     services = {
       registry,
       scoring: { config, storage, jobs: new JobStore(storage), models, runner, formats: formatRegistry },
@@ -72,12 +72,12 @@ export function modelRegistry(): ModelRegistry {
   return appServices().registry;
 }
 
-function newModelRegistry(config: AppConfig, storage: StorageClients): ModelRegistry {
+function newModelRegistry(config: AppConfig, storage: StorageClients, pool: InferencePool): ModelRegistry {
   return new ModelRegistry({
     storage,
     table: config.modelRegistryTable,
     container: config.modelRegistryContainer,
-    inspector: new WorkerModelInspector(),
+    inspector: new PoolModelInspector(pool),
   });
 }
 

@@ -4,7 +4,7 @@ import { trainPartitions } from '../../src/manyModels/training/activities/trainP
 import type { TrainManyReport } from '../../src/manyModels/training/trainManyContracts';
 import { trainSeries } from '../../src/manyModels/training/trainSeries';
 import { ModelRegistry } from '../../src/models/registry/ModelRegistry';
-import { WorkerModelInspector } from '../../src/models/registry/ModelInspector';
+import { testInspector } from '../unit/models/registryTestKit';
 import { InferencePool } from '../../src/scoring/inference/InferencePool';
 import { predictLinear } from '../../src/training/fitRidge';
 import { parseTrainingCsv } from '../../src/training/retrain/parseTrainingCsv';
@@ -45,7 +45,7 @@ const registry = new ModelRegistry({
   storage: harness.storage,
   table: registryTable,
   container: registryContainer,
-  inspector: new WorkerModelInspector(),
+  inspector: testInspector(),
 });
 let masterKey: string;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ModelRegistry } from '../../src/models/registry/ModelRegistry';
-import { WorkerModelInspector } from '../../src/models/registry/ModelInspector';
+import { testInspector } from '../unit/models/registryTestKit';
 import { predictLinear } from '../../src/training/fitRidge';
 import { linearModelToOnnx } from '../../src/training/linearModelToOnnx';
 import { r2Score } from '../../src/training/metrics';
@@ -35,7 +35,7 @@ const registry = new ModelRegistry({
   storage: harness.storage,
   table: registryTable,
   container: registryContainer,
-  inspector: new WorkerModelInspector(),
+  inspector: testInspector(),
 });
 let masterKey: string;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ModelRegistry } from '../../src/models/registry/ModelRegistry';
-import { WorkerModelInspector } from '../../src/models/registry/ModelInspector';
+import { testInspector } from '../unit/models/registryTestKit';
 import { TrainingRunStore, type TrainingRunRecord } from '../../src/training/retrain/TrainingRunStore';
 import { ScoringHarness } from '../support/scoringHarness';
 import { uniqueName } from '../support/testStorage';
@@ -27,7 +27,7 @@ const registry = new ModelRegistry({
   storage: harness.storage,
   table: registryTable,
   container: registryContainer,
-  inspector: new WorkerModelInspector(),
+  inspector: testInspector(),
 });
 
 afterAll(async () => {

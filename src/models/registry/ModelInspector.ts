@@ -1,7 +1,7 @@
-import type { Worker } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
 import { ValidationError } from '../../errors';
+import type { InferencePool } from '../../scoring/inference/InferencePool';
 import type { ModelSignature } from '../../scoring/inference/readModelSignature';
-import { startModuleWorker } from '../../workers/startModuleWorker';
 
 /** Loads a model file with onnxruntime and reads what it takes and returns. */
 export interface ModelInspector {
@@ -9,35 +9,21 @@ export interface ModelInspector {
   inspect(onnx: Uint8Array, name: string): Promise<ModelSignature>;
 }
 
-type WorkerAnswer = { ok: true; signature: ModelSignature } | { ok: false; message: string };
-
 /**
- * Loads each model in a worker thread of its own, so that a large or hostile file never blocks the
- * event loop of the host that is serving requests. Registration is rare; a thread per call is cheap.
+ * Loads each model in one of the inference pool's worker threads, so that a large or hostile file never
+ * blocks the event loop of the host that is serving requests; the session stays cached in that worker
+ * for the model's first runs.
  */
-export class WorkerModelInspector implements ModelInspector {
-  inspect(onnx: Uint8Array, name: string): Promise<ModelSignature> {
-    return new Promise((resolve, reject) => {
-      const worker = startWorker({ onnx, name });
-      let answered = false;
-      worker.once('message', (answer: WorkerAnswer) => {
-        answered = true;
-        if (answer.ok) resolve(answer.signature);
-        else reject(new ValidationError(answer.message, { field: 'onnx' }));
-        void worker.terminate();
-      });
-      worker.once('error', (error) => {
-        answered = true;
-        reject(new Error(`Model "${name}": the inspection worker failed: ${error.message}`));
-      });
-      worker.once('exit', (code) => {
-        if (!answered)
-          reject(new Error(`Model "${name}": the inspection worker exited (${code}) without an answer`));
-      });
-    });
-  }
-}
+export class PoolModelInspector implements ModelInspector {
+  constructor(private readonly pool: InferencePool) {}
 
-function startWorker(data: { onnx: Uint8Array; name: string }): Worker {
-  return startModuleWorker(__dirname, 'inspectModelWorker', data);
+  async inspect(onnx: Uint8Array, name: string): Promise<ModelSignature> {
+    const key = createHash('sha256').update(onnx).digest('hex');
+    try {
+      return await this.pool.inspect({ key, name, onnx });
+    } catch (error) {
+      if (error instanceof ValidationError) throw new ValidationError(error.message, { field: 'onnx' });
+      throw error;
+    }
+  }
 }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { TransientError } from '../../errors';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
-import { modelLoadError } from './readModelSignature';
+import { modelLoadError, type ModelSignature } from './readModelSignature';
 import { bufferList } from './bufferList';
 import { startInferenceWorker } from './startInferenceWorker';
 import type { ScoredPartition } from '../ScoringBatch';
@@ -110,6 +110,17 @@ export class InferencePool {
         ...response.partition,
         output: Buffer.from(output.buffer, output.byteOffset, output.byteLength),
       };
+    });
+  }
+
+  /**
+   * Loads the model in a worker (whose session then serves later runs) and reads its signature; a file
+   * onnxruntime cannot load is a ValidationError with the runtime's reason.
+   */
+  inspect(model: ModelHandle): Promise<ModelSignature> {
+    return this.submit(model, { kind: 'inspect' }, false).then((response) => {
+      if (!('signature' in response)) throw new Error('The inference worker answered with no signature');
+      return response.signature;
     });
   }
 
@@ -228,7 +239,9 @@ export class InferencePool {
 }
 
 function taskBuffers(task: WorkerTask): ArrayBuffer[] {
-  return task.kind === 'run' ? bufferList(task.inputs) : bufferList({ bytes: { data: task.job.bytes } });
+  if (task.kind === 'run') return bufferList(task.inputs);
+  if (task.kind === 'inspect') return [];
+  return bufferList({ bytes: { data: task.job.bytes } });
 }
 
 /** The worker's error as the class it was thrown as, so retry decisions see the same kind. */

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession } from 'onnxruntime-node';
 import { LruCache } from './LruCache';
+import { toModelSignature } from './readModelSignature';
 import { runSession } from './runSession';
 import { bufferList } from './bufferList';
 import { scoreTextPartition } from './textPartition';
@@ -46,6 +47,8 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     sessions.set(request.key, session);
   }
   const { task } = request;
+  if (task.kind === 'inspect')
+    return { id: request.id, ok: true, signature: toModelSignature(request.name, session) };
   if (task.kind === 'run') {
     try {
       const outputs = await runSession(session, task.inputs, task.outputNames);
@@ -69,11 +72,12 @@ function transferablesOf(response: WorkerResponse): ArrayBuffer[] {
     for (const [name, output] of Object.entries(outputs)) outputs[name] = wholeBuffer(output);
     return bufferList(outputs);
   }
-  if (response.ok) {
+  if (response.ok && 'partition' in response) {
     const result = response.partition as { output: Uint8Array };
     result.output = wholeBuffer({ data: result.output }).data;
     return bufferList({ output: { data: result.output } });
   }
+  if (response.ok) return [];
   if (response.kind === 'missing-model') return taskBuffers(response.task);
   return [];
 }
@@ -81,6 +85,7 @@ function transferablesOf(response: WorkerResponse): ArrayBuffer[] {
 /** The buffers a task carries (sent back with a missing-model answer: the caller no longer has them). */
 function taskBuffers(task: WorkerTask): ArrayBuffer[] {
   if (task.kind === 'run') return bufferList(task.inputs);
+  if (task.kind === 'inspect') return [];
   return bufferList({ bytes: { data: task.job.bytes } });
 }
 

@@ -1,4 +1,5 @@
 /** Messages between InferencePool and inferenceWorker. Types only: both sides import it. */
+import type { ModelSignature } from './readModelSignature';
 import type { TextPartitionJob, TextPartitionResult } from './textPartition';
 
 /** Settings a worker gets at start (workerData). */
@@ -38,7 +39,12 @@ export interface ScoreTextTask {
   readonly job: TextPartitionJob;
 }
 
-export type WorkerTask = RunTask | ScoreTextTask;
+/** Load the model (keeping its session for later runs) and read its signature. */
+export interface InspectTask {
+  readonly kind: 'inspect';
+}
+
+export type WorkerTask = RunTask | ScoreTextTask | InspectTask;
 
 export interface WorkerRequest {
   readonly id: number;
@@ -66,6 +72,7 @@ export interface WorkerError {
 export type WorkerResponse =
   | { readonly id: number; readonly ok: true; readonly outputs: Record<string, OutputTensor> }
   | { readonly id: number; readonly ok: true; readonly partition: TextPartitionResult }
+  | { readonly id: number; readonly ok: true; readonly signature: ModelSignature }
   | {
       readonly id: number;
       readonly ok: false;

@@ -144,3 +144,29 @@ describe('PoolModelRunner.scoreText', () => {
     }
   });
 });
+
+describe('InferencePool.inspect', () => {
+  const pool = new InferencePool({ size: 1 });
+  afterAll(() => pool.close());
+
+  it("reads a model's signature in a worker, which keeps the session for the model's runs", async () => {
+    const model = weightedSumModel();
+    const signature = await pool.inspect(model);
+    expect(signature.inputs).toEqual([
+      { name: 'x', isTensor: true, elementType: 'float32', shape: ['N', 3] },
+    ]);
+    expect(signature.outputs.map((output) => output.name)).toEqual(['y']);
+    // The session is cached: a run that does not send the bytes again still works.
+    const run = await pool.run(
+      { ...model, onnx: new Uint8Array(0) },
+      { x: { data: Float32Array.of(1, 1, 1), dims: [1, 3] } },
+      ['y'],
+    );
+    expect(Array.from(run.y?.data as Float32Array)).toEqual([111.5]);
+  });
+
+  it('a file onnxruntime cannot load is a ValidationError with the reason', async () => {
+    const broken = { key: 'not-onnx', name: 'broken', onnx: Buffer.from('not onnx') };
+    await expect(pool.inspect(broken)).rejects.toThrow(/^Model "broken" cannot be loaded by onnxruntime: /);
+  });
+});

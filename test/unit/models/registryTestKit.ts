@@ -2,12 +2,22 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { ModelRegistry } from '../../../src/models/registry/ModelRegistry';
-import { WorkerModelInspector } from '../../../src/models/registry/ModelInspector';
+import { PoolModelInspector } from '../../../src/models/registry/ModelInspector';
+import { InferencePool } from '../../../src/scoring/inference/InferencePool';
 import { StorageClients } from '../../../src/storage/StorageClients';
 import { encodeOnnxModel } from '../../../src/training/onnx/encodeOnnxModel';
 import { uniqueName } from '../../support/testStorage';
 
 const repoRoot = path.join(__dirname, '../../..');
+
+// One inference thread checks the models every registry of a test file registers.
+const inspectorPool = new InferencePool({ size: 1 });
+afterAll(() => inspectorPool.close());
+
+/** The registry's model check, as the app builds it (on an inference pool). */
+export function testInspector(): PoolModelInspector {
+  return new PoolModelInspector(inspectorPool);
+}
 
 export const diabetesOnnx = readFileSync(path.join(repoRoot, 'models/diabetes/model.onnx'));
 export const diabetesCard = JSON.parse(
@@ -23,7 +33,7 @@ export function testRegistry(storage = new StorageClients(process.env.TEST_STORA
 
 /** Another registry on the same table and container (as another process would have). */
 export function registryOn(storage: StorageClients, table: string, container: string): ModelRegistry {
-  return new ModelRegistry({ storage, table, container, inspector: new WorkerModelInspector() });
+  return new ModelRegistry({ storage, table, container, inspector: testInspector() });
 }
 
 /** A valid model y = x · w (float32 [N,3] → [N,1]); each `seed` gives other weights, so other bytes. */

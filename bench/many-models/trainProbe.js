@@ -11,7 +11,8 @@ const root = path.resolve(__dirname, '../..');
 const dist = (file) => require(path.join(root, 'dist/src', file));
 const { StorageClients } = dist('storage/StorageClients.js');
 const { ModelRegistry } = dist('models/registry/ModelRegistry.js');
-const { WorkerModelInspector } = dist('models/registry/ModelInspector.js');
+const { PoolModelInspector } = dist('models/registry/ModelInspector.js');
+const { InferencePool } = dist('scoring/inference/InferencePool.js');
 const { parseTrainingCsv } = dist('training/retrain/parseTrainingCsv.js');
 const { trainSeries } = dist('manyModels/training/trainSeries.js');
 const { registerSeriesModel, findSeriesVersion } = dist('manyModels/training/registerSeriesModel.js');
@@ -22,7 +23,9 @@ const options = { time: 'WeekStarting', target: 'Quantity', price: 'Price', prom
 async function probeKeys(ctx) {
   const id = Date.now().toString(36);
   const storage = new StorageClients(ctx.connection);
-  const inspector = new WorkerModelInspector();
+  // As the app checks models: in a long-lived inference thread.
+  const pool = new InferencePool({ size: 1 });
+  const inspector = new PoolModelInspector(pool);
   const registry = new ModelRegistry({
     storage,
     table: `mmprobe${id}`,
@@ -81,6 +84,7 @@ async function probeKeys(ctx) {
   };
   const oneName = await concurrent(() => 'probe-one');
   const eightNames = await concurrent((i) => `probe-${i % 8}`);
+  await pool.close();
   return { keys: ctx.partitions.length, perKey, concurrentRegister: { oneName, eightNames } };
 }
 

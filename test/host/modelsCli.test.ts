@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,6 @@ import { uniqueName } from '../support/testStorage';
 
 // `durable-scoring models ...` against a harness host with a registry of its own, as a user runs it.
 
-const cli = path.resolve('bin/durable-scoring.js');
 const work = mkdtempSync(path.join(os.tmpdir(), 'models-cli-'));
 const modelDir = path.join(work, 'diabetes');
 cpSync('models/diabetes', modelDir, { recursive: true });
@@ -27,29 +25,7 @@ afterAll(async () => {
   await harness.host?.stop();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<Run> {
-  const env = {
-    ...process.env,
-    AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION,
-    AzureFunctionsWebHost__hostid: harness.host.hostId,
-  };
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, 'models', ...args, '--url', harness.host.baseUrl],
-      { env },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const run = (args: string[]) => harness.runCli(['models', ...args]);
 
 describe('durable-scoring models', () => {
   it('register <dir> registers model.onnx with its model.json as version 1', async () => {

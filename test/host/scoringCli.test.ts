@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +8,6 @@ import { hostSecrets } from '../support/testStorage';
 // `durable-scoring score` and `jobs list|show|cancel` against a harness host, as a user runs them:
 // the app folder is this project, its settings (storage, host id, containers) come from the environment.
 
-const cli = path.resolve('bin/durable-scoring.js');
 const { csv: diabetesCsv, table: diabetes, expected } = diabetesReference();
 const dataFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'score-cli-')), 'diabetes.csv');
 writeFileSync(dataFile, diabetesCsv);
@@ -24,27 +22,8 @@ afterAll(async () => {
   await harness.host?.stop();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI with the harness app's settings; `--url` points at the harness host unless given. */
-function run(args: string[], url = harness.host.baseUrl): Promise<Run> {
-  const env = {
-    ...process.env,
-    AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION,
-    AzureFunctionsWebHost__hostid: harness.host.hostId,
-    SCORING_INPUT_CONTAINER: harness.input,
-    SCORING_OUTPUT_CONTAINER: harness.output,
-  };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args, '--url', url], { env }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** Runs the CLI with the harness app's settings. */
+const run = (args: string[], url?: string) => harness.runCli(args, url);
 
 const jobIdIn = (text: string) => /job (job-\d{8}-[0-9a-f]+) started/.exec(text)?.[1] ?? '';
 

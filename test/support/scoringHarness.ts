@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,15 @@ import { uniqueHubName } from './durableTestClient';
 import { uniqueName } from './testStorage';
 
 /** The project app on the real host with its own containers and task hub, plus helpers to drive it. */
+/** What a CLI run printed and how it ended. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const cliPath = path.resolve('bin/durable-scoring.js');
+
 export class ScoringHarness {
   readonly storage = new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? '');
   readonly jobs = new JobStore(this.storage);
@@ -19,6 +28,26 @@ export class ScoringHarness {
   host!: TestHost;
 
   constructor(private readonly settings: Record<string, string> = {}) {}
+
+  /**
+   * Runs the `durable-scoring` CLI as a user would, with this harness's settings; `--url` points at the
+   * harness host unless given.
+   */
+  runCli(args: readonly string[], url = this.host.baseUrl): Promise<CliRun> {
+    const env = {
+      ...process.env,
+      AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION,
+      AzureFunctionsWebHost__hostid: this.host.hostId,
+      SCORING_INPUT_CONTAINER: this.input,
+      SCORING_OUTPUT_CONTAINER: this.output,
+      ...this.settings,
+    };
+    return new Promise((resolve) => {
+      execFile(process.execPath, [cliPath, ...args, '--url', url], { env }, (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+    });
+  }
 
   async start(hostId?: string): Promise<void> {
     this.host = await TestHost.start('.', {

@@ -2,6 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { scoringServices } from '../src/appServices';
 import { jobIdForBlob } from '../src/jobs/jobIds';
+import { modelLabelOf } from '../src/jobs/JobSpec';
 import { skipsAutoScore, specForBlob, startScoreJob } from '../src/jobs/startScoreJob';
 import { acceptBlobReferences } from '../src/storage/blobReferences';
 
@@ -42,7 +43,7 @@ export async function scoreDroppedBlob(_blob: unknown, context: InvocationContex
   );
   context.log(
     created
-      ? `Started job ${jobId} for ${container}/${name} with model ${spec.model}`
+      ? `Started job ${jobId} for ${container}/${name} with model ${modelLabelOf(spec)}`
       : `Job ${jobId} for this version of ${container}/${name} exists already`,
   );
 }

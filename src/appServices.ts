@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type AppConfig } from './config';
 import type { ManyModelsTrainingServices } from './manyModels/training/ManyModelsTrainingServices';
+import { KeyedModelCache } from './manyModels/scoring/KeyedModelCache';
 import { JobStore } from './jobs/JobStore';
 import { ModelRegistry } from './models/registry/ModelRegistry';
 import { PoolModelInspector } from './models/registry/ModelInspector';
@@ -40,7 +41,15 @@ function appServices(): AppServices {
     const runner = new PoolModelRunner(pool);
     services = {
       registry,
-      scoring: { config, storage, jobs: new JobStore(storage), models, runner, formats: formatRegistry },
+      scoring: {
+        config,
+        storage,
+        jobs: new JobStore(storage),
+        models,
+        runner,
+        formats: formatRegistry,
+        keyedModels: new KeyedModelCache(),
+      },
       // Retraining shares the settings, clients, registry and inference pool of batch scoring.
       retrain: {
         config,

@@ -11,6 +11,8 @@ import { defaultHostUrl, JobsApiClient, type JobView } from './JobsApiClient';
 
 interface ScoreOptions {
   model: string;
+  partitionBy?: string;
+  fallback?: string;
   url: string;
   format?: string;
   passThrough?: string;
@@ -32,6 +34,14 @@ export function scoreCommand(): Command {
     .argument('<file>', 'data file: .csv, .jsonl or .parquet')
     .argument('[appDir]', 'function app folder (its settings name the storage account and containers)', '.')
     .requiredOption('-m, --model <ref>', 'model: name, name@<version> or name@<stage>')
+    .option(
+      '--partition-by <columns>',
+      'many models: score each row with the version of --model tagged with its values of these columns (e.g. Store,Brand)',
+    )
+    .option(
+      '--fallback <model>',
+      'with --partition-by: the model for rows whose key has no version (default: an error row each)',
+    )
     .option('--url <url>', 'address of the running host', defaultHostUrl)
     .addOption(
       new Option('--format <format>', 'output format (default: the input format)').choices(inputFormats),
@@ -45,12 +55,22 @@ async function runScore(file: string, appDir: string, options: ScoreOptions): Pr
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new Error(`Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
   });
+  if (options.fallback !== undefined && options.partitionBy === undefined)
+    throw new Error('--fallback applies to --partition-by jobs only.');
   const api = await JobsApiClient.open(appDir, options.url);
   const storage = new StorageClients(api.config.storageConnection);
   const blob = await upload(storage, api.config.inputContainer, file, bytes);
-  const passThrough = options.passThrough?.split(',').map((column) => column.trim());
+  const passThrough = options.passThrough === undefined ? undefined : columnList(options.passThrough);
+  const model =
+    options.partitionBy === undefined
+      ? options.model
+      : {
+          name: options.model,
+          partitionBy: columnList(options.partitionBy),
+          ...(options.fallback === undefined ? {} : { fallback: { model: options.fallback } }),
+        };
   const jobId = await api
-    .create({ input: { blob }, model: options.model, output: { format: options.format, passThrough } })
+    .create({ input: { blob }, model, output: { format: options.format, passThrough } })
     .catch(async (error: unknown) => {
       // No job will read the upload: do not leave it behind.
       await storage
@@ -68,6 +88,10 @@ async function runScore(file: string, appDir: string, options: ScoreOptions): Pr
   if (options.json) console.log(JSON.stringify(manifest ?? job, null, 2));
   else printSummary(job, manifest);
   if (job.status === 'Failed' || job.status === 'Canceled') process.exitCode = 1;
+}
+
+function columnList(text: string): string[] {
+  return text.split(',').map((column) => column.trim());
 }
 
 /** Uploads under a fresh folder (two uploads of data.csv never collide), marked so the blob trigger leaves it to the API job. */
@@ -120,7 +144,8 @@ async function follow(api: JobsApiClient, jobId: string): Promise<JobView> {
 
 /** The parts of `_manifest.json` the summary shows. */
 interface Manifest {
-  model?: { name: string; version: string };
+  /** A keyed job's model has `partitionBy` and `keys`, and `versions` (the blob listing each key's version). */
+  model?: { name: string; version?: string; partitionBy?: string[]; keys?: number; versions?: string };
   rows?: { total: number; scored: number; bad: number };
   output?: { container: string; predictions?: string };
   errors?: string;
@@ -134,10 +159,16 @@ async function readManifest(storage: StorageClients, location: string): Promise<
   return JSON.parse((await blob.downloadToBuffer()).toString()) as Manifest;
 }
 
+function modelText(model: NonNullable<Manifest['model']>): string {
+  if (model.partitionBy === undefined) return `${model.name}@${model.version}`;
+  return `${model.name}, one version per ${model.partitionBy.join(' × ')} (${model.keys} keys)`;
+}
+
 function printSummary(job: JobView, manifest: Manifest | undefined): void {
   const { model, rows, output } = manifest ?? {};
   const lines: [string, string | undefined][] = [
-    ['model', model ? `${model.name}@${model.version}` : job.model],
+    ['model', model ? modelText(model) : job.model],
+    ['versions', model?.versions],
     ['rows', rows ? `${rows.scored} scored, ${rows.bad} bad, of ${rows.total}` : undefined],
     ['output', output?.predictions ? `${output.container}/${output.predictions}` : undefined],
     ['errors', manifest?.errors ? `${output?.container}/${manifest.errors}` : undefined],

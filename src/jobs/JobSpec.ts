@@ -16,6 +16,34 @@ const containerName = z
   .string()
   .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'is not a valid container name');
 
+const modelRef = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*(@[A-Za-z0-9_.-]+)?$/,
+    'must be a model reference: name, name@<version> or name@<stage>',
+  );
+
+/**
+ * One model per key ("many models"): each row is scored by the version of `name` tagged with the row's
+ * values of the `partitionBy` columns. `fallback` says what a row whose key has no version gets: an
+ * error row with the reason (default), or the prediction of another model.
+ */
+const keyedModelSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a model name (no @version: each key has its own)'),
+  partitionBy: z
+    .array(z.string().min(1))
+    .min(1)
+    .max(8)
+    .refine((columns) => new Set(columns).size === columns.length, 'must not name a column twice'),
+  /** Only versions in this stage; default: each key's latest version. */
+  stage: z.enum(['production', 'staging']).optional(),
+  fallback: z.union([z.literal('error'), z.strictObject({ model: modelRef })]).default('error'),
+});
+
+export type KeyedModelSpec = z.infer<typeof keyedModelSchema>;
+
 /** A scoring job as POST /api/jobs accepts it (and as a blob drop builds it). */
 export const jobSpecSchema = z.strictObject({
   input: z.strictObject({
@@ -24,12 +52,7 @@ export const jobSpecSchema = z.strictObject({
     format: z.enum(inputFormats).optional(),
     delimiter: z.string().length(1).optional(),
   }),
-  model: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9][A-Za-z0-9_.-]*(@[A-Za-z0-9_.-]+)?$/,
-      'must be a model reference: name, name@<version> or name@<stage>',
-    ),
+  model: z.union([modelRef, keyedModelSchema]),
   output: z
     .strictObject({
       container: containerName.optional(),
@@ -68,7 +91,7 @@ export type JobSpec = z.infer<typeof jobSpecSchema>;
 export function parseJobSpec(body: unknown): JobSpec {
   const parsed = jobSpecSchema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  const issue = innermost(parsed.error.issues[0]!);
   if (issue.code === 'unrecognized_keys') {
     // zod names the object holding the property; the property itself is what the user must fix.
     const key = issue.keys[0] ?? '';
@@ -78,6 +101,24 @@ export function parseJobSpec(body: unknown): JobSpec {
   }
   const field = issue.path.join('.') || '(body)';
   throw new ValidationError(`Job spec field "${field}": ${issue.message}`, { field });
+}
+
+/**
+ * For a value that matches no option of a union (`model` is a reference or a keyed object), the issue
+ * of the option of the value's kind (a string's, an object's) with its full path; zod's own says only
+ * "Invalid input".
+ */
+function innermost(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const branch = issue.errors.find(
+    (issues) => issues[0] !== undefined && (issues[0].code !== 'invalid_type' || issues[0].path.length > 0),
+  );
+  if (branch?.[0] === undefined)
+    return {
+      ...issue,
+      message: 'must be a model reference (name, name@<version|stage>) or { name, partitionBy }',
+    };
+  return innermost({ ...branch[0], path: [...issue.path, ...branch[0].path] });
 }
 
 /** The input format from the spec or the blob name's extension. */
@@ -91,4 +132,11 @@ export function inputFormatOf(spec: JobSpec): InputFormat {
     `Cannot tell the format of "${spec.input.blob}": use .csv, .jsonl or .parquet, or set input.format.`,
     { field: 'input.format' },
   );
+}
+
+/** The model as the job record and messages show it: `name@stage`, or `name by Store, Brand`. */
+export function modelLabelOf(spec: Pick<JobSpec, 'model'>): string {
+  return typeof spec.model === 'string'
+    ? spec.model
+    : `${spec.model.name} by ${spec.model.partitionBy.join(', ')}`;
 }

@@ -1,6 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import type { ScoreJobInput } from '../scoring/jobContracts';
-import type { JobSpec } from './JobSpec';
+import { modelLabelOf, type JobSpec } from './JobSpec';
 import type { JobRecord, JobStore } from './JobStore';
 
 export const scoreJobOrchestrator = 'scoreJob';
@@ -22,7 +22,7 @@ export async function startScoreJob(
     source: input.source,
     createdTime: new Date().toISOString(),
     input: inputLabel,
-    model: input.spec.model,
+    model: modelLabelOf(input.spec),
   };
   const created = await jobs.create(job);
   const existing = created ? undefined : await jobs.get(input.jobId);

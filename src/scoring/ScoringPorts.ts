@@ -1,6 +1,7 @@
 import type { BlobClient } from '@azure/storage-blob';
 import type { InputFormat } from '../jobs/JobSpec';
 import type { ModelCard } from '../models/ModelCard';
+import type { ModelVersionInfo } from '../models/registry/registryRows';
 import type { ModelQuery } from '../models/registry/resolveVersion';
 import type { FeatureMapping } from './inference/mapFeatures';
 import type { TextPartitionJob } from './inference/textPartition';
@@ -32,6 +33,8 @@ export interface ModelSource {
   resolve(ref: string | ModelQuery): Promise<ScoringModel>;
   /** Whether a model of this name exists (for picking a model from a blob's folder). */
   has(name: string): Promise<boolean>;
+  /** Every version of a registered model with its tags and stage (keyed scoring picks one per key). */
+  catalog(name: string): Promise<{ latestVersion: number; versions: readonly ModelVersionInfo[] }>;
 }
 
 /** Runs models (in worker threads) and tells how data columns map to them. */

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config';
+import type { KeyedModelCache } from '../manyModels/scoring/KeyedModelCache';
 import type { JobStore } from '../jobs/JobStore';
 import type { StorageClients } from '../storage/StorageClients';
 import type { FormatRegistry, ModelRunner, ModelSource } from './ScoringPorts';
@@ -11,4 +12,6 @@ export interface ScoringServices {
   readonly models: ModelSource;
   readonly runner: ModelRunner;
   readonly formats: FormatRegistry;
+  /** Key models and version lists kept between the partitions of keyed (many-models) jobs. */
+  readonly keyedModels: KeyedModelCache;
 }

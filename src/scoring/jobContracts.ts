@@ -1,4 +1,5 @@
 import type { InputFormat, JobSpec } from '../jobs/JobSpec';
+import type { KeyedScoringPlan } from '../manyModels/scoring/keyedModels';
 import type { JobStatus } from '../jobs/JobStore';
 import type { Partition, ScoringSchema } from './ScoringBatch';
 import type { FeatureMapping } from './ScoringPorts';
@@ -24,7 +25,9 @@ export interface JobPlan {
     delimiter: string;
   };
   readonly header: readonly string[];
-  readonly model: { name: string; version: string; sha256: string };
+  /** The model of a plain job; a keyed job has `keyed` instead (a version per key). */
+  readonly model?: { name: string; version: string; sha256: string };
+  readonly keyed?: KeyedScoringPlan;
   readonly mapping: FeatureMapping;
   readonly schema: ScoringSchema;
   readonly output: { container: string; prefix: string; format: InputFormat; summaryOnly: boolean };

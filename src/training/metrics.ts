@@ -31,7 +31,11 @@ export function meanAbsoluteError(actual: Numbers, predicted: Numbers): number {
   return sum / actual.length;
 }
 
-/** Coefficient of determination R² = 1 − SS_res / SS_tot. */
+/**
+ * Coefficient of determination R² = 1 − SS_res / SS_tot. When every actual value is the same (SS_tot
+ * is 0) R² is undefined; it is reported as 1 for exact predictions and 0 otherwise (as scikit-learn
+ * does by default), so that a metric is always a finite number.
+ */
 export function r2Score(actual: Numbers, predicted: Numbers): number {
   checkLengths(actual, predicted);
   let mean = 0;
@@ -44,6 +48,7 @@ export function r2Score(actual: Numbers, predicted: Numbers): number {
     residual += (value - (predicted[i] ?? 0)) ** 2;
     total += (value - mean) ** 2;
   }
+  if (total === 0) return residual === 0 ? 1 : 0;
   return 1 - residual / total;
 }
 

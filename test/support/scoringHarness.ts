@@ -104,6 +104,19 @@ export function referencePredictions(modelPath: string, rows: number[][]): Recor
   return JSON.parse(output) as Record<string, number[]>;
 }
 
+/** Predictions of several models, each for its own rows, from one separate onnxruntime-node process. */
+export function referencePredictionsMany(
+  runs: readonly { model: string; rows: number[][] }[],
+): Record<string, number[]>[] {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ort-')), 'runs.json');
+  writeFileSync(file, JSON.stringify(runs));
+  const output = execFileSync(process.execPath, [path.join(__dirname, 'ortPredict.js'), '--many', file], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(output) as Record<string, number[]>[];
+}
+
 /** A small CSV parser for test data without quotes. */
 export function parseSimpleCsv(text: string): { header: string[]; rows: string[][] } {
   const [head, ...lines] = text.trim().split(/\r?\n/);

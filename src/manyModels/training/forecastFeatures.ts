@@ -1,6 +1,6 @@
 import { ValidationError } from '../../errors';
 import type { DesignMatrix } from '../../training/fitRidge';
-import { columnOf, numericColumn, type TrainingTable } from '../../training/TrainingTable';
+import { cellNumber, columnOf, numericColumn, type TrainingTable } from '../../training/TrainingTable';
 
 export type Frequency = 'daily' | 'weekly';
 
@@ -90,7 +90,12 @@ export function featuresFor(
   const x: DesignMatrix = { rows: kept.length, columns: names.length, values: new Float64Array(0) };
   const values = new Float64Array(kept.length * names.length);
   kept.forEach((r, i) => {
-    const row = rowFeatures(r, periods[r]!, spec, { price, promotion, known });
+    if (price && !(price[r]! > 0))
+      throw new ValidationError(
+        `Row ${r + 1} column ${spec.price}: a price must be above 0 (got ${price[r]})`,
+        { field: spec.price, row: r + 1 },
+      );
+    const row = featureRow(periods[r]!, spec, { price: price?.[r], promotion: promotion?.[r] }, known);
     for (const [j, value] of row.entries()) values[i * names.length + j] = Math.fround(value);
   });
   return {
@@ -103,26 +108,79 @@ export function featuresFor(
   };
 }
 
-interface RowColumns {
-  readonly price?: Float64Array;
-  readonly promotion?: Float64Array;
-  readonly known: ReadonlyMap<number, number>;
+/** One row to forecast as read: its date and, when the spec has them, its price and promotion cells. */
+export interface ForecastRow {
+  readonly time: string;
+  readonly price?: string;
+  readonly promotion?: string;
 }
 
-function rowFeatures(r: number, period: number, spec: ForecastFeatureSpec, columns: RowColumns): number[] {
+/** A series' known targets by period, for `forecastRowFeatures`. */
+export function knownTargets(history: TargetHistory): ReadonlyMap<number, number> {
+  return new Map(history.periods.map((period, i) => [period, history.values[i] ?? NaN]));
+}
+
+/**
+ * The model input of one row to forecast: the features `featuresFor` gives the same row, with lags
+ * from the series' known targets only (a row's own target, if the data has one, is what is being
+ * forecast). A row that cannot be scored is a ValidationError naming the field: a bad date or price, or
+ * a date too far past the last known target for the lags.
+ */
+export function forecastRowFeatures(
+  row: ForecastRow,
+  spec: ForecastFeatureSpec,
+  known: ReadonlyMap<number, number>,
+): number[] {
+  const period = periodOf(row.time, spec);
+  if (period === undefined)
+    throw new ValidationError(`${spec.time}: "${row.time}" is not a date (YYYY-MM-DD)`, { field: spec.time });
+  const price = numberCell(row.price, spec.price);
+  if (price !== undefined && !(price > 0))
+    throw new ValidationError(`${spec.price}: a price must be above 0 (got ${row.price})`, {
+      field: spec.price,
+    });
+  const promotion = numberCell(row.promotion, spec.promotion);
+  const missing = spec.lags.find((lag) => !known.has(period - lag));
+  if (missing !== undefined) {
+    const last = Math.max(...known.keys());
+    const unit = spec.frequency === 'weekly' ? 'weeks' : 'days';
+    const reason =
+      known.size === 0
+        ? 'the model has no known targets to compute its lags from'
+        : period - last > Math.min(...spec.lags)
+          ? `${row.time} is ${period - last} ${unit} after the series' last known ${spec.target} (${dateOf(last, spec)}); the model forecasts at most ${Math.min(...spec.lags)} ${unit} ahead`
+          : `lag_${missing} needs ${spec.target} of ${dateOf(period - missing, spec)}, which the model's history does not have`;
+    throw new ValidationError(`${spec.time}: ${reason}`, { field: spec.time });
+  }
+  return featureRow(period, spec, { price, promotion }, known);
+}
+
+function numberCell(cell: string | undefined, column: string | undefined): number | undefined {
+  if (column === undefined) return undefined;
+  const value = cellNumber(cell);
+  if (value === undefined || Number.isNaN(value))
+    throw new ValidationError(
+      `${column}: ${value === undefined ? `"${cell}" is not a number` : 'the value is missing'}`,
+      { field: column },
+    );
+  return value;
+}
+
+function dateOf(period: number, spec: Pick<ForecastFeatureSpec, 'frequency'>): string {
+  return new Date(period * periodDays[spec.frequency] * dayMs).toISOString().slice(0, 10);
+}
+
+function featureRow(
+  period: number,
+  spec: ForecastFeatureSpec,
+  values: { readonly price?: number; readonly promotion?: number },
+  known: ReadonlyMap<number, number>,
+): number[] {
   const day = period * periodDays[spec.frequency];
   const yearAngle = (2 * Math.PI * (day % 365.25)) / 365.25;
   const out: number[] = [];
-  if (columns.price) {
-    const price = columns.price[r]!;
-    if (!(price > 0))
-      throw new ValidationError(`Row ${r + 1} column ${spec.price}: a price must be above 0 (got ${price})`, {
-        field: spec.price,
-        row: r + 1,
-      });
-    out.push(price, Math.log(price));
-  }
-  if (columns.promotion) out.push(columns.promotion[r]!);
+  if (values.price !== undefined) out.push(values.price, Math.log(values.price));
+  if (values.promotion !== undefined) out.push(values.promotion);
   out.push(Math.sin(yearAngle), Math.cos(yearAngle));
   if (spec.frequency === 'daily') {
     // 1970-01-01 was a Thursday; (day + 3) mod 7 is 0 on Mondays.
@@ -130,8 +188,14 @@ function rowFeatures(r: number, period: number, spec: ForecastFeatureSpec, colum
     out.push(Math.sin(weekdayAngle), Math.cos(weekdayAngle));
   }
   out.push(period);
-  for (const lag of spec.lags) out.push(columns.known.get(period - lag)!);
+  for (const lag of spec.lags) out.push(known.get(period - lag)!);
   return out;
+}
+
+/** A date's period index, or undefined when the text is not a `YYYY-MM-DD` date. */
+function periodOf(text: string, spec: Pick<ForecastFeatureSpec, 'frequency'>): number | undefined {
+  const time = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(`${text.slice(0, 10)}T00:00:00Z`) : NaN;
+  return Number.isFinite(time) ? Math.floor(time / dayMs / periodDays[spec.frequency]) : undefined;
 }
 
 /** Each row's period index: whole days (or weeks) since 1970-01-01. */
@@ -139,13 +203,13 @@ export function periodsOf(table: TrainingTable, spec: Pick<ForecastFeatureSpec, 
   const cells = columnOf(table, spec.time);
   return Int32Array.from({ length: table.rows }, (_, r) => {
     const text = String(cells[r] ?? '');
-    const time = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(`${text.slice(0, 10)}T00:00:00Z`) : NaN;
-    if (!Number.isFinite(time))
+    const period = periodOf(text, spec);
+    if (period === undefined)
       throw new ValidationError(`Row ${r + 1} column ${spec.time}: "${text}" is not a date (YYYY-MM-DD)`, {
         field: spec.time,
         row: r + 1,
       });
-    return Math.floor(time / dayMs / periodDays[spec.frequency]);
+    return period;
   });
 }
 

@@ -146,6 +146,20 @@ export class ModelRegistry {
     return this.#blobs.onnxEtag(info);
   }
 
+  /**
+   * Every written version of a model (with its tags and stage) and the head's latest version number:
+   * one range of the model's partition, for callers that pick many versions at once (keyed scoring).
+   */
+  async catalog(name: string): Promise<{ latestVersion: number; versions: ModelVersionInfo[] }> {
+    checkName(name);
+    const head = await this.#table.head(name);
+    if (!head) throw new NotFoundError(`Model "${name}" is not registered.`);
+    return {
+      latestVersion: head.latestVersion,
+      versions: await this.#table.versions(name, 1, head.latestVersion),
+    };
+  }
+
   async exists(name: string): Promise<boolean> {
     return (await this.#table.head(name)) !== undefined;
   }

@@ -63,6 +63,10 @@ export class RegistryModelSource implements ModelSource {
     return (await listBundledModels(this.#bundled)).includes(name);
   }
 
+  catalog(name: string) {
+    return this.#registry.catalog(name);
+  }
+
   async #resolve(ref: string | ModelQuery) {
     const query = typeof ref === 'string' ? parseModelRef(ref) : ref;
     try {

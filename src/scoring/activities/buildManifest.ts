@@ -1,4 +1,5 @@
 import type { JobRecord, JobStatus } from '../../jobs/JobStore';
+import { scoredByColumn, type KeyedScoringPlan } from '../../manyModels/scoring/keyedModels';
 import type { JobPlan, PartitionResult } from '../jobContracts';
 import type { outputNames } from '../outputNames';
 
@@ -22,14 +23,16 @@ export function buildManifest(input: ManifestInput) {
     jobId: plan.jobId,
     status: input.status,
     reason: input.reason,
-    model: plan.model,
+    model: plan.keyed ? keyedModelSummary(plan.keyed, plan.output.container) : plan.model,
     input: plan.input,
     output: {
       container: plan.output.container,
       format: plan.output.format,
       predictions: plan.output.summaryOnly ? undefined : names.predictions,
-      passThroughColumns: plan.schema.passThroughColumns,
-      featureColumns: plan.schema.featureColumns,
+      passThroughColumns: plan.keyed
+        ? [...plan.keyed.passThrough, scoredByColumn]
+        : plan.schema.passThroughColumns,
+      featureColumns: plan.keyed ? undefined : plan.schema.featureColumns,
       outputs: plan.mapping.outputs,
     },
     rows: {
@@ -50,5 +53,18 @@ export function buildManifest(input: ManifestInput) {
     })),
     timings: { created: job?.createdTime, started: job?.startedTime, completed: input.completedTime },
     notes: plan.notes,
+  };
+}
+
+/** A keyed job's models: the name, key columns, how many keys had a version, and where each key's version is listed. */
+function keyedModelSummary(keyed: KeyedScoringPlan, container: string) {
+  return {
+    name: keyed.name,
+    partitionBy: keyed.partitionBy,
+    stage: keyed.stage,
+    upToVersion: keyed.upToVersion,
+    keys: keyed.keys,
+    versions: `${container}/${keyed.modelsBlob}`,
+    fallback: keyed.fallback.kind === 'model' ? { model: keyed.fallback.model } : 'error',
   };
 }

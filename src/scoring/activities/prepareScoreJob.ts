@@ -1,5 +1,6 @@
 import { ValidationError, NotFoundError } from '../../errors';
-import { inputFormatOf } from '../../jobs/JobSpec';
+import { inputFormatOf, modelLabelOf, type JobSpec } from '../../jobs/JobSpec';
+import { planKeyedScoring } from '../../manyModels/scoring/planKeyedScoring';
 import type { JobPlan, PrepareResult, ScoreJobInput } from '../jobContracts';
 import { evenPartitionBytes } from '../formats/PartitionBuilder';
 import type { ScoringServices } from '../ScoringServices';
@@ -34,7 +35,6 @@ export async function prepareScoreJob(
         `Input blob ${container}/${spec.input.blob} changed after this job was queued; its new version gets its own job.`,
       );
     }
-    const model = await services.models.resolve(spec.model);
     const options = { delimiter: spec.input.delimiter ?? ',', etag };
     const { reader } = services.formats[format];
     const bytes = properties.contentLength ?? 0;
@@ -46,7 +46,6 @@ export async function prepareScoreJob(
       );
     }
     const numeric = await reader.numericColumns(blob, layout, options);
-    const mapping = await services.runner.map(model, layout.header, numeric);
     const passThrough = spec.output.passThrough ?? [];
     const missing = passThrough.filter((column) => !layout.header.includes(column));
     if (missing.length > 0) {
@@ -55,6 +54,13 @@ export async function prepareScoreJob(
         { field: 'output.passThrough' },
       );
     }
+    const output = {
+      container: spec.output.container ?? services.config.outputContainer,
+      prefix: spec.output.prefix ?? jobId,
+      format: spec.output.format ?? format,
+      summaryOnly: spec.output.summaryOnly ?? false,
+    };
+    const scoring = await planModel(spec, layout.header, numeric, passThrough, output, services);
     const plan: JobPlan = {
       jobId,
       input: {
@@ -66,25 +72,18 @@ export async function prepareScoreJob(
         delimiter: options.delimiter,
       },
       header: layout.header,
-      model: { name: model.name, version: model.version, sha256: model.sha256 },
-      mapping,
-      schema: { featureColumns: mapping.featureColumns, passThroughColumns: passThrough },
-      output: {
-        container: spec.output.container ?? services.config.outputContainer,
-        prefix: spec.output.prefix ?? jobId,
-        format: spec.output.format ?? format,
-        summaryOnly: spec.output.summaryOnly ?? false,
-      },
+      ...scoring.model,
+      output,
       totalRows: layout.totalRows,
       maxConcurrency: spec.maxConcurrency ?? services.config.maxConcurrency,
       maxBadRows: spec.errorThreshold.maxBadRows,
       maxFailedPartitions: spec.errorThreshold.maxFailedPartitions,
       retry: spec.retry,
-      notes: mapping.notes,
+      notes: scoring.notes,
     };
     await services.jobs.update(jobId, {
-      model: model.name,
-      modelVersion: model.version,
+      model: scoring.label.name,
+      ...(scoring.label.version === undefined ? {} : { modelVersion: scoring.label.version }),
       partitions: layout.partitions.length,
       partitionsDone: 0,
       totalRows: layout.totalRows,
@@ -95,4 +94,54 @@ export async function prepareScoreJob(
       return { ok: false, reason: error.message };
     throw error;
   }
+}
+
+/**
+ * The job's model: one model (resolved, its inputs mapped to the input's columns), or for a keyed job
+ * a version per key (see planKeyedScoring), with the parse schema either needs.
+ */
+async function planModel(
+  spec: JobSpec,
+  header: readonly string[],
+  numeric: readonly string[],
+  passThrough: readonly string[],
+  output: JobPlan['output'],
+  services: ScoringServices,
+): Promise<{
+  model: Pick<JobPlan, 'model' | 'keyed' | 'mapping' | 'schema'>;
+  notes: readonly string[];
+  label: { name: string; version?: string };
+}> {
+  if (typeof spec.model !== 'string') {
+    const planned = await planKeyedScoring(
+      { spec: spec.model, header, numericColumns: numeric, passThrough, output },
+      services,
+    );
+    const { keyed } = planned;
+    return {
+      model: {
+        keyed,
+        mapping: {
+          featureColumns: planned.schema.featureColumns,
+          inputs: [],
+          outputs: keyed.outputs,
+          notes: [],
+        },
+        schema: planned.schema,
+      },
+      notes: planned.notes,
+      label: { name: modelLabelOf(spec) },
+    };
+  }
+  const model = await services.models.resolve(spec.model);
+  const mapping = await services.runner.map(model, header, numeric);
+  return {
+    model: {
+      model: { name: model.name, version: model.version, sha256: model.sha256 },
+      mapping,
+      schema: { featureColumns: mapping.featureColumns, passThroughColumns: passThrough },
+    },
+    notes: mapping.notes,
+    label: { name: model.name, version: model.version },
+  };
 }

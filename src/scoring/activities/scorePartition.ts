@@ -1,4 +1,5 @@
 import { TransientError, ValidationError } from '../../errors';
+import { scoreKeyedPartition } from '../../manyModels/scoring/scoreKeyedPartition';
 import type { PartitionResult, ScorePartitionInput } from '../jobContracts';
 import { formatErrorsJsonl } from '../formats';
 import { blockIdOf, outputNames } from '../outputNames';
@@ -121,6 +122,8 @@ async function scoreOnce(input: ScorePartitionInput, services: ScoringServices, 
  */
 async function scoreRows(input: ScorePartitionInput, services: ScoringServices): Promise<ScoredPartition> {
   const { plan, partition } = input;
+  if (plan.keyed) return scoreKeyedPartition(plan, plan.keyed, partition, services);
+  if (!plan.model) throw new Error(`Job ${plan.jobId}: the plan names no model`);
   const { reader } = services.formats[plan.input.format];
   const { writer } = services.formats[plan.output.format];
   const blob = services.storage.container(plan.input.container).getBlobClient(plan.input.blob);

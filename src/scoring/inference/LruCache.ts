@@ -35,6 +35,11 @@ export class LruCache<V> {
     }
   }
 
+  /** Forgets `key` without calling `onEvict`. */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** Keys from least to most recently used. */
   keys(): string[] {
     return [...this.entries.keys()];

@@ -37,6 +37,11 @@ describe('regression metrics', () => {
     ).toBe(0);
   });
 
+  it('keeps R² finite when every actual value is the same: 1 if exact, else 0', () => {
+    expect(r2Score([3, 3, 3], [3, 3, 3])).toBe(1);
+    expect(r2Score([3, 3, 3], [3, 2.5, 3])).toBe(0);
+  });
+
   it('refuses predictions of another length', () => {
     expect(() => rootMeanSquaredError([1, 2], [1])).toThrow('metrics: 2 actual values and 1 predictions');
   });

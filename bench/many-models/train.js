@@ -1,6 +1,8 @@
-// Training-stage benchmark of the many-models workload: synthetic weekly sales (S series × R weeks)
+// End-to-end benchmark of the many-models workload: synthetic weekly sales (S series × R weeks)
 // partitioned by Store × Brand, the partitions uploaded to an in-memory Azurite, then
-// POST /api/many-models/train on the real host (child process) and polled to completion. Prints per
+// POST /api/many-models/train on the real host (child process) and polled to completion, then the
+// forecast horizon (the next BENCH_HORIZON weeks of every series, default 8) scored with one model per
+// key (POST /api/jobs with model: { name, partitionBy }). Prints per
 // stage wall time, keys/s and rows/s, the run report's counts and failure reasons, the host's peak RSS
 // and CPU, Azurite's CPU, a per-key cost breakdown measured in this process (trainProbe.js), and the
 // published references next to them, plus a labelled extrapolation to 10k series.
@@ -22,7 +24,7 @@ const { printReport } = require('./trainReport');
 
 const root = path.resolve(__dirname, '../..');
 const dist = (file) => require(path.join(root, 'dist/src', file));
-const { writeSalesData } = dist('manyModels/data/writeSalesData.js');
+const { generateSalesWeeks, SALES_HEADER } = dist('manyModels/data/generateSalesWeeks.js');
 const { partitionCsvByKeys } = dist('manyModels/data/partitionCsvByKeys.js');
 const { uploadPartitions } = dist('manyModels/data/uploadPartitions.js');
 const { startAzurite, findFreePort } = dist('host/azurite/startAzurite.js');
@@ -34,19 +36,38 @@ const rowsPerSeries = Number(process.env.BENCH_ROWS_PER_SERIES || 4000);
 const rows = series * rowsPerSeries;
 const dataDir = process.env.BENCH_DATA_DIR || path.join(os.tmpdir(), 'durable-scoring-many-models');
 const probeCount = Number(process.env.BENCH_PROBE_KEYS ?? 20);
+const horizon = Number(process.env.BENCH_HORIZON || 8);
 
+/**
+ * The training file (R weeks of every series) and the scoring file (the next `horizon` weeks), from one
+ * pass of the generator over R + horizon weeks: the first R weeks are the same bytes a generator of R
+ * weeks writes. Kept in dataDir and reused.
+ */
 async function ensureData() {
-  const file = path.join(dataDir, `sales-${series}x${rowsPerSeries}-seed1.csv`);
-  if (fs.existsSync(file)) return file;
+  const base = path.join(dataDir, `sales-${series}x${rowsPerSeries}-seed1`);
+  const files = { train: `${base}.csv`, score: `${base}-next${horizon}.csv` };
+  if (fs.existsSync(files.train) && fs.existsSync(files.score)) return files;
   fs.mkdirSync(dataDir, { recursive: true });
   const started = performance.now();
-  const out = fs.createWriteStream(`${file}.tmp`);
-  await writeSalesData(out, { series, rows, seed: 1 });
-  out.end();
-  await once(out, 'finish');
-  fs.renameSync(`${file}.tmp`, file);
-  console.log(`generated ${path.basename(file)} in ${seconds(started).toFixed(1)} s`);
-  return file;
+  const writeTrain = !fs.existsSync(files.train);
+  const train = writeTrain ? fs.createWriteStream(`${files.train}.tmp`) : undefined;
+  const score = fs.createWriteStream(`${files.score}.tmp`);
+  train?.write(`${SALES_HEADER}\n`);
+  score.write(`${SALES_HEADER}\n`);
+  for (const week of generateSalesWeeks({ series, rows: series * (rowsPerSeries + horizon), seed: 1 })) {
+    const out = week.week < rowsPerSeries ? train : score;
+    if (out && !out.write(week.text)) await once(out, 'drain');
+  }
+  for (const out of [train, score].filter(Boolean)) {
+    out.end();
+    await once(out, 'finish');
+  }
+  if (writeTrain) fs.renameSync(`${files.train}.tmp`, files.train);
+  fs.renameSync(`${files.score}.tmp`, files.score);
+  console.log(
+    `generated ${path.basename(base)} (+ ${horizon} weeks to score) in ${seconds(started).toFixed(1)} s`,
+  );
+  return files;
 }
 
 function seconds(since) {
@@ -65,7 +86,7 @@ async function main() {
     `node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
       `${series} series × ${rowsPerSeries} rows = ${rows} rows; load average ${load()}`,
   );
-  const file = await ensureData();
+  const { train: file, score: scoreFile } = await ensureData();
   const stages = { bytes: fs.statSync(file).size, rows, series };
   const outDir = fs.mkdtempSync(path.join(dataDir, 'train-parts-'));
   const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
@@ -74,7 +95,13 @@ async function main() {
     fs.rmSync(outDir, { recursive: true, force: true });
     let started = performance.now();
     const index = await partitionCsvByKeys(file, { keys: ['Store', 'Brand'], outDir });
-    stages.partition = { seconds: seconds(started), keys: index.partitions.length, load: load() };
+    stages.partition = {
+      seconds: seconds(started),
+      keys: index.partitions.length,
+      load: load(),
+      // The bench process's peak so far (generation included when it ran): an upper bound for the partitioner.
+      peakRss: process.resourceUsage().maxRSS * 1024,
+    };
 
     const connection = azuriteConnectionString(ports);
     const blobs = BlobServiceClient.fromConnectionString(connection);
@@ -88,14 +115,15 @@ async function main() {
     fs.rmSync(outDir, { recursive: true, force: true });
 
     const azuritePid = findAzuritePid();
-    const run = await trainRun({ connection, azuritePid, dataContainer, id, load });
+    const run = await trainRun({ connection, azuritePid, dataContainer, id, load, scoreFile });
     stages.train = run;
     const probe =
       probeCount > 0 && run.report
         ? await probeKeys({ connection, dataContainer, partitions: index.partitions.slice(0, probeCount) })
         : undefined;
     printReport(stages, probe, load());
-    if (!run.report || run.runtimeStatus !== 'Completed') process.exitCode = 1;
+    if (!run.report || run.runtimeStatus !== 'Completed' || run.score?.status !== 'Succeeded')
+      process.exitCode = 1;
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
     await azurite.stop();

@@ -6,11 +6,15 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startHost, memoryOf, cpuSecondsOf, machineBusySeconds } = require('../scoring/hostProcess');
+const { scoreRun } = require('./scoreRun');
 const { BlobServiceClient } = require(path.join(__dirname, '../../node_modules/@azure/storage-blob'));
 
 const pollMs = 1000;
 
-/** ctx: { connection, azuritePid, dataContainer, id, load }. Resolves with the run's figures. */
+/**
+ * ctx: { connection, azuritePid, dataContainer, id, load, scoreFile? }. Resolves with the run's figures;
+ * when the run completed and ctx.scoreFile is given, `score` holds the scoring stage's (scoreRun.js).
+ */
 async function trainRun(ctx) {
   const settings = {
     AzureWebJobsStorage: ctx.connection,
@@ -73,17 +77,28 @@ async function trainRun(ctx) {
     }
     const wall = (performance.now() - started) / 1000;
     const memory = memoryOf(host.pid);
+    const trainCpu = {
+      host: cpuSecondsOf(host.pid) - before.host,
+      azurite: cpuSecondsOf(ctx.azuritePid) - before.azurite,
+      machine: machineBusySeconds() - before.machine,
+    };
+    const trainLoad = ctx.load();
+    const score =
+      ctx.scoreFile && run.runtimeStatus === 'Completed'
+        ? await scoreRun({ ...ctx, file: ctx.scoreFile, model: body.model }, api, host.pid)
+        : undefined;
     return {
+      score,
       runId,
       runtimeStatus: run.runtimeStatus,
       report: run.report,
       progress: run.progress,
       seconds: wall,
       hostPeakRss: Math.max(peakRss, memory.hwm),
-      hostCpu: cpuSecondsOf(host.pid) - before.host,
-      azuriteCpu: cpuSecondsOf(ctx.azuritePid) - before.azurite,
-      machineCpu: machineBusySeconds() - before.machine,
-      load: ctx.load(),
+      hostCpu: trainCpu.host,
+      azuriteCpu: trainCpu.azurite,
+      machineCpu: trainCpu.machine,
+      load: trainLoad,
       hostErrors: errorLines(host.lines),
       logFile,
     };

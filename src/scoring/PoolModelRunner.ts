@@ -1,7 +1,7 @@
 import type { InferencePool } from './inference/InferencePool';
 import { mapFeatures } from './inference/mapFeatures';
 import { predictBatch } from './inference/predictBatch';
-import { readModelSignature } from './inference/readModelSignature';
+import type { ModelSignature } from './inference/readModelSignature';
 import type { TextPartitionJob } from './inference/textPartition';
 import type { PredictionColumn, ScoredPartition } from './ScoringBatch';
 import type { FeatureMapping, ModelRunner, ScoringModel } from './ScoringPorts';
@@ -23,8 +23,19 @@ export class PoolModelRunner implements ModelRunner {
     columns: readonly string[],
     numericColumns: readonly string[],
   ): Promise<FeatureMapping> {
-    const signature = await readModelSignature(model.onnx, model.name);
-    return mapFeatures(signature, model.card, columns, numericColumns);
+    return mapFeatures(await this.#signatureOf(model), model.card, columns, numericColumns);
+  }
+
+  /**
+   * The model's inputs and outputs: from its card when the registry wrote them there for these very
+   * bytes (no load at all: keyed jobs map thousands of models), else read by loading the model in a
+   * worker, whose session then serves the model's first runs.
+   */
+  async #signatureOf(model: ScoringModel): Promise<ModelSignature> {
+    const card = model.card;
+    if (card?.signature && card.sha256 === model.sha256)
+      return { model: model.name, inputs: card.signature.inputs, outputs: card.signature.outputs };
+    return this.pool.inspect({ key: model.sha256, name: model.name, onnx: model.onnx });
   }
 
   score(

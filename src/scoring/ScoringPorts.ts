@@ -33,6 +33,15 @@ export interface ModelSource {
   resolve(ref: string | ModelQuery): Promise<ScoringModel>;
   /** Whether a model of this name exists (for picking a model from a blob's folder). */
   has(name: string): Promise<boolean>;
+  /**
+   * One version's files when its number and SHA-256 are already known (pinned by an earlier lookup):
+   * no registry row is read, and files whose SHA-256 differs are refused.
+   */
+  load(pinned: {
+    readonly name: string;
+    readonly version: number;
+    readonly sha256: string;
+  }): Promise<ScoringModel>;
   /** Every version of a registered model with its tags and stage (keyed scoring picks one per key). */
   catalog(name: string): Promise<{ latestVersion: number; versions: readonly ModelVersionInfo[] }>;
 }

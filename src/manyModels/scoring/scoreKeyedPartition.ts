@@ -21,7 +21,7 @@ import {
 } from './keyedModels';
 
 /** Keys whose models are loaded and run at once within a partition. */
-const keysInFlight = 8;
+const keysInFlight = 16;
 
 /** One group of rows scored by one model: the rows (indexes into the batch's good rows) and the outputs. */
 interface ScoredGroup {
@@ -132,12 +132,8 @@ async function scoreKey(
   text: (column: string) => string[],
 ): Promise<{ scored?: ScoredGroup; errors: RowError[] }> {
   const model = await services.keyedModels.model(keyed.name, version.version, () =>
-    services.models.resolve({ name: keyed.name, version: version.version }),
+    services.models.load({ name: keyed.name, version: version.version, sha256: version.sha256 }),
   );
-  if (model.sha256 !== version.sha256)
-    throw new ValidationError(
-      `Model ${keyed.name}@${version.version} has SHA-256 ${model.sha256}, not ${version.sha256} as when the job was planned.`,
-    );
   const inputs = await keyedModelInputs(model, plan.header, plan.schema.featureColumns, services.runner);
   checkOutputs(keyed, model, inputs.mapping);
   const { features, kept, errors } = featuresOf(inputs, batch, rows, plan.schema.featureColumns, text);

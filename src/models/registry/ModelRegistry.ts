@@ -137,7 +137,7 @@ export class ModelRegistry {
   }
 
   /** The version's files, refused unless their SHA-256 is the one it was registered with. */
-  load(info: ModelVersionInfo): Promise<VerifiedModel> {
+  load(info: Pick<ModelVersionInfo, 'name' | 'version' | 'sha256'>): Promise<VerifiedModel> {
     return this.#blobs.load(info);
   }
 

@@ -66,16 +66,29 @@ export class RegistryBlobs {
     }
   }
 
-  /** Reads model.onnx and model.json and refuses them unless both match the SHA-256 of the version row. */
-  async load(info: ModelVersionInfo): Promise<VerifiedModel> {
+  /**
+   * Reads model.onnx and model.json (at once) and refuses them unless both match the SHA-256 the
+   * version was registered with.
+   */
+  async load(info: Pick<ModelVersionInfo, 'name' | 'version' | 'sha256'>): Promise<VerifiedModel> {
     const container = this.storage.container(this.containerName);
     const blob = container.getBlobClient(`${info.name}/${info.version}/model.onnx`);
-    const download = await blob.download().catch((error: unknown) => {
-      if ((error as { statusCode?: number }).statusCode === 404)
-        throw missing(info.name, info.version, 'model.onnx');
-      throw error;
-    });
-    const onnx = await streamToBuffer(download.readableStreamBody);
+    const onnxRead = blob
+      .download()
+      .then(async (download) => ({
+        onnx: await streamToBuffer(download.readableStreamBody),
+        etag: download.etag,
+      }))
+      .catch((error: unknown) => {
+        if ((error as { statusCode?: number }).statusCode === 404)
+          throw missing(info.name, info.version, 'model.onnx');
+        throw error;
+      });
+    const cardRead = this.card(info.name, info.version);
+    // Both settle before either error is thrown: no read is left running unobserved.
+    const [onnxResult, cardResult] = await Promise.allSettled([onnxRead, cardRead]);
+    if (onnxResult.status === 'rejected') throw onnxResult.reason;
+    const { onnx, etag } = onnxResult.value;
     const actual = sha256Of(onnx);
     const where = `${this.containerName}/${info.name}/${info.version}/model.onnx`;
     if (actual !== info.sha256) {
@@ -85,7 +98,8 @@ export class RegistryBlobs {
         { field: 'sha256', file: where },
       );
     }
-    const card = await this.card(info.name, info.version);
+    if (cardResult.status === 'rejected') throw cardResult.reason;
+    const card = cardResult.value;
     if (card.sha256 !== info.sha256) {
       throw new ValidationError(
         `Model ${info.name}@${info.version} refused: its model.json says SHA-256 ${card.sha256 ?? '(none)'} ` +
@@ -93,7 +107,7 @@ export class RegistryBlobs {
         { field: 'sha256', file: where.replace(/model\.onnx$/, 'model.json') },
       );
     }
-    return { onnx, card, etag: download.etag ?? '' };
+    return { onnx, card, etag: etag ?? '' };
   }
 
   async #download(container: ContainerClient, name: string, version: number, file: string): Promise<Buffer> {

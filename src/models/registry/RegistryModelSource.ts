@@ -63,6 +63,17 @@ export class RegistryModelSource implements ModelSource {
     return (await listBundledModels(this.#bundled)).includes(name);
   }
 
+  async load(pinned: { name: string; version: number; sha256: string }): Promise<ScoringModel> {
+    const loaded = await this.#registry.load(pinned);
+    return {
+      name: pinned.name,
+      version: String(pinned.version),
+      sha256: pinned.sha256,
+      onnx: loaded.onnx,
+      card: loaded.card,
+    };
+  }
+
   catalog(name: string) {
     return this.#registry.catalog(name);
   }

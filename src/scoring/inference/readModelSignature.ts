@@ -19,9 +19,10 @@ export interface ModelSignature {
 }
 
 /**
- * Loads the model with onnxruntime-node (on the calling thread: loading takes milliseconds, unlike
- * `run()`) and reads its inputs and outputs. A model onnxruntime cannot load is a ValidationError with
- * the runtime's reason and the model name.
+ * Loads the model with onnxruntime-node on the calling thread and reads its inputs and outputs; a
+ * model onnxruntime cannot load is a ValidationError with the runtime's reason and the model name.
+ * For tools and tests: the app reads signatures from registry cards or in an inference worker
+ * (InferencePool.inspect), never on the event loop.
  */
 export async function readModelSignature(onnx: Uint8Array, modelName: string): Promise<ModelSignature> {
   let session: InferenceSession;

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type AppConfig } from './config';
 import type { ManyModelsTrainingServices } from './manyModels/training/ManyModelsTrainingServices';
+import { PoolSeriesTrainer } from './manyModels/training/SeriesTrainer';
 import { KeyedModelCache } from './manyModels/scoring/KeyedModelCache';
 import { JobStore } from './jobs/JobStore';
 import { ModelRegistry } from './models/registry/ModelRegistry';
@@ -101,6 +102,7 @@ export function manyModelsTrainingServices(): ManyModelsTrainingServices {
     manyModelsTraining = {
       storage: retrain.storage,
       registry,
+      trainer: new PoolSeriesTrainer(retrain.config.trainingThreads),
       reportsContainer: retrain.config.retrainRunsContainer,
       // Test hook (comma-separated partition paths); unset in production.
       failFirstTry: new Set(retrain.config.manyModelsFailFirstTry.split(',').filter(Boolean)),

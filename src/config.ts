@@ -16,6 +16,8 @@ const configSchema = z.object({
   partitionBytes: positiveInt(32 * 1024 * 1024),
   maxConcurrency: positiveInt(8),
   inferenceThreads: positiveInt(2),
+  /** Worker threads training many-models keys (parse + fit + ONNX export). */
+  trainingThreads: positiveInt(2),
   /** Test hook: `<partition index>` fails that partition's first attempt with a transient error. */
   failPartitionOnce: z.coerce.number().int().optional(),
   /** Test hook: many-models partition paths (comma-separated) whose first training attempt fails. */
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): AppConfig {
     partitionBytes: env.SCORING_PARTITION_BYTES || undefined,
     maxConcurrency: env.SCORING_MAX_CONCURRENCY || undefined,
     inferenceThreads: env.SCORING_INFERENCE_THREADS || undefined,
+    trainingThreads: env.MANY_MODELS_TRAINING_THREADS || undefined,
     failPartitionOnce: env.SCORING_TEST_FAIL_PARTITION_ONCE || undefined,
     manyModelsFailFirstTry: env.MANY_MODELS_TEST_FAIL_FIRST_TRY || undefined,
     retrainRunsContainer: env.RETRAIN_RUNS_CONTAINER || undefined,

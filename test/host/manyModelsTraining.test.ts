@@ -3,6 +3,7 @@ import { featuresFor, type ForecastFeatureSpec } from '../../src/manyModels/trai
 import { trainPartitions } from '../../src/manyModels/training/activities/trainPartitions';
 import type { TrainManyReport } from '../../src/manyModels/training/trainManyContracts';
 import { trainSeries } from '../../src/manyModels/training/trainSeries';
+import { PoolSeriesTrainer } from '../../src/manyModels/training/SeriesTrainer';
 import { ModelRegistry } from '../../src/models/registry/ModelRegistry';
 import { testInspector } from '../unit/models/registryTestKit';
 import { InferencePool } from '../../src/scoring/inference/InferencePool';
@@ -227,13 +228,17 @@ describe('a run over oj-train partitioned by Store × Brand', () => {
 });
 
 describe('the trainPartitions activity', () => {
+  const trainer = new PoolSeriesTrainer(1);
+  afterAll(() => trainer.close());
+  const services = {
+    storage: harness.storage,
+    registry,
+    trainer,
+    reportsContainer: 'unused',
+    failFirstTry: new Set<string>(),
+  };
+
   it('called again for the same run and key finds the version it registered instead of registering twice', async () => {
-    const services = {
-      storage: harness.storage,
-      registry,
-      reportsContainer: 'unused',
-      failFirstTry: new Set<string>(),
-    };
     const input = {
       runId: uniqueName('run'),
       model: 'oj-retry',
@@ -255,12 +260,6 @@ describe('the trainPartitions activity', () => {
   });
 
   it('reports a missing partition file as a failed key that is not retried', async () => {
-    const services = {
-      storage: harness.storage,
-      registry,
-      reportsContainer: 'unused',
-      failFirstTry: new Set<string>(),
-    };
     const [result] = await trainPartitions(
       {
         runId: uniqueName('run'),

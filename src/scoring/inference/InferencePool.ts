@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { TransientError } from '../../errors';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import { reviveError } from '../../workers/workerErrors';
 import { modelLoadError, type ModelSignature } from './readModelSignature';
 import { bufferList } from './bufferList';
 import { startInferenceWorker } from './startInferenceWorker';
@@ -10,7 +10,6 @@ import type { TextPartitionJob } from './textPartition';
 import type {
   OutputTensor,
   TensorData,
-  WorkerError,
   WorkerRequest,
   WorkerResponse,
   WorkerSettings,
@@ -242,20 +241,4 @@ function taskBuffers(task: WorkerTask): ArrayBuffer[] {
   if (task.kind === 'run') return bufferList(task.inputs);
   if (task.kind === 'inspect') return [];
   return bufferList({ bytes: { data: task.job.bytes } });
-}
-
-/** The worker's error as the class it was thrown as, so retry decisions see the same kind. */
-function reviveError(error: WorkerError): Error {
-  switch (error.name) {
-    case 'ValidationError':
-      return new ValidationError(error.message, error.details ?? {});
-    case 'ConflictError':
-      return new ConflictError(error.message);
-    case 'NotFoundError':
-      return new NotFoundError(error.message);
-    case 'TransientError':
-      return new TransientError(error.message);
-    default:
-      return new Error(error.message);
-  }
 }

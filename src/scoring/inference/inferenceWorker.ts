@@ -11,13 +11,8 @@ import { toModelSignature } from './readModelSignature';
 import { runSession } from './runSession';
 import { bufferList } from './bufferList';
 import { scoreTextPartition } from './textPartition';
-import type {
-  WorkerError,
-  WorkerRequest,
-  WorkerResponse,
-  WorkerSettings,
-  WorkerTask,
-} from './workerProtocol';
+import { toWorkerError } from '../../workers/workerErrors';
+import type { WorkerRequest, WorkerResponse, WorkerSettings, WorkerTask } from './workerProtocol';
 
 const settings = workerData as WorkerSettings;
 const sessions = new LruCache<InferenceSession>(settings.maxSessions, (session) => void session.release());
@@ -94,17 +89,6 @@ function wholeBuffer<T extends { data: ArrayBufferView }>(tensor: T): T {
   if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return tensor;
   // The generic typed-array slice copies (Buffer's own slice would return a view).
   return { ...tensor, data: Uint8Array.prototype.slice.call(data) };
-}
-
-function toWorkerError(error: unknown): WorkerError {
-  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const details = (error as { details?: unknown }).details;
-  return {
-    name: error.name,
-    message: error.message,
-    details:
-      typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : undefined,
-  };
 }
 
 function messageOf(error: unknown): string {

@@ -1,4 +1,5 @@
 /** Messages between InferencePool and inferenceWorker. Types only: both sides import it. */
+import type { WorkerError } from '../../workers/workerErrors';
 import type { ModelSignature } from './readModelSignature';
 import type { TextPartitionJob, TextPartitionResult } from './textPartition';
 
@@ -60,13 +61,6 @@ export interface WorkerRequest {
 export interface OutputTensor extends TensorData {
   /** onnxruntime's element type name. */
   readonly type: string;
-}
-
-/** An error thrown in the worker, by class name, so the caller can rethrow the same kind. */
-export interface WorkerError {
-  readonly name: string;
-  readonly message: string;
-  readonly details?: Record<string, unknown>;
 }
 
 export type WorkerResponse =

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { NotFoundError, TransientError, ValidationError } from '../../../errors';
-import { parseTrainingCsv } from '../../../training/retrain/parseTrainingCsv';
 import type { ManyModelsTrainingServices } from '../ManyModelsTrainingServices';
 import { keyLabel, type KeyPartition } from '../partitionsManifest';
 import {
@@ -10,7 +8,6 @@ import {
   type SeriesVersion,
 } from '../registerSeriesModel';
 import type { KeyResult, TrainPartitionsInput } from '../trainManyContracts';
-import { trainSeries } from '../trainSeries';
 import { blobPath } from './listTrainingPartitions';
 
 /**
@@ -73,8 +70,12 @@ async function trainOne(
       throw error;
     });
   const label = keyLabel(partition.key, input.keyColumns);
-  const table = parseTrainingCsv(bytes.toString('utf8'), data);
-  const trained = trainSeries(table, input.training, label);
+  const { trained, rows, sha256 } = await services.trainer.train({
+    csv: bytes,
+    data,
+    training: input.training,
+    label,
+  });
   return registerSeriesModel(
     services.registry,
     trained,
@@ -83,8 +84,8 @@ async function trainOne(
       runId: input.runId,
       key: partition.key,
       data,
-      dataSha256: createHash('sha256').update(bytes).digest('hex'),
-      rows: table.rows,
+      dataSha256: sha256,
+      rows,
     },
     trainingKey,
   );

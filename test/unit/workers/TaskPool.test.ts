@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { TransientError, ValidationError } from '../../../src/errors';
+import { TaskPool } from '../../../src/workers/TaskPool';
+import type { ProbeRequest } from '../../fixtures/workers/probeWorker';
+
+type Reply = { threadId: number; length: number };
+
+describe('TaskPool', () => {
+  const pool = new TaskPool<ProbeRequest, Reply>({
+    size: 2,
+    directory: path.join(__dirname, '../../fixtures/workers'),
+    module: 'probeWorker',
+    label: 'probe worker',
+  });
+  afterAll(() => pool.close());
+
+  it('runs tasks on its threads, more tasks than threads queued, transferred bytes handed over', async () => {
+    const bytes = new Uint8Array(1000);
+    const first = pool.run({ kind: 'echo', bytes }, [bytes.buffer]);
+    expect(bytes.byteLength).toBe(0);
+    const replies = await Promise.all([
+      first,
+      ...Array.from({ length: 5 }, () => pool.run({ kind: 'wait', ms: 20 })),
+    ]);
+    expect(replies[0].length).toBe(1000);
+    expect(new Set(replies.map((reply) => reply.threadId)).size).toBe(2);
+  });
+
+  it('rethrows a task error as its own class with its details', async () => {
+    const error = await pool.run({ kind: 'invalid' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ message: 'row 3 is bad', details: { row: 3, field: 'price' } });
+  });
+
+  it('fails the task of a worker that dies with a TransientError and goes on with a new worker', async () => {
+    const error = await pool.run({ kind: 'exit' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toBe('A probe worker stopped during its task: exit code 7');
+    const replies = await Promise.all(Array.from({ length: 4 }, () => pool.run({ kind: 'wait', ms: 10 })));
+    expect(replies).toHaveLength(4);
+  });
+});

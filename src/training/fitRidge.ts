@@ -48,11 +48,13 @@ export function ridgeSystem(x: DesignMatrix, y: Float64Array): RidgeSystem {
     for (let j = 0; j < p; j++) z[j] = ((x.values[r * p + j] ?? 0) - (means[j] ?? 0)) / (scales[j] ?? 1);
     const centred = (y[r] ?? 0) - yMean;
     for (let j = 0; j < p; j++) {
-      const zj = z[j] ?? 0;
-      rhs[j] = (rhs[j] ?? 0) + zj * centred;
-      for (let k = 0; k < p; k++) gram[j * p + k] = (gram[j * p + k] ?? 0) + zj * (z[k] ?? 0);
+      const zj = z[j]!;
+      rhs[j]! += zj * centred;
+      // ZᵀZ is symmetric: the upper triangle is summed here and mirrored below.
+      for (let k = j; k < p; k++) gram[j * p + k]! += zj * z[k]!;
     }
   }
+  for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) gram[j * p + k] = gram[k * p + j]!;
   return { columns: p, means, scales, yMean, gram, rhs };
 }
 

@@ -64,8 +64,7 @@ export function trainRidge(table: TrainingTable, options: RidgeOptions): RidgeTr
   const y = numericColumn(table, options.target);
   const outOfFold = alphas.map(() => new Float64Array(table.rows));
   for (let fold = 0; fold < folds; fold++) {
-    const trainRows = rowsWhere(table.rows, (r) => r % folds !== fold);
-    const testRows = rowsWhere(table.rows, (r) => r % folds === fold);
+    const { trainRows, testRows } = foldRows(table.rows, folds, fold);
     const trainX = takeRows(x, trainRows);
     const trainY = Float64Array.from(trainRows, (r) => y[r] ?? 0);
     const testX = takeRows(x, testRows);
@@ -93,8 +92,12 @@ export function trainRidge(table: TrainingTable, options: RidgeOptions): RidgeTr
   };
 }
 
-function rowsWhere(rows: number, keep: (row: number) => boolean): number[] {
-  return Array.from({ length: rows }, (_, r) => r).filter(keep);
+/** Fold `fold` of `folds` interleaved folds: row r is a test row of fold r mod folds. */
+function foldRows(rows: number, folds: number, fold: number): { trainRows: number[]; testRows: number[] } {
+  const trainRows: number[] = [];
+  const testRows: number[] = [];
+  for (let r = 0; r < rows; r++) (r % folds === fold ? testRows : trainRows).push(r);
+  return { trainRows, testRows };
 }
 
 function takeRows(x: DesignMatrix, rows: readonly number[]): DesignMatrix {

@@ -192,10 +192,42 @@ function featureRow(
   return out;
 }
 
-/** A date's period index, or undefined when the text is not a `YYYY-MM-DD` date. */
+/** A date's period index, or undefined when the text does not start with a valid `YYYY-MM-DD` date. */
 function periodOf(text: string, spec: Pick<ForecastFeatureSpec, 'frequency'>): number | undefined {
-  const time = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(`${text.slice(0, 10)}T00:00:00Z`) : NaN;
-  return Number.isFinite(time) ? Math.floor(time / dayMs / periodDays[spec.frequency]) : undefined;
+  const day = dayOf(text);
+  return day === undefined ? undefined : Math.floor(day / periodDays[spec.frequency]);
+}
+
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Days since 1970-01-01 of the `YYYY-MM-DD` date the text starts with, read digit by digit (training
+ * reads every row's date several times; parsing a string into a Date costs several times more).
+ */
+function dayOf(text: string): number | undefined {
+  if (text.length < 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1) return undefined;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > monthDays[month - 1]! + (month === 2 && leap ? 1 : 0)) return undefined;
+  if (year >= 100) return Date.UTC(year, month - 1, day) / dayMs;
+  // Date.UTC reads years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime() / dayMs;
+}
+
+/** The decimal number in text[from, to), or -1 if a character there is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /** Each row's period index: whole days (or weeks) since 1970-01-01. */

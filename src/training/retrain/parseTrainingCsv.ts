@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors';
-import type { ColumnValues, TrainingTable } from '../TrainingTable';
+import type { TrainingTable } from '../TrainingTable';
 
 /**
  * Reads training data from CSV text: a header line and comma-separated rows, no quoted fields. Unlike
@@ -14,7 +14,8 @@ export function parseTrainingCsv(text: string, file: string): TrainingTable {
   if (lines.length === 0 || columns.every((name) => name === ''))
     throw new ValidationError(`${file} is empty: it needs a header line and data rows.`, { file });
   const rows = lines.length - 1;
-  const cells = columns.map(() => new Array<number | string | null>(rows));
+  // Columns stay float64 (NaN for a gap) until a cell holds text; then that column becomes cells as read.
+  const values: (Float64Array | (number | string | null)[])[] = columns.map(() => new Float64Array(rows));
   for (let r = 0; r < rows; r++) {
     const fields = (lines[r + 1] ?? '').split(',');
     if (fields.length !== columns.length) {
@@ -23,18 +24,26 @@ export function parseTrainingCsv(text: string, file: string): TrainingTable {
         { file, row: r + 1 },
       );
     }
-    fields.forEach((field, c) => {
-      const trimmed = field.trim();
-      const value = trimmed === '' ? null : Number(trimmed);
-      (cells[c] as (number | string | null)[])[r] =
-        value === null ? null : Number.isFinite(value) ? value : trimmed;
-    });
+    for (let c = 0; c < fields.length; c++) {
+      const field = fields[c]!;
+      // Number() ignores surrounding blanks and reads a blank field as 0: a blank field is a gap.
+      const number = Number(field);
+      const cell =
+        Number.isFinite(number) && (number !== 0 || field.trim() !== '')
+          ? number
+          : field.trim() === ''
+            ? null
+            : field.trim();
+      const column = values[c]!;
+      if (!(column instanceof Float64Array)) column[r] = cell;
+      else if (typeof cell !== 'string') column[r] = cell ?? NaN;
+      else (values[c] = asCells(column))[r] = cell;
+    }
   }
-  const values = cells.map((column): ColumnValues => {
-    // Columns of numbers (and gaps) are kept as float64, NaN for a gap.
-    if (column.every((cell) => cell === null || typeof cell === 'number'))
-      return Float64Array.from(column, (cell) => (cell === null ? NaN : cell));
-    return column;
-  });
   return { columns, values, rows };
+}
+
+/** A float64 column as cells (null for a gap), so that it can hold text too. */
+function asCells(column: Float64Array): (number | string | null)[] {
+  return Array.from(column, (value) => (Number.isNaN(value) ? null : value));
 }

@@ -40,6 +40,12 @@ describe('run ids', () => {
 });
 
 describe('parseTrainingCsv', () => {
+  it('reads blanks around a number, a blank field as a gap, 0 as 0, and trims text', () => {
+    const table = parseTrainingCsv('x,y\n 7 ,0\n  ,-0.5\n1e3, b \n', 'data.csv');
+    expect(Array.from(table.values[0] as Float64Array)).toEqual([7, NaN, 1000]);
+    expect(table.values[1]).toEqual([0, -0.5, 'b']);
+  });
+
   it('keeps gaps and text for the data checks to report instead of stopping at the first', () => {
     const table = parseTrainingCsv('x,y,label\n1,2,a\n,3,b\n4,five,\n', 'data.csv');
     expect(table.columns).toEqual(['x', 'y', 'label']);

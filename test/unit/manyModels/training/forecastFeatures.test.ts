@@ -152,3 +152,35 @@ describe('inferFrequency', () => {
     expect(inferFrequency(parseTrainingCsv(hts[0]!.text, 'hts'), 'date')).toBe('daily');
   });
 });
+
+describe('periodsOf', () => {
+  const table = (dates: readonly string[]) =>
+    parseTrainingCsv(`d,v\n${dates.map((d) => `${d},1`).join('\n')}\n`, 'd.csv');
+
+  it('counts days (and weeks) from 1970-01-01 as the calendar does, leap days included', () => {
+    const dates: string[] = [];
+    for (let day = -700_000; day < 60_000; day += 997)
+      dates.push(new Date(day * 86_400_000).toISOString().slice(0, 10));
+    dates.push('2016-02-29', '2000-02-29', '1970-01-01', '0099-12-31', '2015-01-05T00:00:00');
+    const expected = dates.map((d) => Math.floor(Date.parse(`${d.slice(0, 10)}T00:00:00Z`) / 86_400_000));
+    expect([...periodsOf(table(dates), { time: 'd', frequency: 'daily' })]).toEqual(expected);
+    expect([...periodsOf(table(dates), { time: 'd', frequency: 'weekly' })]).toEqual(
+      expected.map((d) => Math.floor(d / 7)),
+    );
+  });
+
+  it.each([
+    '2015-02-29',
+    '1900-02-29',
+    '2015-13-01',
+    '2015-00-10',
+    '2015-04-31',
+    '2015-1-05',
+    '05/01/2015',
+    '2015-01-0x',
+  ])('refuses %s naming the row and column', (date) => {
+    expect(() => periodsOf(table(['2015-01-05', date]), { time: 'd', frequency: 'daily' })).toThrow(
+      `Row 2 column d: "${date}" is not a date (YYYY-MM-DD)`,
+    );
+  });
+});

@@ -25,10 +25,12 @@ export interface SeriesTrainer {
   train(request: SeriesTrainingRequest): Promise<SeriesTrainingResult>;
 }
 
-/** Parses the CSV and trains the key's forecaster: the CPU-bound part of a key's training. */
+/** Parses the CSV (the columns the features use) and trains the key's forecaster: the CPU-bound part of a key's training. */
 export function trainSeriesFile(request: SeriesTrainingRequest): SeriesTrainingResult {
   const csv = Buffer.from(request.csv.buffer, request.csv.byteOffset, request.csv.byteLength);
-  const table = parseTrainingCsv(csv.toString('utf8'), request.data);
+  const { time, target, price, promotion } = request.training;
+  const used = [time, target, price, promotion].filter((column): column is string => column !== undefined);
+  const table = parseTrainingCsv(csv.toString('utf8'), request.data, used);
   return {
     trained: trainSeries(table, request.training, request.label),
     rows: table.rows,

@@ -40,6 +40,21 @@ describe('run ids', () => {
 });
 
 describe('parseTrainingCsv', () => {
+  it('keeps only the columns asked for, still checking every row has every field', () => {
+    const table = parseTrainingCsv('a,b,c\n1,x,3\n4,y,6\n', 'data.csv', ['c', 'a']);
+    expect(table.columns).toEqual(['a', 'c']);
+    expect(table.values.map((column) => Array.from(column))).toEqual([
+      [1, 4],
+      [3, 6],
+    ]);
+    expect(() => parseTrainingCsv('a,b\n1,2\n3\n', 'data.csv', ['a'])).toThrow(
+      'data.csv row 2: 1 values for 2 columns (a, b)',
+    );
+    expect(() => parseTrainingCsv('a,b\n1,2\n', 'data.csv', ['a', 'price'])).toThrow(
+      'data.csv has no column "price" (columns: a, b)',
+    );
+  });
+
   it('reads blanks around a number, a blank field as a gap, 0 as 0, and trims text', () => {
     const table = parseTrainingCsv('x,y\n 7 ,0\n  ,-0.5\n1e3, b \n', 'data.csv');
     expect(Array.from(table.values[0] as Float64Array)).toEqual([7, NaN, 1000]);

@@ -90,7 +90,12 @@ async function main() {
   const stages = { bytes: fs.statSync(file).size, rows, series };
   const outDir = fs.mkdtempSync(path.join(dataDir, 'train-parts-'));
   const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
-  const azurite = await startAzurite({ ports });
+  // An in-memory Azurite holding GBs of partitions runs into its V8 heap limit and stalls in GC: large
+  // data sets get an on-disk Azurite (as npm start uses) in a folder removed at the end.
+  const azuriteDir =
+    stages.bytes > 512 * 2 ** 20 ? fs.mkdtempSync(path.join(dataDir, 'azurite-')) : undefined;
+  console.log(`Azurite: ${azuriteDir ? `on disk in ${azuriteDir}` : 'in memory'}`);
+  const azurite = await startAzurite({ ports, location: azuriteDir });
   try {
     fs.rmSync(outDir, { recursive: true, force: true });
     let started = performance.now();
@@ -127,6 +132,7 @@ async function main() {
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
     await azurite.stop();
+    if (azuriteDir) fs.rmSync(azuriteDir, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NotFoundError } from '../../errors';
-import type { ModelRegistry } from '../../models/registry/ModelRegistry';
+import type { ModelRegistry, RegisteredVersion } from '../../models/registry/ModelRegistry';
 import type { TrainedSeries } from './trainSeries';
 
 /** Tags every many-models version carries besides its key. */
@@ -36,19 +36,24 @@ export function trainingKeyOf(runId: string, path: string): string {
   return plain.length <= 200 ? plain : `${runId}/sha256:${createHash('sha256').update(path).digest('hex')}`;
 }
 
-/** The version a run registered for a key, if an earlier try got that far. */
+/**
+ * The version a run registered for a key, if an earlier try got that far: one point read of the
+ * registry's idempotency row for the key's `trainingKey` (a tag lookup would read a range that grows
+ * with the model's versions).
+ */
 export async function findSeriesVersion(
   registry: ModelRegistry,
   model: string,
   trainingKey: string,
 ): Promise<SeriesVersion | undefined> {
-  const found = await registry
-    .version({ name: model, tags: { [trainingKeyTag]: trainingKey } })
-    .catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    });
-  if (!found) return undefined;
+  const found = await registry.versionWithKey(model, trainingKey).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
+  return found && seriesVersionOf(found);
+}
+
+function seriesVersionOf(found: RegisteredVersion): SeriesVersion {
   const training = (found.card.training ?? {}) as Record<string, unknown>;
   const holdout = (training.holdout ?? {}) as Record<string, unknown>;
   return {
@@ -106,7 +111,10 @@ export async function registerSeriesModel(
     onnx: Buffer.from(trained.onnx),
     card,
     producer: `trainMany run ${registration.runId}`,
+    idempotencyKey: trainingKey,
   });
+  // A redelivered call that raced the first one: the first registration stands.
+  if (registered.existing) return seriesVersionOf(registered);
   return {
     version: registered.version,
     existing: false,

@@ -11,6 +11,7 @@ import { RegistryBlobs, type VerifiedModel } from './RegistryBlobs';
 import {
   auditToEntity,
   headToEntity,
+  onceRowKey,
   tagRowKey,
   versionRowKey,
   versionToEntity,
@@ -38,10 +39,17 @@ export interface RegistrationRequest {
   /** The card as sent (JSON); checked here. */
   readonly card?: unknown;
   readonly producer?: string;
+  /**
+   * Makes the registration idempotent: a registration with a key already used returns the version
+   * registered with it (`existing: true`) instead of adding one, even when both run at once.
+   */
+  readonly idempotencyKey?: string;
 }
 
 export interface RegisteredVersion extends ModelVersionInfo {
   readonly card: ModelCard;
+  /** Set when an idempotent registration found the version registered earlier with its key. */
+  readonly existing?: true;
 }
 
 /** A model's head row and what it says, plus its versions and audit trail. */
@@ -85,11 +93,29 @@ export class ModelRegistry {
    * index rows is inserted in one transaction. A crash between the steps leaves an unused number.
    */
   async register(request: RegistrationRequest): Promise<RegisteredVersion> {
+    const { idempotencyKey } = request;
+    if (idempotencyKey !== undefined) {
+      const earlier = await this.versionWithKey(request.name, idempotencyKey);
+      if (earlier) return earlier;
+    }
     const draft = prepareCard(request.name, request.card, request.onnx, request.producer);
     const signature = cardSignature(await this.#inspector.inspect(request.onnx, request.name));
     const version = await this.#reserveVersion(request.name);
     const card = { ...draft, version, stage: 'None', signature, createdAt: this.#now().toISOString() };
-    return this.#writeVersion(request.name, request.onnx, card, 'None');
+    const written = await this.#writeVersion(request.name, request.onnx, card, 'None', idempotencyKey);
+    if (written !== 'key-taken') return written;
+    // Another registration with the key committed first: its version stands; this number stays unused.
+    const earlier = await this.versionWithKey(request.name, idempotencyKey!);
+    if (!earlier)
+      throw new Error(`${request.name}: idempotency key "${idempotencyKey}" is taken but names no version`);
+    return earlier;
+  }
+
+  /** The version registered with an idempotency key (point reads only), if any. */
+  async versionWithKey(name: string, key: string): Promise<RegisteredVersion | undefined> {
+    const version = await this.#table.versionWithKey(name, key);
+    if (version === undefined) return undefined;
+    return { ...(await this.version({ name, version })), existing: true };
   }
 
   /**
@@ -273,7 +299,8 @@ export class ModelRegistry {
     onnx: Buffer,
     draft: ModelCard,
     stage: ModelStage,
-  ): Promise<RegisteredVersion> {
+    idempotencyKey?: string,
+  ): Promise<RegisteredVersion | 'key-taken'> {
     const card = await this.#blobs.writeOnce(name, draft.version, onnx, draft);
     const info: ModelVersionInfo = {
       name,
@@ -296,7 +323,14 @@ export class ModelRegistry {
         'create',
         { partitionKey: name, rowKey: tagRowKey(key, value, info.version), version: info.version },
       ]);
+    if (idempotencyKey !== undefined)
+      actions.push([
+        'create',
+        { partitionKey: name, rowKey: onceRowKey(idempotencyKey), version: info.version },
+      ]);
     const outcome = await this.#table.transact(actions);
+    // The version row is new (its number was just reserved): a conflict is the idempotency row.
+    if (outcome === 'exists' && idempotencyKey !== undefined) return 'key-taken';
     if (outcome === 'stale')
       throw new Error(`${name}@${info.version}: the version row could not be written.`);
     return { ...info, card };

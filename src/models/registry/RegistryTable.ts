@@ -6,6 +6,7 @@ import {
   headFromEntity,
   headRowKey,
   lastVersionRowKey,
+  onceRowKey,
   tagRowPrefix,
   versionFromEntity,
   versionRowKey,
@@ -32,6 +33,12 @@ export class RegistryTable {
   async version(name: string, version: number): Promise<ModelVersionInfo | undefined> {
     const entity = await this.#get(name, versionRowKey(version));
     return entity && versionFromEntity(entity);
+  }
+
+  /** The version registered with an idempotency key (one point read), if any. */
+  async versionWithKey(name: string, key: string): Promise<number | undefined> {
+    const entity = await this.#get(name, onceRowKey(key));
+    return entity === undefined ? undefined : Number(entity.version);
   }
 
   /** Versions with row keys in [from, to], ascending. */

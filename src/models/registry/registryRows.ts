@@ -19,6 +19,14 @@ export function auditRowKey(sequence: number): string {
   return `audit|${String(sequence).padStart(10, '0')}`;
 }
 
+/**
+ * Idempotency rows: `once|<key>` → the version registered with that key, created in the version's
+ * transaction, so a second registration with the key cannot add a version and is found by a point read.
+ */
+export function onceRowKey(key: string): string {
+  return `once|${encodeURIComponent(key)}`;
+}
+
 /** Tag index rows: `tag|<key>=<value>|<version>`, key and value URI-encoded so `|`, `=`, `/` or `#` cannot clash. */
 export function tagRowPrefix(key: string, value: string): string {
   return `tag|${encodeURIComponent(key)}=${encodeURIComponent(value)}|`;

@@ -103,6 +103,21 @@ describe('registering a version', () => {
     const loaded = await registry.load(await registry.resolve('immutable@1'));
     expect(loaded.onnx.equals(linearModel(1))).toBe(true);
   });
+
+  it('with an idempotency key registers once, even when the same registration runs twice at once', async () => {
+    const request = { name: 'once', onnx: linearModel(3), idempotencyKey: 'run-1/Store=2.csv' };
+    const [a, b] = await Promise.all([registry.register(request), registry.register(request)]);
+    expect(a.version).toBe(b.version);
+    expect([a.existing, b.existing].filter(Boolean)).toHaveLength(1);
+    const again = await registry.register({ ...request, onnx: linearModel(4) });
+    expect(again).toMatchObject({ version: a.version, existing: true, sha256: a.sha256 });
+    expect((await registry.versionWithKey('once', 'run-1/Store=2.csv'))?.version).toBe(a.version);
+    expect(await registry.versionWithKey('once', 'run-1/Store=3.csv')).toBeUndefined();
+    const other = await registry.register({ ...request, idempotencyKey: 'run-1/Store=3.csv' });
+    expect(other.existing).toBeUndefined();
+    const written = (await registry.model('once')).versions.map((v) => v.version);
+    expect(written).toEqual([a.version, other.version].sort((x, y) => x - y));
+  });
 });
 
 describe('resolving', () => {

@@ -86,7 +86,7 @@ async function withTaskHub(appDir: string, run: (hub: OpenHub) => Promise<void>)
       ports: defaultAzuritePorts,
       location: path.join(app.directory, '.azurite'),
     });
-    stopAzurite = () => azurite.stop();
+    stopAzurite = () => azurite.stop().then(() => undefined);
   }
   try {
     const hub = new TaskHub(new StorageConnection(connectionString), durable.hubName, durable.partitionCount);

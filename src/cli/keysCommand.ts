@@ -20,7 +20,7 @@ export async function runKeysCommand(appDir: string, options: { json?: boolean }
   if (isDevelopmentStorage(connectionString) && (await isPortFree(defaultAzuritePorts.blob))) {
     const location = path.join(app.directory, '.azurite');
     const azurite = await startAzurite({ ports: defaultAzuritePorts, location });
-    stopAzurite = () => azurite.stop();
+    stopAzurite = () => azurite.stop().then(() => undefined);
   }
   try {
     const hostId = hostIdFrom(settings, app.hostId);

@@ -72,7 +72,10 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
         ports: defaultAzuritePorts,
         location: path.join(app.directory, '.azurite'),
       });
-      cleanup.push(() => azurite!.stop());
+      cleanup.push(async () => {
+        if ((await azurite!.stop()).forced)
+          log.error('Azurite did not stop within 5 s and was killed: its last writes may not be on disk.');
+      });
       log.info(
         `Azurite listening on 127.0.0.1:${defaultAzuritePorts.blob}-${defaultAzuritePorts.table} (data in .azurite/)`,
       );

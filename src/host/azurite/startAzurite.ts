@@ -10,11 +10,14 @@ export interface AzuriteOptions {
   /** Folder for Azurite's data; omit for in-memory storage. */
   location?: string;
   startTimeoutMs?: number;
+  /** Extra Node.js flags for Azurite's process (e.g. `--cpu-prof` to see where its CPU goes). */
+  nodeArgs?: readonly string[];
 }
 
 export interface RunningAzurite {
   readonly ports: AzuritePorts;
-  stop(): Promise<void>;
+  /** Stops Azurite (it closes its databases first); `forced` when it had to be killed after 5 s. */
+  stop(): Promise<{ forced: boolean }>;
 }
 
 // Azurite runs inside a small launcher that exits when its stdin closes, which happens when this
@@ -23,6 +26,8 @@ const exitWithParent = [
   "process.stdin.on('end', () => process.exit(0));",
   "process.stdin.on('error', () => process.exit(0));",
   'process.stdin.resume();',
+  // On SIGTERM/SIGINT Azurite closes its servers and databases; stdin must not keep the process alive then.
+  "for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.stdin.destroy());",
   // Azurite parses argv as [node, script, ...options]; here argv is [node, azuriteMain, ...options].
   'require(process.argv[1]);',
 ].join(' ');
@@ -38,6 +43,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     }
   }
   const args = [
+    ...(options.nodeArgs ?? []),
     '-e',
     exitWithParent,
     '--',
@@ -98,13 +104,17 @@ function waitUntilListening(child: ChildProcess, timeoutMs: number): Promise<voi
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+async function stopChild(child: ChildProcess): Promise<{ forced: boolean }> {
+  if (child.exitCode !== null || child.signalCode !== null) return { forced: false };
+  return new Promise((resolve) => {
+    let forced = false;
+    const timer = setTimeout(() => {
+      forced = true;
+      child.kill('SIGKILL');
+    }, 5000);
     child.once('exit', () => {
       clearTimeout(timer);
-      resolve();
+      resolve({ forced });
     });
     child.kill('SIGTERM');
   });

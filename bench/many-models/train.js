@@ -12,6 +12,8 @@
 // BENCH_TRAIN_BODY: JSON merged into the POST body (e.g. {"keysPerActivity":8,"concurrency":4}).
 // BENCH_PROBE_KEYS: keys timed step by step after the run (default 20; 0 skips the probe).
 // BENCH_TIMEOUT_MINUTES: give up polling after this long (default 60).
+// BENCH_HOST_NODE_ARGS, BENCH_AZURITE_NODE_ARGS: extra node flags for the host and for Azurite
+//   (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"; summarize with bench/scoring/summarizeProfile.js).
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -95,7 +97,8 @@ async function main() {
   const azuriteDir =
     stages.bytes > 512 * 2 ** 20 ? fs.mkdtempSync(path.join(dataDir, 'azurite-')) : undefined;
   console.log(`Azurite: ${azuriteDir ? `on disk in ${azuriteDir}` : 'in memory'}`);
-  const azurite = await startAzurite({ ports, location: azuriteDir });
+  const nodeArgs = process.env.BENCH_AZURITE_NODE_ARGS?.split(' ').filter(Boolean);
+  const azurite = await startAzurite({ ports, location: azuriteDir, nodeArgs });
   try {
     fs.rmSync(outDir, { recursive: true, force: true });
     let started = performance.now();

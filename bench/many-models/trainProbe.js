@@ -1,7 +1,7 @@
 // Where one key's time goes: the steps of the trainPartitions activity, each timed on its own in this
-// process against the same Azurite (a fresh registry table and container): the tag lookup a retry
-// guard makes, the download, the CSV parse, training, the ONNX inspection (a worker thread per call)
-// and the registration; then the same registrations 8 at a time under one model name (the head row's
+// process against the same Azurite (a fresh registry table and container): the download, the CSV
+// parse, training, the ONNX inspection (a worker thread per call) and the registration (which starts
+// with its idempotency-key read); then the same registrations 8 at a time under one model name (the head row's
 // ETag contention) and under 8 names.
 'use strict';
 const path = require('node:path');
@@ -15,7 +15,8 @@ const { PoolModelInspector } = dist('models/registry/ModelInspector.js');
 const { InferencePool } = dist('scoring/inference/InferencePool.js');
 const { parseTrainingCsv } = dist('training/retrain/parseTrainingCsv.js');
 const { trainSeries } = dist('manyModels/training/trainSeries.js');
-const { registerSeriesModel, findSeriesVersion } = dist('manyModels/training/registerSeriesModel.js');
+const { registerSeriesModel } = dist('manyModels/training/registerSeriesModel.js');
+const { readBlob } = dist('storage/readBlob.js');
 
 const options = { time: 'WeekStarting', target: 'Quantity', price: 'Price', promotion: 'Advert' };
 
@@ -32,7 +33,7 @@ async function probeKeys(ctx) {
     container: `mm-probe-${id}`,
     inspector,
   });
-  const steps = { lookup: 0, download: 0, parse: 0, train: 0, inspect: 0, register: 0 };
+  const steps = { download: 0, parse: 0, train: 0, inspect: 0, register: 0 };
   const trained = [];
   const time = async (step, work) => {
     const started = performance.now();
@@ -42,9 +43,8 @@ async function probeKeys(ctx) {
   };
   for (const partition of ctx.partitions) {
     const blob = `sales/${partition.path}`;
-    await time('lookup', () => findSeriesVersion(registry, 'probe', `probe/${partition.path}`));
-    const bytes = await time('download', () =>
-      storage.container(ctx.dataContainer).getBlobClient(blob).downloadToBuffer(),
+    const { bytes } = await time('download', () =>
+      readBlob(storage.container(ctx.dataContainer).getBlobClient(blob)),
     );
     const table = await time('parse', () => parseTrainingCsv(bytes.toString('utf8'), blob));
     const model = await time('train', () => trainSeries(table, options, partition.path));

@@ -8,6 +8,7 @@ import { finishedJobStatuses } from '../jobs/JobStore';
 import { noAutoScoreMetadata } from '../jobs/startScoreJob';
 import { StorageClients } from '../storage/StorageClients';
 import { defaultHostUrl, JobsApiClient, type JobView } from './JobsApiClient';
+import { readBlob } from '../storage/readBlob';
 
 interface ScoreOptions {
   model: string;
@@ -156,7 +157,7 @@ async function readManifest(storage: StorageClients, location: string): Promise<
   const [container, ...rest] = location.split('/');
   const blob = storage.container(container ?? '').getBlobClient(rest.join('/'));
   if (!(await blob.exists())) return undefined;
-  return JSON.parse((await blob.downloadToBuffer()).toString()) as Manifest;
+  return JSON.parse((await readBlob(blob)).bytes.toString()) as Manifest;
 }
 
 function modelText(model: NonNullable<Manifest['model']>): string {

@@ -19,6 +19,7 @@ import {
   type KeyedScoringPlan,
   type KeyedVersion,
 } from './keyedModels';
+import { readBlob } from '../../storage/readBlob';
 
 /** Keys whose models are loaded and run at once within a partition. */
 const keysInFlight = 16;
@@ -98,10 +99,9 @@ async function versionsOf(
   const file = await services.keyedModels.versions(
     `${plan.output.container}/${keyed.modelsBlob}@${plan.jobId}`,
     async () => {
-      const bytes = await services.storage
-        .container(plan.output.container)
-        .getBlobClient(keyed.modelsBlob)
-        .downloadToBuffer();
+      const { bytes } = await readBlob(
+        services.storage.container(plan.output.container).getBlobClient(keyed.modelsBlob),
+      );
       return JSON.parse(bytes.toString('utf8')) as KeyedModelsFile;
     },
   );

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { NotFoundError } from '../../errors';
 import type { ModelRegistry, RegisteredVersion } from '../../models/registry/ModelRegistry';
 import type { TrainedSeries } from './trainSeries';
 
 /** Tags every many-models version carries besides its key. */
 export const trainingRunTag = 'trainingRun';
-/** Unique per run and key: finds a version a retried call registered already (one tag-index range). */
+/** Unique per run and key: the registration's idempotency key, so a retried call finds its earlier version. */
 export const trainingKeyTag = 'trainingKey';
 export const reservedTags: readonly string[] = ['algorithm', trainingRunTag, trainingKeyTag];
 
@@ -34,23 +33,6 @@ export interface SeriesRegistration {
 export function trainingKeyOf(runId: string, path: string): string {
   const plain = `${runId}/${path}`;
   return plain.length <= 200 ? plain : `${runId}/sha256:${createHash('sha256').update(path).digest('hex')}`;
-}
-
-/**
- * The version a run registered for a key, if an earlier try got that far: one point read of the
- * registry's idempotency row for the key's `trainingKey` (a tag lookup would read a range that grows
- * with the model's versions).
- */
-export async function findSeriesVersion(
-  registry: ModelRegistry,
-  model: string,
-  trainingKey: string,
-): Promise<SeriesVersion | undefined> {
-  const found = await registry.versionWithKey(model, trainingKey).catch((error: unknown) => {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  });
-  return found && seriesVersionOf(found);
 }
 
 function seriesVersionOf(found: RegisteredVersion): SeriesVersion {

@@ -79,6 +79,8 @@ export class ModelRegistry {
   readonly #blobs: RegistryBlobs;
   readonly #inspector: ModelInspector;
   readonly #now: () => Date;
+  /** Per model name, the head row as this registry last wrote it (ETag included). */
+  readonly #heads = new Map<string, HeadRow>();
 
   constructor(options: ModelRegistryOptions) {
     this.#table = new RegistryTable(options.storage, options.table);
@@ -273,21 +275,26 @@ export class ModelRegistry {
     );
   }
 
+  /**
+   * The next version number, reserved by moving the head row's latestVersion under its ETag. The head
+   * this registry last wrote is tried first (no read per registration); any other writer changes the
+   * ETag, and the head is then read again.
+   */
   async #reserveVersion(name: string): Promise<number> {
     for (let attempt = 1; attempt <= maxReserveAttempts; attempt++) {
-      const head = await this.#table.head(name);
-      const outcome = head
-        ? await this.#table.transact([
-            [
-              'update',
-              headToEntity(name, { ...withoutEtag(head), latestVersion: head.latestVersion + 1 }),
-              'Replace',
-              { etag: head.etag },
-            ],
-          ])
-        : await this.#table.transact([['create', headToEntity(name, { latestVersion: 1, auditCount: 0 })]]);
-      if (outcome === 'committed') return head ? head.latestVersion + 1 : 1;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt, 10)));
+      const known = this.#heads.get(name);
+      const head = known ?? (await this.#table.head(name));
+      const next = head ? head.latestVersion + 1 : 1;
+      const row = head ? { ...withoutEtag(head), latestVersion: next } : { latestVersion: 1, auditCount: 0 };
+      const etag = await this.#table.writeHead(name, row, head?.etag);
+      if (etag !== 'stale') {
+        this.#heads.set(name, { ...row, etag });
+        return next;
+      }
+      this.#heads.delete(name);
+      // A stale copy of our own is re-read at once; a race with another writer backs off a little.
+      if (!known)
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt, 10)));
     }
     throw new TransientError(
       `Could not reserve a version number for "${name}": too many concurrent registrations.`,

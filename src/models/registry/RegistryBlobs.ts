@@ -5,6 +5,7 @@ import type { StorageClients } from '../../storage/StorageClients';
 import { formatModelCard } from '../formatModelCard';
 import { parseModelCard, type ModelCard } from '../ModelCard';
 import type { ModelVersionInfo } from './registryRows';
+import { readBlob } from '../../storage/readBlob';
 
 /** A version's bytes as read from the registry, checked against the SHA-256 it was registered with. */
 export interface VerifiedModel {
@@ -73,12 +74,8 @@ export class RegistryBlobs {
   async load(info: Pick<ModelVersionInfo, 'name' | 'version' | 'sha256'>): Promise<VerifiedModel> {
     const container = this.storage.container(this.containerName);
     const blob = container.getBlobClient(`${info.name}/${info.version}/model.onnx`);
-    const onnxRead = blob
-      .download()
-      .then(async (download) => ({
-        onnx: await streamToBuffer(download.readableStreamBody),
-        etag: download.etag,
-      }))
+    const onnxRead = readBlob(blob)
+      .then(({ bytes, etag }) => ({ onnx: bytes, etag }))
       .catch((error: unknown) => {
         if ((error as { statusCode?: number }).statusCode === 404)
           throw missing(info.name, info.version, 'model.onnx');
@@ -112,7 +109,7 @@ export class RegistryBlobs {
 
   async #download(container: ContainerClient, name: string, version: number, file: string): Promise<Buffer> {
     try {
-      return await container.getBlobClient(`${name}/${version}/${file}`).downloadToBuffer();
+      return (await readBlob(container.getBlobClient(`${name}/${version}/${file}`))).bytes;
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) throw missing(name, version, file);
       throw error;
@@ -133,11 +130,4 @@ async function uploadIfAbsent(container: ContainerClient, path: string, bytes: B
 
 function missing(name: string, version: number, file: string): NotFoundError {
   return new NotFoundError(`Model ${name}@${version}: its ${file} is missing from the registry's blobs.`);
-}
-
-async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  if (stream === undefined) return Buffer.alloc(0);
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
 }

@@ -4,6 +4,7 @@ import {
   auditFromEntity,
   firstVersionRowKey,
   headFromEntity,
+  headToEntity,
   headRowKey,
   lastVersionRowKey,
   onceRowKey,
@@ -82,6 +83,25 @@ export class RegistryTable {
         head: headFromEntity(entity),
       });
     return heads.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Writes the head row if it is still the one with `etag` (creates it when `etag` is undefined). Returns
+   * the new ETag, or 'stale' when the row changed (or already exists): nothing was written then.
+   */
+  async writeHead(name: string, head: Omit<HeadRow, 'etag'>, etag: string | undefined): Promise<string> {
+    const table = await this.#table();
+    try {
+      const written =
+        etag === undefined
+          ? await table.createEntity(headToEntity(name, head))
+          : await table.updateEntity(headToEntity(name, head), 'Replace', { etag });
+      return written.etag ?? '';
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 412 || status === 409) return 'stale';
+      throw error;
+    }
   }
 
   /**

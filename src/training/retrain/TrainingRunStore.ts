@@ -1,6 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { StorageClients } from '../../storage/StorageClients';
 import type { RetrainTrigger, RunReport, RunStatus } from './retrainContracts';
+import { readBlob } from '../../storage/readBlob';
 
 /** One row of the `trainingRuns` table: a run's state and, once it ends, its decision in brief. */
 export interface TrainingRunRecord {
@@ -113,8 +114,8 @@ export class TrainingRunStore {
       .uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } });
   }
 
-  read(path: string): Promise<Buffer> {
-    return this.storage.container(this.options.container).getBlobClient(path).downloadToBuffer();
+  async read(path: string): Promise<Buffer> {
+    return (await readBlob(this.storage.container(this.options.container).getBlobClient(path))).bytes;
   }
 
   #table(): Promise<TableClient> {

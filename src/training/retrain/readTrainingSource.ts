@@ -3,6 +3,7 @@ import path from 'node:path';
 import { NotFoundError } from '../../errors';
 import type { StorageClients } from '../../storage/StorageClients';
 import type { TrainingSource } from './RetrainDeclaration';
+import { readBlob } from '../../storage/readBlob';
 
 /**
  * The bytes of a declared training source: a blob (`container/path.csv`) read from the app's storage,
@@ -26,7 +27,7 @@ export async function readTrainingSource(
   const container = source.blob.slice(0, slash);
   const name = source.blob.slice(slash + 1);
   try {
-    return await storage.container(container).getBlobClient(name).downloadToBuffer();
+    return (await readBlob(storage.container(container).getBlobClient(name))).bytes;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404)
       throw new NotFoundError(`The training blob ${source.blob} does not exist.`);

@@ -1,4 +1,5 @@
 import { ConflictError } from '../../../src/errors';
+import { StorageClients } from '../../../src/storage/StorageClients';
 import { BarrierStorage, linearModel, registryOn, testRegistry } from './registryTestKit';
 
 // Races on one model: numbering under concurrent registrations, and promotions from the same state.
@@ -26,6 +27,30 @@ describe('concurrent registrations', () => {
       expect(stored.version).toBe(version.version);
       expect((await registry.load(stored)).onnx.equals(linearModel(Number(version.tags.index)))).toBe(true);
     }
+  });
+});
+
+describe('registrations from two registries on one table (two hosts)', () => {
+  it('number versions in turn and keep the stage changes the other made in between', async () => {
+    const { registry: first, table, container } = testRegistry();
+    const second = registryOn(
+      new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? ''),
+      table,
+      container,
+    );
+    const numbers: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      numbers.push((await first.register({ name: 'shared', onnx: linearModel(2 * round) })).version);
+      numbers.push((await second.register({ name: 'shared', onnx: linearModel(2 * round + 1) })).version);
+    }
+    // The second registry promotes a version the first one has not seen; the first registers again.
+    await second.setStage('shared', 6, 'Production', { by: 'second', reason: 'release' });
+    numbers.push((await first.register({ name: 'shared', onnx: linearModel(99) })).version);
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const overview = await first.model('shared');
+    expect(overview).toMatchObject({ latestVersion: 7, production: 6 });
+    expect(overview.audit.map((record) => record.version)).toEqual([6]);
+    expect((await first.load(overview.versions[6]!)).onnx.equals(linearModel(99))).toBe(true);
   });
 });
 

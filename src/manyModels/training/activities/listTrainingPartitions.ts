@@ -3,6 +3,7 @@ import type { ManyModelsTrainingServices } from '../ManyModelsTrainingServices';
 import { manifestFile, parsePartitionsManifest, selectPartitions } from '../partitionsManifest';
 import { reservedTags } from '../registerSeriesModel';
 import type { DatasetLocation, ListPartitionsResult } from '../trainManyContracts';
+import { readBlob } from '../../../storage/readBlob';
 
 export interface ListPartitionsInput {
   readonly dataset: DatasetLocation;
@@ -28,10 +29,8 @@ export async function listTrainingPartitions(
 
 async function readPartitions(input: ListPartitionsInput, services: ManyModelsTrainingServices) {
   const file = blobPath(input.dataset, manifestFile);
-  const bytes = await services.storage
-    .container(input.dataset.container)
-    .getBlobClient(file)
-    .downloadToBuffer()
+  const bytes = await readBlob(services.storage.container(input.dataset.container).getBlobClient(file))
+    .then((read) => read.bytes)
     .catch((error: unknown) => {
       if ((error as { statusCode?: number }).statusCode === 404)
         throw new NotFoundError(

@@ -1,20 +1,17 @@
 import { NotFoundError, TransientError, ValidationError } from '../../../errors';
 import type { ManyModelsTrainingServices } from '../ManyModelsTrainingServices';
 import { keyLabel, type KeyPartition } from '../partitionsManifest';
-import {
-  findSeriesVersion,
-  registerSeriesModel,
-  trainingKeyOf,
-  type SeriesVersion,
-} from '../registerSeriesModel';
+import { registerSeriesModel, trainingKeyOf, type SeriesVersion } from '../registerSeriesModel';
 import type { KeyResult, TrainPartitionsInput } from '../trainManyContracts';
 import { blobPath } from './listTrainingPartitions';
+import { readBlob } from '../../../storage/readBlob';
 
 /**
  * Trains and registers a few keys, one after another (fewer activity calls at 10k keys). Each key ends
  * as a result, never as a thrown error, so one bad key does not hide the others: bad data and a missing
  * file are final, any other fault is marked retryable for the next try. A key a previous try already
- * registered is found by its `trainingKey` tag and not registered again.
+ * registered is trained again but not registered again: the registration's idempotency key (its
+ * `trainingKey`) finds the earlier version. Retries are rare, so the common path makes no lookup.
  */
 export async function trainPartitions(
   input: TrainPartitionsInput,
@@ -54,16 +51,12 @@ async function trainOne(
   services: ManyModelsTrainingServices,
 ): Promise<SeriesVersion> {
   const trainingKey = trainingKeyOf(input.runId, partition.path);
-  const existing = await findSeriesVersion(services.registry, input.model, trainingKey);
-  if (existing) return existing;
   if (input.attempt === 1 && services.failFirstTry.has(partition.path))
     throw new TransientError(`Simulated transient fault on the first try of ${partition.path}`);
   const path = blobPath(input.dataset, partition.path);
   const data = `${input.dataset.container}/${path}`;
-  const bytes = await services.storage
-    .container(input.dataset.container)
-    .getBlobClient(path)
-    .downloadToBuffer()
+  const bytes = await readBlob(services.storage.container(input.dataset.container).getBlobClient(path))
+    .then((read) => read.bytes)
     .catch((error: unknown) => {
       if ((error as { statusCode?: number }).statusCode === 404)
         throw new NotFoundError(`The partition file ${data} does not exist`);

@@ -3,7 +3,7 @@ import { predictLinear, type DesignMatrix, type LinearModel } from '../../traini
 import { linearModelToOnnx } from '../../training/linearModelToOnnx';
 import { evaluateRegression } from '../../training/metrics';
 import type { TrainingTable } from '../../training/TrainingTable';
-import { trainRidge } from '../../training/trainRidge';
+import { trainRidgeOn } from '../../training/trainRidge';
 import {
   featuresFor,
   historyTail,
@@ -80,18 +80,16 @@ export function trainSeries(
     );
   }
   const y = features.y ?? new Float64Array(0);
-  const train = asTable(
-    features.names,
+  const fit = trainRidgeOn(
     take(features.x, trainAt),
     Float64Array.from(trainAt, (i) => y[i]!),
-    spec.target,
+    {
+      features: features.names,
+      target: spec.target,
+      alphas: options.alphas,
+      folds: options.folds,
+    },
   );
-  const fit = trainRidge(train, {
-    features: features.names,
-    target: spec.target,
-    alphas: options.alphas,
-    folds: options.folds,
-  });
   const holdoutY = Float64Array.from(holdoutAt, (i) => y[i]!);
   const predicted = predictLinear(fit.model, take(features.x, holdoutAt));
   return {
@@ -148,14 +146,11 @@ export function holdoutMetrics(actual: Float64Array, predicted: Float64Array): R
 }
 
 function take(x: DesignMatrix, rows: readonly number[]): DesignMatrix {
-  const values = new Float64Array(rows.length * x.columns);
-  rows.forEach((r, i) => values.set(x.values.subarray(r * x.columns, (r + 1) * x.columns), i * x.columns));
-  return { rows: rows.length, columns: x.columns, values };
-}
-
-function asTable(names: readonly string[], x: DesignMatrix, y: Float64Array, target: string): TrainingTable {
-  const columns = names.map((_, j) =>
-    Float64Array.from({ length: x.rows }, (_, r) => x.values[r * x.columns + j]!),
-  );
-  return { columns: [...names, target], values: [...columns, y], rows: x.rows };
+  const p = x.columns;
+  const values = new Float64Array(rows.length * p);
+  for (let i = 0; i < rows.length; i++) {
+    const from = rows[i]! * p;
+    for (let j = 0; j < p; j++) values[i * p + j] = x.values[from + j]!;
+  }
+  return { rows: rows.length, columns: p, values };
 }

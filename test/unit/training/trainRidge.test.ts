@@ -135,6 +135,44 @@ describe('trainRidge', () => {
     expect(trainRidge(table(noise), options).alpha).toBe(1000);
   });
 
+  it('matches per-fold refits when a column is constant, varies in one fold only, or sits far from 0', () => {
+    const rows = 200;
+    const columns = {
+      constant: Float64Array.from({ length: rows }, () => 0.1),
+      // Non-zero only in fold 2 (rows 2, 7, 12, …): constant in every other fold's training rows but one.
+      oneFold: Float64Array.from({ length: rows }, (_, r) => (r % 5 === 2 ? (r % 3) + 1 : 0)),
+      // Weekly quantities around 1e7 that vary by a few units: a naive sum of squares cancels badly.
+      far: Float64Array.from({ length: rows }, (_, r) => 1e7 + Math.sin(r * 0.7) * 3),
+      plain: Float64Array.from({ length: rows }, (_, r) => Math.cos(r * 1.3)),
+    };
+    const y = Float64Array.from(
+      { length: rows },
+      (_, r) => 2 * columns.plain[r]! + 0.5 * (columns.far[r]! - 1e7) + 0.01 * Math.sin(r * 9.1),
+    );
+    const names = Object.keys(columns);
+    const table: TrainingTable = { columns: [...names, 'y'], values: [...Object.values(columns), y], rows };
+    const trained = trainRidge(table, { features: names, target: 'y', alphas: [0.01, 1] });
+    expect(trained.model.weights[0]).toBe(0);
+    for (const score of trained.crossValidation) {
+      const predictions = new Float64Array(rows);
+      for (let fold = 0; fold < 5; fold++) {
+        const all = Array.from({ length: rows }, (_, r) => r);
+        const train = selectRows(
+          table,
+          all.filter((r) => r % 5 !== fold),
+        );
+        const test = all.filter((r) => r % 5 === fold);
+        const model = fitRidge(designMatrix(train, names), numericColumn(train, 'y'), score.alpha);
+        const out = predictLinear(model, designMatrix(selectRows(table, test), names));
+        test.forEach((r, i) => (predictions[r] = out[i]!));
+      }
+      expect(score.rmse).toBeCloseTo(rootMeanSquaredError(y, predictions), 6);
+    }
+    const refit = fitRidge(designMatrix(table, names), y, trained.alpha);
+    trained.model.weights.forEach((w, j) => expect(w).toBeCloseTo(refit.weights[j]!, 6));
+    expect(trained.model.intercept / refit.intercept).toBeCloseTo(1, 6);
+  });
+
   it('refuses bad options with a ValidationError naming the option', () => {
     expect(() => trainRidge(diabetes, { features, target: 'target', folds: 1 })).toThrow(
       'folds must be an integer from 2 to the 442 rows (got 1)',

@@ -24,7 +24,7 @@ const requestSchema = z.strictObject({
   minTrainRows: positiveInt(1_000_000).optional(),
   keys: z.array(z.record(z.string(), z.string())).min(1).optional(),
   keysPerChunk: positiveInt(5000).default(500),
-  keysPerActivity: positiveInt(100).default(4),
+  keysPerActivity: positiveInt(100).default(16),
   concurrency: positiveInt(64).default(8),
   maxAttempts: positiveInt(10).default(3),
   retryIntervalMs: z.int().nonnegative().max(600_000).default(1000),

@@ -1,9 +1,11 @@
 import type * as df from 'durable-functions';
 import type { KeyPartition } from '../manyModels/training/partitionsManifest';
 import {
+  chunkInstanceId,
   trainManyActivityNames as activity,
   trainManyChunkOrchestrator,
   type ChunkResult,
+  type ChunkStatus,
   type FailedKey,
   type KeyResult,
   type ListPartitionsResult,
@@ -11,6 +13,7 @@ import {
   type TrainedKey,
   type TrainManyInput,
   type TrainManyReport,
+  type TrainManyProgress,
 } from '../manyModels/training/trainManyContracts';
 
 type Step<T> = Generator<df.Task, T, unknown>;
@@ -47,14 +50,23 @@ export function* trainMany(context: df.OrchestrationContext): Step<TrainManyRepo
   }
   const { keyColumns } = listed;
   const chunks = chunked(listed.partitions, input.fanOut.keysPerChunk);
-  context.df.setCustomStatus({ step: 'train', keys: listed.partitions.length, chunks: chunks.length });
+  const training: TrainManyProgress = {
+    step: 'train',
+    keys: listed.partitions.length,
+    chunks: chunks.length,
+  };
+  context.df.setCustomStatus(training);
   const results = (yield context.df.Task.all(
     chunks.map((partitions, i) => {
       const chunk: TrainChunkInput = { ...input, keyColumns, partitions };
-      return context.df.callSubOrchestrator(trainManyChunkOrchestrator, chunk, `${input.runId}-chunk-${i}`);
+      return context.df.callSubOrchestrator(
+        trainManyChunkOrchestrator,
+        chunk,
+        chunkInstanceId(input.runId, i),
+      );
     }),
   )) as ChunkResult[];
-  context.df.setCustomStatus({ step: 'report', keys: listed.partitions.length, chunks: chunks.length });
+  context.df.setCustomStatus({ ...training, step: 'report' } satisfies TrainManyProgress);
   return (yield context.df.callActivity(activity.finish, {
     ...base,
     completedAt: context.df.currentUtcDateTime.toISOString(),
@@ -100,7 +112,7 @@ export function* trainManyChunk(context: df.OrchestrationContext): Step<ChunkRes
         trained: trained.length,
         failed: failed.length,
         attempt,
-      });
+      } satisfies ChunkStatus);
     }
     pending = retry;
   }

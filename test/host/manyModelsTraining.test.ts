@@ -140,6 +140,18 @@ describe('a run over oj-train partitioned by Store × Brand', () => {
     expect(report.trained.map((key) => key.path).sort()).toEqual(oj.map((p) => p.path).sort());
   });
 
+  it('shows progress summed over the chunks: keys trained and failed, chunks done', async () => {
+    const view = (await (await api(`many-models/train/${run.runId}`)).json()) as { progress: unknown };
+    expect(view.progress).toEqual({
+      step: 'report',
+      keys: report.keys.total,
+      chunks: report.chunks,
+      trained: report.keys.trained,
+      failed: report.keys.failed,
+      chunksDone: report.chunks,
+    });
+  });
+
   it('retried the key whose first try hit a transient fault', () => {
     expect(report.trained.find((key) => key.path === flaky)).toMatchObject({ attempts: 2, existing: false });
     expect(report.trained.filter((key) => key.attempts !== 1).map((key) => key.path)).toEqual([flaky]);

@@ -5,6 +5,26 @@ export const trainManyOrchestrator = 'trainMany';
 /** One bounded group of keys: the unit of fan-out under `trainMany`. */
 export const trainManyChunkOrchestrator = 'trainManyChunk';
 
+/** Instance id of a run's chunk `index` (the run reads their progress by it). */
+export function chunkInstanceId(runId: string, index: number): string {
+  return `${runId}-chunk-${index}`;
+}
+
+/** A run's custom status: the step it is at, with the key and chunk counts once listed. */
+export interface TrainManyProgress {
+  readonly step: 'train' | 'report';
+  readonly keys: number;
+  readonly chunks: number;
+}
+
+/** A chunk's custom status after each wave of activity calls. */
+export interface ChunkStatus {
+  readonly keys: number;
+  readonly trained: number;
+  readonly failed: number;
+  readonly attempt: number;
+}
+
 export const trainManyActivityNames = {
   list: 'listTrainingPartitions',
   train: 'trainPartitions',

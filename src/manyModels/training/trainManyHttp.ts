@@ -3,7 +3,13 @@ import type { DurableClient } from 'durable-functions';
 import { NotFoundError, ValidationError } from '../../errors';
 import { newRunId } from '../../training/retrain/startRetrain';
 import { parseTrainManyRequest } from './parseTrainManyRequest';
-import { trainManyOrchestrator, type TrainManyInput } from './trainManyContracts';
+import {
+  chunkInstanceId,
+  trainManyOrchestrator,
+  type ChunkStatus,
+  type TrainManyInput,
+  type TrainManyProgress,
+} from './trainManyContracts';
 import { withErrorResponses } from '../../http/withErrorResponses';
 
 /**
@@ -31,7 +37,10 @@ export function requestTrainMany(request: HttpRequest, client: DurableClient): P
   });
 }
 
-/** GET /api/many-models/train/{runId}: where the run is, and its report once it has ended. */
+/**
+ * GET /api/many-models/train/{runId}: where the run is, and its report once it has ended. Once the keys
+ * are listed, `progress` adds up the chunks' counts: keys trained and failed so far, chunks finished.
+ */
 export function getTrainMany(runId: string, client: DurableClient): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
     const status = await client.getStatus(runId).catch(() => undefined);
@@ -44,9 +53,29 @@ export function getTrainMany(runId: string, client: DurableClient): Promise<Http
         runId,
         model: input.model,
         runtimeStatus: status.runtimeStatus,
-        progress: status.customStatus ?? undefined,
+        progress: await progressOf(client, runId, status.customStatus),
         report: status.output ?? undefined,
       },
     };
   });
+}
+
+async function progressOf(client: DurableClient, runId: string, customStatus: unknown): Promise<unknown> {
+  const run = customStatus as Partial<TrainManyProgress> | null | undefined;
+  if (typeof run?.chunks !== 'number') return customStatus ?? undefined;
+  const chunks = await Promise.all(
+    Array.from({ length: run.chunks }, (_, index) =>
+      client.getStatus(chunkInstanceId(runId, index), { showInput: false }).catch(() => undefined),
+    ),
+  );
+  let trained = 0;
+  let failed = 0;
+  let chunksDone = 0;
+  for (const chunk of chunks) {
+    const counts = chunk?.customStatus as Partial<ChunkStatus> | null | undefined;
+    trained += counts?.trained ?? 0;
+    failed += counts?.failed ?? 0;
+    if (chunk?.runtimeStatus === 'Completed') chunksDone += 1;
+  }
+  return { ...run, trained, failed, chunksDone };
 }

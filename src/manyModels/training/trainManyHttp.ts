@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import type { DurableClient } from 'durable-functions';
+import { OrchestrationRuntimeStatus, type DurableClient } from 'durable-functions';
 import { NotFoundError, ValidationError } from '../../errors';
 import { newRunId } from '../../training/retrain/startRetrain';
 import { parseTrainManyRequest } from './parseTrainManyRequest';
@@ -75,7 +75,7 @@ async function progressOf(client: DurableClient, runId: string, customStatus: un
     const counts = chunk?.customStatus as Partial<ChunkStatus> | null | undefined;
     trained += counts?.trained ?? 0;
     failed += counts?.failed ?? 0;
-    if (chunk?.runtimeStatus === 'Completed') chunksDone += 1;
+    if (chunk?.runtimeStatus === OrchestrationRuntimeStatus.Completed) chunksDone += 1;
   }
   return { ...run, trained, failed, chunksDone };
 }

@@ -105,7 +105,8 @@ function printProbe(probe) {
   );
   console.log(
     `  8 registrations at a time: ${probe.concurrentRegister.oneName.toFixed(1)} ms/key under one model name, ` +
-      `${probe.concurrentRegister.eightNames.toFixed(1)} ms/key under 8 names`,
+      `${probe.concurrentRegister.eightNames.toFixed(1)} ms/key under 8 names; ` +
+      `all ${probe.keys} as one batch: ${probe.concurrentRegister.batch.toFixed(1)} ms/key`,
   );
 }
 

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { ModelRegistry, RegisteredVersion } from '../../models/registry/ModelRegistry';
+import type {
+  ModelRegistry,
+  RegisteredVersion,
+  RegistrationRequest,
+} from '../../models/registry/ModelRegistry';
 import type { TrainedSeries } from './trainSeries';
 
 /** Tags every many-models version carries besides its key. */
@@ -49,17 +53,68 @@ function seriesVersionOf(found: RegisteredVersion): SeriesVersion {
   };
 }
 
+/** One key's trained model and what its registration records. */
+export interface SeriesToRegister {
+  readonly trained: TrainedSeries;
+  readonly registration: SeriesRegistration;
+  readonly trainingKey: string;
+}
+
 /**
- * Registers one key's model under the run's model name with the key as tags, its holdout metrics,
- * the exact data it learned from, and what scoring needs to rebuild its inputs (`forecasting`: the
- * feature spec and the last known targets the lags look up).
+ * Registers keys' models under the run's model name (all of `model`), each with its key as tags, its
+ * holdout metrics, the exact data it learned from, and what scoring needs to rebuild its inputs
+ * (`forecasting`: the feature spec and the last known targets the lags look up). One registry batch:
+ * one head update and a table transaction per 14 keys. Settles per key, in order.
  */
+export async function registerSeriesModels(
+  registry: ModelRegistry,
+  model: string,
+  series: readonly SeriesToRegister[],
+): Promise<PromiseSettledResult<SeriesVersion>[]> {
+  const outcomes = await registry.registerAll(
+    model,
+    series.map(({ trained, registration, trainingKey }) => seriesRequest(trained, registration, trainingKey)),
+  );
+  return outcomes.map((outcome, index): PromiseSettledResult<SeriesVersion> => {
+    if (outcome.status === 'rejected') return outcome;
+    const registered = outcome.value;
+    // A redelivered call that raced the first one: the first registration stands.
+    if (registered.existing) return { status: 'fulfilled', value: seriesVersionOf(registered) };
+    const { trained } = series[index]!;
+    return {
+      status: 'fulfilled',
+      value: {
+        version: registered.version,
+        existing: false,
+        metrics: trained.metrics,
+        alpha: trained.alpha,
+        trainRows: trained.trainRows,
+        holdoutRows: trained.holdoutRows,
+        droppedRows: trained.droppedRows,
+      },
+    };
+  });
+}
+
+/** registerSeriesModels for one key; throws what its registration failed with. */
 export async function registerSeriesModel(
   registry: ModelRegistry,
   trained: TrainedSeries,
   registration: SeriesRegistration,
   trainingKey: string,
 ): Promise<SeriesVersion> {
+  const [outcome] = await registerSeriesModels(registry, registration.model, [
+    { trained, registration, trainingKey },
+  ]);
+  if (outcome!.status === 'rejected') throw outcome!.reason;
+  return outcome!.value;
+}
+
+function seriesRequest(
+  trained: TrainedSeries,
+  registration: SeriesRegistration,
+  trainingKey: string,
+): RegistrationRequest {
   const card = {
     description: `Forecast of ${trained.spec.target} for ${Object.entries(registration.key)
       .map(([name, value]) => `${name}=${value}`)
@@ -88,22 +143,11 @@ export async function registerSeriesModel(
     },
     forecasting: { spec: trained.spec, history: trained.history },
   };
-  const registered = await registry.register({
+  return {
     name: registration.model,
     onnx: Buffer.from(trained.onnx),
     card,
     producer: `trainMany run ${registration.runId}`,
     idempotencyKey: trainingKey,
-  });
-  // A redelivered call that raced the first one: the first registration stands.
-  if (registered.existing) return seriesVersionOf(registered);
-  return {
-    version: registered.version,
-    existing: false,
-    metrics: trained.metrics,
-    alpha: trained.alpha,
-    trainRows: trained.trainRows,
-    holdoutRows: trained.holdoutRows,
-    droppedRows: trained.droppedRows,
   };
 }

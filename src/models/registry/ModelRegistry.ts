@@ -19,7 +19,7 @@ import {
   type HeadRow,
   type ModelVersionInfo,
 } from './registryRows';
-import { RegistryTable } from './RegistryTable';
+import { RegistryTable, type TransactionOutcome } from './RegistryTable';
 import { resolveVersion, type ModelQuery } from './resolveVersion';
 
 export interface ModelRegistryOptions {
@@ -67,6 +67,8 @@ export interface StageChange {
 }
 
 const maxReserveAttempts = 50;
+/** Rows one table transaction may hold. */
+const transactionLimit = 100;
 const maxStageAttempts = 10;
 
 /**
@@ -95,22 +97,74 @@ export class ModelRegistry {
    * index rows is inserted in one transaction. A crash between the steps leaves an unused number.
    */
   async register(request: RegistrationRequest): Promise<RegisteredVersion> {
-    const { idempotencyKey } = request;
-    if (idempotencyKey !== undefined) {
-      const earlier = await this.versionWithKey(request.name, idempotencyKey);
-      if (earlier) return earlier;
+    const [outcome] = await this.registerAll(request.name, [request]);
+    if (outcome!.status === 'rejected') throw outcome!.reason;
+    return outcome!.value;
+  }
+
+  /**
+   * Registers several versions of one model as `register` does each, with one head update for all
+   * their numbers and their rows in as few transactions as fit (whole versions per transaction): the
+   * storage calls of a batch of keys' models. Each request settles on its own, in request order; a
+   * request that fails leaves the others registered (and at most an unused number).
+   */
+  async registerAll(
+    name: string,
+    requests: readonly RegistrationRequest[],
+  ): Promise<PromiseSettledResult<RegisteredVersion>[]> {
+    checkName(name);
+    const outcomes = new Array<PromiseSettledResult<RegisteredVersion> | undefined>(requests.length);
+    const prepared = await Promise.all(
+      requests.map(async (request, index) => {
+        try {
+          if (request.name !== name)
+            throw new ValidationError(`registerAll("${name}") was given a version of "${request.name}".`, {
+              field: 'name',
+            });
+          if (request.idempotencyKey !== undefined) {
+            const earlier = await this.versionWithKey(name, request.idempotencyKey);
+            if (earlier) {
+              outcomes[index] = { status: 'fulfilled', value: earlier };
+              return undefined;
+            }
+          }
+          const draft = prepareCard(name, request.card, request.onnx, request.producer);
+          const signature = cardSignature(await this.#inspector.inspect(request.onnx, name));
+          return { index, request, draft, signature };
+        } catch (error) {
+          outcomes[index] = { status: 'rejected', reason: error };
+          return undefined;
+        }
+      }),
+    );
+    const pending = prepared.filter((entry) => entry !== undefined);
+    if (pending.length > 0) {
+      const first = await this.#reserveVersions(name, pending.length);
+      const createdAt = this.#now().toISOString();
+      const written = await Promise.all(
+        pending.map(async ({ index, request, draft, signature }, offset) => {
+          try {
+            const card = { ...draft, version: first + offset, stage: 'None', signature, createdAt };
+            const stored = await this.#blobs.writeOnce(name, card.version, request.onnx, card);
+            return {
+              index,
+              request,
+              ...versionRows(name, request.onnx, stored, 'None', request.idempotencyKey),
+            };
+          } catch (error) {
+            outcomes[index] = { status: 'rejected', reason: error };
+            return undefined;
+          }
+        }),
+      );
+      await this.#insertVersions(
+        written.filter((entry) => entry !== undefined),
+        outcomes,
+      );
     }
-    const draft = prepareCard(request.name, request.card, request.onnx, request.producer);
-    const signature = cardSignature(await this.#inspector.inspect(request.onnx, request.name));
-    const version = await this.#reserveVersion(request.name);
-    const card = { ...draft, version, stage: 'None', signature, createdAt: this.#now().toISOString() };
-    const written = await this.#writeVersion(request.name, request.onnx, card, 'None', idempotencyKey);
-    if (written !== 'key-taken') return written;
-    // Another registration with the key committed first: its version stands; this number stays unused.
-    const earlier = await this.versionWithKey(request.name, idempotencyKey!);
-    if (!earlier)
-      throw new Error(`${request.name}: idempotency key "${idempotencyKey}" is taken but names no version`);
-    return earlier;
+    return outcomes.map(
+      (outcome) => outcome ?? { status: 'rejected', reason: new Error(`${name}: a registration was lost`) },
+    );
   }
 
   /** The version registered with an idempotency key (point reads only), if any. */
@@ -276,20 +330,21 @@ export class ModelRegistry {
   }
 
   /**
-   * The next version number, reserved by moving the head row's latestVersion under its ETag. The head
-   * this registry last wrote is tried first (no read per registration); any other writer changes the
-   * ETag, and the head is then read again.
+   * Reserves `count` consecutive version numbers (returns the first) by moving the head row's
+   * latestVersion under its ETag. The head this registry last wrote is tried first (no read per
+   * registration); any other writer changes the ETag, and the head is then read again.
    */
-  async #reserveVersion(name: string): Promise<number> {
+  async #reserveVersions(name: string, count: number): Promise<number> {
     for (let attempt = 1; attempt <= maxReserveAttempts; attempt++) {
       const known = this.#heads.get(name);
       const head = known ?? (await this.#table.head(name));
-      const next = head ? head.latestVersion + 1 : 1;
-      const row = head ? { ...withoutEtag(head), latestVersion: next } : { latestVersion: 1, auditCount: 0 };
+      const first = (head?.latestVersion ?? 0) + 1;
+      const latestVersion = first + count - 1;
+      const row = head ? { ...withoutEtag(head), latestVersion } : { latestVersion, auditCount: 0 };
       const etag = await this.#table.writeHead(name, row, head?.etag);
       if (etag !== 'stale') {
         this.#heads.set(name, { ...row, etag });
-        return next;
+        return first;
       }
       this.#heads.delete(name);
       // A stale copy of our own is re-read at once; a race with another writer backs off a little.
@@ -301,47 +356,116 @@ export class ModelRegistry {
     );
   }
 
+  /**
+   * Inserts the versions' rows, whole versions per transaction (at most 100 rows each). A transaction
+   * refused because a row exists is an idempotency key another registration took first: its versions
+   * are then inserted one by one, and a taken key settles with the version registered under it.
+   */
+  async #insertVersions(
+    versions: readonly (VersionRows & { index: number; request: RegistrationRequest })[],
+    outcomes: (PromiseSettledResult<RegisteredVersion> | undefined)[],
+  ): Promise<void> {
+    const groups: (typeof versions)[number][][] = [];
+    let size = transactionLimit;
+    for (const version of versions) {
+      if (size + version.actions.length > transactionLimit) {
+        groups.push([]);
+        size = 0;
+      }
+      groups.at(-1)!.push(version);
+      size += version.actions.length;
+    }
+    const settle = async (version: (typeof versions)[number], outcome: TransactionOutcome) => {
+      const { index, request, info } = version;
+      if (outcome === 'committed') outcomes[index] = { status: 'fulfilled', value: info };
+      else if (outcome === 'exists' && request.idempotencyKey !== undefined) {
+        // Another registration with the key committed first: its version stands; this number stays unused.
+        const earlier = await this.versionWithKey(info.name, request.idempotencyKey);
+        outcomes[index] = earlier
+          ? { status: 'fulfilled', value: earlier }
+          : {
+              status: 'rejected',
+              reason: new Error(
+                `${info.name}: idempotency key "${request.idempotencyKey}" is taken but names no version`,
+              ),
+            };
+      } else
+        outcomes[index] = {
+          status: 'rejected',
+          reason: new Error(`${info.name}@${info.version}: the version row could not be written.`),
+        };
+    };
+    await Promise.all(
+      groups.map(async (group) => {
+        try {
+          const outcome = await this.#table.transact(group.flatMap((version) => version.actions));
+          if (outcome !== 'exists' || group.length === 1) {
+            await Promise.all(group.map((version) => settle(version, outcome)));
+            return;
+          }
+          for (const version of group) await settle(version, await this.#table.transact(version.actions));
+        } catch (error) {
+          for (const { index } of group) outcomes[index] = { status: 'rejected', reason: error };
+        }
+      }),
+    );
+  }
+
   async #writeVersion(
     name: string,
     onnx: Buffer,
     draft: ModelCard,
     stage: ModelStage,
-    idempotencyKey?: string,
-  ): Promise<RegisteredVersion | 'key-taken'> {
+  ): Promise<RegisteredVersion> {
     const card = await this.#blobs.writeOnce(name, draft.version, onnx, draft);
-    const info: ModelVersionInfo = {
-      name,
-      version: card.version,
-      stage,
-      sha256: card.sha256 ?? '',
-      bytes: onnx.length,
-      createdAt: card.createdAt ?? '',
-      tags: card.tags,
-      metrics: card.metrics,
-      description: card.description,
-      producer: card.producer,
-      parentVersion: card.parentVersion,
-      trainingData: card.training?.data,
-      trainingSha256: card.training?.sha256,
-    };
-    const actions: TransactionAction[] = [['create', versionToEntity(info)]];
-    for (const [key, value] of Object.entries(card.tags))
-      actions.push([
-        'create',
-        { partitionKey: name, rowKey: tagRowKey(key, value, info.version), version: info.version },
-      ]);
-    if (idempotencyKey !== undefined)
-      actions.push([
-        'create',
-        { partitionKey: name, rowKey: onceRowKey(idempotencyKey), version: info.version },
-      ]);
-    const outcome = await this.#table.transact(actions);
-    // The version row is new (its number was just reserved): a conflict is the idempotency row.
-    if (outcome === 'exists' && idempotencyKey !== undefined) return 'key-taken';
-    if (outcome === 'stale')
+    const { info, actions } = versionRows(name, onnx, card, stage);
+    // 'exists': a concurrent seeder wrote the same version first.
+    if ((await this.#table.transact(actions)) === 'stale')
       throw new Error(`${name}@${info.version}: the version row could not be written.`);
-    return { ...info, card };
+    return info;
   }
+}
+
+/** A version as registered, and the rows that insert it: its version row, tag index rows, idempotency row. */
+interface VersionRows {
+  readonly info: RegisteredVersion;
+  readonly actions: TransactionAction[];
+}
+
+function versionRows(
+  name: string,
+  onnx: Buffer,
+  card: ModelCard,
+  stage: ModelStage,
+  idempotencyKey?: string,
+): VersionRows {
+  const info: ModelVersionInfo = {
+    name,
+    version: card.version,
+    stage,
+    sha256: card.sha256 ?? '',
+    bytes: onnx.length,
+    createdAt: card.createdAt ?? '',
+    tags: card.tags,
+    metrics: card.metrics,
+    description: card.description,
+    producer: card.producer,
+    parentVersion: card.parentVersion,
+    trainingData: card.training?.data,
+    trainingSha256: card.training?.sha256,
+  };
+  const actions: TransactionAction[] = [['create', versionToEntity(info)]];
+  for (const [key, value] of Object.entries(card.tags))
+    actions.push([
+      'create',
+      { partitionKey: name, rowKey: tagRowKey(key, value, info.version), version: info.version },
+    ]);
+  if (idempotencyKey !== undefined)
+    actions.push([
+      'create',
+      { partitionKey: name, rowKey: onceRowKey(idempotencyKey), version: info.version },
+    ]);
+  return { info: { ...info, card }, actions };
 }
 
 function checkName(name: string): void {

@@ -120,6 +120,69 @@ describe('registering a version', () => {
   });
 });
 
+describe('registering a batch (registerAll)', () => {
+  const tags = (index: number) => ({ store: String(index), brand: 'b', run: 'r1', algorithm: 'ridge' });
+
+  it('numbers the versions in order over several transactions; a bad request fails alone', async () => {
+    // 20 versions × (version row + 4 tag rows + idempotency row) = 120 rows: two transactions.
+    const requests = Array.from({ length: 20 }, (_, index) => ({
+      name: 'batch',
+      onnx: index === 7 ? Buffer.from('not onnx') : linearModel(index),
+      card: { tags: tags(index) },
+      idempotencyKey: `r1/${index}`,
+    }));
+    const outcomes = await registry.registerAll('batch', requests);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(
+      requests.map((_, index) => (index === 7 ? 'rejected' : 'fulfilled')),
+    );
+    expect(String((outcomes[7] as PromiseRejectedResult).reason)).toContain('ValidationError');
+    const versions = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    expect(versions.map((version) => version.version)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
+    for (const [index, request] of requests.entries()) {
+      if (index === 7) continue;
+      const found = await registry.resolve({ name: 'batch', tags: { store: String(index) } });
+      expect((await registry.load(found)).onnx.equals(request.onnx)).toBe(true);
+      expect((await registry.versionWithKey('batch', `r1/${index}`))?.version).toBe(found.version);
+    }
+    expect((await registry.model('batch')).latestVersion).toBe(19);
+  });
+
+  it('returns the earlier version for a key already registered, alone or racing in another batch', async () => {
+    const request = (index: number) => ({
+      name: 'batch-once',
+      onnx: linearModel(index),
+      card: { tags: tags(index) },
+      idempotencyKey: `r2/${index}`,
+    });
+    const first = await registry.register(request(0));
+    const [a, b] = await Promise.all([
+      registry.registerAll('batch-once', [request(0), request(1), request(2)]),
+      registry.registerAll('batch-once', [request(2), request(3)]),
+    ]);
+    const value = (outcome: PromiseSettledResult<{ version: number; existing?: true }> | undefined) => {
+      if (outcome?.status !== 'fulfilled') throw new Error(`not registered: ${JSON.stringify(outcome)}`);
+      return outcome.value;
+    };
+    expect(value(a[0])).toMatchObject({ version: first.version, existing: true });
+    // Key 2 raced: one batch registered it, the other got that version back.
+    expect(value(a[2]).version).toBe(value(b[0]).version);
+    expect([value(a[2]).existing, value(b[0]).existing].filter(Boolean)).toHaveLength(1);
+    const overview = await registry.model('batch-once');
+    const keys = await Promise.all([0, 1, 2, 3].map((i) => registry.versionWithKey('batch-once', `r2/${i}`)));
+    expect(keys.map((found) => found?.version).sort()).toEqual(
+      overview.versions.map((version) => version.version).sort(),
+    );
+  });
+
+  it('refuses a request for another model name without registering it', async () => {
+    const [outcome] = await registry.registerAll('batch-name', [{ name: 'other', onnx: linearModel(1) }]);
+    expect(outcome).toMatchObject({ status: 'rejected' });
+    expect(String((outcome as PromiseRejectedResult).reason)).toContain(
+      'registerAll("batch-name") was given a version of "other"',
+    );
+  });
+});
+
 describe('resolving', () => {
   const name = 'sales';
   const tagsOf = (version: number) => ({

@@ -108,6 +108,7 @@ export interface TrainedKey {
   readonly holdoutRows: number;
   readonly droppedRows: number;
   readonly attempts: number;
+  /** Its activity call's time (download, training, the batch registration) shared among the call's keys. */
   readonly durationMs: number;
 }
 
@@ -154,7 +155,7 @@ export interface TrainManyReport {
   readonly metrics: Readonly<Record<string, MetricSummary>>;
   readonly durations: {
     readonly totalMs: number;
-    /** Sum of the keys' own training + registration times. */
+    /** Sum of the keys' `durationMs`. */
     readonly keysMs: number;
     readonly slowestKeyMs: number;
   };

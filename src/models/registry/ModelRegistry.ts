@@ -138,8 +138,16 @@ export class ModelRegistry {
       }),
     );
     const pending = prepared.filter((entry) => entry !== undefined);
+    let first = 0;
     if (pending.length > 0) {
-      const first = await this.#reserveVersions(name, pending.length);
+      try {
+        first = await this.#reserveVersions(name, pending.length);
+      } catch (error) {
+        for (const { index } of pending) outcomes[index] = { status: 'rejected', reason: error };
+        pending.length = 0;
+      }
+    }
+    if (pending.length > 0) {
       const createdAt = this.#now().toISOString();
       const written = await Promise.all(
         pending.map(async ({ index, request, draft, signature }, offset) => {

@@ -70,7 +70,9 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   } else {
     args.push('--inMemoryPersistence');
   }
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl+C in the terminal reaches the host, which stops Azurite last (after
+  // the app's last storage calls), instead of Azurite closing under the host's feet.
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   await waitUntilListening(child, options.startTimeoutMs ?? 30_000);
   return { ports, stop: () => stopChild(child) };
 }

@@ -351,7 +351,9 @@ export class ModelRegistry {
       const row = head ? { ...withoutEtag(head), latestVersion } : { latestVersion, auditCount: 0 };
       const etag = await this.#table.writeHead(name, row, head?.etag);
       if (etag !== 'stale') {
-        this.#heads.set(name, { ...row, etag });
+        // Without an ETag the next reservation reads the head (an update without one would not be checked).
+        if (etag === '') this.#heads.delete(name);
+        else this.#heads.set(name, { ...row, etag });
         return first;
       }
       this.#heads.delete(name);

@@ -16,7 +16,7 @@ const { PoolModelInspector } = dist('models/registry/ModelInspector.js');
 const { InferencePool } = dist('scoring/inference/InferencePool.js');
 const { parseTrainingCsv } = dist('training/retrain/parseTrainingCsv.js');
 const { trainSeries } = dist('manyModels/training/trainSeries.js');
-const { registerSeriesModel, registerSeriesModels } = dist('manyModels/training/registerSeriesModel.js');
+const { registerSeriesModels } = dist('manyModels/training/registerSeriesModel.js');
 const { readBlob } = dist('storage/readBlob.js');
 
 const options = { time: 'WeekStarting', target: 'Quantity', price: 'Price', promotion: 'Advert' };
@@ -59,7 +59,7 @@ async function probeKeys(ctx) {
       rows: table.rows,
     };
     await time('register', () =>
-      registerSeriesModel(registry, model, registration, `probe/${partition.path}`),
+      registerOne(registry, { trained: model, registration, trainingKey: `probe/${partition.path}` }),
     );
     trained.push({ model, registration });
   }
@@ -70,16 +70,13 @@ async function probeKeys(ctx) {
     const started = performance.now();
     for (let i = 0; i < trained.length; i += 8)
       await Promise.all(
-        trained
-          .slice(i, i + 8)
-          .map(({ model, registration }, j) =>
-            registerSeriesModel(
-              registry,
-              model,
-              { ...registration, model: nameOf(i + j) },
-              `again/${registration.data}`,
-            ),
-          ),
+        trained.slice(i, i + 8).map(({ model, registration }, j) =>
+          registerOne(registry, {
+            trained: model,
+            registration: { ...registration, model: nameOf(i + j) },
+            trainingKey: `again/${registration.data}`,
+          }),
+        ),
       );
     return (performance.now() - started) / trained.length;
   };
@@ -97,6 +94,13 @@ async function probeKeys(ctx) {
   const batch = (performance.now() - batchStarted) / trained.length;
   await pool.close();
   return { keys: ctx.partitions.length, perKey, concurrentRegister: { oneName, eightNames, batch } };
+}
+
+/** One key registered on its own (a batch of one); throws what it failed with. */
+async function registerOne(registry, series) {
+  const [outcome] = await registerSeriesModels(registry, series.registration.model, [series]);
+  if (outcome.status === 'rejected') throw outcome.reason;
+  return outcome.value;
 }
 
 module.exports = { probeKeys };

@@ -96,20 +96,6 @@ export async function registerSeriesModels(
   });
 }
 
-/** registerSeriesModels for one key; throws what its registration failed with. */
-export async function registerSeriesModel(
-  registry: ModelRegistry,
-  trained: TrainedSeries,
-  registration: SeriesRegistration,
-  trainingKey: string,
-): Promise<SeriesVersion> {
-  const [outcome] = await registerSeriesModels(registry, registration.model, [
-    { trained, registration, trainingKey },
-  ]);
-  if (outcome!.status === 'rejected') throw outcome!.reason;
-  return outcome!.value;
-}
-
 function seriesRequest(
   trained: TrainedSeries,
   registration: SeriesRegistration,

@@ -1,5 +1,4 @@
 import { ConflictError } from '../../../src/errors';
-import { StorageClients } from '../../../src/storage/StorageClients';
 import { BarrierStorage, linearModel, registryOn, testRegistry } from './registryTestKit';
 
 // Races on one model: numbering under concurrent registrations, and promotions from the same state.
@@ -32,12 +31,9 @@ describe('concurrent registrations', () => {
 
 describe('registrations from two registries on one table (two hosts)', () => {
   it('number versions in turn and keep the stage changes the other made in between', async () => {
-    const { registry: first, table, container } = testRegistry();
-    const second = registryOn(
-      new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? ''),
-      table,
-      container,
-    );
+    // Two registries: each keeps its own copy of the head it last wrote.
+    const { registry: first, storage, table, container } = testRegistry();
+    const second = registryOn(storage, table, container);
     const numbers: number[] = [];
     for (let round = 0; round < 3; round++) {
       numbers.push((await first.register({ name: 'shared', onnx: linearModel(2 * round) })).version);

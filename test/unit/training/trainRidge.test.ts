@@ -20,6 +20,28 @@ const diabetes = readNumericTable(
 );
 const features = diabetes.columns.filter((name) => name !== 'target');
 
+/** Out-of-fold predictions of 5 interleaved folds, each fold's model refitted on the other rows. */
+function manualFoldPredictions(
+  table: TrainingTable,
+  names: readonly string[],
+  target: string,
+  alpha: number,
+): Float64Array {
+  const predictions = new Float64Array(table.rows);
+  const rows = Array.from({ length: table.rows }, (_, r) => r);
+  for (let fold = 0; fold < 5; fold++) {
+    const train = selectRows(
+      table,
+      rows.filter((r) => r % 5 !== fold),
+    );
+    const test = rows.filter((r) => r % 5 === fold);
+    const model = fitRidge(designMatrix(train, names), numericColumn(train, target), alpha);
+    const out = predictLinear(model, designMatrix(selectRows(table, test), names));
+    test.forEach((r, i) => (predictions[r] = out[i]!));
+  }
+  return predictions;
+}
+
 /**
  * Ridge by another route: the augmented normal equations [n, 1ᵀZ; Zᵀ1, ZᵀZ + αI]·[b; w] = [Σy; Zᵀy] on
  * standardised Z, solved by Gaussian elimination with partial pivoting, then mapped back to raw features.
@@ -102,18 +124,7 @@ describe('trainRidge', () => {
     expect(trained.crossValidation.find((s) => s.alpha === trained.alpha)?.rmse).toBe(lowest);
     for (const score of [trained.crossValidation[0]!, trained.crossValidation[12]!]) {
       const y = numericColumn(diabetes, 'target');
-      const predictions = new Float64Array(diabetes.rows);
-      for (let fold = 0; fold < 5; fold++) {
-        const rows = Array.from({ length: diabetes.rows }, (_, r) => r);
-        const train = selectRows(
-          diabetes,
-          rows.filter((r) => r % 5 !== fold),
-        );
-        const test = rows.filter((r) => r % 5 === fold);
-        const model = fitRidge(designMatrix(train, features), numericColumn(train, 'target'), score.alpha);
-        const out = predictLinear(model, designMatrix(selectRows(diabetes, test), features));
-        test.forEach((r, i) => (predictions[r] = out[i]!));
-      }
+      const predictions = manualFoldPredictions(diabetes, features, 'target', score.alpha);
       expect(score.rmse).toBeCloseTo(rootMeanSquaredError(y, predictions), 9);
     }
   });
@@ -154,18 +165,7 @@ describe('trainRidge', () => {
     const trained = trainRidge(table, { features: names, target: 'y', alphas: [0.01, 1] });
     expect(trained.model.weights[0]).toBe(0);
     for (const score of trained.crossValidation) {
-      const predictions = new Float64Array(rows);
-      for (let fold = 0; fold < 5; fold++) {
-        const all = Array.from({ length: rows }, (_, r) => r);
-        const train = selectRows(
-          table,
-          all.filter((r) => r % 5 !== fold),
-        );
-        const test = all.filter((r) => r % 5 === fold);
-        const model = fitRidge(designMatrix(train, names), numericColumn(train, 'y'), score.alpha);
-        const out = predictLinear(model, designMatrix(selectRows(table, test), names));
-        test.forEach((r, i) => (predictions[r] = out[i]!));
-      }
+      const predictions = manualFoldPredictions(table, names, 'y', score.alpha);
       expect(score.rmse).toBeCloseTo(rootMeanSquaredError(y, predictions), 6);
     }
     const refit = fitRidge(designMatrix(table, names), y, trained.alpha);

@@ -29,6 +29,8 @@ export async function trainPartitions(
     }
   }
   const registered = await registerSeriesModels(services.registry, input.model, trained);
+  // The keys of a call register together: a key's time is the call's, shared.
+  const durationMs = Math.round((Date.now() - started) / input.partitions.length);
   registered.forEach((outcome, i) => {
     const { index } = trained[i]!;
     const partition = input.partitions[index]!;
@@ -41,8 +43,7 @@ export async function trainPartitions(
             path: partition.path,
             ...outcome.value,
             attempts: input.attempt,
-            // The keys of a call register together: a key's time is the call's, shared.
-            durationMs: Math.round((Date.now() - started) / input.partitions.length),
+            durationMs,
           };
   });
   return results.map((result) => result!);

@@ -2,6 +2,7 @@ import type { BlobClient } from '@azure/storage-blob';
 import type { InputFormat } from '../jobs/JobSpec';
 import type { ModelCard } from '../models/ModelCard';
 import type { ModelVersionInfo } from '../models/registry/registryRows';
+import type { VersionToLoad } from '../models/registry/ModelRegistry';
 import type { ModelQuery } from '../models/registry/resolveVersion';
 import type { FeatureMapping } from './inference/mapFeatures';
 import type { TextPartitionJob } from './inference/textPartition';
@@ -35,13 +36,10 @@ export interface ModelSource {
   has(name: string): Promise<boolean>;
   /**
    * One version's files when its number and SHA-256 are already known (pinned by an earlier lookup):
-   * no registry row is read, and files whose SHA-256 differs are refused.
+   * no lookup by name or tag is made, and files whose SHA-256 differs are refused. `files` (where the
+   * listing said they are) saves a read.
    */
-  load(pinned: {
-    readonly name: string;
-    readonly version: number;
-    readonly sha256: string;
-  }): Promise<ScoringModel>;
+  load(pinned: VersionToLoad): Promise<ScoringModel>;
   /** Every version of a registered model with its tags and stage (keyed scoring picks one per key). */
   catalog(name: string): Promise<{ latestVersion: number; versions: readonly ModelVersionInfo[] }>;
 }

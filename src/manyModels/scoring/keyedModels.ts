@@ -1,5 +1,5 @@
 import type { KeyedModelSpec } from '../../jobs/JobSpec';
-import type { ModelVersionInfo } from '../../models/registry/registryRows';
+import type { ModelVersionInfo, VersionFiles } from '../../models/registry/registryRows';
 import type { FeatureMapping } from '../../scoring/inference/mapFeatures';
 
 /** The output column naming the model version that scored each row of a keyed job (`name@version`). */
@@ -42,6 +42,8 @@ export interface KeyedVersion {
   readonly key: Readonly<Record<string, string>>;
   readonly version: number;
   readonly sha256: string;
+  /** Where its files are (absent in lists written before files could be kept in version rows). */
+  readonly files?: VersionFiles;
 }
 
 /** `_models.json`: which version scores which key in one job. */
@@ -77,7 +79,7 @@ export function pickKeyedVersions(
     const current = picked.get(id);
     if (current === undefined || info.version > current.version) {
       const key = Object.fromEntries(partitionBy.map((column, i) => [column, values[i]!]));
-      picked.set(id, { key, version: info.version, sha256: info.sha256 });
+      picked.set(id, { key, version: info.version, sha256: info.sha256, files: info.files });
     }
   }
   return [...picked.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, version]) => version);

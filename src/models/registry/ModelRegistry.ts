@@ -7,7 +7,7 @@ import type { ModelInspector } from './ModelInspector';
 import { parseModelStage, type ModelStage } from './ModelStage';
 import { planStageChange, type StageActor } from './planStageChange';
 import { prepareCard } from './prepareCard';
-import { RegistryBlobs, type VerifiedModel } from './RegistryBlobs';
+import { RegistryBlobs } from './RegistryBlobs';
 import {
   auditToEntity,
   headToEntity,
@@ -18,9 +18,11 @@ import {
   type AuditRecord,
   type HeadRow,
   type ModelVersionInfo,
+  type VersionFiles,
 } from './registryRows';
 import { RegistryTable, type TransactionOutcome } from './RegistryTable';
 import { resolveVersion, type ModelQuery } from './resolveVersion';
+import { parseStoredCard, verifyCard, verifyOnnx, type VerifiedModel } from './verifyVersionFiles';
 
 export interface ModelRegistryOptions {
   readonly storage: StorageClients;
@@ -30,7 +32,18 @@ export interface ModelRegistryOptions {
   readonly container: string;
   readonly inspector: ModelInspector;
   readonly now?: () => Date;
+  /**
+   * The largest model.onnx kept in its version row, card included, instead of two blobs: registering
+   * and loading such a version costs no blob call (thousands of small per-key models). Default 32 KiB,
+   * at most 48 KiB (a table property holds 64 KiB); 0 keeps every version's files in blobs.
+   */
+  readonly maxRowModelBytes?: number;
 }
+
+/** A version to load: what a pinned reference knows; `files` saves a read when known. */
+export type VersionToLoad = Pick<ModelVersionInfo, 'name' | 'version' | 'sha256'> & {
+  readonly files?: VersionFiles;
+};
 
 /** What a registration is given: the model file and a card (name and version come from the registry). */
 export interface RegistrationRequest {
@@ -41,7 +54,8 @@ export interface RegistrationRequest {
   readonly producer?: string;
   /**
    * Makes the registration idempotent: a registration with a key already used returns the version
-   * registered with it (`existing: true`) instead of adding one, even when both run at once.
+   * registered with it (`existing: true`) instead of adding one, even when both run at once. The key
+   * is checked when the version's rows are written (no read before): a repeat uses up a number.
    */
   readonly idempotencyKey?: string;
 }
@@ -69,6 +83,12 @@ export interface StageChange {
 const maxReserveAttempts = 50;
 /** Rows one table transaction may hold. */
 const transactionLimit = 100;
+/** Estimated request bytes per transaction: half the service's 4 MiB, for encoding overheads. */
+const transactionBytesLimit = 2 * 1024 * 1024;
+export const defaultMaxRowModelBytes = 32 * 1024;
+const maxRowModelBytesCeiling = 48 * 1024;
+/** A card kept in its row is a string property: at most 32K UTF-16 code units there; keep a margin. */
+const maxRowCardLength = 30_000;
 const maxStageAttempts = 10;
 
 /**
@@ -81,6 +101,7 @@ export class ModelRegistry {
   readonly #blobs: RegistryBlobs;
   readonly #inspector: ModelInspector;
   readonly #now: () => Date;
+  readonly #maxRowModelBytes: number;
   /** Per model name, the head row as this registry last wrote it (ETag included). */
   readonly #heads = new Map<string, HeadRow>();
 
@@ -89,12 +110,17 @@ export class ModelRegistry {
     this.#blobs = new RegistryBlobs(options.storage, options.container);
     this.#inspector = options.inspector;
     this.#now = options.now ?? (() => new Date());
+    this.#maxRowModelBytes = Math.min(
+      Math.max(0, options.maxRowModelBytes ?? defaultMaxRowModelBytes),
+      maxRowModelBytesCeiling,
+    );
   }
 
   /**
    * Registers a new version: the file is loaded with onnxruntime first (nothing is written for a file
-   * it refuses), then a number is reserved, the files are written, and the version row with its tag
-   * index rows is inserted in one transaction. A crash between the steps leaves an unused number.
+   * it refuses), then a number is reserved, the files are written (as blobs, unless they fit in the
+   * version row), and the version row with its tag index rows is inserted in one transaction. A crash
+   * between the steps leaves an unused number.
    */
   async register(request: RegistrationRequest): Promise<RegisteredVersion> {
     const [outcome] = await this.registerAll(request.name, [request]);
@@ -121,13 +147,6 @@ export class ModelRegistry {
             throw new ValidationError(`registerAll("${name}") was given a version of "${request.name}".`, {
               field: 'name',
             });
-          if (request.idempotencyKey !== undefined) {
-            const earlier = await this.versionWithKey(name, request.idempotencyKey);
-            if (earlier) {
-              outcomes[index] = { status: 'fulfilled', value: earlier };
-              return undefined;
-            }
-          }
           const draft = prepareCard(name, request.card, request.onnx, request.producer);
           const signature = cardSignature(await this.#inspector.inspect(request.onnx, name));
           return { index, request, draft, signature };
@@ -153,12 +172,8 @@ export class ModelRegistry {
         pending.map(async ({ index, request, draft, signature }, offset) => {
           try {
             const card = { ...draft, version: first + offset, stage: 'None', signature, createdAt };
-            const stored = await this.#blobs.writeOnce(name, card.version, request.onnx, card);
-            return {
-              index,
-              request,
-              ...versionRows(name, request.onnx, stored, 'None', request.idempotencyKey),
-            };
+            const rows = await this.#storeFiles(name, request.onnx, card, 'None', request.idempotencyKey);
+            return { index, request, ...rows };
           } catch (error) {
             outcomes[index] = { status: 'rejected', reason: error };
             return undefined;
@@ -226,14 +241,33 @@ export class ModelRegistry {
     return resolveVersion(this.#table, ref);
   }
 
-  /** The version's files, refused unless their SHA-256 is the one it was registered with. */
-  load(info: Pick<ModelVersionInfo, 'name' | 'version' | 'sha256'>): Promise<VerifiedModel> {
+  /**
+   * The version's files, refused unless their SHA-256 is the one it was registered with: one point
+   * read of the version row for files kept there, two blob reads otherwise.
+   */
+  async load(info: VersionToLoad): Promise<VerifiedModel> {
+    if (info.files !== 'blobs') {
+      const stored = await this.#table.versionFiles(info.name, info.version);
+      if (stored?.files === 'row') {
+        const place = this.#rowPlace(info.name, info.version);
+        verifyOnnx(info, stored.onnx, `${place} (model.onnx)`);
+        const card = parseStoredCard(stored.card, `${place} (card)`);
+        verifyCard(info, card, `${place} (card)`);
+        return { onnx: stored.onnx, card, etag: rowEtag(info) };
+      }
+      if (stored === undefined && info.files === 'row')
+        throw new NotFoundError(`Model ${info.name}@${info.version}: its version row is missing.`);
+    }
     return this.#blobs.load(info);
   }
 
-  /** ETag of a version's model.onnx, for callers that cache verified bytes. */
+  /**
+   * Tells a cached copy of a version's files whether they are still the ones verified: the model.onnx
+   * blob's ETag (a read), or for files kept in the version row, which is never rewritten with other
+   * files, `sha256:<hex>` (no read).
+   */
   onnxEtag(info: ModelVersionInfo): Promise<string> {
-    return this.#blobs.onnxEtag(info);
+    return info.files === 'row' ? Promise.resolve(rowEtag(info)) : this.#blobs.onnxEtag(info);
   }
 
   /**
@@ -268,7 +302,37 @@ export class ModelRegistry {
 
   async version(ref: string | ModelQuery): Promise<RegisteredVersion> {
     const info = await this.resolve(ref);
-    return { ...info, card: { ...(await this.#blobs.card(info.name, info.version)), stage: info.stage } };
+    return { ...info, card: { ...(await this.#card(info)), stage: info.stage } };
+  }
+
+  async #card(info: ModelVersionInfo): Promise<ModelCard> {
+    if (info.files === 'blobs') return this.#blobs.card(info.name, info.version);
+    const stored = await this.#table.versionFiles(info.name, info.version);
+    if (stored?.files !== 'row')
+      throw new NotFoundError(`Model ${info.name}@${info.version}: its version row lacks its card.`);
+    return parseStoredCard(stored.card, `${this.#rowPlace(info.name, info.version)} (card)`);
+  }
+
+  #rowPlace(name: string, version: number): string {
+    return `table ${this.#table.name}, version row ${name}@${version}`;
+  }
+
+  /**
+   * Writes a new version's files (blobs, unless they fit in its version row) and returns the rows that
+   * insert it.
+   */
+  async #storeFiles(
+    name: string,
+    onnx: Buffer,
+    card: ModelCard,
+    stage: ModelStage,
+    idempotencyKey?: string,
+  ): Promise<VersionRows> {
+    const cardJson = JSON.stringify(card);
+    if (onnx.length <= this.#maxRowModelBytes && cardJson.length <= maxRowCardLength)
+      return versionRows(name, onnx, card, stage, idempotencyKey, cardJson);
+    const stored = await this.#blobs.writeOnce(name, card.version, onnx, card);
+    return versionRows(name, onnx, stored, stage, idempotencyKey);
   }
 
   /** Moves a version to a stage (see planStageChange); one transaction with its audit record. */
@@ -377,19 +441,27 @@ export class ModelRegistry {
   ): Promise<void> {
     const groups: (typeof versions)[number][][] = [];
     let size = transactionLimit;
+    let bytes = 0;
     for (const version of versions) {
-      if (size + version.actions.length > transactionLimit) {
+      if (
+        size + version.actions.length > transactionLimit ||
+        bytes + version.requestBytes > transactionBytesLimit
+      ) {
         groups.push([]);
         size = 0;
+        bytes = 0;
       }
       groups.at(-1)!.push(version);
       size += version.actions.length;
+      bytes += version.requestBytes;
     }
     const settle = async (version: (typeof versions)[number], outcome: TransactionOutcome) => {
       const { index, request, info } = version;
       if (outcome === 'committed') outcomes[index] = { status: 'fulfilled', value: info };
       else if (outcome === 'exists' && request.idempotencyKey !== undefined) {
-        // Another registration with the key committed first: its version stands; this number stays unused.
+        // Another registration with the key committed first: its version stands; this number stays
+        // unused, and the files written for it (if blobs) are removed.
+        if (info.files === 'blobs') await this.#blobs.remove(info.name, info.version).catch(() => undefined);
         const earlier = await this.versionWithKey(info.name, request.idempotencyKey);
         outcomes[index] = earlier
           ? { status: 'fulfilled', value: earlier }
@@ -427,8 +499,7 @@ export class ModelRegistry {
     draft: ModelCard,
     stage: ModelStage,
   ): Promise<RegisteredVersion> {
-    const card = await this.#blobs.writeOnce(name, draft.version, onnx, draft);
-    const { info, actions } = versionRows(name, onnx, card, stage);
+    const { info, actions } = await this.#storeFiles(name, onnx, draft, stage);
     // 'exists': a concurrent seeder wrote the same version first.
     if ((await this.#table.transact(actions)) === 'stale')
       throw new Error(`${name}@${info.version}: the version row could not be written.`);
@@ -440,19 +511,24 @@ export class ModelRegistry {
 interface VersionRows {
   readonly info: RegisteredVersion;
   readonly actions: TransactionAction[];
+  /** What the rows add to a transaction's request, estimated (files in the row dominate). */
+  readonly requestBytes: number;
 }
 
+/** The rows of a version; `rowCard` (the card's JSON) keeps model.onnx and the card in the version row. */
 function versionRows(
   name: string,
   onnx: Buffer,
   card: ModelCard,
   stage: ModelStage,
   idempotencyKey?: string,
+  rowCard?: string,
 ): VersionRows {
   const info: ModelVersionInfo = {
     name,
     version: card.version,
     stage,
+    files: rowCard === undefined ? 'blobs' : 'row',
     sha256: card.sha256 ?? '',
     bytes: onnx.length,
     createdAt: card.createdAt ?? '',
@@ -464,7 +540,8 @@ function versionRows(
     trainingData: card.training?.data,
     trainingSha256: card.training?.sha256,
   };
-  const actions: TransactionAction[] = [['create', versionToEntity(info)]];
+  const files = rowCard === undefined ? undefined : { onnx, card: rowCard };
+  const actions: TransactionAction[] = [['create', versionToEntity(info, files)]];
   for (const [key, value] of Object.entries(card.tags))
     actions.push([
       'create',
@@ -475,7 +552,14 @@ function versionRows(
       'create',
       { partitionKey: name, rowKey: onceRowKey(idempotencyKey), version: info.version },
     ]);
-  return { info: { ...info, card }, actions };
+  // Base64 for the model, escaped quotes for the card, about 1 KiB of properties and framing per row.
+  const requestBytes =
+    (files ? Math.ceil(onnx.length / 3) * 4 + Math.ceil(rowCard!.length * 1.25) : 0) + actions.length * 1024;
+  return { info: { ...info, card }, actions, requestBytes };
+}
+
+function rowEtag(info: Pick<ModelVersionInfo, 'sha256'>): string {
+  return `sha256:${info.sha256}`;
 }
 
 function checkName(name: string): void {

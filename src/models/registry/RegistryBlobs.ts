@@ -1,25 +1,17 @@
-import { createHash } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
-import { NotFoundError, ValidationError } from '../../errors';
+import { NotFoundError } from '../../errors';
 import type { StorageClients } from '../../storage/StorageClients';
 import { formatModelCard } from '../formatModelCard';
-import { parseModelCard, type ModelCard } from '../ModelCard';
+import type { ModelCard } from '../ModelCard';
 import type { ModelVersionInfo } from './registryRows';
 import { readBlob } from '../../storage/readBlob';
+import { sha256Of } from './sha256Of';
+import { parseStoredCard, verifyCard, verifyOnnx, type VerifiedModel } from './verifyVersionFiles';
 
-/** A version's bytes as read from the registry, checked against the SHA-256 it was registered with. */
-export interface VerifiedModel {
-  readonly onnx: Buffer;
-  readonly card: ModelCard;
-  /** ETag of the model.onnx blob these bytes were read from. */
-  readonly etag: string;
-}
-
-export function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** The registry's blobs: `<container>/<name>/<version>/model.onnx` and `model.json`, written once. */
+/**
+ * The registry's blobs: `<container>/<name>/<version>/model.onnx` and `model.json`, written once, for
+ * versions whose files do not fit in their version row.
+ */
 export class RegistryBlobs {
   constructor(
     private readonly storage: StorageClients,
@@ -44,13 +36,20 @@ export class RegistryBlobs {
     return this.card(name, version);
   }
 
+  /** Removes the files written for a version number that was not used (its row was never written). */
+  async remove(name: string, version: number): Promise<void> {
+    const container = this.storage.container(this.containerName);
+    await Promise.all(
+      ['model.onnx', 'model.json'].map((file) =>
+        container.getBlobClient(`${name}/${version}/${file}`).deleteIfExists(),
+      ),
+    );
+  }
+
   async card(name: string, version: number): Promise<ModelCard> {
     const container = this.storage.container(this.containerName);
     const bytes = await this.#download(container, name, version, 'model.json');
-    return parseModelCard(
-      JSON.parse(bytes.toString('utf8')),
-      `${this.containerName}/${name}/${version}/model.json`,
-    );
+    return parseStoredCard(bytes.toString('utf8'), this.#place(name, version, 'model.json'));
   }
 
   /** ETag of model.onnx: tells a cached copy whether the blob is still the one that was verified. */
@@ -74,37 +73,24 @@ export class RegistryBlobs {
   async load(info: Pick<ModelVersionInfo, 'name' | 'version' | 'sha256'>): Promise<VerifiedModel> {
     const container = this.storage.container(this.containerName);
     const blob = container.getBlobClient(`${info.name}/${info.version}/model.onnx`);
-    const onnxRead = readBlob(blob)
-      .then(({ bytes, etag }) => ({ onnx: bytes, etag }))
-      .catch((error: unknown) => {
-        if ((error as { statusCode?: number }).statusCode === 404)
-          throw missing(info.name, info.version, 'model.onnx');
-        throw error;
-      });
+    const onnxRead = readBlob(blob).catch((error: unknown) => {
+      if ((error as { statusCode?: number }).statusCode === 404)
+        throw missing(info.name, info.version, 'model.onnx');
+      throw error;
+    });
     const cardRead = this.card(info.name, info.version);
     // Both settle before either error is thrown: no read is left running unobserved.
     const [onnxResult, cardResult] = await Promise.allSettled([onnxRead, cardRead]);
     if (onnxResult.status === 'rejected') throw onnxResult.reason;
-    const { onnx, etag } = onnxResult.value;
-    const actual = sha256Of(onnx);
-    const where = `${this.containerName}/${info.name}/${info.version}/model.onnx`;
-    if (actual !== info.sha256) {
-      throw new ValidationError(
-        `Model ${info.name}@${info.version} refused: ${where} has SHA-256 ${actual} but the version was ` +
-          `registered with ${info.sha256}; the file was changed after registration (register a new version instead).`,
-        { field: 'sha256', file: where },
-      );
-    }
+    const { bytes, etag } = onnxResult.value;
+    verifyOnnx(info, bytes, this.#place(info.name, info.version, 'model.onnx'));
     if (cardResult.status === 'rejected') throw cardResult.reason;
-    const card = cardResult.value;
-    if (card.sha256 !== info.sha256) {
-      throw new ValidationError(
-        `Model ${info.name}@${info.version} refused: its model.json says SHA-256 ${card.sha256 ?? '(none)'} ` +
-          `but the version was registered with ${info.sha256}.`,
-        { field: 'sha256', file: where.replace(/model\.onnx$/, 'model.json') },
-      );
-    }
-    return { onnx, card, etag: etag ?? '' };
+    verifyCard(info, cardResult.value, this.#place(info.name, info.version, 'model.json'));
+    return { onnx: bytes, card: cardResult.value, etag: etag ?? '' };
+  }
+
+  #place(name: string, version: number, file: string): string {
+    return `${this.containerName}/${name}/${version}/${file}`;
   }
 
   async #download(container: ContainerClient, name: string, version: number, file: string): Promise<Buffer> {

@@ -2,7 +2,7 @@ import { NotFoundError } from '../../errors';
 import type { ModelSource, ScoringModel } from '../../scoring/ScoringPorts';
 import { listBundledModels, loadBundledModel } from '../loadBundledModel';
 import { formatModelRef, parseModelRef } from '../parseModelRef';
-import type { ModelRegistry } from './ModelRegistry';
+import type { ModelRegistry, VersionToLoad } from './ModelRegistry';
 import type { ModelQuery } from './resolveVersion';
 
 export interface RegistryModelSourceOptions {
@@ -63,7 +63,7 @@ export class RegistryModelSource implements ModelSource {
     return (await listBundledModels(this.#bundled)).includes(name);
   }
 
-  async load(pinned: { name: string; version: number; sha256: string }): Promise<ScoringModel> {
+  async load(pinned: VersionToLoad): Promise<ScoringModel> {
     const loaded = await this.#registry.load(pinned);
     return {
       name: pinned.name,

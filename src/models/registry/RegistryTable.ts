@@ -9,7 +9,9 @@ import {
   lastVersionRowKey,
   onceRowKey,
   tagRowPrefix,
+  versionFileColumns,
   versionFromEntity,
+  versionInfoColumns,
   versionRowKey,
   type AuditRecord,
   type HeadRow,
@@ -26,14 +28,35 @@ export class RegistryTable {
     private readonly tableName: string,
   ) {}
 
+  get name(): string {
+    return this.tableName;
+  }
+
   async head(name: string): Promise<HeadRow | undefined> {
     const entity = await this.#get(name, headRowKey);
     return entity && headFromEntity(entity);
   }
 
   async version(name: string, version: number): Promise<ModelVersionInfo | undefined> {
-    const entity = await this.#get(name, versionRowKey(version));
+    const entity = await this.#get(name, versionRowKey(version), versionInfoColumns);
     return entity && versionFromEntity(entity);
+  }
+
+  /**
+   * The files a version row holds (model.onnx and the card's JSON), one point read; `undefined` when
+   * the version has no row, `{ files: 'blobs' }` when its files are blobs.
+   */
+  async versionFiles(
+    name: string,
+    version: number,
+  ): Promise<{ files: 'blobs' } | { files: 'row'; onnx: Buffer; card: string } | undefined> {
+    const entity = await this.#get(name, versionRowKey(version), versionFileColumns);
+    if (entity === undefined) return undefined;
+    if (entity.files !== 'row') return { files: 'blobs' };
+    const { onnx, card } = entity;
+    if (!(onnx instanceof Uint8Array) || typeof card !== 'string')
+      throw new Error(`${name}@${version}: its version row says it holds the model's files but lacks them.`);
+    return { files: 'row', onnx: Buffer.from(onnx.buffer, onnx.byteOffset, onnx.byteLength), card };
   }
 
   /** The version registered with an idempotency key (one point read), if any. */
@@ -48,8 +71,10 @@ export class RegistryTable {
     const lower = from <= 0 ? firstVersionRowKey : versionRowKey(from);
     const filter = odata`PartitionKey eq ${name} and RowKey ge ${lower} and RowKey le ${upper}`;
     const rows: ModelVersionInfo[] = [];
-    for await (const entity of (await this.#table()).listEntities({ queryOptions: { filter } }))
-      rows.push(versionFromEntity(entity));
+    const entities = (await this.#table()).listEntities({
+      queryOptions: { filter, select: versionInfoColumns },
+    });
+    for await (const entity of entities) rows.push(versionFromEntity(entity));
     return rows;
   }
 
@@ -120,9 +145,9 @@ export class RegistryTable {
     }
   }
 
-  async #get(name: string, rowKey: string) {
+  async #get(name: string, rowKey: string, select?: string[]) {
     try {
-      return await (await this.#table()).getEntity(name, rowKey);
+      return await (await this.#table()).getEntity(name, rowKey, select && { queryOptions: { select } });
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;
       throw error;

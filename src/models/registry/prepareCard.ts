@@ -1,6 +1,6 @@
 import { ValidationError } from '../../errors';
 import { modelNamePattern, parseModelCard, type ModelCard } from '../ModelCard';
-import { sha256Of } from './RegistryBlobs';
+import { sha256Of } from './sha256Of';
 
 // Tag index rows carry key and value in their row key (at most 1 KiB, URI-encoded), and a version row
 // and its tag rows are one transaction (at most 100 rows).

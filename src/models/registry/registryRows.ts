@@ -52,11 +52,18 @@ export interface HeadRow {
   readonly etag: string;
 }
 
-/** A registered version as the table holds it (the card blob holds the rest). */
+/**
+ * Where a version's model.onnx and model.json are kept: in its version row (small models: no blob
+ * per version to write or read) or as blobs `<container>/<name>/<version>/`.
+ */
+export type VersionFiles = 'row' | 'blobs';
+
+/** A registered version as the table holds it (its card holds the rest). */
 export interface ModelVersionInfo {
   readonly name: string;
   readonly version: number;
   readonly stage: ModelStage;
+  readonly files: VersionFiles;
   readonly sha256: string;
   readonly bytes: number;
   readonly createdAt: string;
@@ -105,11 +112,39 @@ export function headToEntity(name: string, head: Omit<HeadRow, 'etag'>) {
   return withoutUndefined({ partitionKey: name, rowKey: headRowKey, ...head });
 }
 
+/**
+ * The version row's columns that describe it, without the model and card a row may also hold: what
+ * listings and resolution read (`select`), so their cost does not grow with model size.
+ */
+export const versionInfoColumns = [
+  'partitionKey',
+  'rowKey',
+  'version',
+  'stage',
+  'files',
+  'sha256',
+  'bytes',
+  'createdAt',
+  'stageChangedAt',
+  'tags',
+  'metrics',
+  'description',
+  'producer',
+  'parentVersion',
+  'trainingData',
+  'trainingSha256',
+];
+
+/** The columns of a version row that hold its files when they are kept there. */
+export const versionFileColumns = ['files', 'onnx', 'card'];
+
 export function versionFromEntity(entity: Entity): ModelVersionInfo {
   return {
     name: String(entity.partitionKey),
     version: Number(entity.version),
     stage: String(entity.stage) as ModelStage,
+    // Rows written before files could be kept in rows have no column: their files are blobs.
+    files: entity.files === 'row' ? 'row' : 'blobs',
     sha256: String(entity.sha256),
     bytes: Number(entity.bytes),
     createdAt: String(entity.createdAt),
@@ -124,7 +159,12 @@ export function versionFromEntity(entity: Entity): ModelVersionInfo {
   };
 }
 
-export function versionToEntity(info: ModelVersionInfo) {
+/** The version row; `files` holds model.onnx and the card's JSON when `info.files` is 'row'. */
+export function versionToEntity(info: ModelVersionInfo, files?: { onnx: Uint8Array; card: string }) {
+  if ((info.files === 'row') !== (files !== undefined))
+    throw new Error(
+      `${info.name}@${info.version}: files '${info.files}' but row files ${files ? 'given' : 'missing'}`,
+    );
   return withoutUndefined({
     partitionKey: info.name,
     rowKey: versionRowKey(info.version),
@@ -132,6 +172,8 @@ export function versionToEntity(info: ModelVersionInfo) {
     name: undefined,
     tags: JSON.stringify(info.tags),
     metrics: JSON.stringify(info.metrics),
+    onnx: files?.onnx,
+    card: files?.card,
   });
 }
 

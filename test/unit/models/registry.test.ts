@@ -1,12 +1,18 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConflictError, NotFoundError, ValidationError } from '../../../src/errors';
 import { RegistryBlobs } from '../../../src/models/registry/RegistryBlobs';
-import { diabetesCard, diabetesOnnx, linearModel, testRegistry } from './registryTestKit';
+import { diabetesCard, diabetesOnnx, linearModel, registryOn, testRegistry } from './registryTestKit';
 
 // The registry on the test Azurite: registration, resolution, stages, rollback and integrity.
 
-const { registry, storage, container } = testRegistry();
+const { registry, storage, table, container } = testRegistry();
 const actor = { by: 'tester', reason: 'test' };
+
+/** The test registry, or one on the same table and container that keeps every version's files in blobs. */
+function registryKeeping(files: 'row' | 'blobs') {
+  return files === 'row' ? registry : registryOn(storage, table, container, { maxRowModelBytes: 0 });
+}
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -18,43 +24,76 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('registering a version', () => {
-  it('round-trips: the row, the card with the signature read from the file, and the blobs', async () => {
-    const registered = await registry.register({
-      name: 'diabetes',
-      onnx: diabetesOnnx,
-      card: {
-        ...diabetesCard,
+  it.each<['row' | 'blobs']>([['row'], ['blobs']])(
+    'round-trips with the files in the %s: the row, the card with the signature read from the file',
+    async (files) => {
+      const name = `diabetes-${files}`;
+      const registered = await registryKeeping(files).register({
+        name,
+        onnx: diabetesOnnx,
+        card: {
+          ...diabetesCard,
+          name,
+          tags: { team: 'health' },
+          training: { data: 'data/diabetes.csv', rows: 442, sha256: 'b'.repeat(64) },
+          parentVersion: 4,
+        },
+        producer: 'registry test',
+      });
+      expect(registered).toMatchObject({
+        name,
+        version: 1,
+        stage: 'None',
+        files,
+        bytes: diabetesOnnx.length,
+        sha256: diabetesCard.sha256,
         tags: { team: 'health' },
-        training: { data: 'data/diabetes.csv', rows: 442, sha256: 'b'.repeat(64) },
+        metrics: diabetesCard.metrics,
         parentVersion: 4,
-      },
-      producer: 'registry test',
-    });
-    expect(registered).toMatchObject({
-      name: 'diabetes',
-      version: 1,
-      stage: 'None',
-      bytes: diabetesOnnx.length,
-      sha256: diabetesCard.sha256,
-      tags: { team: 'health' },
-      metrics: diabetesCard.metrics,
-      parentVersion: 4,
-      producer: 'registry test',
-      trainingData: 'data/diabetes.csv',
-      trainingSha256: 'b'.repeat(64),
-    });
-    expect(registered.card.signature).toEqual({
-      inputs: [{ name: 'input', isTensor: true, elementType: 'float32', shape: ['N', 10] }],
-      outputs: [{ name: 'variable', isTensor: true, elementType: 'float64', shape: ['N', 1] }],
-    });
-    expect(await registry.version('diabetes@1')).toEqual(registered);
-    const blobs = storage.container(container);
-    const onnx = await blobs.getBlobClient('diabetes/1/model.onnx').downloadToBuffer();
-    expect(onnx.equals(diabetesOnnx)).toBe(true);
-    const card = JSON.parse(
-      (await blobs.getBlobClient('diabetes/1/model.json').downloadToBuffer()).toString(),
-    );
-    expect(card).toMatchObject({ name: 'diabetes', version: 1, stage: 'None', sha256: diabetesCard.sha256 });
+        producer: 'registry test',
+        trainingData: 'data/diabetes.csv',
+        trainingSha256: 'b'.repeat(64),
+      });
+      expect(registered.card.signature).toEqual({
+        inputs: [{ name: 'input', isTensor: true, elementType: 'float32', shape: ['N', 10] }],
+        outputs: [{ name: 'variable', isTensor: true, elementType: 'float64', shape: ['N', 1] }],
+      });
+      // Either registry reads either kind of version.
+      expect(await registry.version(`${name}@1`)).toEqual(registered);
+      expect(await registryKeeping('blobs').version(`${name}@1`)).toEqual(registered);
+      const loaded = await registry.load(registered);
+      expect(loaded.onnx.equals(diabetesOnnx)).toBe(true);
+      expect(loaded.card).toMatchObject({
+        name,
+        version: 1,
+        sha256: diabetesCard.sha256,
+        tags: { team: 'health' },
+      });
+      // Without `files`, load finds out where they are.
+      const pinned = { name, version: 1, sha256: registered.sha256 };
+      expect((await registry.load(pinned)).onnx.equals(diabetesOnnx)).toBe(true);
+      const blobNames: string[] = [];
+      const blobs = await storage.ensureContainer(container);
+      for await (const blob of blobs.listBlobsFlat({ prefix: `${name}/` })) blobNames.push(blob.name);
+      expect(blobNames.sort()).toEqual(
+        files === 'blobs' ? [`${name}/1/model.json`, `${name}/1/model.onnx`] : [],
+      );
+      if (files === 'blobs') {
+        const card = JSON.parse(
+          (await blobs.getBlobClient(`${name}/1/model.json`).downloadToBuffer()).toString(),
+        );
+        expect(card).toMatchObject({ name, version: 1, stage: 'None', sha256: diabetesCard.sha256 });
+      }
+    },
+  );
+
+  it('keeps a model larger than the row limit in blobs', async () => {
+    const small = registryOn(storage, table, container, { maxRowModelBytes: diabetesOnnx.length - 1 });
+    const registered = await small.register({ name: 'large', onnx: diabetesOnnx });
+    expect(registered.files).toBe('blobs');
+    expect((await registry.load(registered)).onnx.equals(diabetesOnnx)).toBe(true);
+    const atLimit = registryOn(storage, table, container, { maxRowModelBytes: diabetesOnnx.length });
+    expect((await atLimit.register({ name: 'large', onnx: diabetesOnnx })).files).toBe('row');
   });
 
   it.each<[string, Buffer, string, RegExp]>([
@@ -92,7 +131,7 @@ describe('registering a version', () => {
   });
 
   it('versions are immutable: their files cannot be written again with other bytes', async () => {
-    const first = await registry.register({ name: 'immutable', onnx: linearModel(1) });
+    const first = await registryKeeping('blobs').register({ name: 'immutable', onnx: linearModel(1) });
     const blobs = new RegistryBlobs(storage, container);
     const other = linearModel(2);
     await expect(
@@ -147,32 +186,45 @@ describe('registering a batch (registerAll)', () => {
     expect((await registry.model('batch')).latestVersion).toBe(19);
   });
 
-  it('returns the earlier version for a key already registered, alone or racing in another batch', async () => {
-    const request = (index: number) => ({
-      name: 'batch-once',
-      onnx: linearModel(index),
-      card: { tags: tags(index) },
-      idempotencyKey: `r2/${index}`,
-    });
-    const first = await registry.register(request(0));
-    const [a, b] = await Promise.all([
-      registry.registerAll('batch-once', [request(0), request(1), request(2)]),
-      registry.registerAll('batch-once', [request(2), request(3)]),
-    ]);
-    const value = (outcome: PromiseSettledResult<{ version: number; existing?: true }> | undefined) => {
-      if (outcome?.status !== 'fulfilled') throw new Error(`not registered: ${JSON.stringify(outcome)}`);
-      return outcome.value;
-    };
-    expect(value(a[0])).toMatchObject({ version: first.version, existing: true });
-    // Key 2 raced: one batch registered it, the other got that version back.
-    expect(value(a[2]).version).toBe(value(b[0]).version);
-    expect([value(a[2]).existing, value(b[0]).existing].filter(Boolean)).toHaveLength(1);
-    const overview = await registry.model('batch-once');
-    const keys = await Promise.all([0, 1, 2, 3].map((i) => registry.versionWithKey('batch-once', `r2/${i}`)));
-    expect(keys.map((found) => found?.version).sort()).toEqual(
-      overview.versions.map((version) => version.version).sort(),
-    );
-  });
+  it.each<['row' | 'blobs']>([['row'], ['blobs']])(
+    'returns the earlier version for a key already registered, alone or racing in another batch (files in the %s)',
+    async (files) => {
+      const name = `batch-once-${files}`;
+      const keeping = registryKeeping(files);
+      const request = (index: number) => ({
+        name,
+        onnx: linearModel(index),
+        card: { tags: tags(index) },
+        idempotencyKey: `r2/${index}`,
+      });
+      const first = await keeping.register(request(0));
+      const [a, b] = await Promise.all([
+        keeping.registerAll(name, [request(0), request(1), request(2)]),
+        keeping.registerAll(name, [request(2), request(3)]),
+      ]);
+      const value = (outcome: PromiseSettledResult<{ version: number; existing?: true }> | undefined) => {
+        if (outcome?.status !== 'fulfilled') throw new Error(`not registered: ${JSON.stringify(outcome)}`);
+        return outcome.value;
+      };
+      expect(value(a[0])).toMatchObject({ version: first.version, existing: true });
+      // Key 2 raced: one batch registered it, the other got that version back.
+      expect(value(a[2]).version).toBe(value(b[0]).version);
+      expect([value(a[2]).existing, value(b[0]).existing].filter(Boolean)).toHaveLength(1);
+      const overview = await keeping.model(name);
+      const keys = await Promise.all([0, 1, 2, 3].map((i) => keeping.versionWithKey(name, `r2/${i}`)));
+      const registered = overview.versions.map((version) => version.version).sort();
+      expect(keys.map((found) => found?.version).sort()).toEqual(registered);
+      // The numbers the repeats used up hold no files.
+      const blobNames: string[] = [];
+      const blobs = await storage.ensureContainer(container);
+      for await (const blob of blobs.listBlobsFlat({ prefix: `${name}/` })) blobNames.push(blob.name);
+      expect(blobNames.sort()).toEqual(
+        files === 'row'
+          ? []
+          : registered.flatMap((v) => [`${name}/${v}/model.json`, `${name}/${v}/model.onnx`]).sort(),
+      );
+    },
+  );
 
   it('refuses a request for another model name without registering it', async () => {
     const [outcome] = await registry.registerAll('batch-name', [{ name: 'other', onnx: linearModel(1) }]);
@@ -321,8 +373,8 @@ describe('stages and rollback', () => {
 });
 
 describe('integrity', () => {
-  it('a model.onnx changed after registration is refused on load with both hashes', async () => {
-    const registered = await registry.register({ name: 'tampered', onnx: linearModel(7) });
+  it('a model.onnx blob changed after registration is refused on load with both hashes', async () => {
+    const registered = await registryKeeping('blobs').register({ name: 'tampered', onnx: linearModel(7) });
     const blob = storage.container(container).getBlockBlobClient('tampered/1/model.onnx');
     await blob.uploadData(linearModel(8));
     const error = await rejection(registry.load(await registry.resolve('tampered@1')));
@@ -332,5 +384,34 @@ describe('integrity', () => {
         `^Model tampered@1 refused: .*tampered/1/model.onnx has SHA-256 [0-9a-f]{64} but the version was registered with ${registered.sha256}`,
       ),
     );
+  });
+
+  it('a model changed in its version row is refused on load with both hashes, naming the row', async () => {
+    const registered = await registry.register({ name: 'tampered-row', onnx: linearModel(7) });
+    expect(registered.files).toBe('row');
+    const rows = await storage.table(table);
+    await rows.updateEntity(
+      { partitionKey: 'tampered-row', rowKey: '0000000001', onnx: new Uint8Array(linearModel(8)) },
+      'Merge',
+    );
+    const error = await rejection(registry.load(await registry.resolve('tampered-row@1')));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details.field).toBe('sha256');
+    expect(error.message).toBe(
+      `Model tampered-row@1 refused: table ${table}, version row tampered-row@1 (model.onnx) has SHA-256 ` +
+        `${createHash('sha256').update(linearModel(8)).digest('hex')} but the version was registered with ` +
+        `${registered.sha256}; the file was changed after registration (register a new version instead).`,
+    );
+    await rows.updateEntity(
+      { partitionKey: 'tampered-row', rowKey: '0000000001', card: '{"name":' },
+      'Merge',
+    );
+    await rows.updateEntity(
+      { partitionKey: 'tampered-row', rowKey: '0000000001', onnx: new Uint8Array(linearModel(7)) },
+      'Merge',
+    );
+    const broken = await rejection(registry.version('tampered-row@1'));
+    expect(broken).toBeInstanceOf(ValidationError);
+    expect(broken.message).toMatch(/^Model card table .*, version row tampered-row@1 \(card\) is not JSON: /);
   });
 });

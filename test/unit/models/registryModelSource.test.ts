@@ -69,7 +69,7 @@ describe('seeding from the bundled models folder', () => {
 
 describe('integrity on every use', () => {
   it('a model cached after a good load is refused once its blob is changed', async () => {
-    const { registry, storage, container } = testRegistry();
+    const { registry, storage, container } = testRegistry(undefined, { maxRowModelBytes: 0 });
     await registry.register({ name: 'cached', onnx: linearModel(1) });
     const source = new RegistryModelSource({ registry, bundledDirectory: bundled });
     expect((await source.resolve('cached@1')).onnx.equals(linearModel(1))).toBe(true);

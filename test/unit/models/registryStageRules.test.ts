@@ -20,6 +20,7 @@ function version(number: number, stage: ModelStage): ModelVersionInfo {
     name: 'm',
     version: number,
     stage,
+    files: 'blobs',
     sha256: 'a'.repeat(64),
     bytes: 1,
     createdAt: '',

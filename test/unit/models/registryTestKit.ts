@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { ModelRegistry } from '../../../src/models/registry/ModelRegistry';
+import { ModelRegistry, type ModelRegistryOptions } from '../../../src/models/registry/ModelRegistry';
 import { PoolModelInspector } from '../../../src/models/registry/ModelInspector';
 import { InferencePool } from '../../../src/scoring/inference/InferencePool';
 import { StorageClients } from '../../../src/storage/StorageClients';
@@ -24,16 +24,30 @@ export const diabetesCard = JSON.parse(
   readFileSync(path.join(repoRoot, 'models/diabetes/model.json'), 'utf8'),
 ) as Record<string, unknown>;
 
-/** A registry on the test run's Azurite with a table and container of its own. */
-export function testRegistry(storage = new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? '')) {
+/** A registry's options a test may set. */
+export type TestRegistryOptions = Pick<ModelRegistryOptions, 'maxRowModelBytes'>;
+
+/**
+ * A registry on the test run's Azurite with a table and container of its own. `maxRowModelBytes: 0`
+ * keeps every version's files in blobs (the test models are small enough for the version row).
+ */
+export function testRegistry(
+  storage = new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? ''),
+  options: TestRegistryOptions = {},
+) {
   const table = uniqueName('reg');
   const container = uniqueName('reg');
-  return { registry: registryOn(storage, table, container), storage, table, container };
+  return { registry: registryOn(storage, table, container, options), storage, table, container };
 }
 
 /** Another registry on the same table and container (as another process would have). */
-export function registryOn(storage: StorageClients, table: string, container: string): ModelRegistry {
-  return new ModelRegistry({ storage, table, container, inspector: testInspector() });
+export function registryOn(
+  storage: StorageClients,
+  table: string,
+  container: string,
+  options: TestRegistryOptions = {},
+): ModelRegistry {
+  return new ModelRegistry({ storage, table, container, inspector: testInspector(), ...options });
 }
 
 /** A valid model y = x · w (float32 [N,3] → [N,1]); each `seed` gives other weights, so other bytes. */

@@ -89,7 +89,17 @@ describe('forecastRowFeatures (one row at scoring time)', () => {
 });
 
 function version(n: number, tags: Record<string, string>, stage: ModelStage = 'None'): ModelVersionInfo {
-  return { name: 'sales', version: n, stage, sha256: `sha${n}`, bytes: 1, createdAt: '', tags, metrics: {} };
+  return {
+    name: 'sales',
+    version: n,
+    stage,
+    files: 'row',
+    sha256: `sha${n}`,
+    bytes: 1,
+    createdAt: '',
+    tags,
+    metrics: {},
+  };
 }
 
 describe('pickKeyedVersions', () => {
@@ -104,9 +114,9 @@ describe('pickKeyedVersions', () => {
 
   it('takes the highest version of each key and ignores versions without every key tag', () => {
     expect(pickKeyedVersions(versions, ['Store', 'Brand'], undefined)).toEqual([
-      { key: { Store: '10', Brand: 'a' }, version: 5, sha256: 'sha5' },
-      { key: { Store: '2', Brand: 'a' }, version: 3, sha256: 'sha3' },
-      { key: { Store: '2', Brand: 'b' }, version: 2, sha256: 'sha2' },
+      { key: { Store: '10', Brand: 'a' }, version: 5, sha256: 'sha5', files: 'row' },
+      { key: { Store: '2', Brand: 'a' }, version: 3, sha256: 'sha3', files: 'row' },
+      { key: { Store: '2', Brand: 'b' }, version: 2, sha256: 'sha2', files: 'row' },
     ]);
   });
 

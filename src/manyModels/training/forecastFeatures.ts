@@ -70,7 +70,10 @@ export function featuresFor(
   history: TargetHistory = { periods: [], values: [] },
 ): SeriesFeatures {
   const periods = periodsOf(table, spec);
-  const order = Array.from({ length: table.rows }, (_, r) => r).sort((a, b) => periods[a]! - periods[b]!);
+  const order = Array.from({ length: table.rows }, (_, r) => r);
+  // Series files are usually in time order already: sort only when they are not.
+  if (periods.some((period, r) => r > 0 && period < periods[r - 1]!))
+    order.sort((a, b) => periods[a]! - periods[b]!);
   for (let i = 1; i < order.length; i++) {
     if (periods[order[i]!] === periods[order[i - 1]!])
       throw new ValidationError(
@@ -80,14 +83,11 @@ export function featuresFor(
   }
   const hasTarget = table.columns.includes(spec.target);
   const target = hasTarget ? numericColumn(table, spec.target) : undefined;
-  const known = new Map<number, number>();
-  history.periods.forEach((period, i) => known.set(period, history.values[i] ?? NaN));
-  if (target) for (let r = 0; r < table.rows; r++) known.set(periods[r]!, target[r]!);
+  const known = new PeriodValues(history, target ? periods : undefined, target);
   const price = spec.price === undefined ? undefined : numericColumn(table, spec.price);
   const promotion = spec.promotion === undefined ? undefined : numericColumn(table, spec.promotion);
   const names = featureNames(spec);
   const kept = order.filter((r) => spec.lags.every((lag) => known.has(periods[r]! - lag)));
-  const x: DesignMatrix = { rows: kept.length, columns: names.length, values: new Float64Array(0) };
   const values = new Float64Array(kept.length * names.length);
   kept.forEach((r, i) => {
     if (price && !(price[r]! > 0))
@@ -95,12 +95,20 @@ export function featuresFor(
         `Row ${r + 1} column ${spec.price}: a price must be above 0 (got ${price[r]})`,
         { field: spec.price, row: r + 1 },
       );
-    const row = featureRow(periods[r]!, spec, { price: price?.[r], promotion: promotion?.[r] }, known);
-    for (const [j, value] of row.entries()) values[i * names.length + j] = Math.fround(value);
+    const offset = i * names.length;
+    writeFeatureRow(
+      values,
+      offset,
+      periods[r]!,
+      spec,
+      { price: price?.[r], promotion: promotion?.[r] },
+      known,
+    );
+    for (let j = offset; j < offset + names.length; j++) values[j] = Math.fround(values[j]!);
   });
   return {
     names,
-    x: { ...x, values },
+    x: { rows: kept.length, columns: names.length, values },
     periods: Int32Array.from(kept, (r) => periods[r]!),
     rowIndex: Int32Array.from(kept),
     ...(target ? { y: Float64Array.from(kept, (r) => target[r]!) } : {}),
@@ -152,7 +160,9 @@ export function forecastRowFeatures(
           : `lag_${missing} needs ${spec.target} of ${dateOf(period - missing, spec)}, which the model's history does not have`;
     throw new ValidationError(`${spec.time}: ${reason}`, { field: spec.time });
   }
-  return featureRow(period, spec, { price, promotion }, known);
+  const features = new Array<number>(featureNames(spec).length);
+  writeFeatureRow(features, 0, period, spec, { price, promotion }, known);
+  return features;
 }
 
 function numberCell(cell: string | undefined, column: string | undefined): number | undefined {
@@ -170,26 +180,81 @@ function dateOf(period: number, spec: Pick<ForecastFeatureSpec, 'frequency'>): s
   return new Date(period * periodDays[spec.frequency] * dayMs).toISOString().slice(0, 10);
 }
 
-function featureRow(
+/** Writes one row's features (in `featureNames` order) to out[offset…]; every lag's period must be known. */
+function writeFeatureRow(
+  out: { [index: number]: number },
+  offset: number,
   period: number,
   spec: ForecastFeatureSpec,
   values: { readonly price?: number; readonly promotion?: number },
-  known: ReadonlyMap<number, number>,
-): number[] {
+  known: Pick<ReadonlyMap<number, number>, 'get'>,
+): void {
   const day = period * periodDays[spec.frequency];
   const yearAngle = (2 * Math.PI * (day % 365.25)) / 365.25;
-  const out: number[] = [];
-  if (values.price !== undefined) out.push(values.price, Math.log(values.price));
-  if (values.promotion !== undefined) out.push(values.promotion);
-  out.push(Math.sin(yearAngle), Math.cos(yearAngle));
+  let j = offset;
+  if (values.price !== undefined) {
+    out[j++] = values.price;
+    out[j++] = Math.log(values.price);
+  }
+  if (values.promotion !== undefined) out[j++] = values.promotion;
+  out[j++] = Math.sin(yearAngle);
+  out[j++] = Math.cos(yearAngle);
   if (spec.frequency === 'daily') {
     // 1970-01-01 was a Thursday; (day + 3) mod 7 is 0 on Mondays.
     const weekdayAngle = (2 * Math.PI * ((day + 3) % 7)) / 7;
-    out.push(Math.sin(weekdayAngle), Math.cos(weekdayAngle));
+    out[j++] = Math.sin(weekdayAngle);
+    out[j++] = Math.cos(weekdayAngle);
   }
-  out.push(period);
-  for (const lag of spec.lags) out.push(known.get(period - lag)!);
-  return out;
+  out[j++] = period;
+  for (const lag of spec.lags) out[j++] = known.get(period - lag)!;
+}
+
+/**
+ * Known targets by period (a series' history, then its own rows, which win): an array over the
+ * periods' range when that range is not much larger than the values (series have about one row per
+ * period), else a map. Lag lookups run per row and lag, so this is on training's hot path.
+ */
+class PeriodValues {
+  readonly #first: number;
+  readonly #dense: Float64Array | undefined;
+  readonly #present: Uint8Array | undefined;
+  readonly #map: Map<number, number> | undefined;
+
+  constructor(history: TargetHistory, periods: Int32Array | undefined, targets: Float64Array | undefined) {
+    const count = history.periods.length + (periods?.length ?? 0);
+    let first = Infinity;
+    let last = -Infinity;
+    for (const period of history.periods) [first, last] = [Math.min(first, period), Math.max(last, period)];
+    for (const period of periods ?? []) [first, last] = [Math.min(first, period), Math.max(last, period)];
+    this.#first = first;
+    const dense = count > 0 && last - first + 1 <= 4 * count + 1024;
+    if (dense) {
+      this.#dense = new Float64Array(last - first + 1);
+      this.#present = new Uint8Array(last - first + 1);
+    } else this.#map = new Map();
+    history.periods.forEach((period, i) => this.#set(period, history.values[i] ?? NaN));
+    if (periods && targets) for (let r = 0; r < periods.length; r++) this.#set(periods[r]!, targets[r]!);
+  }
+
+  has(period: number): boolean {
+    if (this.#map) return this.#map.has(period);
+    const at = period - this.#first;
+    return at >= 0 && at < this.#present!.length && this.#present![at] === 1;
+  }
+
+  get(period: number): number | undefined {
+    if (this.#map) return this.#map.get(period);
+    return this.has(period) ? this.#dense![period - this.#first] : undefined;
+  }
+
+  #set(period: number, value: number): void {
+    if (this.#map) {
+      this.#map.set(period, value);
+      return;
+    }
+    this.#dense![period - this.#first] = value;
+    this.#present![period - this.#first] = 1;
+  }
 }
 
 /** A date's period index, or undefined when the text does not start with a valid `YYYY-MM-DD` date. */
@@ -230,19 +295,31 @@ function digits(text: string, from: number, to: number): number {
   return value;
 }
 
-/** Each row's period index: whole days (or weeks) since 1970-01-01. */
-export function periodsOf(table: TrainingTable, spec: Pick<ForecastFeatureSpec, 'time' | 'frequency'>) {
+/** Days since 1970-01-01 of a column's dates, kept per column: training reads them three times. */
+const daysByColumn = new WeakMap<object, Int32Array>();
+
+/** Each row's period index: whole days (or weeks) since 1970-01-01. A new array on each call. */
+export function periodsOf(
+  table: TrainingTable,
+  spec: Pick<ForecastFeatureSpec, 'time' | 'frequency'>,
+): Int32Array {
   const cells = columnOf(table, spec.time);
-  return Int32Array.from({ length: table.rows }, (_, r) => {
-    const text = String(cells[r] ?? '');
-    const period = periodOf(text, spec);
-    if (period === undefined)
-      throw new ValidationError(`Row ${r + 1} column ${spec.time}: "${text}" is not a date (YYYY-MM-DD)`, {
-        field: spec.time,
-        row: r + 1,
-      });
-    return period;
-  });
+  let days = daysByColumn.get(cells);
+  if (days === undefined || days.length !== table.rows) {
+    days = Int32Array.from({ length: table.rows }, (_, r) => {
+      const text = String(cells[r] ?? '');
+      const day = dayOf(text);
+      if (day === undefined)
+        throw new ValidationError(`Row ${r + 1} column ${spec.time}: "${text}" is not a date (YYYY-MM-DD)`, {
+          field: spec.time,
+          row: r + 1,
+        });
+      return day;
+    });
+    daysByColumn.set(cells, days);
+  }
+  const length = periodDays[spec.frequency];
+  return length === 1 ? days.slice() : days.map((day) => Math.floor(day / length));
 }
 
 /** `weekly` when consecutive dates are at least 7 days apart, else `daily`. */

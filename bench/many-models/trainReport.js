@@ -100,7 +100,7 @@ function printProbe(probe) {
     .join(', ');
   console.log(`\nper-key steps, one at a time in the bench process (${probe.keys} keys, ms/key): ${steps}`);
   console.log(
-    `  (register includes its own inspect; register − inspect = idempotency read + reserve the version + write blobs + rows: ` +
+    `  (register includes its own inspect; register − inspect = reserve the version + write its rows (small models are kept in the version row): ` +
       `${(probe.perKey.register - probe.perKey.inspect).toFixed(1)} ms)`,
   );
   console.log(

@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { resolveCsvOptions, type CsvOptions } from '../../scoring/formats/CsvOptions';
+import { fileByteRangeReader } from '../../scoring/formats/ByteRangeReader';
 import { CsvKeyedRecordReader } from './CsvKeyedRecordReader';
+import { parquetRowsAsCsv } from './parquetRowsAsCsv';
 import {
   comparePartitionKeys,
   PARTITION_INDEX_FILE,
@@ -40,11 +42,47 @@ export async function partitionCsvByKeys(
   input: string | Readable,
   options: PartitionCsvOptions,
 ): Promise<PartitionIndex> {
+  const name = sourceNameOf(input, options.sourceName);
+  return partitionRecords(() => openInput(input), name, options);
+}
+
+/**
+ * Partitions a CSV file, or a Parquet file (named `*.parquet`): its rows go through the CSV path one
+ * row group at a time (parquetRowsAsCsv), so partitions are CSV either way, and the index's `source`
+ * gives the Parquet file's own size and SHA-256.
+ */
+export async function partitionFileByKeys(
+  file: string,
+  options: PartitionCsvOptions,
+): Promise<PartitionIndex> {
+  if (!/\.parquet$/i.test(file)) return partitionCsvByKeys(file, options);
+  const name = options.sourceName ?? path.basename(file);
+  const reader = await fileByteRangeReader(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new NotFoundError(`${file}: no such file to partition`);
+    throw error;
+  });
+  try {
+    return await partitionRecords(
+      () => parquetRowsAsCsv(reader, name),
+      name,
+      options,
+      () => hashFile(file),
+    );
+  } finally {
+    await reader.close();
+  }
+}
+
+async function partitionRecords(
+  open: () => AsyncIterable<Buffer>,
+  name: string,
+  options: PartitionCsvOptions,
+  describeSource?: () => Promise<{ bytes: number; sha256: string }>,
+): Promise<PartitionIndex> {
   const keys = checkKeys(options.keys);
   const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   if (!(budget > 0))
     throw new ValidationError('memoryBudgetBytes must be positive', { field: 'memoryBudgetBytes' });
-  const name = sourceNameOf(input, options.sourceName);
   await prepareEmptyDir(options.outDir);
 
   let writer: PartitionFileWriter | undefined;
@@ -60,7 +98,7 @@ export async function partitionCsvByKeys(
   );
   const hash = createHash('sha256');
   let sourceBytes = 0;
-  for await (const chunk of openInput(input)) {
+  for await (const chunk of open()) {
     hash.update(chunk);
     sourceBytes += chunk.length;
     reader.push(chunk);
@@ -69,11 +107,12 @@ export async function partitionCsvByKeys(
   reader.finish();
 
   const written = writer === undefined ? [] : await writer.finish();
+  const measured = { bytes: sourceBytes, sha256: hash.digest('hex') };
   const index: PartitionIndex = {
     keys,
     header: reader.header!.columns,
     partitions: toEntries(written, keys, reader),
-    source: { name, rows: reader.rows, bytes: sourceBytes, sha256: hash.digest('hex') },
+    source: { name, rows: reader.rows, ...(describeSource ? await describeSource() : measured) },
   };
   const rows = index.partitions.reduce((sum, p) => sum + p.rows, 0);
   if (rows !== reader.rows) throw new Error(`partitions hold ${rows} rows, the source ${reader.rows}`);
@@ -134,6 +173,16 @@ async function* openInput(input: string | Readable): AsyncGenerator<Buffer> {
   } finally {
     stream.destroy();
   }
+}
+
+async function hashFile(file: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 async function prepareEmptyDir(outDir: string): Promise<void> {

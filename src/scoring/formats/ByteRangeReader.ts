@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises';
+
 /**
  * Random access to a file's bytes, e.g. backed by blob range downloads. The shape of hyparquet's
  * AsyncBuffer: `end` may be omitted (to the end of the file).
@@ -20,4 +22,26 @@ export function byteRangeReaderOf(bytes: Uint8Array): ByteRangeReader {
 
 function arrayBufferOf(copy: Buffer): ArrayBuffer {
   return copy.buffer.slice(copy.byteOffset, copy.byteOffset + copy.byteLength) as ArrayBuffer;
+}
+
+/** A ByteRangeReader over a local file (opened once; `close` when done). */
+export async function fileByteRangeReader(
+  file: string,
+): Promise<ByteRangeReader & { close(): Promise<void> }> {
+  const handle = await open(file, 'r');
+  const { size } = await handle.stat();
+  return {
+    byteLength: size,
+    slice: async (start, end = size) => {
+      const bytes = Buffer.allocUnsafe(Math.max(0, Math.min(end, size) - start));
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesRead } = await handle.read(bytes, done, bytes.length - done, start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return arrayBufferOf(bytes.subarray(0, done));
+    },
+    close: () => handle.close(),
+  };
 }

@@ -1,0 +1,51 @@
+import type { ByteRangeReader } from '../../scoring/formats/ByteRangeReader';
+import { loadHyparquet } from '../../scoring/formats/loadParquetLibraries';
+import { parquetColumns, readParquetMetadata } from '../../scoring/formats/parquetColumns';
+import { stringifyValue } from '../../scoring/formats/stringifyValue';
+import { ValidationError } from '../../errors';
+
+/** Rows turned into CSV text per chunk: large enough to amortise, small enough to stream. */
+const ROWS_PER_CHUNK = 65_536;
+
+/**
+ * A Parquet file's rows as CSV bytes (header first, `\n` line ends), one row group at a time: the
+ * partitioner reads Parquet through its CSV path. Values are written as batch scoring's pass-through
+ * columns write them (stringifyValue: numbers as JavaScript prints them, dates in ISO 8601, null as
+ * an empty field), quoted when they hold a comma, quote or line end. Memory: one row group's columns.
+ */
+export async function* parquetRowsAsCsv(reader: ByteRangeReader, file: string): AsyncGenerator<Buffer> {
+  const lib = await loadHyparquet();
+  const metadata = await readParquetMetadata(lib, reader).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ValidationError(`${file}: ${message}`, { file });
+  });
+  const columns = parquetColumns(lib, metadata).map((column) => column.name);
+  yield Buffer.from(`${columns.map(csvField).join(',')}\n`);
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    if (rowEnd > rowStart) {
+      const scan = await lib.parquetScan({ file: reader, metadata, columns, rowStart, rowEnd });
+      const values = (await Promise.all(
+        columns.map((column) => scan.readColumn({ column, rowStart, rowEnd })),
+      )) as ArrayLike<unknown>[];
+      for (let from = 0; from < rowEnd - rowStart; from += ROWS_PER_CHUNK) {
+        const to = Math.min(from + ROWS_PER_CHUNK, rowEnd - rowStart);
+        let text = '';
+        for (let r = from; r < to; r++) {
+          for (let c = 0; c < values.length; c++) {
+            if (c > 0) text += ',';
+            text += csvField(stringifyValue(values[c]![r]));
+          }
+          text += '\n';
+        }
+        yield Buffer.from(text);
+      }
+    }
+    rowStart = rowEnd;
+  }
+}
+
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

@@ -6,6 +6,7 @@ import { instancesCommand } from './instancesCommand';
 import { runKeysCommand } from './keysCommand';
 import { jobsCommand } from './jobsCommand';
 import { modelsCommand } from './modelsCommands';
+import { partitionCommand } from './partitionCommand';
 import { scoreCommand } from './scoreCommand';
 
 /** The `durable-scoring` command line. */
@@ -39,6 +40,8 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(scoreCommand());
   program.addCommand(jobsCommand());
   program.addCommand(modelsCommand());
+  // Many models: split a data set by key columns for trainMany.
+  program.addCommand(partitionCommand());
   await program.parseAsync(argv);
 }
 

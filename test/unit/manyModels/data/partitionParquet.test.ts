@@ -21,6 +21,15 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
 /** oj-train.csv as Parquet (typed columns, row groups of 100 rows); `drop` leaves a column out. */
 async function ojParquet(file: string, drop?: string): Promise<Buffer> {
   const table = parseTrainingCsv(readFileSync(ojTrain, 'utf8'), 'oj-train.csv');
@@ -77,25 +86,21 @@ describe('partitionFileByKeys on a Parquet file', () => {
     const file = path.join(work, 'no-brand.parquet');
     await ojParquet(file, 'Brand');
     const options = { keys: ['Store', 'Brand'], outDir: path.join(work, 'out') };
-    const missing = await partitionFileByKeys(file, options).catch(
-      (error: unknown) => error as ValidationError,
-    );
+    const missing = await rejection(partitionFileByKeys(file, options));
     expect(missing).toBeInstanceOf(ValidationError);
     expect(missing.message).toMatch(
       /^no-brand\.parquet: no column "Brand" to partition by \(columns: WeekStarting, Store, Quantity/,
     );
     const notParquet = path.join(work, 'text.parquet');
     await writeFile(notParquet, 'Store,Brand\n1,a\n');
-    const refused = await partitionFileByKeys(notParquet, {
-      ...options,
-      outDir: path.join(work, 'out2'),
-    }).catch((error: unknown) => error as ValidationError);
+    const refused = await rejection(
+      partitionFileByKeys(notParquet, { ...options, outDir: path.join(work, 'out2') }),
+    );
     expect(refused).toBeInstanceOf(ValidationError);
     expect(refused.message).toMatch(/^text\.parquet: not a readable Parquet file: /);
-    const absent = await partitionFileByKeys(path.join(work, 'absent.parquet'), {
-      ...options,
-      outDir: path.join(work, 'out3'),
-    }).catch((error: unknown) => error as NotFoundError);
+    const absent = await rejection(
+      partitionFileByKeys(path.join(work, 'absent.parquet'), { ...options, outDir: path.join(work, 'out3') }),
+    );
     expect(absent).toBeInstanceOf(NotFoundError);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { loadAppFolder } from '../host/app/loadAppFolder';
 import { AppSettings } from '../host/settings/AppSettings';
@@ -60,7 +61,17 @@ async function runPartition(file: string, appDir: string, options: PartitionOpti
       `Partitioning ${file}${size === undefined ? '' : ` (${mebibytes(size)})`} by ${keys.join(', ')}…`,
     );
     let started = performance.now();
-    const index = await partitionFileByKeys(file, { keys, outDir, memoryBudgetBytes: memoryMiB * 2 ** 20 });
+    const parquet = /\.parquet$/i.test(file);
+    const reading = progressBar(
+      parquet ? 'Reading {rows} rows' : 'Reading [{bar}] {percentage}% | {rows} rows',
+      parquet || size === undefined ? 0 : size,
+    );
+    const index = await partitionFileByKeys(file, {
+      keys,
+      outDir,
+      memoryBudgetBytes: memoryMiB * 2 ** 20,
+      onProgress: ({ rows, bytes }) => reading.update(parquet ? 0 : bytes, { rows }),
+    }).finally(() => reading.stop());
     const bytes = index.partitions.reduce((sum, p) => sum + p.bytes, 0);
     console.log(
       `Partitioned ${index.source.rows} rows into ${index.partitions.length} keys (${mebibytes(bytes)}) in ` +
@@ -69,7 +80,10 @@ async function runPartition(file: string, appDir: string, options: PartitionOpti
     if (target === undefined || storage === undefined) return;
     started = performance.now();
     const container = await storage.ensureContainer(target.container);
-    await uploadPartitions(outDir, container, target.prefix);
+    const uploading = progressBar('Uploading [{bar}] {value}/{total} partitions', index.partitions.length);
+    await uploadPartitions(outDir, container, target.prefix, {
+      onProgress: (uploaded) => uploading.update(uploaded),
+    }).finally(() => uploading.stop());
     console.log(
       `Uploaded ${index.partitions.length} partitions and _partitions.json to ${target.container}/${target.prefix} in ${seconds(started)}`,
     );
@@ -81,6 +95,16 @@ async function runPartition(file: string, appDir: string, options: PartitionOpti
   } finally {
     if (temporary) await rm(outDir, { recursive: true, force: true });
   }
+}
+
+/** A progress bar on stderr (drawn on a terminal only); `total` 0 for a counter without a bar. */
+function progressBar(format: string, total: number): SingleBar {
+  const bar = new SingleBar(
+    { format, hideCursor: true, stream: process.stderr, etaBuffer: 50 },
+    Presets.shades_classic,
+  );
+  bar.start(total, 0, { rows: 0 });
+  return bar;
 }
 
 function uploadTarget(value: string): { container: string; prefix: string } {

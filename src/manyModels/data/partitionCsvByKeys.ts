@@ -27,6 +27,11 @@ export interface PartitionCsvOptions {
   readonly csv?: CsvOptions;
   /** `source.name` in the index; default the input file's name (required for a stream). */
   readonly sourceName?: string;
+  /**
+   * Called after each chunk read: data rows so far, and CSV bytes read (for a Parquet file, of the
+   * CSV its rows are turned into).
+   */
+  readonly onProgress?: (progress: { rows: number; bytes: number }) => void;
 }
 
 export const DEFAULT_MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -103,6 +108,7 @@ async function partitionRecords(
     sourceBytes += chunk.length;
     reader.push(chunk);
     if (writer?.overBudget) await writer.relieve();
+    options.onProgress?.({ rows: reader.rows, bytes: sourceBytes });
   }
   reader.finish();
 

@@ -5,6 +5,8 @@ import { PARTITION_INDEX_FILE, readPartitionIndex, type PartitionIndex } from '.
 export interface UploadPartitionsOptions {
   /** Files uploaded at once; default 8. */
   readonly concurrency?: number;
+  /** Called after each partition's upload with the count done and the total. */
+  readonly onProgress?: (uploaded: number, total: number) => void;
 }
 
 /**
@@ -30,8 +32,12 @@ export async function uploadPartitions(
   };
   const concurrency = Math.max(1, options.concurrency ?? 8);
   let next = 0;
+  let uploaded = 0;
   const worker = async (): Promise<void> => {
-    while (next < index.partitions.length) await upload(index.partitions[next++]!.path, 'text/csv');
+    while (next < index.partitions.length) {
+      await upload(index.partitions[next++]!.path, 'text/csv');
+      options.onProgress?.(++uploaded, index.partitions.length);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, index.partitions.length) }, worker));
   await upload(PARTITION_INDEX_FILE, 'application/json');

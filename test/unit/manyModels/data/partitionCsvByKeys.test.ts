@@ -64,6 +64,30 @@ describe('partitionCsvByKeys on the orange juice data (Store × Brand)', () => {
     expect(await readPartitionIndex(outDir())).toEqual(index);
   });
 
+  it('reports progress per chunk read: rows and bytes rise to the whole file', async () => {
+    const reports: { rows: number; bytes: number }[] = [];
+    // Chunks of 16 KiB: several reports for the 160 KiB file.
+    const chunks = Readable.from(
+      (function* () {
+        const bytes = readFileSync(ojTrain);
+        for (let at = 0; at < bytes.length; at += 16_384) yield bytes.subarray(at, at + 16_384);
+      })(),
+    );
+    const index = await partitionCsvByKeys(chunks, {
+      keys: ['Store', 'Brand'],
+      outDir: outDir(),
+      sourceName: 'oj-train.csv',
+      onProgress: (progress) => reports.push(progress),
+    });
+    expect(reports.length).toBe(Math.ceil(index.source.bytes / 16_384));
+    for (let i = 1; i < reports.length; i++) {
+      expect(reports[i]!.bytes).toBeGreaterThan(reports[i - 1]!.bytes);
+      expect(reports[i]!.rows).toBeGreaterThanOrEqual(reports[i - 1]!.rows);
+    }
+    // oj-train.csv ends with a line end: every row is counted by the last chunk's report.
+    expect(reports.at(-1)).toEqual({ rows: index.source.rows, bytes: index.source.bytes });
+  });
+
   it('gives the same files when a tiny memory budget forces many appends (the spill path)', async () => {
     const roomy = await partitionCsvByKeys(ojTrain, { keys: ['Store', 'Brand'], outDir: outDir('roomy') });
     const tiny = await partitionCsvByKeys(ojTrain, {

@@ -27,8 +27,14 @@ describe('uploadPartitions', () => {
   it('copies every partition file and the index to the prefix with the same layout and bytes', async () => {
     const outDir = path.join(work, 'oj');
     const index = await partitionCsvByKeys(ojTrain, { keys: ['Store', 'Brand'], outDir });
-    const uploaded = await uploadPartitions(outDir, container, '/runs/oj-train/', { concurrency: 3 });
+    const reports: [number, number][] = [];
+    const uploaded = await uploadPartitions(outDir, container, '/runs/oj-train/', {
+      concurrency: 3,
+      onProgress: (done, total) => reports.push([done, total]),
+    });
     expect(uploaded).toEqual(index);
+    // One report per partition, counting up to all of them.
+    expect(reports).toEqual(index.partitions.map((_, i) => [i + 1, index.partitions.length]));
 
     const names: string[] = [];
     for await (const blob of container.listBlobsFlat({ prefix: 'runs/oj-train/' })) names.push(blob.name);

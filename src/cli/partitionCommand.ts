@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { loadAppFolder } from '../host/app/loadAppFolder';
 import { AppSettings } from '../host/settings/AppSettings';
 import { defaultConnectionName } from '../host/storage/StorageConnections';
-import { partitionFileByKeys } from '../manyModels/data/partitionCsvByKeys';
+import { isParquetFile, partitionFileByKeys } from '../manyModels/data/partitionCsvByKeys';
 import { uploadPartitions } from '../manyModels/data/uploadPartitions';
 import { StorageClients } from '../storage/StorageClients';
 
@@ -61,7 +61,7 @@ async function runPartition(file: string, appDir: string, options: PartitionOpti
       `Partitioning ${file}${size === undefined ? '' : ` (${mebibytes(size)})`} by ${keys.join(', ')}…`,
     );
     let started = performance.now();
-    const parquet = /\.parquet$/i.test(file);
+    const parquet = isParquetFile(file);
     const reading = progressBar(
       parquet ? 'Reading {rows} rows' : 'Reading [{bar}] {percentage}% | {rows} rows',
       parquet || size === undefined ? 0 : size,

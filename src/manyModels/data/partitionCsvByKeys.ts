@@ -60,7 +60,7 @@ export async function partitionFileByKeys(
   file: string,
   options: PartitionCsvOptions,
 ): Promise<PartitionIndex> {
-  if (!/\.parquet$/i.test(file)) return partitionCsvByKeys(file, options);
+  if (!isParquetFile(file)) return partitionCsvByKeys(file, options);
   const name = options.sourceName ?? path.basename(file);
   const reader = await fileByteRangeReader(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new NotFoundError(`${file}: no such file to partition`);
@@ -76,6 +76,11 @@ export async function partitionFileByKeys(
   } finally {
     await reader.close();
   }
+}
+
+/** Whether partitionFileByKeys reads the file as Parquet (by its name). */
+export function isParquetFile(file: string): boolean {
+  return /\.parquet$/i.test(file);
 }
 
 async function partitionRecords(

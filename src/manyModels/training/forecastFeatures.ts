@@ -224,8 +224,10 @@ class PeriodValues {
     const count = history.periods.length + (periods?.length ?? 0);
     let first = Infinity;
     let last = -Infinity;
-    for (const period of history.periods) [first, last] = [Math.min(first, period), Math.max(last, period)];
-    for (const period of periods ?? []) [first, last] = [Math.min(first, period), Math.max(last, period)];
+    for (const period of [...history.periods, ...(periods ?? [])]) {
+      first = Math.min(first, period);
+      last = Math.max(last, period);
+    }
     this.#first = first;
     const dense = count > 0 && last - first + 1 <= 4 * count + 1024;
     if (dense) {

@@ -161,10 +161,6 @@ export function versionFromEntity(entity: Entity): ModelVersionInfo {
 
 /** The version row; `files` holds model.onnx and the card's JSON when `info.files` is 'row'. */
 export function versionToEntity(info: ModelVersionInfo, files?: { onnx: Uint8Array; card: string }) {
-  if ((info.files === 'row') !== (files !== undefined))
-    throw new Error(
-      `${info.name}@${info.version}: files '${info.files}' but row files ${files ? 'given' : 'missing'}`,
-    );
   return withoutUndefined({
     partitionKey: info.name,
     rowKey: versionRowKey(info.version),

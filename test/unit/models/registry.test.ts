@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ConflictError, NotFoundError, ValidationError } from '../../../src/errors';
 import { RegistryBlobs } from '../../../src/models/registry/RegistryBlobs';
 import { diabetesCard, diabetesOnnx, linearModel, registryOn, testRegistry } from './registryTestKit';
+import { rejection } from '../../support/rejection';
 
 // The registry on the test Azurite: registration, resolution, stages, rollback and integrity.
 
@@ -12,15 +13,6 @@ const actor = { by: 'tester', reason: 'test' };
 /** The test registry, or one on the same table and container that keeps every version's files in blobs. */
 function registryKeeping(files: 'row' | 'blobs') {
   return files === 'row' ? registry : registryOn(storage, table, container, { maxRowModelBytes: 0 });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('registering a version', () => {

@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from '../../../../src/errors';
 import { partitionCsvByKeys, partitionFileByKeys } from '../../../../src/manyModels/data/partitionCsvByKeys';
 import { loadHyparquetWriter } from '../../../../src/scoring/formats/loadParquetLibraries';
 import { parseTrainingCsv } from '../../../../src/training/retrain/parseTrainingCsv';
+import { rejection } from '../../../support/rejection';
 
 // A Parquet input is partitioned through the CSV path: the same keys, rows and values as the CSV it
 // was written from, with the Parquet file as the index's source.
@@ -20,15 +21,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** oj-train.csv as Parquet (typed columns, row groups of 100 rows); `drop` leaves a column out. */
 async function ojParquet(file: string, drop?: string): Promise<Buffer> {

@@ -4,13 +4,15 @@
 // forecast horizon (the next BENCH_HORIZON weeks of every series, default 8) scored with one model per
 // key (POST /api/jobs with model: { name, partitionBy }). Prints per
 // stage wall time, keys/s and rows/s, the run report's counts and failure reasons, the host's peak RSS
-// and CPU, Azurite's CPU, a per-key cost breakdown measured in this process (trainProbe.js), and the
-// published references next to them, plus a labelled extrapolation to 10k series.
+// and CPU, Azurite's CPU, a per-key cost breakdown measured in this process (trainProbe.js), the
+// in-memory pandas + scikit-learn loop measured in this run on the same files (sklearnReference.py),
+// the published sizing, and a labelled extrapolation to 10k series.
 //   npm run build && node bench/many-models/train.js
 // BENCH_SERIES, BENCH_ROWS_PER_SERIES: the data set's shape (default 1000 × 4000; 100 × 4000 is the quick check).
 // BENCH_DATA_DIR: where the generated CSV is kept and reused (default: the OS temp folder).
 // BENCH_TRAIN_BODY: JSON merged into the POST body (e.g. {"keysPerActivity":8,"concurrency":4}).
 // BENCH_PROBE_KEYS: keys timed step by step after the run (default 20; 0 skips the probe).
+// BENCH_REFERENCE=0 skips the scikit-learn reference; BENCH_PYTHON picks its Python (sklearnReference.js).
 // BENCH_TIMEOUT_MINUTES: give up polling after this long (default 60).
 // BENCH_HOST_NODE_ARGS, BENCH_AZURITE_NODE_ARGS: extra node flags for the host and for Azurite
 //   (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"; summarize with bench/scoring/summarizeProfile.js).
@@ -23,6 +25,7 @@ const { findAzuritePid } = require('../scoring/hostProcess');
 const { trainRun } = require('./trainRun');
 const { probeKeys } = require('./trainProbe');
 const { printReport } = require('./trainReport');
+const { measureSklearnReference } = require('./sklearnReference');
 
 const root = path.resolve(__dirname, '../..');
 const dist = (file) => require(path.join(root, 'dist/src', file));
@@ -129,6 +132,8 @@ async function main() {
       probeCount > 0 && run.report
         ? await probeKeys({ connection, dataContainer, partitions: index.partitions.slice(0, probeCount) })
         : undefined;
+    // After the project's stages (the machine is then as quiet as it was for them), on the same files.
+    stages.sklearn = measureSklearnReference(file, scoreFile);
     printReport(stages, probe, load());
     if (!run.report || run.runtimeStatus !== 'Completed' || run.score?.status !== 'Succeeded')
       process.exitCode = 1;

@@ -3,7 +3,8 @@
 'use strict';
 
 // The many-models reference architecture's published sizing (40M rows, 10k series, 12 × 16-core VMs)
-// and the in-memory scikit-learn loop recorded in the issue (pandas groupby + one Ridge per series).
+// and the in-memory scikit-learn loop's figure recorded in the issue (pandas groupby + one Ridge per
+// series); the same kind of loop is also measured in the run itself (sklearnReference.py).
 const reference = {
   series: 10_000,
   rows: 40_000_000,
@@ -110,7 +111,8 @@ function printProbe(probe) {
   );
 }
 
-function printReferences({ rows, series, partition, upload, train }) {
+function printReferences({ rows, series, partition, upload, train, sklearn: measured }) {
+  printMeasuredReference(measured, partition, upload, train);
   const refKeysPerSecond = reference.series / reference.trainSeconds;
   console.log(
     `\nreference: published many-models sizing, ${reference.rows / 1e6}M rows / ${reference.series / 1e3}k series: ` +
@@ -118,7 +120,7 @@ function printReferences({ rows, series, partition, upload, train }) {
       `${rate(reference.rows, reference.trainSeconds)} rows/s on ${reference.cores} cores), ~${reference.scoreSeconds / 60} min score`,
   );
   console.log(
-    `reference: in-memory scikit-learn loop, same 40M rows: ≈${sklearn.seconds} s compute (train + score), ${sklearn.gib} GB`,
+    `reference: in-memory scikit-learn loop as recorded in the issue (40M rows, not measured here): ≈${sklearn.seconds} s compute (train + score), ${sklearn.gib} GB`,
   );
   const scale = reference.series / series;
   const rowScale = reference.rows / rows;
@@ -140,6 +142,33 @@ function printReferences({ rows, series, partition, upload, train }) {
     } rows: partition ${(extrapolated.partition / 60).toFixed(1)} min, upload ${(extrapolated.upload / 60).toFixed(1)} min, ` +
       `train+register ${(extrapolated.train / 60).toFixed(1)} min, score ${(extrapolated.score / 60).toFixed(1)} min; ` +
       `${(total / 60).toFixed(1)} min end to end (goal ≤ ${goalSeconds / 60} min)`,
+  );
+}
+
+/** The pandas + scikit-learn loop run on the same files in this run, and the project's figures over it. */
+function printMeasuredReference(measured, partition, upload, train) {
+  if (!measured || measured.skipped) {
+    console.log(`\nreference measured in this run: none (${measured?.skipped ?? 'not run'})`);
+    return;
+  }
+  const gib = (bytes) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  console.log(
+    `\nreference measured in this run, same files (pandas + scikit-learn, one Ridge per series with alpha 1 and no ` +
+      `cross-validation, all in memory, nothing stored): read ${measured.readSeconds.toFixed(1)} s, compute ` +
+      `${measured.computeSeconds.toFixed(1)} s (features ${measured.featuresSeconds.toFixed(1)} s, ${measured.series} fits + ` +
+      `holdout + forecast ${(measured.computeSeconds - measured.featuresSeconds).toFixed(1)} s), process ` +
+      `${measured.wallSeconds.toFixed(1)} s; peak RSS ${gib(measured.peakRssBytes)}; ${measured.forecastRows} of ` +
+      `${measured.horizonRows} horizon rows forecast; holdout R² median ${measured.medianHoldoutR2.toFixed(3)}`,
+  );
+  const score = train.score;
+  if (!score) return;
+  const total = partition.seconds + upload.seconds + train.seconds + score.seconds;
+  const peak = Math.max(train.hostPeakRss, score.hostPeakRss);
+  console.log(
+    `project / reference: end to end ${total.toFixed(1)} s / ${measured.wallSeconds.toFixed(1)} s = ` +
+      `${(total / measured.wallSeconds).toFixed(2)}×; train+register + score ${(train.seconds + score.seconds).toFixed(1)} s / ` +
+      `compute ${measured.computeSeconds.toFixed(1)} s = ${((train.seconds + score.seconds) / measured.computeSeconds).toFixed(2)}×; ` +
+      `peak RSS host ${gib(peak)} / ${gib(measured.peakRssBytes)} = ${(peak / measured.peakRssBytes).toFixed(2)}×`,
   );
 }
 

@@ -17,14 +17,12 @@ import { designMatrix, numericColumn } from '../../src/training/TrainingTable';
 import { parseSimpleCsv, referencePredictionsMany, ScoringHarness } from '../support/scoringHarness';
 import { hostSecrets, uniqueName } from '../support/testStorage';
 import { testInspector } from '../unit/models/registryTestKit';
-import {
-  partitionCsv,
-  partitionsManifest,
-  type CsvPartition,
-} from '../unit/manyModels/training/partitionCsv';
+import { partitionAndUpload } from '../support/partitionAndUpload';
+import { partitionCsv } from '../unit/manyModels/training/partitionCsv';
 
 // Keyed ("many models") batch scoring through the real host: trainMany registers one model per key of
-// oj-train (Store × Brand) and hts-sample-train (state × store_id × SKU); POST /api/jobs with
+// oj-train (Store × Brand) and hts-sample-train (state × store_id × SKU), partitioned by the real
+// partitioner; POST /api/jobs with
 // `model: { name, partitionBy }` scores the test files; every row's prediction is checked against the
 // key's own model run directly (features from the training-side featuresFor, onnxruntime in another
 // process), and rows whose key has no model follow the declared fallback.
@@ -59,17 +57,11 @@ function api(route: string, init: RequestInit = {}): Promise<Response> {
   });
 }
 
+/** A training file partitioned by the real partitioner and uploaded under `prefix`. */
 async function upload(prefix: string, csv: string, keys: readonly string[]): Promise<void> {
-  const partitions: CsvPartition[] = partitionCsv(csv, keys);
   const container = await harness.storage.ensureContainer(dataContainer);
-  await Promise.all(
-    partitions.map((p) =>
-      container.getBlockBlobClient(`${prefix}/${p.path}`).uploadData(Buffer.from(p.text)),
-    ),
-  );
-  const header = csv.slice(0, csv.indexOf('\n')).split(',');
-  const manifest = JSON.stringify(partitionsManifest(partitions, keys, header));
-  await container.getBlockBlobClient(`${prefix}/_partitions.json`).uploadData(Buffer.from(manifest));
+  const index = await partitionAndUpload(csv, keys, container, prefix);
+  expect(index.partitions.length).toBe(partitionCsv(csv, keys).length);
 }
 
 async function train(body: Record<string, unknown>): Promise<TrainManyReport> {

@@ -11,26 +11,27 @@ import { predictLinear } from '../../src/training/fitRidge';
 import { parseTrainingCsv } from '../../src/training/retrain/parseTrainingCsv';
 import { ScoringHarness } from '../support/scoringHarness';
 import { hostSecrets, uniqueName } from '../support/testStorage';
-import {
-  partitionCsv,
-  partitionsManifest,
-  type CsvPartition,
-} from '../unit/manyModels/training/partitionCsv';
+import { partitionAndUpload } from '../support/partitionAndUpload';
+import { partitionCsv } from '../unit/manyModels/training/partitionCsv';
 
-// trainMany through the real host: oj-train partitioned by Store × Brand (9 keys) plus one key with too
-// little history; POST /api/many-models/train, the run's report, and the models it registered.
+// trainMany through the real host: oj-train plus one key with too little history, partitioned by
+// Store × Brand (9 + 1 keys) with the real partitioner; POST /api/many-models/train, the run's report,
+// and the models it registered.
 
 const keys = ['Store', 'Brand'];
 const ojCsv = readFileSync('test/fixtures/data/oj-train.csv', 'utf8');
-const header = ojCsv.slice(0, ojCsv.indexOf('\n')).split(',');
+// What each key's partition holds, for the checks below.
 const oj = partitionCsv(ojCsv, keys);
-// Store 99: Store 2's first 30 weeks under another key; 52-week lags leave it no training rows.
-const shortSeries: CsvPartition = {
-  key: { Store: '99', Brand: 'dominicks' },
-  path: 'Store=99/Brand=dominicks.csv',
-  text: `${oj[0]!.text.split('\n').slice(0, 31).join('\n')}\n`,
-  rows: 30,
-};
+const store2Dominicks = oj.find((p) => p.path === 'Store=2/Brand=dominicks.csv')!;
+/** Store 2's dominicks rows (the first `weeks` of them) under Store 99. */
+const asStore99 = (weeks: number): string[] =>
+  store2Dominicks.text
+    .trim()
+    .split('\n')
+    .slice(1, weeks + 1)
+    .map((line) => line.replace(',2,dominicks,', ',99,dominicks,'));
+// Store 99: 30 weeks; 52-week lags leave it no training rows.
+const shortSeries = { key: { Store: '99', Brand: 'dominicks' }, path: 'Store=99/Brand=dominicks.csv' };
 const flaky = 'Store=5/Brand=tropicana.csv';
 const options = { time: 'WeekStarting', target: 'Quantity', price: 'Price', promotion: 'Advert' };
 const registryTable = uniqueName('mmmodels');
@@ -50,15 +51,16 @@ const registry = new ModelRegistry({
 });
 let masterKey: string;
 
-async function upload(prefix: string, partitions: readonly CsvPartition[]): Promise<void> {
+/** oj-train and `extraRows`, as one file, partitioned and uploaded under `prefix`. */
+async function upload(prefix: string, extraRows: readonly string[]): Promise<void> {
   const container = await harness.storage.ensureContainer(dataContainer);
-  await Promise.all(
-    partitions.map((p) =>
-      container.getBlockBlobClient(`${prefix}/${p.path}`).uploadData(Buffer.from(p.text)),
-    ),
+  const index = await partitionAndUpload(
+    `${ojCsv.trimEnd()}\n${extraRows.join('\n')}\n`,
+    keys,
+    container,
+    prefix,
   );
-  const manifest = JSON.stringify(partitionsManifest(partitions, keys, header));
-  await container.getBlockBlobClient(`${prefix}/_partitions.json`).uploadData(Buffer.from(manifest));
+  expect(index.partitions).toHaveLength(oj.length + 1);
 }
 
 function api(path: string, init: RequestInit = {}): Promise<Response> {
@@ -93,7 +95,7 @@ async function trainAndWait(body: Record<string, unknown>): Promise<RunView> {
 beforeAll(async () => {
   await harness.start();
   masterKey = (await hostSecrets(harness.host.hostId)).masterKey.value;
-  await upload('oj', [...oj, shortSeries]);
+  await upload('oj', asStore99(30));
 }, 60_000);
 
 afterAll(async () => {
@@ -225,7 +227,7 @@ describe('a run over oj-train partitioned by Store × Brand', () => {
   });
 
   it('retrains only the failed key when asked, once its data is fixed', async () => {
-    await upload('oj', [...oj, { ...oj[0]!, key: shortSeries.key, path: shortSeries.path }]);
+    await upload('oj', asStore99(Infinity));
     const rerun = await trainAndWait({
       dataset: { container: dataContainer, prefix: 'oj' },
       model: 'oj-sales',

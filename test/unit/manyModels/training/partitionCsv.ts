@@ -27,22 +27,3 @@ export function partitionCsv(text: string, keys: readonly string[]): CsvPartitio
     rows: group.lines.length,
   }));
 }
-
-/** `_partitions.json` for the partitions. */
-export function partitionsManifest(
-  partitions: readonly CsvPartition[],
-  keys: readonly string[],
-  header: string[],
-) {
-  return {
-    keys,
-    header,
-    partitions: partitions.map(({ key, path, rows, text }) => ({
-      key,
-      path,
-      rows,
-      bytes: Buffer.byteLength(text),
-    })),
-    source: { file: 'test' },
-  };
-}

@@ -1,7 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type AppConfig } from './config';
-import type { ManyModelsTrainingServices } from './manyModels/training/ManyModelsTrainingServices';
+import {
+  parseFailTries,
+  type ManyModelsTrainingServices,
+} from './manyModels/training/ManyModelsTrainingServices';
 import { PoolSeriesTrainer } from './manyModels/training/SeriesTrainer';
 import { KeyedModelCache } from './manyModels/scoring/KeyedModelCache';
 import { JobStore } from './jobs/JobStore';
@@ -104,8 +107,8 @@ export function manyModelsTrainingServices(): ManyModelsTrainingServices {
       registry,
       trainer: new PoolSeriesTrainer(retrain.config.trainingThreads),
       reportsContainer: retrain.config.retrainRunsContainer,
-      // Test hook (comma-separated partition paths); unset in production.
-      failFirstTry: new Set(retrain.config.manyModelsFailFirstTry.split(',').filter(Boolean)),
+      // Test hook; unset in production.
+      failTries: parseFailTries(retrain.config.manyModelsFailTries),
     };
   }
   return manyModelsTraining;

@@ -20,8 +20,11 @@ const configSchema = z.object({
   trainingThreads: positiveInt(2),
   /** Test hook: `<partition index>` fails that partition's first attempt with a transient error. */
   failPartitionOnce: z.coerce.number().int().optional(),
-  /** Test hook: many-models partition paths (comma-separated) whose first training attempt fails. */
-  manyModelsFailFirstTry: z.string().default(''),
+  /**
+   * Test hook: many-models partition blobs (comma-separated `<prefix>/<path>`, each optionally `:<tries>`,
+   * default 1) whose first tries fail with a transient fault.
+   */
+  manyModelsFailTries: z.string().default(''),
   /** Retraining run reports and data snapshots: `<container>/<model>/<runId>.json`, `<model>/<runId>/...`. */
   retrainRunsContainer: z.string().default('training-runs'),
   /** One row per retraining run (partition key: the model name). */
@@ -49,7 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): AppConfig {
     inferenceThreads: env.SCORING_INFERENCE_THREADS || undefined,
     trainingThreads: env.MANY_MODELS_TRAINING_THREADS || undefined,
     failPartitionOnce: env.SCORING_TEST_FAIL_PARTITION_ONCE || undefined,
-    manyModelsFailFirstTry: env.MANY_MODELS_TEST_FAIL_FIRST_TRY || undefined,
+    manyModelsFailTries: env.MANY_MODELS_TEST_FAIL_TRIES || undefined,
     retrainRunsContainer: env.RETRAIN_RUNS_CONTAINER || undefined,
     retrainRunsTable: env.RETRAIN_RUNS_TABLE || undefined,
     trainingFilesDirectory: path.resolve(appRoot, env.TRAINING_FILES_DIRECTORY || '.'),

@@ -140,8 +140,9 @@ function* trainWave(
   try {
     return ((yield context.df.Task.all(wave.map(call))) as KeyResult[][]).flat();
   } catch (error) {
-    // Task.all stops at the first failed call: the wave's keys already registered are found by their
-    // tag on the next try, so trying the whole wave again costs a lookup, not a second version.
+    // Task.all stops at the first failed call: a key of the wave that was registered meets its
+    // idempotency row (run id and key) when registered again, so trying the whole wave again uses up a
+    // version number, not a second version.
     const reason = firstLine(error);
     return wave.flat().map((partition) => ({
       ok: false,

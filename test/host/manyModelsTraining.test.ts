@@ -33,6 +33,8 @@ const asStore99 = (weeks: number): string[] =>
 // Store 99: 30 weeks; 52-week lags leave it no training rows.
 const shortSeries = { key: { Store: '99', Brand: 'dominicks' }, path: 'Store=99/Brand=dominicks.csv' };
 const flaky = 'Store=5/Brand=tropicana.csv';
+// Under the `ojfault` prefix (a copy of the data), a key whose every try hits a transient fault.
+const neverPasses = { Store: '8', Brand: 'minute.maid' };
 const options = { time: 'WeekStarting', target: 'Quantity', price: 'Price', promotion: 'Advert' };
 const registryTable = uniqueName('mmmodels');
 const registryContainer = uniqueName('mmmodels');
@@ -41,7 +43,7 @@ const harness = new ScoringHarness({
   MODEL_REGISTRY_TABLE: registryTable,
   MODEL_REGISTRY_CONTAINER: registryContainer,
   RETRAIN_RUNS_CONTAINER: uniqueName('mmruns'),
-  MANY_MODELS_TEST_FAIL_FIRST_TRY: flaky,
+  MANY_MODELS_TEST_FAIL_TRIES: `oj/${flaky},ojfault/Store=8/Brand=minute.maid.csv:99`,
 });
 const registry = new ModelRegistry({
   storage: harness.storage,
@@ -241,6 +243,38 @@ describe('a run over oj-train partitioned by Store × Brand', () => {
   }, 150_000);
 });
 
+describe('a key whose transient fault outlasts the tries', () => {
+  it('is tried maxAttempts times, then reported as retryable with the last reason', async () => {
+    await upload('ojfault', asStore99(30));
+    const other = { Store: '5', Brand: 'dominicks' };
+    const run = await trainAndWait({
+      dataset: { container: dataContainer, prefix: 'ojfault' },
+      model: 'oj-fault',
+      ...options,
+      keys: [neverPasses, other],
+      maxAttempts: 3,
+      retryIntervalMs: 10,
+    });
+    expect(run.runtimeStatus).toBe('Completed');
+    expect(run.report).toMatchObject({
+      status: 'PartiallySucceeded',
+      keys: { total: 2, trained: 1, failed: 1 },
+      failed: [
+        {
+          key: neverPasses,
+          path: 'Store=8/Brand=minute.maid.csv',
+          reason: 'Simulated transient fault on try 3 of Store=8/Brand=minute.maid.csv',
+          retryable: true,
+          attempts: 3,
+        },
+      ],
+    });
+    expect(run.report!.trained).toMatchObject([{ key: other, attempts: 1 }]);
+    const model = await registry.model('oj-fault');
+    expect(model.versions.map((v) => v.tags)).toMatchObject([other]);
+  }, 150_000);
+});
+
 describe('the trainPartitions activity', () => {
   const trainer = new PoolSeriesTrainer(1);
   afterAll(() => trainer.close());
@@ -249,7 +283,7 @@ describe('the trainPartitions activity', () => {
     registry,
     trainer,
     reportsContainer: 'unused',
-    failFirstTry: new Set<string>(),
+    failTries: new Map<string, number>(),
   };
 
   it('called again for the same run and key finds the version it registered instead of registering twice', async () => {

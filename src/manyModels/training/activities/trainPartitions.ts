@@ -68,9 +68,9 @@ async function trainOne(
   services: ManyModelsTrainingServices,
 ): Promise<SeriesToRegister> {
   const trainingKey = trainingKeyOf(input.runId, partition.path);
-  if (input.attempt === 1 && services.failFirstTry.has(partition.path))
-    throw new TransientError(`Simulated transient fault on the first try of ${partition.path}`);
   const path = blobPath(input.dataset, partition.path);
+  if (input.attempt <= (services.failTries.get(path) ?? 0))
+    throw new TransientError(`Simulated transient fault on try ${input.attempt} of ${partition.path}`);
   const data = `${input.dataset.container}/${path}`;
   const bytes = await readBlob(services.storage.container(input.dataset.container).getBlobClient(path))
     .then((read) => read.bytes)

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { ValidationError } from '../../errors';
 import type { FeatureMapping } from '../../scoring/inference/mapFeatures';
 import type { ModelRunner, ScoringModel } from '../../scoring/ScoringPorts';
-import { featureNames, knownTargets, type ForecastFeatureSpec } from '../training/forecastFeatures';
+import {
+  featureNames,
+  knownTargets,
+  type ForecastFeatureSpec,
+  type KnownTargets,
+} from '../training/forecastFeatures';
 
 /** `forecasting` as trainMany writes it into a card: the feature spec and the series' last known targets. */
 const forecastingSchema = z.object({
@@ -23,7 +28,7 @@ export type KeyedModelInputs =
       /** A forecaster: features are built from the row's date, price and promotion and the model's history. */
       readonly kind: 'forecast';
       readonly spec: ForecastFeatureSpec;
-      readonly known: ReadonlyMap<number, number>;
+      readonly known: KnownTargets;
       readonly mapping: FeatureMapping;
       /** Input columns read as text: date, price, promotion. */
       readonly textColumns: readonly string[];

@@ -83,7 +83,7 @@ export function featuresFor(
   }
   const hasTarget = table.columns.includes(spec.target);
   const target = hasTarget ? numericColumn(table, spec.target) : undefined;
-  const known = new PeriodValues(history, target ? periods : undefined, target);
+  const known = new KnownTargets(history, target ? periods : undefined, target);
   const price = spec.price === undefined ? undefined : numericColumn(table, spec.price);
   const promotion = spec.promotion === undefined ? undefined : numericColumn(table, spec.promotion);
   const names = featureNames(spec);
@@ -124,8 +124,8 @@ export interface ForecastRow {
 }
 
 /** A series' known targets by period, for `forecastRowFeatures`. */
-export function knownTargets(history: TargetHistory): ReadonlyMap<number, number> {
-  return new Map(history.periods.map((period, i) => [period, history.values[i] ?? NaN]));
+export function knownTargets(history: TargetHistory): KnownTargets {
+  return new KnownTargets(history);
 }
 
 /**
@@ -137,7 +137,7 @@ export function knownTargets(history: TargetHistory): ReadonlyMap<number, number
 export function forecastRowFeatures(
   row: ForecastRow,
   spec: ForecastFeatureSpec,
-  known: ReadonlyMap<number, number>,
+  known: KnownTargets,
 ): number[] {
   const period = periodOf(row.time, spec);
   if (period === undefined)
@@ -150,14 +150,14 @@ export function forecastRowFeatures(
   const promotion = numberCell(row.promotion, spec.promotion);
   const missing = spec.lags.find((lag) => !known.has(period - lag));
   if (missing !== undefined) {
-    const last = Math.max(...known.keys());
+    const { first, last } = known;
     const unit = spec.frequency === 'weekly' ? 'weeks' : 'days';
     const reason =
       known.size === 0
         ? 'the model has no known targets to compute its lags from'
         : period - last > Math.min(...spec.lags)
           ? `${row.time} is ${period - last} ${unit} after the series' last known ${spec.target} (${dateOf(last, spec)}); the model forecasts at most ${Math.min(...spec.lags)} ${unit} ahead`
-          : `lag_${missing} needs ${spec.target} of ${dateOf(period - missing, spec)}, which the model's history does not have`;
+          : `lag_${missing} needs ${spec.target} of ${dateOf(period - missing, spec)}, before the first the model's history has (${dateOf(first, spec)})`;
     throw new ValidationError(`${spec.time}: ${reason}`, { field: spec.time });
   }
   const features = new Array<number>(featureNames(spec).length);
@@ -187,7 +187,7 @@ function writeFeatureRow(
   period: number,
   spec: ForecastFeatureSpec,
   values: { readonly price?: number; readonly promotion?: number },
-  known: Pick<ReadonlyMap<number, number>, 'get'>,
+  known: Pick<KnownTargets, 'get'>,
 ): void {
   const day = period * periodDays[spec.frequency];
   const yearAngle = (2 * Math.PI * (day % 365.25)) / 365.25;
@@ -210,52 +210,85 @@ function writeFeatureRow(
 }
 
 /**
- * Known targets by period (a series' history, then its own rows, which win): an array over the
- * periods' range when that range is not much larger than the values (series have about one row per
- * period), else a map. Lag lookups run per row and lag, so this is on training's hot path.
+ * Known targets by period (a series' history, then its own rows, which win), as lags read them. A lag
+ * whose period has no target but lies between the first and last known periods takes the latest known
+ * target before it: a gap in a series (a week with no sales row) is carried over from its last value,
+ * never filled from later periods. Before the first known period and after the last there is none.
+ * An array over the periods' range when that range is not much larger than the values (series have
+ * about one row per period), else sorted arrays searched by bisection; lag lookups run per row and lag,
+ * so this is on training's hot path.
  */
-class PeriodValues {
-  readonly #first: number;
-  readonly #dense: Float64Array | undefined;
-  readonly #present: Uint8Array | undefined;
-  readonly #map: Map<number, number> | undefined;
+export class KnownTargets {
+  /** The first and last known periods (Infinity and -Infinity when none is known). */
+  readonly first: number;
+  readonly last: number;
+  /** How many periods have a known target. */
+  readonly size: number;
+  /** Dense: the value of period first + i, gaps carried over. */
+  readonly #filled: Float64Array | undefined;
+  /** Sparse: known periods ascending, and their values. */
+  readonly #periods: Float64Array | undefined;
+  readonly #values: Float64Array | undefined;
 
-  constructor(history: TargetHistory, periods: Int32Array | undefined, targets: Float64Array | undefined) {
+  constructor(history: TargetHistory, periods?: Int32Array, targets?: Float64Array) {
     const count = history.periods.length + (periods?.length ?? 0);
     let first = Infinity;
     let last = -Infinity;
-    for (const period of [...history.periods, ...(periods ?? [])]) {
+    for (const period of history.periods) {
       first = Math.min(first, period);
       last = Math.max(last, period);
     }
-    this.#first = first;
-    const dense = count > 0 && last - first + 1 <= 4 * count + 1024;
-    if (dense) {
-      this.#dense = new Float64Array(last - first + 1);
-      this.#present = new Uint8Array(last - first + 1);
-    } else this.#map = new Map();
-    history.periods.forEach((period, i) => this.#set(period, history.values[i] ?? NaN));
-    if (periods && targets) for (let r = 0; r < periods.length; r++) this.#set(periods[r]!, targets[r]!);
+    for (const period of periods ?? []) {
+      first = Math.min(first, period);
+      last = Math.max(last, period);
+    }
+    this.first = first;
+    this.last = last;
+    const put = (set: (period: number, value: number) => void) => {
+      history.periods.forEach((period, i) => set(period, history.values[i] ?? NaN));
+      if (periods && targets) for (let r = 0; r < periods.length; r++) set(periods[r]!, targets[r]!);
+    };
+    if (count > 0 && last - first + 1 <= 4 * count + 1024) {
+      const filled = new Float64Array(last - first + 1);
+      const present = new Uint8Array(filled.length);
+      put((period, value) => {
+        filled[period - first] = value;
+        present[period - first] = 1;
+      });
+      let size = 1;
+      for (let i = 1; i < filled.length; i++) {
+        if (present[i] === 1) size++;
+        else filled[i] = filled[i - 1]!;
+      }
+      this.#filled = filled;
+      this.size = size;
+    } else {
+      const byPeriod = new Map<number, number>();
+      put((period, value) => byPeriod.set(period, value));
+      const sorted = [...byPeriod.keys()].sort((a, b) => a - b);
+      this.#periods = Float64Array.from(sorted);
+      this.#values = Float64Array.from(sorted, (period) => byPeriod.get(period)!);
+      this.size = sorted.length;
+    }
   }
 
   has(period: number): boolean {
-    if (this.#map) return this.#map.has(period);
-    const at = period - this.#first;
-    return at >= 0 && at < this.#present!.length && this.#present![at] === 1;
+    return period >= this.first && period <= this.last;
   }
 
+  /** The target of the period, or of the latest known period before it; undefined when !has(period). */
   get(period: number): number | undefined {
-    if (this.#map) return this.#map.get(period);
-    return this.has(period) ? this.#dense![period - this.#first] : undefined;
-  }
-
-  #set(period: number, value: number): void {
-    if (this.#map) {
-      this.#map.set(period, value);
-      return;
+    if (!this.has(period)) return undefined;
+    if (this.#filled) return this.#filled[period - this.first];
+    const periods = this.#periods!;
+    let low = 0;
+    let high = periods.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (periods[middle]! <= period) low = middle;
+      else high = middle - 1;
     }
-    this.#dense![period - this.#first] = value;
-    this.#present![period - this.#first] = 1;
+    return this.#values![low];
   }
 }
 
@@ -333,13 +366,22 @@ export function inferFrequency(table: TrainingTable, time: string): Frequency {
   return smallest >= 7 && smallest < Infinity ? 'weekly' : 'daily';
 }
 
-/** The last `periods` periods' known target values: what the lags of later rows look up. */
+/**
+ * The last `periods` periods' known target values, and, when the first of those periods has none, the
+ * latest one before them (the gap is carried over from it): what the lags of later rows look up.
+ */
 export function historyTail(table: TrainingTable, spec: ForecastFeatureSpec, periods: number): TargetHistory {
   const all = periodsOf(table, spec);
   const target = numericColumn(table, spec.target);
   const last = all.reduce((max, period) => Math.max(max, period), -Infinity);
+  const start = last - periods + 1;
+  // Only when the window's first period has no row of its own is the one before needed.
+  let before = -1;
+  if (!all.includes(start))
+    for (let r = 0; r < table.rows; r++)
+      if (all[r]! < start && (before < 0 || all[r]! > all[before]!)) before = r;
   const recent = Array.from({ length: table.rows }, (_, r) => r)
-    .filter((r) => all[r]! > last - periods)
+    .filter((r) => all[r]! >= start || r === before)
     .sort((a, b) => all[a]! - all[b]!);
   return { periods: recent.map((r) => all[r]!), values: recent.map((r) => target[r]!) };
 }

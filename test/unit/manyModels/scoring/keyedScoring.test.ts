@@ -6,6 +6,7 @@ import {
   forecastRowFeatures,
   historyTail,
   knownTargets,
+  periodsOf,
   type ForecastFeatureSpec,
 } from '../../../../src/manyModels/training/forecastFeatures';
 import type { ModelStage } from '../../../../src/models/registry/ModelStage';
@@ -85,6 +86,34 @@ describe('forecastRowFeatures (one row at scoring time)', () => {
       'week',
       `week: ${dateOf(12)} is 3 weeks after the series' last known sales (${dateOf(9)}); the model forecasts at most 2 weeks ahead`,
     ]);
+    // The history holds weeks 6-9 (the longest lag's 4): week 9's lag 4 reaches week 5.
+    expect(fails({ time: dateOf(9), price: '1', promotion: '0' })).toEqual([
+      'week',
+      `week: lag_4 needs sales of ${dateOf(5)}, before the first the model's history has (${dateOf(6)})`,
+    ]);
+  });
+
+  it('carries a gap in the history over from the last week before it, as training does', () => {
+    // Weeks 0-9 without weeks 6 and 7: the 4-week window (6-9) starts in the gap, so the history keeps
+    // week 5 too, and lag 4 of week 10 (week 6) and lag 2 of week 9 (week 7) are week 5's sales.
+    const gappy = parseTrainingCsv(
+      `week,sales,price,ad\n${[0, 1, 2, 3, 4, 5, 8, 9].map((n) => `${dateOf(n)},${10 * n + 3},1,0`).join('\n')}\n`,
+      'gappy.csv',
+    );
+    const tail = historyTail(gappy, spec, 4);
+    const week = (n: number) => periodsOf(gappy, spec)[0]! + n;
+    expect(tail).toEqual({ periods: [5, 8, 9].map(week), values: [53, 83, 93] });
+    const targets = knownTargets(tail);
+    expect(
+      forecastRowFeatures({ time: dateOf(10), price: '1', promotion: '0' }, spec, targets).slice(-2),
+    ).toEqual([83, 53]);
+    expect(
+      forecastRowFeatures({ time: dateOf(9), price: '1', promotion: '0' }, spec, targets).slice(-2),
+    ).toEqual([53, 53]);
+    // The same rows through featuresFor with the whole series as history: the same lags.
+    const future = parseTrainingCsv(`week,price,ad\n${dateOf(10)},1,0\n`, 'future.csv');
+    const reference = featuresFor(future, spec, tail);
+    expect([...reference.x.values.slice(-2)]).toEqual([83, 53]);
   });
 });
 

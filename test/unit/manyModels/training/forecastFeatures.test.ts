@@ -50,26 +50,42 @@ describe('featuresFor', () => {
     ]);
   });
 
-  it('orders rows by time, looks lags up by period, and drops rows whose lag period is unknown', () => {
-    // Rows out of order, and week 5 missing: weeks 6 (lag 1) and 8 (lag 3) reach into the gap, weeks
-    // 0-2 reach before the first week (lag 3).
+  it('orders rows by time, looks lags up by period, carries a gap over from the last known week, and drops rows whose lag reaches before the series', () => {
+    // Rows out of order, and week 5 missing: week 6's lag 1 and week 8's lag 3 fall in the gap and take
+    // week 4's sales; weeks 0-2 reach before the first week (lag 3).
     const table = weeks([3, 0, 1, 2, 4, 6, 7, 8]);
     const features = featuresFor(table, weekly);
     const lag1 = features.names.indexOf('lag_1');
     const lag3 = features.names.indexOf('lag_3');
     const trend = features.names.indexOf('trend');
+    const rows = [0, 1, 2, 3, 4];
     const at = (i: number, j: number) => features.x.values[i * features.x.columns + j];
-    expect(features.droppedRows).toBe(5);
-    expect(Array.from(features.rowIndex)).toEqual([0, 4, 6]); // weeks 3, 4, 7
-    expect(Array.from(features.y!)).toEqual([30, 40, 70]);
-    expect([0, 1, 2].map((i) => at(i, lag1))).toEqual([20, 30, 60]);
-    expect([0, 1, 2].map((i) => at(i, lag3))).toEqual([0, 10, 40]);
+    expect(features.droppedRows).toBe(3);
+    expect(Array.from(features.rowIndex)).toEqual([0, 4, 5, 6, 7]); // weeks 3, 4, 6, 7, 8
+    expect(Array.from(features.y!)).toEqual([30, 40, 60, 70, 80]);
+    expect(rows.map((i) => at(i, lag1))).toEqual([20, 30, 40, 60, 70]);
+    expect(rows.map((i) => at(i, lag3))).toEqual([0, 10, 30, 40, 40]);
     // The trend counts weeks since 1970-01-01 (a Thursday, as 1990-06-14 is): consecutive weeks differ by 1.
     const week0 = (Date.UTC(1990, 5, 14) - Date.UTC(1970, 0, 1)) / (7 * 86_400_000);
     expect(Number.isInteger(week0)).toBe(true);
-    expect([0, 1, 2].map((i) => at(i, trend))).toEqual([week0 + 3, week0 + 4, week0 + 7]);
+    expect(rows.map((i) => at(i, trend))).toEqual([3, 4, 6, 7, 8].map((n) => week0 + n));
     expect(at(0, 1)).toBeCloseTo(Math.log(1.3), 6);
     expect(at(0, 2)).toBe(1);
+  });
+
+  it('carries gaps over the same way when the periods are too sparse for an array', () => {
+    // Weeks 0, 1, 2 and then 5,000 weeks later: a range far larger than the rows.
+    const table = weeks([0, 1, 2, 5000, 5001, 5003]);
+    const features = featuresFor(table, { ...weekly, lags: [1, 3] });
+    const lag1 = features.names.indexOf('lag_1');
+    const lag3 = features.names.indexOf('lag_3');
+    const at = (i: number, j: number) => features.x.values[i * features.x.columns + j];
+    // Weeks 5000, 5001 and 5003: lag 1 is week 2's sales (carried over), 50000, and 50010 (week 5002
+    // missing: week 5001's); lag 3 is week 2's for all three but the last (week 5000's).
+    expect(Array.from(features.y!)).toEqual([50000, 50010, 50030]);
+    expect([0, 1, 2].map((i) => at(i, lag1))).toEqual([20, 50000, 50010]);
+    expect([0, 1, 2].map((i) => at(i, lag3))).toEqual([20, 20, 50000]);
+    expect(features.droppedRows).toBe(3);
   });
 
   it('takes lags from the history of earlier targets (scoring rows have no target)', () => {

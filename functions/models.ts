@@ -4,6 +4,7 @@ import {
   getModel,
   getVersion,
   listModels,
+  listTaggedVersions,
   registerVersion,
   rollback,
   setStage,
@@ -29,6 +30,13 @@ app.http('getModelVersion', {
   authLevel: 'function',
   handler: (request: HttpRequest) =>
     getVersion(request.params.name ?? '', request.params.version ?? '', modelRegistry()),
+});
+
+app.http('listModelVersionsByTags', {
+  route: 'models/{name}/versions',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: (request: HttpRequest) => listTaggedVersions(request.params.name ?? '', request, modelRegistry()),
 });
 
 app.http('registerModelVersion', {

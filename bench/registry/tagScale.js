@@ -50,6 +50,8 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY || 8);
 const seed = Number(process.env.BENCH_SEED || 1);
 const firstVersionKey = '0000000000';
 const lastVersionKey = '9999999999';
+const versionRowsOf = (name) =>
+  odata`PartitionKey eq ${name} and RowKey ge ${firstVersionKey} and RowKey le ${lastVersionKey}`;
 
 /** StorageClients whose table clients count requests (a point read, a query page) and rows read. */
 class CountingStorage extends StorageClients {
@@ -70,8 +72,7 @@ class CountingStorage extends StorageClients {
 function countingTable(client, reads) {
   return new Proxy(client, {
     get(target, property) {
-      if (property === 'listEntities')
-        return (...args) => countedPages(target.listEntities(...args), reads);
+      if (property === 'listEntities') return (...args) => countedPages(target.listEntities(...args), reads);
       if (property === 'getEntity')
         return async (...args) => {
           reads.requests++;
@@ -85,13 +86,21 @@ function countingTable(client, reads) {
   });
 }
 
-/** The entities of a query, page by page (a request each), counted. */
-async function* countedPages(query, reads) {
-  for await (const page of query.byPage()) {
-    reads.requests++;
-    reads.rows += page.length;
-    yield* page;
+/** A query whose pages (a request each) are counted, read entity by entity or page by page. */
+function countedPages(query, reads) {
+  async function* pages(settings) {
+    for await (const page of query.byPage(settings)) {
+      reads.requests++;
+      reads.rows += page.length;
+      yield page;
+    }
   }
+  return {
+    byPage: pages,
+    async *[Symbol.asyncIterator]() {
+      for await (const page of pages()) yield* page;
+    },
+  };
 }
 
 /** A small deterministic generator (mulberry32), so that runs sample the same keys. */
@@ -229,8 +238,7 @@ async function measureN(ctx, n) {
     byKey.push(run);
   }
   // The latest version of a store or brand: the highest version among the keys carrying it.
-  const latest = (wanted) =>
-    Math.max(...versionOf.filter((_, i) => sameTags(keyOf(i), wanted)));
+  const latest = (wanted) => Math.max(...versionOf.filter((_, i) => sameTags(keyOf(i), wanted)));
   const byStore = [];
   for (const i of picks) {
     const wanted = { Store: keyOf(i).Store };
@@ -263,8 +271,9 @@ async function measureN(ctx, n) {
     const wanted = keyOf(i);
     const counter = { requests: 0, rows: 0 };
     started = performance.now();
-    const filter = odata`PartitionKey eq ${name} and RowKey ge ${firstVersionKey} and RowKey le ${lastVersionKey}`;
-    const query = plain.listEntities({ queryOptions: { filter, select: ['version', 'tags'] } });
+    const query = plain.listEntities({
+      queryOptions: { filter: versionRowsOf(name), select: ['version', 'tags'] },
+    });
     let found;
     for await (const entity of countedPages(query, counter)) {
       const tags = JSON.parse(entity.tags);

@@ -31,6 +31,39 @@ export function getVersion(
 }
 
 /**
+ * GET /api/models/{name}/versions?tag=Store=2&tag=Brand=dominicks[&stage=production] (or
+ * `tag=Store=2,Brand=dominicks`): the versions carrying every tag (and in the stage), newest first,
+ * through the tag index. A tag value holding a comma cannot be given here.
+ */
+export function listTaggedVersions(
+  name: string,
+  request: HttpRequest,
+  registry: ModelRegistry,
+): Promise<HttpResponseInit> {
+  return withErrorResponses(async () => {
+    const tags: Record<string, string> = {};
+    // The Functions host hands a repeated query parameter to the worker as one value joined by commas.
+    for (const text of request.query.getAll('tag').flatMap((value) => value.split(','))) {
+      const at = text.indexOf('=');
+      if (at < 1)
+        throw new ValidationError(`tag "${text}": give a tag as name=value (e.g. tag=Store=2).`, {
+          field: 'tag',
+        });
+      tags[text.slice(0, at)] = text.slice(at + 1);
+    }
+    if (Object.keys(tags).length === 0)
+      throw new ValidationError(
+        'Give one or more tags to list versions by, e.g. ?tag=Store=2&tag=Brand=dominicks (all versions: GET /api/models/{name}).',
+        { field: 'tag' },
+      );
+    const stageText = request.query.get('stage');
+    const stage = stageText === null ? undefined : parseModelStage(stageText);
+    const versions = await registry.versionsTagged(name, tags, stage);
+    return { status: 200, jsonBody: { name, tags, ...(stage ? { stage } : {}), versions } };
+  });
+}
+
+/**
  * POST /api/models/{name}/versions. Either `application/json` `{ "onnxBase64": "...", "card": {...} }`
  * or the ONNX bytes as the body (`application/octet-stream`) with the card, base64-encoded JSON, in
  * the `x-model-card` header. 201 with the new version and its Location.

@@ -125,7 +125,27 @@ describe('reading', () => {
     expect(await (await api('models/progression/versions/latest')).json()).toMatchObject({ version: 2 });
   });
 
+  it('GET /api/models/{name}/versions?tag=… lists the versions carrying every tag, newest first', async () => {
+    const both = (await (await api('models/progression/versions?tag=dataset=diabetes')).json()) as {
+      versions: { version: number }[];
+    };
+    expect(both).toMatchObject({ name: 'progression', tags: { dataset: 'diabetes' } });
+    expect(both.versions.map((version) => version.version)).toEqual([2, 1]);
+    const second = (await (
+      await api('models/progression/versions?tag=dataset=diabetes&tag=run=second')
+    ).json()) as { versions: { version: number; tags: Record<string, string> }[] };
+    expect(second.versions).toMatchObject([{ version: 2, tags: { dataset: 'diabetes', run: 'second' } }]);
+    const none = (await (await api('models/progression/versions?tag=run=third')).json()) as {
+      versions: unknown[];
+    };
+    expect(none.versions).toEqual([]);
+  });
+
   it.each<[string, number, string | undefined]>([
+    ['models/progression/versions', 400, 'tag'],
+    ['models/progression/versions?tag=dataset', 400, 'tag'],
+    ['models/progression/versions?tag=dataset=diabetes&stage=shipped', 400, 'stage'],
+    ['models/nope/versions?tag=a=b', 404, undefined],
     ['models/nope', 404, undefined],
     ['models/progression/versions/9', 404, undefined],
     ['models/progression/versions/production', 404, undefined],

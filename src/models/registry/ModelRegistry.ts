@@ -21,7 +21,7 @@ import {
   type VersionFiles,
 } from './registryRows';
 import { RegistryTable, type TransactionOutcome } from './RegistryTable';
-import { resolveVersion, type ModelQuery } from './resolveVersion';
+import { resolveVersion, versionsTagged, type ModelQuery } from './resolveVersion';
 import { parseStoredCard, verifyCard, verifyOnnx, type VerifiedModel } from './verifyVersionFiles';
 
 export interface ModelRegistryOptions {
@@ -282,6 +282,19 @@ export class ModelRegistry {
       latestVersion: head.latestVersion,
       versions: await this.#table.versions(name, 1, head.latestVersion),
     };
+  }
+
+  /**
+   * The versions carrying every one of the tags (in the stage, if given), newest first, through the tag
+   * index: the cost follows the rarest tag's versions, not the model's (see versionsTagged).
+   */
+  versionsTagged(
+    name: string,
+    tags: Readonly<Record<string, string>>,
+    stage?: ModelStage,
+  ): Promise<ModelVersionInfo[]> {
+    checkName(name);
+    return versionsTagged(this.#table, name, tags, stage);
   }
 
   async exists(name: string): Promise<boolean> {

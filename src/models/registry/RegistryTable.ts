@@ -18,6 +18,10 @@ import {
   type ModelVersionInfo,
 } from './registryRows';
 
+/** Tag index rows in the first page of a range read side by side with others, and the most per page. */
+const firstTagPageSize = 100;
+const maxTagPageSize = 1000;
+
 /** What a failed transaction ran into. */
 export type TransactionOutcome = 'committed' | 'stale' | 'exists';
 
@@ -78,16 +82,43 @@ export class RegistryTable {
     return rows;
   }
 
-  /** Version numbers carrying tag key=value, from the tag index (one range of the model's partition). */
-  async versionsTagged(name: string, key: string, value: string): Promise<number[]> {
-    const prefix = tagRowPrefix(key, value);
-    const filter = odata`PartitionKey eq ${name} and RowKey gt ${prefix} and RowKey lt ${`${prefix}~`}`;
-    const versions: number[] = [];
-    const entities = (await this.#table()).listEntities<{ version: number }>({
-      queryOptions: { filter, select: ['version'] },
+  /**
+   * Version numbers carrying one of the tags, from the tag index, reading no range longer than needed:
+   * the tags' ranges are read side by side a page at a time, and the first to end — the rarest tag's
+   * when one is rarer, e.g. a store among 10k store × brand keys — gives the versions; the others are
+   * left unread. The versions carry that tag only: callers check the others on the version rows.
+   */
+  async versionsWithRarestTag(
+    name: string,
+    tags: readonly (readonly [string, string])[],
+  ): Promise<{ tag: readonly [string, string]; versions: number[] }> {
+    const table = await this.#table();
+    const ranges = tags.map((tag) => {
+      const prefix = tagRowPrefix(tag[0], tag[1]);
+      const filter = odata`PartitionKey eq ${name} and RowKey gt ${prefix} and RowKey lt ${`${prefix}~`}`;
+      return { tag, filter, versions: [] as number[], token: undefined as string | undefined, done: false };
     });
-    for await (const entity of entities) versions.push(Number(entity.version));
-    return versions;
+    // Small first pages: a rare tag's range usually ends in its first, and the others stop there.
+    for (let pageSize = firstTagPageSize; ; pageSize = Math.min(pageSize * 10, maxTagPageSize)) {
+      await Promise.all(
+        ranges.map(async (range) => {
+          const pages = table
+            .listEntities<{ version: number }>({
+              queryOptions: { filter: range.filter, select: ['version'] },
+            })
+            .byPage({ maxPageSize: pageSize, continuationToken: range.token });
+          const page = await pages.next();
+          if (!page.done) for (const entity of page.value) range.versions.push(Number(entity.version));
+          range.token = page.done ? undefined : page.value.continuationToken;
+          range.done = range.token === undefined;
+        }),
+      );
+      const ended = ranges.filter((range) => range.done);
+      if (ended.length > 0) {
+        const rarest = ended.reduce((a, b) => (b.versions.length < a.versions.length ? b : a));
+        return { tag: rarest.tag, versions: rarest.versions };
+      }
+    }
   }
 
   async audit(name: string): Promise<AuditRecord[]> {

@@ -74,25 +74,74 @@ async function resolveByTags(
   tags: Readonly<Record<string, string>>,
   stage: ModelStage | undefined,
 ): Promise<ModelVersionInfo> {
-  let candidates: Set<number> | undefined;
-  for (const [key, value] of Object.entries(tags)) {
-    const tagged = await table.versionsTagged(name, key, value);
-    candidates = new Set(
-      candidates === undefined ? tagged : tagged.filter((version) => candidates!.has(version)),
+  const { versions } = await table.versionsWithRarestTag(name, Object.entries(tags));
+  const newestFirst = versions.sort((a, b) => b - a);
+  // Newest first, a few point reads at a time: the key's newest version is usually among the first.
+  for (let start = 0; start < newestFirst.length; start += pointReadsAtOnce) {
+    const rows = await Promise.all(
+      newestFirst.slice(start, start + pointReadsAtOnce).map((version) => table.version(name, version)),
     );
-    if (candidates.size === 0) break;
+    const found = rows.find((row) => row && matches(row, tags, stage));
+    if (found) return found;
   }
-  const ordered = [...(candidates ?? [])].sort((a, b) => b - a);
-  for (const version of ordered) {
-    const found = await table.version(name, version);
-    if (found && (stage === undefined || found.stage === stage)) return found;
+  throw new NotFoundError(
+    `Model "${name}" has no version${stage === undefined ? '' : ` in stage ${stage}`} tagged ${tagText(tags)}.`,
+  );
+}
+
+/**
+ * Every version carrying all the tags (and in the stage, if given), newest first, through the tag
+ * index: the rarest tag's versions, then their version rows — point reads for a few hundred, one range
+ * read over their span for more.
+ */
+export async function versionsTagged(
+  table: RegistryTable,
+  name: string,
+  tags: Readonly<Record<string, string>>,
+  stage?: ModelStage,
+): Promise<ModelVersionInfo[]> {
+  if (Object.keys(tags).length === 0)
+    throw new ValidationError('Give at least one tag to list versions by.', { field: 'tag' });
+  await requireHead(table, name);
+  const { versions } = await table.versionsWithRarestTag(name, Object.entries(tags));
+  let rows: (ModelVersionInfo | undefined)[];
+  if (versions.length <= maxPointReads) {
+    rows = [];
+    for (let start = 0; start < versions.length; start += pointReadsAtOnce * 4)
+      rows.push(
+        ...(await Promise.all(
+          versions.slice(start, start + pointReadsAtOnce * 4).map((version) => table.version(name, version)),
+        )),
+      );
+  } else {
+    const wanted = new Set(versions);
+    const span = await table.versions(name, Math.min(...versions), Math.max(...versions));
+    rows = span.filter((row) => wanted.has(row.version));
   }
-  const wanted = Object.entries(tags)
+  return rows
+    .filter((row): row is ModelVersionInfo => row !== undefined && matches(row, tags, stage))
+    .sort((a, b) => b.version - a.version);
+}
+
+const pointReadsAtOnce = 8;
+/** Above this many candidates, one range read of their version rows beats a point read each. */
+const maxPointReads = 256;
+
+function matches(
+  row: ModelVersionInfo,
+  tags: Readonly<Record<string, string>>,
+  stage: ModelStage | undefined,
+): boolean {
+  return (
+    (stage === undefined || row.stage === stage) &&
+    Object.entries(tags).every(([key, value]) => row.tags[key] === value)
+  );
+}
+
+function tagText(tags: Readonly<Record<string, string>>): string {
+  return Object.entries(tags)
     .map(([key, value]) => `${key}=${value}`)
     .join(', ');
-  throw new NotFoundError(
-    `Model "${name}" has no version${stage === undefined ? '' : ` in stage ${stage}`} tagged ${wanted}.`,
-  );
 }
 
 async function requireHead(table: RegistryTable, name: string) {

@@ -5,6 +5,8 @@ import type { KeyedModelsFile } from './keyedModels';
 export interface KeyedModelCacheOptions {
   /** Key models kept in memory (bytes and card); default 2,048. */
   readonly models?: number;
+  /** Bytes of key models (model.onnx) kept, at most; default 256 MiB. The newest model is always kept. */
+  readonly modelBytes?: number;
   /** Jobs' `_models.json` files kept parsed; default 4. */
   readonly jobs?: number;
 }
@@ -12,25 +14,57 @@ export interface KeyedModelCacheOptions {
 /**
  * What keyed scoring keeps between partitions in one process: the key models it has loaded (by
  * name@version: a registered version never changes, and its SHA-256 was checked when it was loaded)
- * and the version lists of recent jobs. Bounded by count; a miss only costs a reload. Failed loads are
- * not kept, so a retry loads again.
+ * and the version lists of recent jobs. Bounded by count and by the models' bytes, least recently used
+ * out first; a miss only costs a reload. Failed loads are not kept, so a retry loads again.
  */
 export class KeyedModelCache {
   readonly #models: LruCache<Promise<ScoringModel>>;
   readonly #jobs: LruCache<Promise<KeyedModelsFile>>;
+  readonly #maxBytes: number;
+  /** Bytes of the loaded models in #models, by key. */
+  readonly #sizes = new Map<string, number>();
+  #bytes = 0;
 
   constructor(options: KeyedModelCacheOptions = {}) {
-    this.#models = new LruCache(options.models ?? 2048);
+    this.#models = new LruCache(options.models ?? 2048, (_model, key) => this.#forget(key));
     this.#jobs = new LruCache(options.jobs ?? 4);
+    this.#maxBytes = options.modelBytes ?? 256 * 2 ** 20;
+  }
+
+  /** Bytes of the models held now. */
+  get modelBytes(): number {
+    return this.#bytes;
   }
 
   model(name: string, version: number, load: () => Promise<ScoringModel>): Promise<ScoringModel> {
-    return cached(this.#models, `${name}@${version}`, load);
+    const key = `${name}@${version}`;
+    const hit = this.#models.get(key);
+    if (hit) return hit;
+    const loading = cached(this.#models, key, load);
+    void loading.then(
+      (model) => {
+        if (this.#models.get(key) !== loading) return;
+        this.#sizes.set(key, model.onnx.length);
+        this.#bytes += model.onnx.length;
+        for (const oldest of this.#models.keys()) {
+          if (this.#bytes <= this.#maxBytes || oldest === key) break;
+          this.#models.delete(oldest);
+          this.#forget(oldest);
+        }
+      },
+      () => {},
+    );
+    return loading;
   }
 
   /** A job's version list, by its blob (container/name and ETag). */
   versions(blob: string, load: () => Promise<KeyedModelsFile>): Promise<KeyedModelsFile> {
     return cached(this.#jobs, blob, load);
+  }
+
+  #forget(key: string): void {
+    this.#bytes -= this.#sizes.get(key) ?? 0;
+    this.#sizes.delete(key);
   }
 }
 

@@ -21,7 +21,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { once } = require('node:events');
-const { findAzuritePid } = require('../scoring/hostProcess');
+const { findAzuritePid, memoryOf } = require('../scoring/hostProcess');
 const { trainRun } = require('./trainRun');
 const { probeKeys } = require('./trainProbe');
 const { printReport } = require('./trainReport');
@@ -128,6 +128,8 @@ async function main() {
     const azuritePid = findAzuritePid();
     const run = await trainRun({ connection, azuritePid, dataContainer, id, load, scoreFile });
     stages.train = run;
+    // Azurite stands in for Azure Storage (not part of the app's footprint), but shares the machine.
+    stages.azuritePeakRss = memoryOf(azuritePid).hwm;
     const probe =
       probeCount > 0 && run.report
         ? await probeKeys({ connection, dataContainer, partitions: index.partitions.slice(0, probeCount) })

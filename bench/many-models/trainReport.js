@@ -51,7 +51,8 @@ function printReport(stages, probe, loadNow) {
     console.log(
       `${'end to end'.padEnd(16)} ${`${total.toFixed(1)} s`.padEnd(10)} (partition + upload + train+register + score; ` +
         `the horizon's upload, ${score.uploadSeconds.toFixed(1)} s, not counted); peak RSS: host ` +
-        `${mib(Math.max(train.hostPeakRss, score.hostPeakRss))}, partitioner ${mib(partition.peakRss ?? 0)}`,
+        `${mib(Math.max(train.hostPeakRss, score.hostPeakRss))}, partitioner ${mib(partition.peakRss ?? 0)}, ` +
+        `Azurite ${mib(stages.azuritePeakRss ?? 0)} (the storage emulator)`,
     );
   } else console.log('score            not run (training did not complete)');
   printRunReport(train);

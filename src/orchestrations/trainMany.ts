@@ -21,8 +21,9 @@ type Step<T> = Generator<df.Task, T, unknown>;
 /**
  * Many models: lists the data set's key partitions, fans out sub-orchestrations of at most
  * `keysPerChunk` keys each (one orchestration gathering 10k results is the bottleneck on one machine),
- * and writes one report. Keys that fail are reported, never thrown; the run fails as a whole only when
- * it cannot list its partitions or trains none.
+ * and writes one report. Keys that fail are reported, never thrown (a chunk that fails as a whole
+ * reports its keys failed); the run fails as a whole only when it cannot list its partitions or trains
+ * none.
  */
 export function* trainMany(context: df.OrchestrationContext): Step<TrainManyReport> {
   const input = context.df.getInput<TrainManyInput>();
@@ -56,16 +57,20 @@ export function* trainMany(context: df.OrchestrationContext): Step<TrainManyRepo
     chunks: chunks.length,
   };
   context.df.setCustomStatus(training);
-  const results = (yield context.df.Task.all(
-    chunks.map((partitions, i) => {
-      const chunk: TrainChunkInput = { ...input, keyColumns, partitions };
-      return context.df.callSubOrchestrator(
-        trainManyChunkOrchestrator,
-        chunk,
-        chunkInstanceId(input.runId, i),
-      );
-    }),
-  )) as ChunkResult[];
+  const tasks = chunks.map((partitions, i) => {
+    const chunk: TrainChunkInput = { ...input, keyColumns, partitions };
+    return context.df.callSubOrchestrator(trainManyChunkOrchestrator, chunk, chunkInstanceId(input.runId, i));
+  });
+  let results: ChunkResult[];
+  try {
+    results = (yield context.df.Task.all(tasks)) as ChunkResult[];
+  } catch {
+    // A chunk failed as a whole (keys' own faults are caught inside it, so this is not a key's doing):
+    // its keys are reported failed with the reason, and the other chunks' outcomes are kept, waiting
+    // for those still running. Task.all has scheduled every chunk already.
+    results = [];
+    for (const [i, task] of tasks.entries()) results.push(yield* chunkOutcome(task, chunks[i]!));
+  }
   context.df.setCustomStatus({ ...training, step: 'report' } satisfies TrainManyProgress);
   return (yield context.df.callActivity(activity.finish, {
     ...base,
@@ -75,6 +80,25 @@ export function* trainMany(context: df.OrchestrationContext): Step<TrainManyRepo
     trained: results.flatMap((result) => result.trained),
     failed: results.flatMap((result) => result.failed),
   })) as TrainManyReport;
+}
+
+/** A chunk's outcome, or, when it failed as a whole, each of its keys failed with its reason. */
+function* chunkOutcome(task: df.Task, partitions: readonly KeyPartition[]): Step<ChunkResult> {
+  try {
+    return (yield task) as ChunkResult;
+  } catch (error) {
+    const reason = `Its chunk of ${partitions.length} keys failed: ${firstLine(error)}`;
+    return {
+      trained: [],
+      failed: partitions.map((partition) => ({
+        key: partition.key,
+        path: partition.path,
+        reason,
+        retryable: true,
+        attempts: 0,
+      })),
+    };
+  }
 }
 
 /**

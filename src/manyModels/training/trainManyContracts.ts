@@ -118,6 +118,7 @@ export interface FailedKey {
   readonly reason: string;
   /** False for bad data (retrying cannot help); true for faults that ran out of tries. */
   readonly retryable: boolean;
+  /** Tries made; 0 when its chunk failed as a whole (how far it got is not known). */
   readonly attempts: number;
 }
 

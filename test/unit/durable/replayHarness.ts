@@ -12,6 +12,8 @@ const testing = require('durable-functions/lib/src/util/testingUtils') as {
 };
 
 export type Activity = (input: unknown, attempt: number) => unknown;
+/** A sub-orchestration simulated as one call: its output, or a throw for a failed child. */
+export type Child = (input: unknown, instanceId: string) => unknown;
 
 export interface ReplayRun {
   status: string;
@@ -32,6 +34,7 @@ export async function runInMemory(
     input?: unknown;
     events?: { name: string; input: unknown; afterEpisode: number }[];
     order?: 'fifo' | 'lifo';
+    children?: Record<string, Child>;
   } = {},
 ): Promise<ReplayRun> {
   const handler = testing.createOrchestrator(generator);
@@ -81,7 +84,9 @@ export async function runInMemory(
       };
     }
     inbox = [];
-    const completions = outcome.outbound.flatMap((item) => complete(item, activities, attempts, now, timers));
+    const completions = outcome.outbound.flatMap((item) =>
+      complete(item, activities, options.children ?? {}, attempts, now, timers),
+    );
     if (options.order === 'lifo') completions.reverse();
     inbox.push(...completions);
     for (const event of options.events ?? [])
@@ -104,6 +109,7 @@ export async function runInMemory(
 function complete(
   item: Outbound,
   activities: Record<string, Activity>,
+  children: Record<string, Child>,
   attempts: Map<string, number>,
   now: string,
   timers: HistoryEvent[],
@@ -135,5 +141,24 @@ function complete(
     timers.push(item.message.event);
     return [];
   }
-  throw new Error('Sub-orchestrations are covered by the host tests.');
+  const child = children[item.name];
+  if (!child) throw new Error(`No simulated sub-orchestration "${item.name}"; pass it in options.children.`);
+  try {
+    const result = child(item.input === undefined ? undefined : JSON.parse(item.input), item.instanceId);
+    return [
+      newEvent(EventType.SubOrchestrationInstanceCompleted, now, {
+        TaskScheduledId: item.parent.TaskScheduleId,
+        Result: JSON.stringify(result ?? null),
+      }),
+    ];
+  } catch (error) {
+    const reason = (error as Error).message;
+    return [
+      newEvent(EventType.SubOrchestrationInstanceFailed, now, {
+        TaskScheduledId: item.parent.TaskScheduleId,
+        Reason: reason,
+        Details: reason,
+      }),
+    ];
+  }
 }

@@ -92,6 +92,7 @@ export class RegistryTable {
     name: string,
     tags: readonly (readonly [string, string])[],
   ): Promise<{ tag: readonly [string, string]; versions: number[] }> {
+    if (tags.length === 0) throw new RangeError('versionsWithRarestTag needs at least one tag');
     const table = await this.#table();
     const ranges = tags.map((tag) => {
       const prefix = tagRowPrefix(tag[0], tag[1]);

@@ -115,7 +115,12 @@ export async function versionsTagged(
       );
   } else {
     const wanted = new Set(versions);
-    const span = await table.versions(name, Math.min(...versions), Math.max(...versions));
+    // A loop, not Math.min(...versions): a common tag can have more versions than call arguments fit.
+    const [lowest, highest] = versions.reduce(
+      ([low, high], version) => [Math.min(low, version), Math.max(high, version)],
+      [Infinity, -Infinity],
+    );
+    const span = await table.versions(name, lowest, highest);
     rows = span.filter((row) => wanted.has(row.version));
   }
   return rows

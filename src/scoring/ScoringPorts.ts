@@ -1,8 +1,7 @@
 import type { BlobClient } from '@azure/storage-blob';
 import type { InputFormat } from '../jobs/JobSpec';
 import type { ModelCard } from '../models/ModelCard';
-import type { ModelVersionInfo } from '../models/registry/registryRows';
-import type { VersionToLoad } from '../models/registry/ModelRegistry';
+import type { ModelVersionInfo, VersionToLoad } from '../models/registry/registryRows';
 import type { ModelQuery } from '../models/registry/resolveVersion';
 import type { FeatureMapping } from './inference/mapFeatures';
 import type { TextPartitionJob } from './inference/textPartition';

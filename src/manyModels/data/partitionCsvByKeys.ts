@@ -106,10 +106,11 @@ async function partitionRecords(
       writer.add(keyId, pathOf, bytes, start, end);
     },
   );
-  const hash = createHash('sha256');
+  // A Parquet source is described by its own file (describeSource), not by the CSV its rows become.
+  const hash = describeSource ? undefined : createHash('sha256');
   let sourceBytes = 0;
   for await (const chunk of open()) {
-    hash.update(chunk);
+    hash?.update(chunk);
     sourceBytes += chunk.length;
     reader.push(chunk);
     if (writer?.overBudget) await writer.relieve();
@@ -118,12 +119,14 @@ async function partitionRecords(
   reader.finish();
 
   const written = writer === undefined ? [] : await writer.finish();
-  const measured = { bytes: sourceBytes, sha256: hash.digest('hex') };
+  const described = describeSource
+    ? await describeSource()
+    : { bytes: sourceBytes, sha256: hash!.digest('hex') };
   const index: PartitionIndex = {
     keys,
     header: reader.header!.columns,
     partitions: toEntries(written, keys, reader),
-    source: { name, rows: reader.rows, ...(describeSource ? await describeSource() : measured) },
+    source: { name, rows: reader.rows, ...described },
   };
   const rows = index.partitions.reduce((sum, p) => sum + p.rows, 0);
   if (rows !== reader.rows) throw new Error(`partitions hold ${rows} rows, the source ${reader.rows}`);

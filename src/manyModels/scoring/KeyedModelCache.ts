@@ -20,38 +20,23 @@ export interface KeyedModelCacheOptions {
 export class KeyedModelCache {
   readonly #models: LruCache<Promise<ScoringModel>>;
   readonly #jobs: LruCache<Promise<KeyedModelsFile>>;
-  readonly #maxBytes: number;
-  /** Bytes of the loaded models in #models, by key. */
-  readonly #sizes = new Map<string, number>();
-  #bytes = 0;
 
   constructor(options: KeyedModelCacheOptions = {}) {
-    this.#models = new LruCache(options.models ?? 2048, (_model, key) => this.#forget(key));
+    this.#models = new LruCache(options.models ?? 2048, undefined, options.modelBytes ?? 256 * 2 ** 20);
     this.#jobs = new LruCache(options.jobs ?? 4);
-    this.#maxBytes = options.modelBytes ?? 256 * 2 ** 20;
   }
 
   /** Bytes of the models held now. */
   get modelBytes(): number {
-    return this.#bytes;
+    return this.#models.weight;
   }
 
   model(name: string, version: number, load: () => Promise<ScoringModel>): Promise<ScoringModel> {
     const key = `${name}@${version}`;
-    const hit = this.#models.get(key);
-    if (hit) return hit;
     const loading = cached(this.#models, key, load);
+    // Weighed by its model.onnx once loaded (again on a hit: the same weight, no change).
     void loading.then(
-      (model) => {
-        if (this.#models.get(key) !== loading) return;
-        this.#sizes.set(key, model.onnx.length);
-        this.#bytes += model.onnx.length;
-        for (const oldest of this.#models.keys()) {
-          if (this.#bytes <= this.#maxBytes || oldest === key) break;
-          this.#models.delete(oldest);
-          this.#forget(oldest);
-        }
-      },
+      (model) => this.#models.weigh(key, loading, model.onnx.length),
       () => {},
     );
     return loading;
@@ -60,11 +45,6 @@ export class KeyedModelCache {
   /** A job's version list, by its blob (container/name and ETag). */
   versions(blob: string, load: () => Promise<KeyedModelsFile>): Promise<KeyedModelsFile> {
     return cached(this.#jobs, blob, load);
-  }
-
-  #forget(key: string): void {
-    this.#bytes -= this.#sizes.get(key) ?? 0;
-    this.#sizes.delete(key);
   }
 }
 

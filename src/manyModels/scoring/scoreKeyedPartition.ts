@@ -132,7 +132,12 @@ async function scoreKey(
   text: (column: string) => string[],
 ): Promise<{ scored?: ScoredGroup; errors: RowError[] }> {
   const model = await services.keyedModels.model(keyed.name, version.version, () =>
-    services.models.load({ name: keyed.name, ...version }),
+    services.models.load({
+      name: keyed.name,
+      version: version.version,
+      sha256: version.sha256,
+      files: version.files,
+    }),
   );
   const inputs = await keyedModelInputs(model, plan.header, plan.schema.featureColumns, services.runner);
   checkOutputs(keyed, model, inputs.mapping);

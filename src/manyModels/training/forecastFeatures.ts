@@ -152,12 +152,11 @@ export function forecastRowFeatures(
   if (missing !== undefined) {
     const { first, last } = known;
     const unit = spec.frequency === 'weekly' ? 'weeks' : 'days';
-    const reason =
-      known.size === 0
-        ? 'the model has no known targets to compute its lags from'
-        : period - last > Math.min(...spec.lags)
-          ? `${row.time} is ${period - last} ${unit} after the series' last known ${spec.target} (${dateOf(last, spec)}); the model forecasts at most ${Math.min(...spec.lags)} ${unit} ahead`
-          : `lag_${missing} needs ${spec.target} of ${dateOf(period - missing, spec)}, before the first the model's history has (${dateOf(first, spec)})`;
+    const reason = known.empty
+      ? 'the model has no known targets to compute its lags from'
+      : period - last > Math.min(...spec.lags)
+        ? `${row.time} is ${period - last} ${unit} after the series' last known ${spec.target} (${dateOf(last, spec)}); the model forecasts at most ${Math.min(...spec.lags)} ${unit} ahead`
+        : `lag_${missing} needs ${spec.target} of ${dateOf(period - missing, spec)}, before the first the model's history has (${dateOf(first, spec)})`;
     throw new ValidationError(`${spec.time}: ${reason}`, { field: spec.time });
   }
   const features = new Array<number>(featureNames(spec).length);
@@ -222,8 +221,6 @@ export class KnownTargets {
   /** The first and last known periods (Infinity and -Infinity when none is known). */
   readonly first: number;
   readonly last: number;
-  /** How many periods have a known target. */
-  readonly size: number;
   /** Dense: the value of period first + i, gaps carried over. */
   readonly #filled: Float64Array | undefined;
   /** Sparse: known periods ascending, and their values. */
@@ -234,14 +231,11 @@ export class KnownTargets {
     const count = history.periods.length + (periods?.length ?? 0);
     let first = Infinity;
     let last = -Infinity;
-    for (const period of history.periods) {
-      first = Math.min(first, period);
-      last = Math.max(last, period);
-    }
-    for (const period of periods ?? []) {
-      first = Math.min(first, period);
-      last = Math.max(last, period);
-    }
+    for (const list of [history.periods, periods ?? []])
+      for (const period of list) {
+        first = Math.min(first, period);
+        last = Math.max(last, period);
+      }
     this.first = first;
     this.last = last;
     const put = (set: (period: number, value: number) => void) => {
@@ -255,21 +249,20 @@ export class KnownTargets {
         filled[period - first] = value;
         present[period - first] = 1;
       });
-      let size = 1;
-      for (let i = 1; i < filled.length; i++) {
-        if (present[i] === 1) size++;
-        else filled[i] = filled[i - 1]!;
-      }
+      for (let i = 1; i < filled.length; i++) if (present[i] === 0) filled[i] = filled[i - 1]!;
       this.#filled = filled;
-      this.size = size;
     } else {
       const byPeriod = new Map<number, number>();
       put((period, value) => byPeriod.set(period, value));
       const sorted = [...byPeriod.keys()].sort((a, b) => a - b);
       this.#periods = Float64Array.from(sorted);
       this.#values = Float64Array.from(sorted, (period) => byPeriod.get(period)!);
-      this.size = sorted.length;
     }
+  }
+
+  /** Whether no target is known at all. */
+  get empty(): boolean {
+    return this.first > this.last;
   }
 
   has(period: number): boolean {

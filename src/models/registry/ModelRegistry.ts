@@ -18,7 +18,7 @@ import {
   type AuditRecord,
   type HeadRow,
   type ModelVersionInfo,
-  type VersionFiles,
+  type VersionToLoad,
 } from './registryRows';
 import { RegistryTable, type TransactionOutcome } from './RegistryTable';
 import { resolveVersion, versionsTagged, type ModelQuery } from './resolveVersion';
@@ -39,11 +39,6 @@ export interface ModelRegistryOptions {
    */
   readonly maxRowModelBytes?: number;
 }
-
-/** A version to load: what a pinned reference knows; `files` saves a read when known. */
-export type VersionToLoad = Pick<ModelVersionInfo, 'name' | 'version' | 'sha256'> & {
-  readonly files?: VersionFiles;
-};
 
 /** What a registration is given: the model file and a card (name and version come from the registry). */
 export interface RegistrationRequest {

@@ -2,7 +2,8 @@ import { NotFoundError } from '../../errors';
 import type { ModelSource, ScoringModel } from '../../scoring/ScoringPorts';
 import { listBundledModels, loadBundledModel } from '../loadBundledModel';
 import { formatModelRef, parseModelRef } from '../parseModelRef';
-import type { ModelRegistry, VersionToLoad } from './ModelRegistry';
+import type { ModelRegistry } from './ModelRegistry';
+import type { VersionToLoad } from './registryRows';
 import type { ModelQuery } from './resolveVersion';
 
 export interface RegistryModelSourceOptions {

@@ -88,16 +88,13 @@ export class RegistryTable {
    * when one is rarer, e.g. a store among 10k store × brand keys — gives the versions; the others are
    * left unread. The versions carry that tag only: callers check the others on the version rows.
    */
-  async versionsWithRarestTag(
-    name: string,
-    tags: readonly (readonly [string, string])[],
-  ): Promise<{ tag: readonly [string, string]; versions: number[] }> {
+  async versionsWithRarestTag(name: string, tags: readonly (readonly [string, string])[]): Promise<number[]> {
     if (tags.length === 0) throw new RangeError('versionsWithRarestTag needs at least one tag');
     const table = await this.#table();
-    const ranges = tags.map((tag) => {
-      const prefix = tagRowPrefix(tag[0], tag[1]);
+    const ranges = tags.map(([key, value]) => {
+      const prefix = tagRowPrefix(key, value);
       const filter = odata`PartitionKey eq ${name} and RowKey gt ${prefix} and RowKey lt ${`${prefix}~`}`;
-      return { tag, filter, versions: [] as number[], token: undefined as string | undefined, done: false };
+      return { filter, versions: [] as number[], token: undefined as string | undefined, done: false };
     });
     // Small first pages: a rare tag's range usually ends in its first, and the others stop there.
     for (let pageSize = firstTagPageSize; ; pageSize = Math.min(pageSize * 10, maxTagPageSize)) {
@@ -115,10 +112,8 @@ export class RegistryTable {
         }),
       );
       const ended = ranges.filter((range) => range.done);
-      if (ended.length > 0) {
-        const rarest = ended.reduce((a, b) => (b.versions.length < a.versions.length ? b : a));
-        return { tag: rarest.tag, versions: rarest.versions };
-      }
+      if (ended.length > 0)
+        return ended.reduce((a, b) => (b.versions.length < a.versions.length ? b : a)).versions;
     }
   }
 

@@ -58,6 +58,11 @@ export interface HeadRow {
  */
 export type VersionFiles = 'row' | 'blobs';
 
+/** A version to load: what a pinned reference knows; `files` saves a read when known. */
+export type VersionToLoad = Pick<ModelVersionInfo, 'name' | 'version' | 'sha256'> & {
+  readonly files?: VersionFiles;
+};
+
 /** A registered version as the table holds it (its card holds the rest). */
 export interface ModelVersionInfo {
   readonly name: string;

@@ -74,7 +74,7 @@ async function resolveByTags(
   tags: Readonly<Record<string, string>>,
   stage: ModelStage | undefined,
 ): Promise<ModelVersionInfo> {
-  const { versions } = await table.versionsWithRarestTag(name, Object.entries(tags));
+  const versions = await table.versionsWithRarestTag(name, Object.entries(tags));
   const newestFirst = versions.sort((a, b) => b - a);
   // Newest first, a few point reads at a time: the key's newest version is usually among the first.
   for (let start = 0; start < newestFirst.length; start += pointReadsAtOnce) {
@@ -103,7 +103,7 @@ export async function versionsTagged(
   if (Object.keys(tags).length === 0)
     throw new ValidationError('Give at least one tag to list versions by.', { field: 'tag' });
   await requireHead(table, name);
-  const { versions } = await table.versionsWithRarestTag(name, Object.entries(tags));
+  const versions = await table.versionsWithRarestTag(name, Object.entries(tags));
   let rows: (ModelVersionInfo | undefined)[];
   if (versions.length <= maxPointReads) {
     rows = [];

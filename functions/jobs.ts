@@ -1,7 +1,7 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { scoringServices } from '../src/appServices';
-import { cancelJob, createJob, getJob, listJobs } from '../src/jobs/jobsHttp';
+import { cancelJob, createJob, getJob, listJobs } from '../src/scoring/jobsHttp';
 
 const durableClient = df.input.durableClient();
 
@@ -25,9 +25,7 @@ app.http('getJob', {
   route: 'jobs/{id}',
   methods: ['GET'],
   authLevel: 'function',
-  extraInputs: [durableClient],
-  handler: (request: HttpRequest, context: InvocationContext) =>
-    getJob(request.params.id ?? '', df.getClient(context), scoringServices()),
+  handler: (request: HttpRequest) => getJob(request.params.id ?? '', scoringServices()),
 });
 
 app.http('cancelJob', {

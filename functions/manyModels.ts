@@ -38,7 +38,7 @@ app.http('requestTrainMany', {
   authLevel: 'function',
   extraInputs: [durableClient],
   handler: (request: HttpRequest, context: InvocationContext) =>
-    requestTrainMany(request, df.getClient(context)),
+    requestTrainMany(request, df.getClient(context), manyModelsTrainingServices().containers),
 });
 
 app.http('getTrainMany', {

@@ -11,7 +11,7 @@ import {
   type ScoreJobInput,
   type ScorePartitionInput,
 } from '../src/scoring/jobContracts';
-import { scoreJobOrchestrator } from '../src/jobs/startScoreJob';
+import { scoreJobOrchestrator } from '../src/scoring/startScoreJob';
 import { scoreJob } from '../src/orchestrations/scoreJob';
 
 df.app.orchestration(scoreJobOrchestrator, scoreJob);

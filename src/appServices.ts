@@ -1,30 +1,36 @@
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type AppConfig } from './config';
-import {
-  parseFailTries,
-  type ManyModelsTrainingServices,
-} from './manyModels/training/ManyModelsTrainingServices';
+import { containerSettings, defaultReadContainers, loadConfig, type AppConfig } from './config';
+import { KeyedModelStrategy } from './manyModels/scoring/KeyedModelStrategy';
+import { KeyedVersionsCache } from './manyModels/scoring/KeyedVersionsCache';
+import type { ManyModelsTrainingServices } from './manyModels/training/ManyModelsTrainingServices';
 import { PoolSeriesTrainer } from './manyModels/training/SeriesTrainer';
-import { KeyedModelCache } from './manyModels/scoring/KeyedModelCache';
-import { JobStore } from './jobs/JobStore';
-import { ModelRegistry } from './models/registry/ModelRegistry';
 import { PoolModelInspector } from './models/registry/ModelInspector';
-import { RegistryModelSource } from './models/registry/RegistryModelSource';
-import { formatRegistry } from './scoring/formatRegistry';
-import { InferencePool } from './scoring/inference/InferencePool';
-import { PoolModelRunner } from './scoring/PoolModelRunner';
+import { ModelRegistry } from './models/registry/ModelRegistry';
+import { RegistryModelStore } from './models/registry/RegistryModelStore';
+import { TestFaults } from './runtime/faults/TestFaults';
+import { formatRegistry } from './runtime/formats/formatRegistry';
+import { InferencePool } from './runtime/inference/InferencePool';
+import { PoolModelRunner } from './runtime/inference/PoolModelRunner';
+import { ModelLoader } from './runtime/models/ModelLoader';
+import type { RuntimeServices } from './runtime/RuntimeServices';
+import { JobStore } from './scoring/JobStore';
 import type { ScoringServices } from './scoring/ScoringServices';
+import { SingleModelStrategy } from './scoring/SingleModelStrategy';
+import { DataContainers } from './storage/DataContainers';
+import { StorageClients } from './storage/StorageClients';
 import type { RetrainServices } from './training/retrain/RetrainServices';
 import { TrainingRunStore } from './training/retrain/TrainingRunStore';
-import { StorageClients } from './storage/StorageClients';
 
 // dist/src/appServices.js → the app root two levels up (where models/ and data/ live).
 const appRoot = path.resolve(__dirname, '..', '..');
 
 interface AppServices {
-  readonly scoring: ScoringServices;
+  readonly config: AppConfig;
+  readonly runtime: RuntimeServices;
+  readonly containers: DataContainers;
   readonly registry: ModelRegistry;
+  readonly scoring: ScoringServices;
   readonly retrain: RetrainServices;
 }
 
@@ -32,43 +38,82 @@ let services: AppServices | undefined;
 
 /**
  * The app's composition root: settings are read and clients built on first use (not at import), the
- * same way on Azure and on the embedded host.
+ * same way on Azure and on the embedded host. The kernel is built first; features get what they need
+ * of it, and meet each other only here (keyed scoring is registered with batch scoring as a strategy).
  */
 function appServices(): AppServices {
-  if (!services) {
-    const config = loadConfig(process.env, appRoot);
-    const storage = new StorageClients(config.storageConnection);
-    // One pool of inference threads: scoring, model checks at registration, retraining's evaluations.
-    const pool = new InferencePool({ size: Math.min(config.inferenceThreads, os.cpus().length) });
-    const registry = newModelRegistry(config, storage, pool);
-    const models = new RegistryModelSource({ registry, bundledDirectory: config.modelsDirectory });
-    const runner = new PoolModelRunner(pool);
-    services = {
-      registry,
-      scoring: {
-        config,
-        storage,
-        jobs: new JobStore(storage),
-        models,
-        runner,
-        formats: formatRegistry,
-        keyedModels: new KeyedModelCache(),
-      },
-      // Retraining shares the settings, clients, registry and inference pool of batch scoring.
-      retrain: {
-        config,
-        storage,
-        registry,
-        models,
-        runner,
-        runs: new TrainingRunStore(storage, {
-          container: config.retrainRunsContainer,
-          table: config.retrainRunsTable,
-        }),
-      },
-    };
-  }
+  services ??= compose(loadConfig(process.env, appRoot));
   return services;
+}
+
+function compose(config: AppConfig): AppServices {
+  const storage = new StorageClients(config.storageConnection);
+  // One pool of inference threads: scoring, model checks at registration, retraining's evaluations.
+  const pool = new InferencePool({ size: Math.min(config.inferenceThreads, os.cpus().length) });
+  const registry = new ModelRegistry({
+    storage,
+    table: config.modelRegistryTable,
+    container: config.modelRegistryContainer,
+    inspector: new PoolModelInspector(pool),
+  });
+  const store = new RegistryModelStore({ registry, bundledDirectory: config.modelsDirectory });
+  const faults = TestFaults.fromSetting(config.testFaults);
+  if (faults.active) console.warn('DURABLE_SCORING_TEST_FAULTS is set: faults are injected (tests only).');
+  const runtime: RuntimeServices = {
+    storage,
+    formats: formatRegistry,
+    models: new ModelLoader({ store }),
+    store,
+    runner: new PoolModelRunner(pool),
+    faults,
+  };
+  const containers = dataContainersOf(config);
+  return {
+    config,
+    runtime,
+    containers,
+    registry,
+    scoring: {
+      runtime,
+      jobs: new JobStore(storage),
+      defaults: {
+        inputContainer: config.inputContainer,
+        outputContainer: config.outputContainer,
+        partitionBytes: config.partitionBytes,
+        maxConcurrency: config.maxConcurrency,
+        containers,
+      },
+      defaultModel: config.defaultModel,
+      strategies: {
+        single: new SingleModelStrategy(runtime),
+        keyed: new KeyedModelStrategy({ ...runtime, versions: new KeyedVersionsCache() }),
+      },
+    },
+    retrain: {
+      config,
+      storage,
+      registry,
+      models: runtime.models,
+      store,
+      runner: runtime.runner,
+      containers,
+      runs: new TrainingRunStore(storage, {
+        container: config.retrainRunsContainer,
+        table: config.retrainRunsTable,
+      }),
+    },
+  };
+}
+
+/** The containers jobs may read and write: the configured ones, never the host's or the app's own. */
+function dataContainersOf(config: AppConfig): DataContainers {
+  return new DataContainers({
+    read: [config.inputContainer, ...(config.readContainers ?? defaultReadContainers)],
+    write: [config.outputContainer, ...(config.writeContainers ?? [])],
+    appContainers: [config.modelRegistryContainer, config.retrainRunsContainer],
+    watchedContainers: [config.inputContainer],
+    settings: containerSettings,
+  });
 }
 
 export function scoringServices(): ScoringServices {
@@ -85,30 +130,19 @@ export function modelRegistry(): ModelRegistry {
   return appServices().registry;
 }
 
-function newModelRegistry(config: AppConfig, storage: StorageClients, pool: InferencePool): ModelRegistry {
-  return new ModelRegistry({
-    storage,
-    table: config.modelRegistryTable,
-    container: config.modelRegistryContainer,
-    inspector: new PoolModelInspector(pool),
-  });
-}
-
-// ---- Many models: training (trainMany) ----
-
 let manyModelsTraining: ManyModelsTrainingServices | undefined;
 
 /** The many-models training activities: the app's storage and registry; reports beside the retrain runs. */
 export function manyModelsTrainingServices(): ManyModelsTrainingServices {
   if (!manyModelsTraining) {
-    const { registry, retrain } = appServices();
+    const { config, runtime, registry, containers } = appServices();
     manyModelsTraining = {
-      storage: retrain.storage,
+      storage: runtime.storage,
       registry,
-      trainer: new PoolSeriesTrainer(retrain.config.trainingThreads),
-      reportsContainer: retrain.config.retrainRunsContainer,
-      // Test hook; unset in production.
-      failTries: parseFailTries(retrain.config.manyModelsFailTries),
+      trainer: new PoolSeriesTrainer(config.trainingThreads),
+      reportsContainer: config.retrainRunsContainer,
+      containers,
+      faults: runtime.faults,
     };
   }
   return manyModelsTraining;

@@ -2,11 +2,32 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const containerList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'lists a name that is not a container name'),
+    ),
+  );
 
 const configSchema = z.object({
-  storageConnection: z.string({ error: 'The app setting AzureWebJobsStorage is required.' }).min(1),
+  storageConnection: z
+    .string({ error: 'is required (a storage connection string)' })
+    .min(1, 'is required (a storage connection string)'),
   inputContainer: z.string().default('input'),
   outputContainer: z.string().default('output'),
+  /** Containers jobs may read (besides the input container); see DataContainers. */
+  readContainers: containerList.optional(),
+  /** Containers jobs may write to (besides the output container). */
+  writeContainers: containerList.optional(),
   defaultModel: z.string().default('diabetes'),
   modelsDirectory: z.string(),
   /** Registry blobs: `<container>/<name>/<version>/model.onnx` and `model.json`. */
@@ -18,48 +39,66 @@ const configSchema = z.object({
   inferenceThreads: positiveInt(2),
   /** Worker threads training many-models keys (parse + fit + ONNX export). */
   trainingThreads: positiveInt(2),
-  /** Test hook: `<partition index>` fails that partition's first attempt with a transient error. */
-  failPartitionOnce: z.coerce.number().int().optional(),
-  /**
-   * Test hook: many-models partition blobs (comma-separated `<prefix>/<path>`, each optionally `:<tries>`,
-   * default 1) whose first tries fail with a transient fault.
-   */
-  manyModelsFailTries: z.string().default(''),
   /** Retraining run reports and data snapshots: `<container>/<model>/<runId>.json`, `<model>/<runId>/...`. */
   retrainRunsContainer: z.string().default('training-runs'),
   /** One row per retraining run (partition key: the model name). */
   retrainRunsTable: z.string().default('trainingRuns'),
   /** Where a card's bundled training file (`"source": { "file": "data/diabetes.csv" }`) is looked up. */
   trainingFilesDirectory: z.string(),
+  /** Tests only: faults injected at named points (runtime/faults/TestFaults). */
+  testFaults: z.string().optional(),
 });
 
 export type AppConfig = Readonly<z.infer<typeof configSchema>>;
 
+/** The settings that name containers, as messages cite them. */
+export const containerSettings = { read: 'DATA_READ_CONTAINERS', write: 'DATA_WRITE_CONTAINERS' } as const;
+
+/** Containers jobs may read by default, besides the input container: where training data goes. */
+export const defaultReadContainers = ['training-data'];
+
+/** The app setting behind each field. */
+const settingNames = {
+  storageConnection: 'AzureWebJobsStorage',
+  inputContainer: 'SCORING_INPUT_CONTAINER',
+  outputContainer: 'SCORING_OUTPUT_CONTAINER',
+  readContainers: containerSettings.read,
+  writeContainers: containerSettings.write,
+  defaultModel: 'DEFAULT_MODEL',
+  modelsDirectory: 'MODELS_DIRECTORY',
+  modelRegistryContainer: 'MODEL_REGISTRY_CONTAINER',
+  modelRegistryTable: 'MODEL_REGISTRY_TABLE',
+  partitionBytes: 'SCORING_PARTITION_BYTES',
+  maxConcurrency: 'SCORING_MAX_CONCURRENCY',
+  inferenceThreads: 'SCORING_INFERENCE_THREADS',
+  trainingThreads: 'MANY_MODELS_TRAINING_THREADS',
+  retrainRunsContainer: 'RETRAIN_RUNS_CONTAINER',
+  retrainRunsTable: 'RETRAIN_RUNS_TABLE',
+  trainingFilesDirectory: 'TRAINING_FILES_DIRECTORY',
+  testFaults: 'DURABLE_SCORING_TEST_FAULTS',
+} as const satisfies Record<keyof AppConfig, string>;
+
+// Folders are resolved against the app root, with these defaults.
+const folderDefaults: Partial<Record<keyof AppConfig, string>> = {
+  modelsDirectory: 'models',
+  trainingFilesDirectory: '.',
+};
+
 /** App settings parsed once at the composition root; the rest of the app receives this object. */
 export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): AppConfig {
-  const storage = env.AzureWebJobsStorage;
-  const parsed = configSchema.safeParse({
-    // The storage SDKs understand UseDevelopmentStorage=true themselves.
-    storageConnection: storage,
-    inputContainer: env.SCORING_INPUT_CONTAINER || undefined,
-    outputContainer: env.SCORING_OUTPUT_CONTAINER || undefined,
-    defaultModel: env.DEFAULT_MODEL || undefined,
-    modelsDirectory: path.resolve(appRoot, env.MODELS_DIRECTORY || 'models'),
-    modelRegistryContainer: env.MODEL_REGISTRY_CONTAINER || undefined,
-    modelRegistryTable: env.MODEL_REGISTRY_TABLE || undefined,
-    partitionBytes: env.SCORING_PARTITION_BYTES || undefined,
-    maxConcurrency: env.SCORING_MAX_CONCURRENCY || undefined,
-    inferenceThreads: env.SCORING_INFERENCE_THREADS || undefined,
-    trainingThreads: env.MANY_MODELS_TRAINING_THREADS || undefined,
-    failPartitionOnce: env.SCORING_TEST_FAIL_PARTITION_ONCE || undefined,
-    manyModelsFailTries: env.MANY_MODELS_TEST_FAIL_TRIES || undefined,
-    retrainRunsContainer: env.RETRAIN_RUNS_CONTAINER || undefined,
-    retrainRunsTable: env.RETRAIN_RUNS_TABLE || undefined,
-    trainingFilesDirectory: path.resolve(appRoot, env.TRAINING_FILES_DIRECTORY || '.'),
-  });
+  const values: Record<string, string | undefined> = {};
+  for (const [field, setting] of Object.entries(settingNames)) {
+    // An empty setting means "not set", as in local.settings.json templates.
+    const value = env[setting] || undefined;
+    const folder = folderDefaults[field as keyof AppConfig];
+    values[field] = folder === undefined ? value : path.resolve(appRoot, value ?? folder);
+  }
+  const parsed = configSchema.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`Invalid app setting (${issue?.path.join('.')}): ${issue?.message}`);
+    const field = issue?.path[0] as keyof AppConfig | undefined;
+    const setting = field === undefined ? '' : ` ${settingNames[field]}`;
+    throw new Error(`Invalid app setting${setting}: ${issue?.message}`);
   }
   return parsed.data;
 }

@@ -52,7 +52,7 @@ async function ensureParquet(csvFile) {
     if (integers.has(name)) return { name, data: Int32Array.from(cells[c], Number), type: 'INT32' };
     return { name, data: Float64Array.from(cells[c], Number), type: 'DOUBLE' };
   });
-  const { loadHyparquetWriter } = dist('scoring/formats/loadParquetLibraries.js');
+  const { loadHyparquetWriter } = dist('runtime/formats/loadParquetLibraries.js');
   const writer = await loadHyparquetWriter();
   fs.writeFileSync(`${file}.tmp`, Buffer.from(writer.parquetWriteBuffer({ columnData, rowGroupSize })));
   fs.renameSync(`${file}.tmp`, file);

@@ -13,7 +13,7 @@ const dist = (file) => require(path.join(root, 'dist/src', file));
 const { StorageClients } = dist('storage/StorageClients.js');
 const { ModelRegistry } = dist('models/registry/ModelRegistry.js');
 const { PoolModelInspector } = dist('models/registry/ModelInspector.js');
-const { InferencePool } = dist('scoring/inference/InferencePool.js');
+const { InferencePool } = dist('runtime/inference/InferencePool.js');
 const { parseTrainingCsv } = dist('training/retrain/parseTrainingCsv.js');
 const { trainSeries } = dist('manyModels/training/trainSeries.js');
 const { registerSeriesModels } = dist('manyModels/training/registerSeriesModel.js');

@@ -6,7 +6,7 @@
 'use strict';
 const path = require('node:path');
 const { planCsvPartitions, parseCsvPartition } = require(
-  path.join(__dirname, '../../dist/src/scoring/formats'),
+  path.join(__dirname, '../../dist/src/runtime/formats'),
 );
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);

@@ -31,7 +31,7 @@ const dist = (file) => require(path.join(root, 'dist/src', file));
 const { startAzurite, findFreePort } = dist('host/azurite/startAzurite.js');
 const { azuriteConnectionString } = dist('host/storage/StorageConnection.js');
 const { StorageClients } = dist('storage/StorageClients.js');
-const { JobStore } = dist('jobs/JobStore.js');
+const { JobStore } = dist('scoring/JobStore.js');
 const { BlobServiceClient } = require(path.join(root, 'node_modules/@azure/storage-blob'));
 
 const model = path.join(root, 'models/diabetes/model.onnx');

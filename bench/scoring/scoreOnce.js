@@ -6,7 +6,7 @@ const { cpuSecondsOf, machineBusySeconds, memoryOf } = require('./hostProcess');
 const { jobTimeline } = require('./jobTimeline');
 
 const root = path.resolve(__dirname, '..', '..');
-const { jobIdForBlob } = require(path.join(root, 'dist/src/jobs/jobIds.js'));
+const { jobIdForBlob } = require(path.join(root, 'dist/src/scoring/jobIds.js'));
 
 const pollMs = 25;
 const sampleMs = 100;

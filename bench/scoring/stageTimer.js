@@ -33,16 +33,16 @@ wrap(
   'trigger.read',
   (blob) => blob?.bytes?.length ?? 0,
 );
-const { formatRegistry } = load('scoring/formatRegistry.js');
+const { formatRegistry } = load('runtime/formats/formatRegistry.js');
 wrap(formatRegistry.csv.reader, 'layout', 'prepare.planPass');
 wrap(formatRegistry.csv.reader, 'numericColumns', 'prepare.sampleColumns');
 wrap(formatRegistry.csv.reader, 'parse', 'partition.download+parse', (batch) => batch.rowCount);
-wrap(load('scoring/blobReads.js'), 'downloadRange', 'partition.download', lengthOf);
-wrap(load('scoring/PoolModelRunner.js').PoolModelRunner.prototype, 'score', 'partition.infer');
+wrap(load('runtime/formats/blobReads.js'), 'downloadRange', 'partition.download', lengthOf);
+wrap(load('runtime/inference/PoolModelRunner.js').PoolModelRunner.prototype, 'scoreBatch', 'partition.infer');
 wrap(formatRegistry.csv.writer, 'write', 'partition.formatOutput', lengthOf);
 const { BlockBlobClient } = require(path.join(root, 'node_modules/@azure/storage-blob'));
 wrap(BlockBlobClient.prototype, 'stageBlock', 'partition.stageBlock', (_result, args) => args[2] ?? 0);
 wrap(BlockBlobClient.prototype, 'commitBlockList', 'commit.commitBlockList');
-const { JobStore } = load('jobs/JobStore.js');
+const { JobStore } = load('scoring/JobStore.js');
 wrap(JobStore.prototype, 'savePartition', 'state.savePartition');
 wrap(JobStore.prototype, 'update', 'state.updateJob');

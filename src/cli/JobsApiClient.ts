@@ -5,15 +5,12 @@ import { AppSettings } from '../host/settings/AppSettings';
 import { StorageConnection } from '../host/storage/StorageConnection';
 import { defaultConnectionName } from '../host/storage/StorageConnections';
 import { loadConfig, type AppConfig } from '../config';
-import type { JobRecord, JobStatus } from '../jobs/JobStore';
+import type { JobRecord, JobStatus } from '../scoring/JobStore';
+import type { JobView } from '../scoring/readJobView';
+
+export type { JobView } from '../scoring/readJobView';
 
 export const defaultHostUrl = 'http://127.0.0.1:7071';
-
-/** A job as GET /api/jobs/{id} shows it: the job row plus progress and partition rows. */
-export interface JobView extends JobRecord {
-  progress: { partitionsDone: number; partitions: number };
-  partitionDetails: { index: number; status: string; rows: number; attempt?: number; error?: string }[];
-}
 
 /** Why a request to the jobs API failed, with the API's own message. */
 export class JobsApiError extends Error {

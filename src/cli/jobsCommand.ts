@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { JobRecord } from '../jobs/JobStore';
+import type { JobRecord } from '../scoring/JobStore';
 import { defaultHostUrl, JobsApiClient, type JobView } from './JobsApiClient';
 import { printTable } from './printTable';
 

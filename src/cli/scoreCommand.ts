@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Presets, SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
-import { inputFormats } from '../jobs/JobSpec';
-import { finishedJobStatuses } from '../jobs/JobStore';
-import { noAutoScoreMetadata } from '../jobs/startScoreJob';
+import { inputFormats } from '../runtime/formats/InputFormat';
+import { noAutoScoreMetadata } from '../scoring/startJobForDrop';
 import { StorageClients } from '../storage/StorageClients';
+import { followJob } from './followJob';
 import { defaultHostUrl, JobsApiClient, type JobView } from './JobsApiClient';
 import { readBlob } from '../storage/readBlob';
 
@@ -84,7 +83,7 @@ async function runScore(file: string, appDir: string, options: ScoreOptions): Pr
     `Uploaded ${file} (${bytes.length} bytes) to ${api.config.inputContainer}/${blob}; job ${jobId} started. ` +
       `Ctrl+C stops following it, not the job (see "durable-scoring jobs show ${jobId}").`,
   );
-  const job = await follow(api, jobId);
+  const job = await followJob(api, jobId, { label: 'Scoring' });
   const manifest = job.manifest ? await readManifest(storage, job.manifest) : undefined;
   if (options.json) console.log(JSON.stringify(manifest ?? job, null, 2));
   else printSummary(job, manifest);
@@ -116,37 +115,10 @@ async function upload(
   return name;
 }
 
-/** Polls the job until it finishes, with a progress bar over its partitions on stderr. */
-async function follow(api: JobsApiClient, jobId: string): Promise<JobView> {
-  const bar = new SingleBar(
-    {
-      format: 'Scoring [{bar}] {value}/{total} partitions | {status}',
-      hideCursor: true,
-      stream: process.stderr,
-    },
-    Presets.shades_classic,
-  );
-  let started = false;
-  try {
-    for (;;) {
-      const job = await api.get(jobId);
-      if (job.progress.partitions > 0) {
-        if (!started) bar.start(job.progress.partitions, 0, { status: job.status });
-        started = true;
-        bar.update(job.progress.partitionsDone, { status: job.status });
-      }
-      if (finishedJobStatuses.includes(job.status)) return job;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  } finally {
-    if (started) bar.stop();
-  }
-}
-
 /** The parts of `_manifest.json` the summary shows. */
 interface Manifest {
   /** A keyed job's model has `partitionBy` and `keys`, and `versions` (the blob listing each key's version). */
-  model?: { name: string; version?: string; partitionBy?: string[]; keys?: number; versions?: string };
+  model?: { name: string; version?: number; partitionBy?: string[]; keys?: number; versions?: string };
   rows?: { total: number; scored: number; bad: number };
   output?: { container: string; predictions?: string };
   errors?: string;

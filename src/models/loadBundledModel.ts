@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, ValidationError } from '../errors';
-import { parseModelCard, type ModelCard } from './ModelCard';
-import { formatModelRef, parseModelRef, type ModelRef } from './parseModelRef';
+import { parseModelCard, type ModelCard } from '../runtime/models/ModelCard';
+import { formatModelRef, parseModelRef, type ModelRef } from '../runtime/models/ModelRef';
 
 /** A model from the bundled `models/` folder: its card and the bytes of model.onnx. */
 export interface BundledModel {

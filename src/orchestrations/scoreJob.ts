@@ -2,7 +2,6 @@ import type * as df from 'durable-functions';
 import {
   scoringActivityNames as activity,
   type JobOutcome,
-  type JobProgress,
   type PartitionResult,
   type PrepareResult,
   type ScoreJobInput,
@@ -12,10 +11,20 @@ import {
  * The main job: prepare (resolve the model, check the input against it, plan partitions), score the
  * partitions in waves of `maxConcurrency`, then commit the output in input order with its manifest.
  * Deterministic: no I/O here, only activities. Partitions retry transient faults themselves and
- * report failures as results, so one bad partition never hides the others' outcomes.
+ * report failures as results, so one bad partition never hides the others' outcomes. Progress is what
+ * the activities write to the job tables, not the orchestration's custom status.
  */
 export function* scoreJob(context: df.OrchestrationContext): Generator<df.Task, JobOutcome, unknown> {
-  const input = context.df.getInput<ScoreJobInput>();
+  const input = context.df.getInput<ScoreJobInput | undefined>();
+  if (typeof input?.jobId !== 'string' || input.jobId === '' || typeof input.spec !== 'object') {
+    // Started by hand (e.g. through the Durable HTTP API) without a job: nothing to score or record.
+    return {
+      jobId: '',
+      status: 'Failed',
+      reason:
+        'scoreJob needs { jobId, spec, source } as its input: start jobs with POST /api/jobs or a blob drop.',
+    };
+  }
   try {
     return yield* runJob(context, input);
   } catch (error) {
@@ -44,16 +53,6 @@ function* runJob(
       .slice(start, start + plan.maxConcurrency)
       .map((partition) => context.df.callActivity(activity.scorePartition, { plan, partition }));
     results.push(...((yield context.df.Task.all(wave)) as PartitionResult[]));
-    context.df.setCustomStatus(progressOf(partitions.length, results));
   }
   return (yield context.df.callActivity(activity.commit, { plan, partitions, results })) as JobOutcome;
-}
-
-function progressOf(partitions: number, results: readonly PartitionResult[]): JobProgress {
-  return {
-    partitions,
-    partitionsDone: results.length,
-    scoredRows: results.reduce((sum, result) => sum + result.scoredRows, 0),
-    badRows: results.reduce((sum, result) => sum + result.badRows, 0),
-  };
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-
-export const inputFormats = ['csv', 'jsonl', 'parquet'] as const;
-export type InputFormat = (typeof inputFormats)[number];
+import { inputFormats } from '../runtime/formats/InputFormat';
+import { modelNamePattern } from '../runtime/models/ModelCard';
+import { parseModelRef } from '../runtime/models/ModelRef';
 
 const blobName = z
   .string()
@@ -16,12 +16,21 @@ const containerName = z
   .string()
   .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'is not a valid container name');
 
+/** A model reference (`name`, `name@7`, `name@production`), checked as the registry will read it. */
 const modelRef = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.-]*(@[A-Za-z0-9_.-]+)?$/,
-    'must be a model reference: name, name@<version> or name@<stage>',
-  );
+  .max(200, 'must be a model reference of at most 200 characters')
+  .superRefine((text, context) => {
+    try {
+      parseModelRef(text);
+    } catch (error) {
+      const reason = (error as Error).message.replace(/^Model reference "[^"]*": /, '');
+      context.addIssue({
+        code: 'custom',
+        message: `must be a model reference: name, name@<version> or name@<stage> (${reason})`,
+      });
+    }
+  });
 
 /**
  * One model per key ("many models"): each row is scored by the version of `name` tagged with the row's
@@ -29,11 +38,9 @@ const modelRef = z
  * error row with the reason (default), or the prediction of another model.
  */
 const keyedModelSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a model name (no @version: each key has its own)'),
+  name: z.string().regex(modelNamePattern, 'must be a model name (no @version: each key has its own)'),
   partitionBy: z
-    .array(z.string().min(1))
+    .array(z.string().min(1).max(256))
     .min(1)
     .max(8)
     .refine((columns) => new Set(columns).size === columns.length, 'must not name a column twice'),
@@ -42,15 +49,22 @@ const keyedModelSchema = z.strictObject({
   fallback: z.union([z.literal('error'), z.strictObject({ model: modelRef })]).default('error'),
 });
 
-export type KeyedModelSpec = z.infer<typeof keyedModelSchema>;
+/** The delimiter of a CSV input: one character that cannot start a record or a quoted field. */
+const delimiter = z
+  .string()
+  .length(1)
+  .refine((value) => !['\n', '\r', '"'].includes(value), 'must not be a line break or a double quote');
 
-/** A scoring job as POST /api/jobs accepts it (and as a blob drop builds it). */
+/**
+ * A scoring job as POST /api/jobs accepts it (and as a blob drop builds it). Defaults are not applied
+ * here: resolveJobSpec applies every one of them, once, at the edge.
+ */
 export const jobSpecSchema = z.strictObject({
   input: z.strictObject({
     container: containerName.optional(),
     blob: blobName,
     format: z.enum(inputFormats).optional(),
-    delimiter: z.string().length(1).optional(),
+    delimiter: delimiter.optional(),
   }),
   model: z.union([modelRef, keyedModelSchema]),
   output: z
@@ -58,10 +72,10 @@ export const jobSpecSchema = z.strictObject({
       container: containerName.optional(),
       prefix: blobName.optional(),
       format: z.enum(inputFormats).optional(),
-      passThrough: z.array(z.string().min(1)).max(100).optional(),
+      passThrough: z.array(z.string().min(1).max(256)).max(100).optional(),
       summaryOnly: z.boolean().optional(),
     })
-    .default({}),
+    .optional(),
   partitionBytes: z
     .number()
     .int()
@@ -72,19 +86,20 @@ export const jobSpecSchema = z.strictObject({
   errorThreshold: z
     .strictObject({
       /** Bad rows tolerated before the job fails; -1 tolerates any number. */
-      maxBadRows: z.number().int().min(-1).default(-1),
+      maxBadRows: z.number().int().min(-1).optional(),
       /** Failed partitions tolerated (their rows are reported) before the job fails. */
-      maxFailedPartitions: z.number().int().min(0).default(0),
+      maxFailedPartitions: z.number().int().min(0).optional(),
     })
-    .default({ maxBadRows: -1, maxFailedPartitions: 0 }),
+    .optional(),
   retry: z
     .strictObject({
-      maxAttempts: z.number().int().min(1).max(10).default(3),
-      firstRetryIntervalMs: z.number().int().min(100).max(600_000).default(1000),
+      maxAttempts: z.number().int().min(1).max(10).optional(),
+      firstRetryIntervalMs: z.number().int().min(100).max(600_000).optional(),
     })
-    .default({ maxAttempts: 3, firstRetryIntervalMs: 1000 }),
+    .optional(),
 });
 
+/** A job spec as the user wrote it: every field the user may leave out is optional. */
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 
 /** Parses a job spec; a bad one is a ValidationError naming the field, as a 400 should. */
@@ -94,7 +109,7 @@ export function parseJobSpec(body: unknown): JobSpec {
   const issue = innermost(parsed.error.issues[0]!);
   if (issue.code === 'unrecognized_keys') {
     // zod names the object holding the property; the property itself is what the user must fix.
-    const key = issue.keys[0] ?? '';
+    const key = (issue.keys[0] ?? '').slice(0, 100);
     const field = [...issue.path, key].join('.');
     const within = issue.path.length > 0 ? ` in "${issue.path.join('.')}"` : '';
     throw new ValidationError(`Job spec field "${field}": unknown property "${key}"${within}`, { field });
@@ -119,24 +134,4 @@ function innermost(issue: z.core.$ZodIssue): z.core.$ZodIssue {
       message: 'must be a model reference (name, name@<version|stage>) or { name, partitionBy }',
     };
   return innermost({ ...branch[0], path: [...issue.path, ...branch[0].path] });
-}
-
-/** The input format from the spec or the blob name's extension. */
-export function inputFormatOf(spec: JobSpec): InputFormat {
-  if (spec.input.format) return spec.input.format;
-  const extension = /\.([a-z]+)$/i.exec(spec.input.blob)?.[1]?.toLowerCase();
-  if (extension === 'csv' || extension === 'txt') return 'csv';
-  if (extension === 'jsonl' || extension === 'ndjson' || extension === 'json') return 'jsonl';
-  if (extension === 'parquet') return 'parquet';
-  throw new ValidationError(
-    `Cannot tell the format of "${spec.input.blob}": use .csv, .jsonl or .parquet, or set input.format.`,
-    { field: 'input.format' },
-  );
-}
-
-/** The model as the job record and messages show it: `name@stage`, or `name by Store, Brand`. */
-export function modelLabelOf(spec: Pick<JobSpec, 'model'>): string {
-  return typeof spec.model === 'string'
-    ? spec.model
-    : `${spec.model.name} by ${spec.model.partitionBy.join(', ')}`;
 }

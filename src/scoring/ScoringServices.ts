@@ -1,17 +1,16 @@
-import type { AppConfig } from '../config';
-import type { KeyedModelCache } from '../manyModels/scoring/KeyedModelCache';
-import type { JobStore } from '../jobs/JobStore';
-import type { StorageClients } from '../storage/StorageClients';
-import type { FormatRegistry, ModelRunner, ModelSource } from './ScoringPorts';
+import type { RuntimeServices } from '../runtime/RuntimeServices';
+import type { JobStore } from './JobStore';
+import type { ModelStrategies } from './ModelStrategy';
+import type { JobDefaults } from './resolveJobSpec';
 
-/** What the scoring activities need, built once at the composition root. */
+/** What batch scoring needs, built once at the composition root. */
 export interface ScoringServices {
-  readonly config: AppConfig;
-  readonly storage: StorageClients;
+  readonly runtime: Pick<RuntimeServices, 'storage' | 'formats' | 'store' | 'faults'>;
   readonly jobs: JobStore;
-  readonly models: ModelSource;
-  readonly runner: ModelRunner;
-  readonly formats: FormatRegistry;
-  /** Key models and version lists kept between the partitions of keyed (many-models) jobs. */
-  readonly keyedModels: KeyedModelCache;
+  /** How job specs are resolved: settings' defaults and the containers jobs may use. */
+  readonly defaults: JobDefaults;
+  /** The default model of a blob drop that names none. */
+  readonly defaultModel: string;
+  /** One model per job, a version per key, ...: registered by the composition root. */
+  readonly strategies: ModelStrategies;
 }

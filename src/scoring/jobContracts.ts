@@ -1,43 +1,51 @@
-import type { InputFormat, JobSpec } from '../jobs/JobSpec';
-import type { KeyedScoringPlan } from '../manyModels/scoring/keyedModels';
-import type { JobStatus } from '../jobs/JobStore';
-import type { Partition, ScoringSchema } from './ScoringBatch';
-import type { FeatureMapping } from './ScoringPorts';
+import type { InputFormat } from '../runtime/formats/InputFormat';
+import type { Partition, ScoringSchema } from '../runtime/formats/ScoringBatch';
+import type { JobStatus } from './JobStore';
+import type { ModelSpec, ResolvedJobSpec } from './resolveJobSpec';
 
-/** What starts a scoring orchestration (its instance id is the job id). */
+/** What starts a scoring orchestration (its instance id is the job id): the spec, already resolved. */
 export interface ScoreJobInput {
   readonly jobId: string;
-  readonly spec: JobSpec;
+  readonly spec: ResolvedJobSpec;
   readonly source: 'http' | 'blob';
-  /** For blob drops: the version that fired, so the job scores exactly those bytes. */
-  readonly inputEtag?: string;
+}
+
+/**
+ * The job's model(s) as a strategy planned them (see ModelStrategy): serializable, it travels with the
+ * plan to every partition. Strategies add their own fields (the pinned version, each key's version).
+ */
+export interface ModelPlan {
+  readonly kind: ModelSpec['kind'];
+  /** Input columns the partitions parse: as numbers (features) and as text (pass-through, keys). */
+  readonly schema: ScoringSchema;
+  /** Columns the output copies or adds before the predictions, in order. */
+  readonly outputColumns: readonly string[];
+  /** The model outputs every scored row gets. */
+  readonly outputs: readonly { readonly name: string; readonly elementType: string }[];
+  /** For the job row: the model's name, and its version when there is one. */
+  readonly label: { readonly name: string; readonly version?: number };
+  /** Things the user should know (e.g. a non-tensor model output that is skipped). */
+  readonly notes: readonly string[];
 }
 
 /** Everything the partitions need, decided once before the fan-out. */
 export interface JobPlan {
   readonly jobId: string;
   readonly input: {
-    container: string;
-    blob: string;
-    etag: string;
-    bytes: number;
-    format: InputFormat;
-    delimiter: string;
+    readonly container: string;
+    readonly blob: string;
+    readonly etag: string;
+    readonly bytes: number;
+    readonly format: InputFormat;
+    readonly delimiter: string;
   };
   readonly header: readonly string[];
-  /** The model of a plain job; a keyed job has `keyed` instead (a version per key). */
-  readonly model?: { name: string; version: string; sha256: string };
-  readonly keyed?: KeyedScoringPlan;
-  readonly mapping: FeatureMapping;
-  readonly schema: ScoringSchema;
-  readonly output: { container: string; prefix: string; format: InputFormat; summaryOnly: boolean };
+  readonly model: ModelPlan;
+  readonly output: ResolvedJobSpec['output'];
   readonly totalRows: number;
   readonly maxConcurrency: number;
-  readonly maxBadRows: number;
-  readonly maxFailedPartitions: number;
-  readonly retry: { maxAttempts: number; firstRetryIntervalMs: number };
-  /** Things the user should know (e.g. a non-tensor model output that is skipped). */
-  readonly notes: readonly string[];
+  readonly errorThreshold: ResolvedJobSpec['errorThreshold'];
+  readonly retry: ResolvedJobSpec['retry'];
 }
 
 export type PrepareResult =
@@ -77,16 +85,9 @@ export interface JobOutcome {
 }
 
 export interface FailJobInput {
-  readonly jobId: string;
+  /** Absent when the orchestration was started without a job (e.g. by hand with no input). */
+  readonly jobId?: string;
   readonly reason: string;
-}
-
-/** Progress published as the orchestration's custom status. */
-export interface JobProgress {
-  readonly partitions: number;
-  readonly partitionsDone: number;
-  readonly scoredRows: number;
-  readonly badRows: number;
 }
 
 export const scoringActivityNames = {

@@ -1,10 +1,12 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
-import type { ScoringServices } from '../scoring/ScoringServices';
+import type { ScoringServices } from './ScoringServices';
 import { newJobId } from './jobIds';
 import { parseJobSpec } from './JobSpec';
+import { resolveJobSpec } from './resolveJobSpec';
 import { finishedJobStatuses, type JobStatus } from './JobStore';
+import { readJobView } from './readJobView';
 import { startScoreJob } from './startScoreJob';
 import { withErrorResponses } from '../http/withErrorResponses';
 
@@ -28,15 +30,9 @@ export async function createJob(
     const body: unknown = await request.json().catch(() => {
       throw new ValidationError('The request body must be a JSON job spec.');
     });
-    const spec = parseJobSpec(body);
     const jobId = newJobId();
-    const container = spec.input.container ?? services.config.inputContainer;
-    const { job } = await startScoreJob(
-      client,
-      services.jobs,
-      { jobId, spec, source: 'http' },
-      `${container}/${spec.input.blob}`,
-    );
+    const spec = resolveJobSpec(parseJobSpec(body), services.defaults, { jobId });
+    const { job } = await startScoreJob(client, services.jobs, { jobId, spec, source: 'http' });
     const url = new URL(`jobs/${jobId}`, request.url.replace(/jobs\/?(\?.*)?$/, '')).toString();
     return {
       status: 202,
@@ -46,29 +42,15 @@ export async function createJob(
   });
 }
 
-/** GET /api/jobs/{id}: the job row, per-partition progress and the live progress of the orchestration. */
-export async function getJob(
-  id: string,
-  client: DurableClient,
-  services: ScoringServices,
-): Promise<HttpResponseInit> {
+/**
+ * GET /api/jobs/{id}: the job row with its progress, read from the job tables (the one source of job
+ * progress: the CLI and the demo read this same view).
+ */
+export async function getJob(id: string, services: ScoringServices): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    const job = await requireJob(services, id);
-    const partitions = await services.jobs.partitions(id);
-    const instance = await client.getStatus(id).catch(() => undefined);
-    const done = partitions.filter((partition) => partition.status !== 'Running').length;
-    return {
-      status: 200,
-      jsonBody: {
-        ...job,
-        progress: {
-          partitionsDone: done,
-          partitions: job.partitions ?? partitions.length,
-          live: instance?.customStatus,
-        },
-        partitionDetails: partitions,
-      },
-    };
+    const view = await readJobView(services.jobs, id);
+    if (!view) throw new NotFoundError(`No job with id '${id}'.`);
+    return { status: 200, jsonBody: view };
   });
 }
 
@@ -118,10 +100,4 @@ export async function cancelJob(
     await client.terminate(id, 'Canceled by request').catch(() => undefined);
     return { status: 202, jsonBody: { id, status: 'Canceled' } };
   });
-}
-
-async function requireJob(services: ScoringServices, id: string) {
-  const job = await services.jobs.get(id);
-  if (!job) throw new NotFoundError(`No job with id '${id}'.`);
-  return job;
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { formatModelCard } from '../models/formatModelCard';
-import { parseModelCard } from '../models/ModelCard';
+import { formatModelCard } from '../runtime/models/formatModelCard';
+import { parseModelCard } from '../runtime/models/ModelCard';
 import { readNumericTable } from './readNumericTable';
 import { trainRidgeModel, type TrainedRidgeModel } from './trainRidgeModel';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseModelCard, type ModelCard } from '../models/ModelCard';
+import { parseModelCard, type ModelCard } from '../runtime/models/ModelCard';
 import { fitRidge, predictLinear, type DesignMatrix, type LinearModel } from './fitRidge';
 import { linearModelToOnnx } from './linearModelToOnnx';
 import { r2Score, rootMeanSquaredError } from './metrics';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { noAutoScoreMetadata } from '../../src/jobs/startScoreJob';
+import { noAutoScoreMetadata } from '../../src/scoring/startJobForDrop';
 import type { KeyedModelsFile } from '../../src/manyModels/scoring/keyedModels';
 import {
   featuresFor,
@@ -34,6 +34,7 @@ const harness = new ScoringHarness({
   MODEL_REGISTRY_TABLE: registryTable,
   MODEL_REGISTRY_CONTAINER: registryContainer,
   RETRAIN_RUNS_CONTAINER: uniqueName('mmsruns'),
+  DATA_READ_CONTAINERS: dataContainer,
 });
 const registry = new ModelRegistry({
   storage: harness.storage,

@@ -5,8 +5,10 @@ import type { TrainManyReport } from '../../src/manyModels/training/trainManyCon
 import { trainSeries } from '../../src/manyModels/training/trainSeries';
 import { PoolSeriesTrainer } from '../../src/manyModels/training/SeriesTrainer';
 import { ModelRegistry } from '../../src/models/registry/ModelRegistry';
+import { TestFaults } from '../../src/runtime/faults/TestFaults';
+import { DataContainers } from '../../src/storage/DataContainers';
 import { testInspector } from '../unit/models/registryTestKit';
-import { InferencePool } from '../../src/scoring/inference/InferencePool';
+import { InferencePool } from '../../src/runtime/inference/InferencePool';
 import { predictLinear } from '../../src/training/fitRidge';
 import { parseTrainingCsv } from '../../src/training/retrain/parseTrainingCsv';
 import { ScoringHarness } from '../support/scoringHarness';
@@ -43,7 +45,10 @@ const harness = new ScoringHarness({
   MODEL_REGISTRY_TABLE: registryTable,
   MODEL_REGISTRY_CONTAINER: registryContainer,
   RETRAIN_RUNS_CONTAINER: uniqueName('mmruns'),
-  MANY_MODELS_TEST_FAIL_TRIES: `oj/${flaky},ojfault/Store=8/Brand=minute.maid.csv:99`,
+  DATA_READ_CONTAINERS: dataContainer,
+  DURABLE_SCORING_TEST_FAULTS: JSON.stringify({
+    trainManyKey: { [`oj/${flaky}`]: 1, 'ojfault/Store=8/Brand=minute.maid.csv': 99 },
+  }),
 });
 const registry = new ModelRegistry({
   storage: harness.storage,
@@ -263,7 +268,8 @@ describe('a key whose transient fault outlasts the tries', () => {
         {
           key: neverPasses,
           path: 'Store=8/Brand=minute.maid.csv',
-          reason: 'Simulated transient fault on try 3 of Store=8/Brand=minute.maid.csv',
+          reason:
+            'Injected transient fault: trainManyKey ojfault/Store=8/Brand=minute.maid.csv, try 3 (DURABLE_SCORING_TEST_FAULTS).',
           retryable: true,
           attempts: 3,
         },
@@ -283,7 +289,14 @@ describe('the trainPartitions activity', () => {
     registry,
     trainer,
     reportsContainer: 'unused',
-    failTries: new Map<string, number>(),
+    containers: new DataContainers({
+      read: [dataContainer],
+      write: [],
+      appContainers: [],
+      watchedContainers: [],
+      settings: { read: 'DATA_READ_CONTAINERS', write: 'DATA_WRITE_CONTAINERS' },
+    }),
+    faults: TestFaults.none,
   };
 
   it('called again for the same run and key finds the version it registered instead of registering twice', async () => {

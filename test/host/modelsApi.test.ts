@@ -203,7 +203,7 @@ describe('promotion, scoring and rollback', () => {
     expect(first.status).toBe(200);
     expect((await scoreWith('progression@production')).model).toEqual({
       name: 'progression',
-      version: '1',
+      version: 1,
       sha256: diabetesCard.sha256,
     });
     const second = await post('models/progression/stage', {
@@ -222,7 +222,7 @@ describe('promotion, scoring and rollback', () => {
     });
     expect((await scoreWith('progression@production')).model).toMatchObject({
       name: 'progression',
-      version: '2',
+      version: 2,
     });
   });
 

@@ -29,6 +29,7 @@ const harness = new ScoringHarness({
   MODEL_REGISTRY_CONTAINER: registryContainer,
   RETRAIN_RUNS_TABLE: runsTable,
   RETRAIN_RUNS_CONTAINER: uniqueName('runs'),
+  DATA_READ_CONTAINERS: trainingContainer,
   'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
 });
 const registry = new ModelRegistry({

@@ -1,4 +1,4 @@
-import type { JobRecord } from '../../src/jobs/JobStore';
+import type { JobRecord } from '../../src/scoring/JobStore';
 import { ScoringHarness, diabetesReference } from '../support/scoringHarness';
 import { hostSecrets } from '../support/testStorage';
 

@@ -1,9 +1,9 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jobIdForBlob } from '../../src/jobs/jobIds';
-import type { JobRecord } from '../../src/jobs/JobStore';
-import { loadHyparquet, loadHyparquetWriter } from '../../src/scoring/formats/loadParquetLibraries';
+import { jobIdForBlob } from '../../src/scoring/jobIds';
+import type { JobRecord } from '../../src/scoring/JobStore';
+import { loadHyparquet, loadHyparquetWriter } from '../../src/runtime/formats/loadParquetLibraries';
 import { ScoringHarness, parseSimpleCsv, referencePredictions } from '../support/scoringHarness';
 
 // Bad input dropped into the input container: each job ends with a status and a reason or an
@@ -175,7 +175,7 @@ describe('inputs that cannot be scored fail the job with a reason', () => {
   it('an unknown model named in blob metadata', async () => {
     const job = await dropAndWait('fail/unknown-model.csv', diabetesCsv, { model: 'nope' });
     expect(job).toMatchObject({ status: 'Failed', model: 'nope' });
-    expect(job.reason).toMatch(/^Model "nope" not found in .*models; bundled models: diabetes$/);
+    expect(job.reason).toBe('Model "nope" is not registered and is not a bundled model (bundled: diabetes).');
   });
 });
 

@@ -5,7 +5,7 @@ const { csv: diabetesCsv, table: diabetes, expected } = diabetesReference();
 // Small partitions so that the 442 rows are scored by several partitions in parallel.
 const harness = new ScoringHarness({
   SCORING_PARTITION_BYTES: '8192',
-  SCORING_TEST_FAIL_PARTITION_ONCE: '1',
+  DURABLE_SCORING_TEST_FAULTS: JSON.stringify({ scorePartition: { 1: 1 } }),
 });
 
 beforeAll(async () => {
@@ -40,7 +40,7 @@ describe('scoring job: blob drop to predictions', () => {
     const manifest = JSON.parse((await harness.readOutput(job.manifest!)).toString());
     expect(manifest).toMatchObject({
       status: 'Succeeded',
-      model: { name: 'diabetes', version: '1' },
+      model: { name: 'diabetes', version: 1 },
       rows: { total: 884, scored: 884, bad: 0 },
     });
     expect(manifest.model.sha256).toMatch(/^[0-9a-f]{64}$/);

@@ -1,10 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { ValidationError } from '../../errors';
-import { CsvFieldScanner, ESCAPED_QUOTE, UNTERMINATED } from '../../scoring/formats/CsvFieldScanner';
-import type { CsvSyntax } from '../../scoring/formats/CsvOptions';
-import { CsvRecordSplitter } from '../../scoring/formats/CsvRecordSplitter';
-import { readCsvHeader } from '../../scoring/formats/readCsvHeader';
-import { byteOrderMarkLength } from '../../scoring/formats/withLeadingBytes';
+import { CsvFieldScanner, ESCAPED_QUOTE, UNTERMINATED } from '../../runtime/formats/CsvFieldScanner';
+import type { CsvSyntax } from '../../runtime/formats/CsvOptions';
+import { CsvRecordSplitter } from '../../runtime/formats/CsvRecordSplitter';
+import { readCsvHeader } from '../../runtime/formats/readCsvHeader';
+import { byteOrderMarkLength } from '../../runtime/formats/withLeadingBytes';
 import { KeyTable } from './KeyTable';
 
 /**

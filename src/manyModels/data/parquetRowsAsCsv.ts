@@ -1,7 +1,7 @@
-import type { ByteRangeReader } from '../../scoring/formats/ByteRangeReader';
-import { loadHyparquet } from '../../scoring/formats/loadParquetLibraries';
-import { parquetColumns, readParquetMetadata } from '../../scoring/formats/parquetColumns';
-import { stringifyValue } from '../../scoring/formats/stringifyValue';
+import type { ByteRangeReader } from '../../runtime/formats/ByteRangeReader';
+import { loadHyparquet } from '../../runtime/formats/loadParquetLibraries';
+import { parquetColumns, readParquetMetadata } from '../../runtime/formats/parquetColumns';
+import { stringifyValue } from '../../runtime/formats/stringifyValue';
 import { ValidationError } from '../../errors';
 
 /** Rows turned into CSV text per chunk: large enough to amortise, small enough to stream. */

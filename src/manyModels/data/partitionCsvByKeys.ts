@@ -4,8 +4,8 @@ import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
-import { resolveCsvOptions, type CsvOptions } from '../../scoring/formats/CsvOptions';
-import { fileByteRangeReader } from '../../scoring/formats/ByteRangeReader';
+import { resolveCsvOptions, type CsvOptions } from '../../runtime/formats/CsvOptions';
+import { fileByteRangeReader } from '../../runtime/formats/ByteRangeReader';
 import { CsvKeyedRecordReader } from './CsvKeyedRecordReader';
 import { parquetRowsAsCsv } from './parquetRowsAsCsv';
 import {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors';
-import type { FeatureMapping } from '../../scoring/inference/mapFeatures';
-import type { ModelRunner, ScoringModel } from '../../scoring/ScoringPorts';
+import type { FeatureMapping } from '../../runtime/inference/mapFeatures';
+import type { ModelRunner } from '../../runtime/inference/ModelRunner';
+import { labelOf, type LoadedModel } from '../../runtime/models/LoadedModel';
 import {
   featureNames,
   knownTargets,
@@ -49,17 +50,17 @@ export type KeyedModelInputs =
  * would be. Either way the input must have the columns: a ValidationError names the version and column.
  */
 export async function keyedModelInputs(
-  model: ScoringModel,
+  model: LoadedModel,
   header: readonly string[],
   numericColumns: readonly string[],
-  runner: Pick<ModelRunner, 'map'>,
+  runner: Pick<ModelRunner, 'mapInputs'>,
 ): Promise<KeyedModelInputs> {
   const forecasting = (model.card as Record<string, unknown> | undefined)?.forecasting;
   if (forecasting === undefined) {
-    const mapping = await runner.map(model, header, numericColumns);
+    const mapping = await runner.mapInputs(model, header, numericColumns);
     return { kind: 'columns', mapping, textColumns: [], featureColumns: mapping.featureColumns };
   }
-  const ref = `${model.name}@${model.version}`;
+  const ref = labelOf(model);
   const parsed = forecastingSchema.safeParse(forecasting);
   if (!parsed.success)
     throw new ValidationError(
@@ -81,7 +82,7 @@ export async function keyedModelInputs(
       `Model ${ref} forecasts from column(s) the input does not have: ${missing.join(', ')} (columns: ${header.join(', ')}).`,
       { field: missing[0] },
     );
-  const mapping = await runner.map(model, names, names);
+  const mapping = await runner.mapInputs(model, names, names);
   return {
     kind: 'forecast',
     spec,

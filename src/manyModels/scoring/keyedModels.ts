@@ -1,6 +1,7 @@
-import type { KeyedModelSpec } from '../../jobs/JobSpec';
-import type { ModelVersionInfo, VersionFiles } from '../../models/registry/registryRows';
-import type { FeatureMapping } from '../../scoring/inference/mapFeatures';
+import type { FeatureMapping } from '../../runtime/inference/mapFeatures';
+import type { PinnedModel, VersionFiles } from '../../runtime/models/LoadedModel';
+import type { ModelVersionSummary } from '../../runtime/models/ModelStore';
+import type { KeyedModelSpec, ModelPlan } from '../../scoring';
 
 /** The output column naming the model version that scored each row of a keyed job (`name@version`). */
 export const scoredByColumn = 'scored_by';
@@ -10,13 +11,14 @@ export type KeyedFallback =
   | { readonly kind: 'error' }
   | {
       readonly kind: 'model';
-      readonly model: { readonly name: string; readonly version: string; readonly sha256: string };
+      readonly model: PinnedModel;
       /** How the input's columns feed the fallback model (checked against the input when planned). */
       readonly mapping: FeatureMapping;
     };
 
 /** How a keyed ("many models") job picks and feeds each row's model; decided once, when the job is planned. */
-export interface KeyedScoringPlan {
+export interface KeyedScoringPlan extends ModelPlan {
+  readonly kind: 'keyed';
   readonly name: string;
   readonly partitionBy: readonly string[];
   readonly stage?: KeyedModelSpec['stage'];
@@ -32,8 +34,6 @@ export interface KeyedScoringPlan {
   readonly textColumns: readonly string[];
   /** The pass-through columns the output copies (before `scored_by`). */
   readonly passThrough: readonly string[];
-  /** The output columns every key's model (and the fallback) must produce. */
-  readonly outputs: readonly { readonly name: string; readonly elementType: string }[];
   readonly fallback: KeyedFallback;
 }
 
@@ -66,7 +66,7 @@ export function keyIdOf(values: readonly string[]): string {
  * key tags are not per-key models and are ignored. Keys come out sorted, so the file is stable.
  */
 export function pickKeyedVersions(
-  versions: readonly ModelVersionInfo[],
+  versions: readonly ModelVersionSummary[],
   partitionBy: readonly string[],
   stage: KeyedModelSpec['stage'],
 ): KeyedVersion[] {

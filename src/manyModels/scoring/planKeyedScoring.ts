@@ -1,9 +1,10 @@
 import { NotFoundError, ValidationError } from '../../errors';
-import type { KeyedModelSpec } from '../../jobs/JobSpec';
-import type { FeatureMapping } from '../../scoring/inference/mapFeatures';
-import type { ScoringSchema } from '../../scoring/ScoringBatch';
-import type { ScoringServices } from '../../scoring/ScoringServices';
-import type { ScoringModel } from '../../scoring/ScoringPorts';
+import type { FeatureMapping } from '../../runtime/inference/mapFeatures';
+import type { LoadedModel } from '../../runtime/models/LoadedModel';
+import { formatModelRef } from '../../runtime/models/ModelRef';
+import type { RuntimeServices } from '../../runtime/RuntimeServices';
+import type { KeyedModelSpec, ModelPlanRequest } from '../../scoring';
+import { keyedModelInputs } from './keyedModelInputs';
 import {
   pickKeyedVersions,
   scoredByColumn,
@@ -11,22 +12,6 @@ import {
   type KeyedModelsFile,
   type KeyedScoringPlan,
 } from './keyedModels';
-import { keyedModelInputs } from './keyedModelInputs';
-
-export interface KeyedPlanInput {
-  readonly spec: KeyedModelSpec;
-  readonly header: readonly string[];
-  readonly numericColumns: readonly string[];
-  /** Pass-through columns the job copies to its output. */
-  readonly passThrough: readonly string[];
-  readonly output: { readonly container: string; readonly prefix: string };
-}
-
-export interface KeyedPlanResult {
-  readonly keyed: KeyedScoringPlan;
-  readonly schema: ScoringSchema;
-  readonly notes: readonly string[];
-}
 
 /**
  * Plans a keyed job: pins each key's version (the latest tagged with the key at this moment, in the
@@ -35,92 +20,102 @@ export interface KeyedPlanResult {
  * must fix are ValidationErrors / NotFoundErrors.
  */
 export async function planKeyedScoring(
-  input: KeyedPlanInput,
-  services: Pick<ScoringServices, 'models' | 'runner' | 'storage'>,
-): Promise<KeyedPlanResult> {
-  const { spec, header } = input;
-  const missingKeys = spec.partitionBy.filter((column) => !header.includes(column));
+  request: ModelPlanRequest,
+  runtime: Pick<RuntimeServices, 'models' | 'store' | 'runner' | 'storage'>,
+): Promise<KeyedScoringPlan> {
+  const { spec, header } = request;
+  const model = spec.model;
+  if (model.kind !== 'keyed') throw new Error(`planKeyedScoring got a ${model.kind} model`);
+  const passThrough = spec.output.passThrough;
+  const missingKeys = model.partitionBy.filter((column) => !header.includes(column));
   if (missingKeys.length > 0)
     throw new ValidationError(
       `model.partitionBy names column(s) the input does not have: ${missingKeys.join(', ')} (columns: ${header.join(', ')}).`,
       { field: 'model.partitionBy' },
     );
-  if (input.passThrough.includes(scoredByColumn))
+  if (passThrough.includes(scoredByColumn))
     throw new ValidationError(
       `output.passThrough: "${scoredByColumn}" is the column a keyed job adds (the version that scored each row); rename the input column.`,
       { field: 'output.passThrough' },
     );
-  const catalog = await services.models.catalog(spec.name);
-  const versions = pickKeyedVersions(catalog.versions, spec.partitionBy, spec.stage);
+  const catalog = await runtime.store.listVersions(model.name);
+  const versions = pickKeyedVersions(catalog.versions, model.partitionBy, model.stage);
   if (versions.length === 0)
     throw new NotFoundError(
-      `Model "${spec.name}" has no version${spec.stage ? ` in stage ${spec.stage}` : ''} tagged with ${spec.partitionBy.join(' and ')} (of its ${catalog.versions.length} version(s)); train it with trainMany or tag its versions with the key columns.`,
+      `Model "${model.name}" has no version${model.stage ? ` in stage ${model.stage}` : ''} tagged with ${model.partitionBy.join(' and ')} (of its ${catalog.versions.length} version(s)); train it with trainMany or tag its versions with the key columns.`,
     );
   const newest = versions.reduce((a, b) => (b.version > a.version ? b : a));
-  const model = await services.models.resolve({ name: spec.name, version: newest.version });
-  const inputs = await keyedModelInputs(model, header, input.numericColumns, services.runner);
-  const fallback = await planFallback(spec, input, inputs.mapping, services);
+  const newestModel = await runtime.models.load({
+    name: model.name,
+    version: newest.version,
+    sha256: newest.sha256,
+    files: newest.files,
+  });
+  const inputs = await keyedModelInputs(newestModel, header, request.numericColumns, runtime.runner);
+  const fallback = await planFallback(model, request, inputs.mapping, runtime);
   const fallbackColumns = fallback.kind === 'model' ? fallback.mapping.featureColumns : [];
-  const textColumns = unique([...spec.partitionBy, ...inputs.textColumns, ...input.passThrough]);
+  const textColumns = unique([...model.partitionBy, ...inputs.textColumns, ...passThrough]);
   const modelsFile: KeyedModelsFile = {
-    model: spec.name,
-    partitionBy: spec.partitionBy,
-    stage: spec.stage ?? null,
+    model: model.name,
+    partitionBy: model.partitionBy,
+    stage: model.stage ?? null,
     upToVersion: catalog.latestVersion,
     keys: versions,
   };
-  const modelsBlob = `${input.output.prefix.replace(/\/+$/, '')}/_models.json`;
-  const container = await services.storage.ensureContainer(input.output.container);
+  const modelsBlob = `${spec.output.prefix.replace(/\/+$/, '')}/_models.json`;
+  const container = await runtime.storage.ensureContainer(spec.output.container);
   await container.getBlockBlobClient(modelsBlob).uploadData(Buffer.from(JSON.stringify(modelsFile)), {
     blobHTTPHeaders: { blobContentType: 'application/json' },
   });
   return {
-    keyed: {
-      name: spec.name,
-      partitionBy: spec.partitionBy,
-      ...(spec.stage ? { stage: spec.stage } : {}),
-      upToVersion: catalog.latestVersion,
-      keys: versions.length,
-      modelsBlob,
-      textColumns,
-      passThrough: input.passThrough,
-      outputs: inputs.mapping.outputs,
-      fallback,
-    },
+    kind: 'keyed',
+    name: model.name,
+    partitionBy: model.partitionBy,
+    ...(model.stage ? { stage: model.stage } : {}),
+    upToVersion: catalog.latestVersion,
+    keys: versions.length,
+    modelsBlob,
+    textColumns,
+    passThrough,
+    fallback,
     schema: {
       featureColumns: unique([...fallbackColumns, ...inputs.featureColumns]),
       passThroughColumns: textColumns,
     },
+    outputColumns: [...passThrough, scoredByColumn],
+    outputs: inputs.mapping.outputs,
+    label: { name: model.name },
     notes: [...inputs.mapping.notes, ...(fallback.kind === 'model' ? fallback.mapping.notes : [])],
   };
 }
 
 async function planFallback(
   spec: KeyedModelSpec,
-  input: KeyedPlanInput,
+  request: ModelPlanRequest,
   keyedMapping: FeatureMapping,
-  services: Pick<ScoringServices, 'models' | 'runner'>,
+  runtime: Pick<RuntimeServices, 'models' | 'runner'>,
 ): Promise<KeyedFallback> {
   if (spec.fallback === 'error') return { kind: 'error' };
-  let model: ScoringModel;
+  const ref = formatModelRef(spec.fallback.model);
+  let model: LoadedModel;
   try {
-    model = await services.models.resolve(spec.fallback.model);
+    model = await runtime.models.resolve(spec.fallback.model);
   } catch (error) {
     if (error instanceof NotFoundError)
       throw new ValidationError(`model.fallback.model: ${error.message}`, { field: 'model.fallback.model' });
     throw error;
   }
-  const mapping = await services.runner.map(model, input.header, input.numericColumns);
+  const mapping = await runtime.runner.mapInputs(model, request.header, request.numericColumns);
   const wanted = keyedMapping.outputs.map((output) => output.name).join(', ');
   const got = mapping.outputs.map((output) => output.name).join(', ');
   if (wanted !== got)
     throw new ValidationError(
-      `model.fallback.model: "${spec.fallback.model}" outputs ${got}, but "${spec.name}"'s key models output ${wanted}; a fallback must give the same columns.`,
+      `model.fallback.model: "${ref}" outputs ${got}, but "${spec.name}"'s key models output ${wanted}; a fallback must give the same columns.`,
       { field: 'model.fallback.model' },
     );
   return {
     kind: 'model',
-    model: { name: model.name, version: model.version, sha256: model.sha256 },
+    model: { name: model.name, version: model.version, sha256: model.sha256, files: model.files },
     mapping,
   };
 }

@@ -1,15 +1,15 @@
 import { ValidationError } from '../../errors';
-import type { JobPlan } from '../../scoring/jobContracts';
 import type {
   Partition,
   PredictionColumn,
   RowError,
   ScoredPartition,
   ScoringBatch,
-} from '../../scoring/ScoringBatch';
-import type { ScoringServices } from '../../scoring/ScoringServices';
-import type { ScoringModel } from '../../scoring/ScoringPorts';
-import type { FeatureMapping } from '../../scoring/inference/mapFeatures';
+} from '../../runtime/formats/ScoringBatch';
+import type { FeatureMapping } from '../../runtime/inference/mapFeatures';
+import { labelOf, type LoadedModel } from '../../runtime/models/LoadedModel';
+import type { RuntimeServices } from '../../runtime/RuntimeServices';
+import type { JobPlan } from '../../scoring';
 import { forecastRowFeatures } from '../training/forecastFeatures';
 import { keyedModelInputs, type KeyedModelInputs } from './keyedModelInputs';
 import {
@@ -20,6 +20,15 @@ import {
   type KeyedVersion,
 } from './keyedModels';
 import { readBlob } from '../../storage/readBlob';
+import type { KeyedVersionsCache } from './KeyedVersionsCache';
+
+/** What keyed scoring uses: the kernel, and the parsed version lists of recent jobs. */
+export type KeyedScoringRuntime = Pick<
+  RuntimeServices,
+  'storage' | 'formats' | 'models' | 'store' | 'runner'
+> & {
+  readonly versions: KeyedVersionsCache;
+};
 
 /** Keys whose models are loaded and run at once within a partition. */
 const keysInFlight = 16;
@@ -43,17 +52,17 @@ export async function scoreKeyedPartition(
   plan: JobPlan,
   keyed: KeyedScoringPlan,
   partition: Partition,
-  services: ScoringServices,
+  services: KeyedScoringRuntime,
 ): Promise<ScoredPartition> {
   const { reader } = services.formats[plan.input.format];
   const blob = services.storage.container(plan.input.container).getBlobClient(plan.input.blob);
   const options = { delimiter: plan.input.delimiter, etag: plan.input.etag };
+  const schema = keyed.schema;
   const [batch, versions] = await Promise.all([
-    reader.parse(blob, { header: [...plan.header] }, partition, plan.schema, options),
+    reader.parse(blob, { header: [...plan.header] }, partition, schema, options),
     versionsOf(plan, keyed, services),
   ]);
-  const text = (column: string): string[] =>
-    batch.passThrough[plan.schema.passThroughColumns.indexOf(column)]!;
+  const text = (column: string): string[] => batch.passThrough[schema.passThroughColumns.indexOf(column)]!;
   const keyColumns = keyed.partitionBy.map(text);
   const byKey = new Map<string, number[]>();
   for (let row = 0; row < batch.rowCount; row++) {
@@ -84,9 +93,7 @@ export async function scoreKeyedPartition(
   await Promise.all(Array.from({ length: Math.min(keysInFlight, work.length) }, worker));
   if (fallbackRows.length > 0 && keyed.fallback.kind === 'model') {
     fallbackRows.sort((a, b) => a - b);
-    groups.push(
-      await scoreFallback(keyed.fallback, batch, fallbackRows, plan.schema.featureColumns, services),
-    );
+    groups.push(await scoreFallback(keyed.fallback, batch, fallbackRows, schema.featureColumns, services));
   }
   return writeScored(plan, keyed, batch, groups, errors, partition, services, text);
 }
@@ -94,9 +101,9 @@ export async function scoreKeyedPartition(
 async function versionsOf(
   plan: JobPlan,
   keyed: KeyedScoringPlan,
-  services: ScoringServices,
+  services: KeyedScoringRuntime,
 ): Promise<ReadonlyMap<string, KeyedVersion>> {
-  const file = await services.keyedModels.versions(
+  const file = await services.versions.versions(
     `${plan.output.container}/${keyed.modelsBlob}@${plan.jobId}`,
     async () => {
       const { bytes } = await readBlob(
@@ -128,23 +135,22 @@ async function scoreKey(
   batch: ScoringBatch,
   rows: readonly number[],
   version: KeyedVersion,
-  services: ScoringServices,
+  services: KeyedScoringRuntime,
   text: (column: string) => string[],
 ): Promise<{ scored?: ScoredGroup; errors: RowError[] }> {
-  const model = await services.keyedModels.model(keyed.name, version.version, () =>
-    services.models.load({
-      name: keyed.name,
-      version: version.version,
-      sha256: version.sha256,
-      files: version.files,
-    }),
-  );
-  const inputs = await keyedModelInputs(model, plan.header, plan.schema.featureColumns, services.runner);
+  const model = await services.models.load({
+    name: keyed.name,
+    version: version.version,
+    sha256: version.sha256,
+    files: version.files,
+  });
+  const featureColumns = keyed.schema.featureColumns;
+  const inputs = await keyedModelInputs(model, plan.header, featureColumns, services.runner);
   checkOutputs(keyed, model, inputs.mapping);
-  const { features, kept, errors } = featuresOf(inputs, batch, rows, plan.schema.featureColumns, text);
+  const { features, kept, errors } = featuresOf(inputs, batch, rows, featureColumns, text);
   if (kept.length === 0) return { errors };
-  const columns = await services.runner.score(model, inputs.mapping, features, kept.length);
-  return { scored: { rows: kept, label: `${model.name}@${model.version}`, columns }, errors };
+  const columns = await services.runner.scoreBatch(model, inputs.mapping, features, kept.length);
+  return { scored: { rows: kept, label: labelOf(model), columns }, errors };
 }
 
 /** The key rows' model inputs (row-major, in `mapping.featureColumns` order); rows that cannot be fed become errors. */
@@ -193,12 +199,12 @@ function featuresOf(
   return { features: features.subarray(0, kept.length * width), kept, errors };
 }
 
-function checkOutputs(keyed: KeyedScoringPlan, model: ScoringModel, mapping: FeatureMapping): void {
+function checkOutputs(keyed: KeyedScoringPlan, model: LoadedModel, mapping: FeatureMapping): void {
   const wanted = keyed.outputs.map((output) => output.name).join(', ');
   const got = mapping.outputs.map((output) => output.name).join(', ');
   if (wanted !== got)
     throw new ValidationError(
-      `Model ${model.name}@${model.version} outputs ${got}, but the job's key models output ${wanted}: one keyed job writes one set of columns.`,
+      `Model ${labelOf(model)} outputs ${got}, but the job's key models output ${wanted}: one keyed job writes one set of columns.`,
     );
 }
 
@@ -207,12 +213,9 @@ async function scoreFallback(
   batch: ScoringBatch,
   rows: readonly number[],
   parsedColumns: readonly string[],
-  services: ScoringServices,
+  services: KeyedScoringRuntime,
 ): Promise<ScoredGroup> {
-  const model = await services.models.resolve({
-    name: fallback.model.name,
-    version: Number(fallback.model.version),
-  });
+  const model = await services.models.load(fallback.model);
   const inputs: KeyedModelInputs = {
     kind: 'columns',
     mapping: fallback.mapping,
@@ -220,8 +223,8 @@ async function scoreFallback(
     featureColumns: fallback.mapping.featureColumns,
   };
   const { features } = featuresOf(inputs, batch, rows, parsedColumns, () => []);
-  const columns = await services.runner.score(model, fallback.mapping, features, rows.length);
-  return { rows, label: `${model.name}@${model.version}`, columns };
+  const columns = await services.runner.scoreBatch(model, fallback.mapping, features, rows.length);
+  return { rows, label: labelOf(model), columns };
 }
 
 /** The scored rows in input order (pass-through columns, `scored_by`, outputs), formatted and accounted. */
@@ -232,7 +235,7 @@ async function writeScored(
   groups: readonly ScoredGroup[],
   errors: RowError[],
   partition: Partition,
-  services: ScoringServices,
+  services: KeyedScoringRuntime,
   text: (column: string) => string[],
 ): Promise<ScoredPartition> {
   const order = new Array<{ group: ScoredGroup; at: number } | undefined>(batch.rowCount);

@@ -1,3 +1,5 @@
+import type { TestFaults } from '../../runtime/faults/TestFaults';
+import type { DataContainers } from '../../storage/DataContainers';
 import type { ModelRegistry } from '../../models/registry/ModelRegistry';
 import type { StorageClients } from '../../storage/StorageClients';
 import type { SeriesTrainer } from './SeriesTrainer';
@@ -6,26 +8,12 @@ import type { SeriesTrainer } from './SeriesTrainer';
 export interface ManyModelsTrainingServices {
   readonly storage: StorageClients;
   readonly registry: ModelRegistry;
+  /** The containers a dataset may be read from. */
+  readonly containers: DataContainers;
   /** Parses and trains each key's data (in worker threads in the app). */
   readonly trainer: SeriesTrainer;
   /** Run reports go to `<reportsContainer>/many-models/<model>/<runId>.json`. */
   readonly reportsContainer: string;
-  /**
-   * Test hook: partition blobs (`<prefix>/<path>` in the data set's container) and how many of their
-   * first tries fail with a transient fault, to exercise the retry of failed keys. Empty in production.
-   */
-  readonly failTries: ReadonlyMap<string, number>;
-}
-
-/** `a/x.csv,b/y.csv:3` → { a/x.csv → 1, b/y.csv → 3 } (paths are URI-encoded: they hold no `:`). */
-export function parseFailTries(setting: string): ReadonlyMap<string, number> {
-  return new Map(
-    setting
-      .split(',')
-      .filter(Boolean)
-      .map((entry) => {
-        const [path, tries] = entry.split(':');
-        return [path!, tries === undefined ? 1 : Number(tries)];
-      }),
-  );
+  /** Test-only injected faults (point `trainManyKey`, key: the partition's `<prefix>/<path>`); none in production. */
+  readonly faults: TestFaults;
 }

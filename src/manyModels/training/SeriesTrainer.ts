@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseTrainingCsv } from '../../training/retrain/parseTrainingCsv';
-import { TaskPool } from '../../workers/TaskPool';
+import { TaskPool } from '../../runtime/workers/TaskPool';
 import { trainSeries, type SeriesTrainingOptions, type TrainedSeries } from './trainSeries';
 
 /** One key's training: its CSV bytes, where they came from (for messages), the options and its label. */

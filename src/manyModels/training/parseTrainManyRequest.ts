@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors';
-import { modelNamePattern } from '../../models/ModelCard';
+import { modelNamePattern } from '../../runtime/models/ModelCard';
 import type { DatasetLocation, FanOutOptions } from './trainManyContracts';
 import type { SeriesTrainingOptions } from './trainSeries';
 

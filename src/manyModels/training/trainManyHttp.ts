@@ -11,12 +11,17 @@ import {
   type TrainManyProgress,
 } from './trainManyContracts';
 import { withErrorResponses } from '../../http/withErrorResponses';
+import type { DataContainers } from '../../storage/DataContainers';
 
 /**
  * POST /api/many-models/train: starts a `trainMany` run (202 with its id and status URL). With
  * `keys: [{...}]` only those keys are trained, e.g. the failed keys of an earlier run's report.
  */
-export function requestTrainMany(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
+export function requestTrainMany(
+  request: HttpRequest,
+  client: DurableClient,
+  containers: DataContainers,
+): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
     let body: unknown;
     try {
@@ -25,6 +30,7 @@ export function requestTrainMany(request: HttpRequest, client: DurableClient): P
       throw new ValidationError('The request body must be JSON.');
     }
     const parsed = parseTrainManyRequest(body);
+    containers.checkRead(parsed.dataset.container, 'dataset.container');
     const runId = newRunId(`train-${parsed.model}`, new Date());
     const input: TrainManyInput = { runId, ...parsed };
     await client.startNew(trainManyOrchestrator, { instanceId: runId, input });

@@ -1,5 +1,5 @@
 /** Entry point of a training worker thread (started by PoolSeriesTrainer): trains one key per task. */
-import { serveTasks } from '../../workers/serveTasks';
+import { serveTasks } from '../../runtime/workers/serveTasks';
 import { trainSeriesFile } from './SeriesTrainer';
 
 serveTasks(trainSeriesFile);

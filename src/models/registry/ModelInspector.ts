@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../../errors';
-import type { InferencePool } from '../../scoring/inference/InferencePool';
-import type { ModelSignature } from '../../scoring/inference/readModelSignature';
+import type { InferencePool } from '../../runtime/inference/InferencePool';
+import type { ModelSignature } from '../../runtime/inference/readModelSignature';
 
 /** Loads a model file with onnxruntime and reads what it takes and returns. */
 export interface ModelInspector {

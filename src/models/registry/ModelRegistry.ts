@@ -1,8 +1,8 @@
 import type { TransactionAction } from '@azure/data-tables';
 import { ConflictError, NotFoundError, TransientError, ValidationError } from '../../errors';
-import type { ModelSignature } from '../../scoring/inference/readModelSignature';
+import type { ModelSignature } from '../../runtime/inference/readModelSignature';
 import type { StorageClients } from '../../storage/StorageClients';
-import { modelNamePattern, type ModelCard } from '../ModelCard';
+import { modelNamePattern, type ModelCard } from '../../runtime/models/ModelCard';
 import type { ModelInspector } from './ModelInspector';
 import { parseModelStage, type ModelStage } from './ModelStage';
 import { planStageChange, type StageActor } from './planStageChange';
@@ -248,21 +248,12 @@ export class ModelRegistry {
         verifyOnnx(info, stored.onnx, `${place} (model.onnx)`);
         const card = parseStoredCard(stored.card, `${place} (card)`);
         verifyCard(info, card, `${place} (card)`);
-        return { onnx: stored.onnx, card, etag: rowEtag(info) };
+        return { onnx: stored.onnx, card };
       }
       if (stored === undefined && info.files === 'row')
         throw new NotFoundError(`Model ${info.name}@${info.version}: its version row is missing.`);
     }
     return this.#blobs.load(info);
-  }
-
-  /**
-   * Tells a cached copy of a version's files whether they are still the ones verified: the model.onnx
-   * blob's ETag (a read), or for files kept in the version row, which is never rewritten with other
-   * files, `sha256:<hex>` (no read).
-   */
-  onnxEtag(info: ModelVersionInfo): Promise<string> {
-    return info.files === 'row' ? Promise.resolve(rowEtag(info)) : this.#blobs.onnxEtag(info);
   }
 
   /**
@@ -564,10 +555,6 @@ function versionRows(
   const requestBytes =
     (files ? Math.ceil(onnx.length / 3) * 4 + Math.ceil(rowCard!.length * 1.25) : 0) + actions.length * 1024;
   return { info: { ...info, card }, actions, requestBytes };
-}
-
-function rowEtag(info: Pick<ModelVersionInfo, 'sha256'>): string {
-  return `sha256:${info.sha256}`;
 }
 
 function checkName(name: string): void {

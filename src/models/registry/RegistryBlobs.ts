@@ -1,8 +1,8 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { NotFoundError } from '../../errors';
 import type { StorageClients } from '../../storage/StorageClients';
-import { formatModelCard } from '../formatModelCard';
-import type { ModelCard } from '../ModelCard';
+import { formatModelCard } from '../../runtime/models/formatModelCard';
+import type { ModelCard } from '../../runtime/models/ModelCard';
 import type { ModelVersionInfo } from './registryRows';
 import { readBlob } from '../../storage/readBlob';
 import { sha256Of } from './sha256Of';
@@ -52,20 +52,6 @@ export class RegistryBlobs {
     return parseStoredCard(bytes.toString('utf8'), this.#place(name, version, 'model.json'));
   }
 
-  /** ETag of model.onnx: tells a cached copy whether the blob is still the one that was verified. */
-  async onnxEtag(info: ModelVersionInfo): Promise<string> {
-    const blob = this.storage
-      .container(this.containerName)
-      .getBlobClient(`${info.name}/${info.version}/model.onnx`);
-    try {
-      return (await blob.getProperties()).etag ?? '';
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404)
-        throw missing(info.name, info.version, 'model.onnx');
-      throw error;
-    }
-  }
-
   /**
    * Reads model.onnx and model.json (at once) and refuses them unless both match the SHA-256 the
    * version was registered with.
@@ -82,11 +68,11 @@ export class RegistryBlobs {
     // Both settle before either error is thrown: no read is left running unobserved.
     const [onnxResult, cardResult] = await Promise.allSettled([onnxRead, cardRead]);
     if (onnxResult.status === 'rejected') throw onnxResult.reason;
-    const { bytes, etag } = onnxResult.value;
+    const { bytes } = onnxResult.value;
     verifyOnnx(info, bytes, this.#place(info.name, info.version, 'model.onnx'));
     if (cardResult.status === 'rejected') throw cardResult.reason;
     verifyCard(info, cardResult.value, this.#place(info.name, info.version, 'model.json'));
-    return { onnx: bytes, card: cardResult.value, etag: etag ?? '' };
+    return { onnx: bytes, card: cardResult.value };
   }
 
   #place(name: string, version: number, file: string): string {

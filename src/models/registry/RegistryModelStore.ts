@@ -1,86 +1,55 @@
 import { NotFoundError } from '../../errors';
-import type { ModelSource, ScoringModel } from '../../scoring/ScoringPorts';
+import type { ModelCard } from '../../runtime/models/ModelCard';
+import { formatModelRef, type ModelQuery } from '../../runtime/models/ModelRef';
+import type { PinnedModel } from '../../runtime/models/LoadedModel';
+import type { ModelStore, ModelVersionSummary } from '../../runtime/models/ModelStore';
 import { listBundledModels, loadBundledModel } from '../loadBundledModel';
-import { formatModelRef, parseModelRef } from '../parseModelRef';
 import type { ModelRegistry } from './ModelRegistry';
-import type { VersionToLoad } from './registryRows';
-import type { ModelQuery } from './resolveVersion';
+import type { ModelVersionInfo } from './registryRows';
 
-export interface RegistryModelSourceOptions {
+export interface RegistryModelStoreOptions {
   readonly registry: ModelRegistry;
   /** The bundled `models/` folder: a name the registry lacks is registered from here on first use. */
   readonly bundledDirectory: string;
-  /** Verified models kept in memory, by name@version; default 8. */
-  readonly cacheSize?: number;
-}
-
-interface CachedModel {
-  readonly model: ScoringModel;
-  readonly etag: string;
 }
 
 /**
- * Batch scoring's models, from the registry. Verified bytes are kept per name@version; each use checks
- * the stored model.onnx still has the ETag they were read under (a changed blob is read and verified
- * again, and refused if its SHA-256 is not the registered one).
+ * The registry as the kernel's model store. A name the registry does not have yet is registered from
+ * the bundled `models/` folder on first use (so `npm start` scores with the bundled diabetes model).
  */
-export class RegistryModelSource implements ModelSource {
+export class RegistryModelStore implements ModelStore {
   readonly #registry: ModelRegistry;
   readonly #bundled: string;
-  readonly #cache = new Map<string, CachedModel>();
-  readonly #cacheSize: number;
   readonly #seeding = new Map<string, Promise<void>>();
 
-  constructor(options: RegistryModelSourceOptions) {
+  constructor(options: RegistryModelStoreOptions) {
     this.#registry = options.registry;
     this.#bundled = options.bundledDirectory;
-    this.#cacheSize = options.cacheSize ?? 8;
   }
 
-  async resolve(ref: string | ModelQuery): Promise<ScoringModel> {
-    const info = await this.#resolve(ref);
-    const key = `${info.name}@${info.version}`;
-    const cached = this.#cache.get(key);
-    if (cached && cached.etag === (await this.#registry.onnxEtag(info))) return cached.model;
-    const loaded = await this.#registry.load(info);
-    const model: ScoringModel = {
-      name: info.name,
-      version: String(info.version),
-      sha256: info.sha256,
-      onnx: loaded.onnx,
-      card: loaded.card,
-    };
-    this.#cache.delete(key);
-    this.#cache.set(key, { model, etag: loaded.etag });
-    for (const oldest of this.#cache.keys()) {
-      if (this.#cache.size <= this.#cacheSize) break;
-      this.#cache.delete(oldest);
-    }
-    return model;
+  async resolve(query: ModelQuery): Promise<PinnedModel> {
+    return pinnedOf(await this.#resolve(query));
   }
 
-  async has(name: string): Promise<boolean> {
+  async hasModel(name: string): Promise<boolean> {
     if (await this.#registry.exists(name).catch(() => false)) return true;
     return (await listBundledModels(this.#bundled)).includes(name);
   }
 
-  async load(pinned: VersionToLoad): Promise<ScoringModel> {
-    const loaded = await this.#registry.load(pinned);
+  async listVersions(name: string): Promise<{ latestVersion: number; versions: ModelVersionSummary[] }> {
+    const catalog = await this.#registry.catalog(name);
     return {
-      name: pinned.name,
-      version: String(pinned.version),
-      sha256: pinned.sha256,
-      onnx: loaded.onnx,
-      card: loaded.card,
+      latestVersion: catalog.latestVersion,
+      versions: catalog.versions.map((info) => ({ ...pinnedOf(info), stage: info.stage, tags: info.tags })),
     };
   }
 
-  catalog(name: string) {
-    return this.#registry.catalog(name);
+  async readFiles(pinned: PinnedModel): Promise<{ onnx: Buffer; card?: ModelCard }> {
+    const { onnx, card } = await this.#registry.load(pinned);
+    return { onnx, card };
   }
 
-  async #resolve(ref: string | ModelQuery) {
-    const query = typeof ref === 'string' ? parseModelRef(ref) : ref;
+  async #resolve(query: ModelQuery): Promise<ModelVersionInfo> {
     try {
       return await this.#registry.resolve(query);
     } catch (error) {
@@ -88,9 +57,10 @@ export class RegistryModelSource implements ModelSource {
       const bundled = await listBundledModels(this.#bundled);
       if (!bundled.includes(query.name)) {
         if (await this.#registry.exists(query.name)) throw error;
+        // The server's folders are not the caller's business: name the models, not where they are.
         const known = bundled.length > 0 ? bundled.join(', ') : 'none';
         throw new NotFoundError(
-          `Model "${formatModelRef(query)}" not found in the registry or in ${this.#bundled}; bundled models: ${known}`,
+          `Model "${formatModelRef(query)}" is not registered and is not a bundled model (bundled: ${known}).`,
         );
       }
       await this.#seed(query.name);
@@ -109,4 +79,8 @@ export class RegistryModelSource implements ModelSource {
     }
     return seeding;
   }
+}
+
+function pinnedOf(info: ModelVersionInfo): PinnedModel {
+  return { name: info.name, version: info.version, sha256: info.sha256, files: info.files };
 }

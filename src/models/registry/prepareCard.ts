@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors';
-import { modelNamePattern, parseModelCard, type ModelCard } from '../ModelCard';
+import { modelNamePattern, parseModelCard, type ModelCard } from '../../runtime/models/ModelCard';
 import { sha256Of } from './sha256Of';
 
 // Tag index rows carry key and value in their row key (at most 1 KiB, URI-encoded), and a version row

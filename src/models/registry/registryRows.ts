@@ -1,4 +1,5 @@
 import type { ModelStage } from './ModelStage';
+import type { PinnedModel, VersionFiles } from '../../runtime/models/LoadedModel';
 
 /**
  * Row keys of the registry table. Every row of a model lives in the partition named after it, so a
@@ -56,12 +57,8 @@ export interface HeadRow {
  * Where a version's model.onnx and model.json are kept: in its version row (small models: no blob
  * per version to write or read) or as blobs `<container>/<name>/<version>/`.
  */
-export type VersionFiles = 'row' | 'blobs';
-
 /** A version to load: what a pinned reference knows; `files` saves a read when known. */
-export type VersionToLoad = Pick<ModelVersionInfo, 'name' | 'version' | 'sha256'> & {
-  readonly files?: VersionFiles;
-};
+export type VersionToLoad = PinnedModel;
 
 /** A registered version as the table holds it (its card holds the rest). */
 export interface ModelVersionInfo {

@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '../../errors';
-import { parseModelRef } from '../parseModelRef';
+import { parseModelRef } from '../../runtime/models/ModelRef';
 import { parseModelStage, type ModelStage } from './ModelStage';
 import type { ModelVersionInfo } from './registryRows';
 import type { RegistryTable } from './RegistryTable';

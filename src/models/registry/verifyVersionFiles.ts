@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors';
-import { parseModelCard, type ModelCard } from '../ModelCard';
+import { parseModelCard, type ModelCard } from '../../runtime/models/ModelCard';
 import type { ModelVersionInfo } from './registryRows';
 import { sha256Of } from './sha256Of';
 
@@ -7,11 +7,6 @@ import { sha256Of } from './sha256Of';
 export interface VerifiedModel {
   readonly onnx: Buffer;
   readonly card: ModelCard;
-  /**
-   * Tells a cached copy whether the stored files are still the ones verified: the model.onnx blob's
-   * ETag, or `sha256:<hex>` for files kept in the version row (written once with the row).
-   */
-  readonly etag: string;
 }
 
 /** A stored card's JSON, parsed; `where` names it in errors. */

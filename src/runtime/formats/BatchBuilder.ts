@@ -1,4 +1,4 @@
-import type { RowError, ScoringBatch } from '../ScoringBatch';
+import type { RowError, ScoringBatch } from './ScoringBatch';
 
 /**
  * Collects the good rows of a partition into row-major Float32 features, and the bad rows into errors.

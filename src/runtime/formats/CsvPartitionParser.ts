@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { RowError } from '../ScoringBatch';
+import type { RowError } from './ScoringBatch';
 import { BatchBuilder } from './BatchBuilder';
 import { CsvFieldScanner, ESCAPED_QUOTE, TEXT_AFTER_QUOTE, UNTERMINATED } from './CsvFieldScanner';
 import type { CsvSyntax } from './CsvOptions';

@@ -1,4 +1,4 @@
-import type { Partition } from '../ScoringBatch';
+import type { Partition } from './ScoringBatch';
 import { ValidationError } from '../../errors';
 
 /**

@@ -1,6 +1,6 @@
 import type { BlobClient } from '@azure/storage-blob';
-import { TransientError } from '../errors';
-import type { ByteRangeReader } from './formats';
+import { TransientError } from '../../errors';
+import type { ByteRangeReader } from './';
 
 /**
  * Reads bytes [start, end) of the blob version with this ETag (a changed blob fails the read) as one

@@ -1,4 +1,4 @@
-import type { PredictionColumn, ScoringBatch } from '../ScoringBatch';
+import type { PredictionColumn, ScoringBatch } from './ScoringBatch';
 import { resolveCsvOptions, type CsvOptions } from './CsvOptions';
 import { layoutOutput, predictionText } from './layoutOutput';
 import { TextOutput } from './TextOutput';

@@ -1,4 +1,4 @@
-import type { RowError } from '../ScoringBatch';
+import type { RowError } from './ScoringBatch';
 
 /** The bad rows as JSON Lines for `_errors.jsonl`: `{"file","row","field","reason"}`, field null when the row as a whole is bad. */
 export function formatErrorsJsonl(errors: readonly RowError[], file: string): Buffer {

@@ -1,4 +1,4 @@
-import type { PredictionColumn, ScoringBatch } from '../ScoringBatch';
+import type { PredictionColumn, ScoringBatch } from './ScoringBatch';
 import type { OutputOptions } from './formatCsvOutput';
 import { layoutOutput, predictionText } from './layoutOutput';
 import { TextOutput } from './TextOutput';

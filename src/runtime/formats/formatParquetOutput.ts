@@ -1,5 +1,5 @@
 import type { ColumnSource } from 'hyparquet-writer' with { 'resolution-mode': 'import' };
-import type { PredictionColumn, ScoringBatch } from '../ScoringBatch';
+import type { PredictionColumn, ScoringBatch } from './ScoringBatch';
 import type { OutputOptions } from './formatCsvOutput';
 import { layoutOutput, type PredictionField } from './layoutOutput';
 import { loadHyparquetWriter } from './loadParquetLibraries';

@@ -12,10 +12,10 @@ import {
   readParquetLayout,
   takeWholeCsvRecords,
   takeWholeJsonlRecords,
-} from './formats';
+} from './';
 import { judgeNumericColumns } from './judgeNumericColumns';
 import type { Partition, ScoringBatch, ScoringSchema } from './ScoringBatch';
-import type { FormatOptions, FormatRegistry, InputFormatReader, InputLayout } from './ScoringPorts';
+import type { FormatOptions, FormatRegistry, InputFormatReader, InputLayout } from './FormatPorts';
 
 // Numeric columns are judged on the first rows: up to this many bytes of the first partition.
 const sampleBytes = 64 * 1024;

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors';
-import type { PredictionColumn, ScoringBatch } from '../ScoringBatch';
+import type { PredictionColumn, ScoringBatch } from './ScoringBatch';
 import { formatFloat32 } from './formatFloat32';
 
 /** One output column taken from a model output: component `component` of each row's `width` values. */

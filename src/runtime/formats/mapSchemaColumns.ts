@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors';
-import type { ScoringSchema } from '../ScoringBatch';
+import type { ScoringSchema } from './ScoringBatch';
 
 /** For each input column, its slot among the features and among the pass-through columns (-1: unused). */
 export interface ColumnSlots {

@@ -1,5 +1,5 @@
 import { ConflictError } from '../../errors';
-import type { Partition, ScoringBatch, ScoringSchema } from '../ScoringBatch';
+import type { Partition, ScoringBatch, ScoringSchema } from './ScoringBatch';
 import { CsvPartitionParser } from './CsvPartitionParser';
 import { resolveCsvOptions, type CsvOptions } from './CsvOptions';
 import { mapSchemaColumns } from './mapSchemaColumns';

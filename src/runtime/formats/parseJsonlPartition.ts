@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { ConflictError } from '../../errors';
-import type { Partition, ScoringBatch, ScoringSchema } from '../ScoringBatch';
+import type { Partition, ScoringBatch, ScoringSchema } from './ScoringBatch';
 import { BatchBuilder } from './BatchBuilder';
 import { firstNonBlank } from './firstNonBlank';
 import { jsonFeatureValue } from './jsonFeatureValue';

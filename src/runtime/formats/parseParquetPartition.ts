@@ -1,6 +1,6 @@
 import type { FileMetaData } from 'hyparquet' with { 'resolution-mode': 'import' };
 import { ConflictError, ValidationError } from '../../errors';
-import type { Partition, ScoringBatch, ScoringSchema } from '../ScoringBatch';
+import type { Partition, ScoringBatch, ScoringSchema } from './ScoringBatch';
 import { BatchBuilder } from './BatchBuilder';
 import type { ByteRangeReader } from './ByteRangeReader';
 import { loadHyparquet } from './loadParquetLibraries';

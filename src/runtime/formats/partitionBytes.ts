@@ -1,4 +1,4 @@
-import type { Partition } from '../ScoringBatch';
+import type { Partition } from './ScoringBatch';
 
 /**
  * The bytes of a partition, given either exactly its range (a blob range download) or the whole file.

@@ -1,5 +1,5 @@
 import type { ColumnChunk, RowGroup } from 'hyparquet' with { 'resolution-mode': 'import' };
-import type { Partition } from '../ScoringBatch';
+import type { Partition } from './ScoringBatch';
 import type { ByteRangeReader } from './ByteRangeReader';
 import { loadHyparquet } from './loadParquetLibraries';
 import { parquetColumns, readParquetMetadata, type ParquetColumn } from './parquetColumns';

@@ -1,11 +1,11 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { TransientError } from '../../errors';
-import { reviveError } from '../../workers/workerErrors';
+import { reviveError } from '../workers/workerErrors';
 import { modelLoadError, type ModelSignature } from './readModelSignature';
 import { bufferList } from './bufferList';
 import { startInferenceWorker } from './startInferenceWorker';
-import type { ScoredPartition } from '../ScoringBatch';
+import type { ScoredPartition } from '../formats/ScoringBatch';
 import type { TextPartitionJob } from './textPartition';
 import type {
   OutputTensor,

@@ -1,10 +1,11 @@
-import type { InferencePool } from './inference/InferencePool';
-import { mapFeatures } from './inference/mapFeatures';
-import { predictBatch } from './inference/predictBatch';
-import type { ModelSignature } from './inference/readModelSignature';
-import type { TextPartitionJob } from './inference/textPartition';
-import type { PredictionColumn, ScoredPartition } from './ScoringBatch';
-import type { FeatureMapping, ModelRunner, ScoringModel } from './ScoringPorts';
+import type { InferencePool } from './InferencePool';
+import { mapFeatures, type FeatureMapping } from './mapFeatures';
+import { predictBatch } from './predictBatch';
+import type { ModelSignature } from './readModelSignature';
+import type { TextPartitionJob } from './textPartition';
+import type { PredictionColumn, ScoredPartition } from '../formats/ScoringBatch';
+import type { LoadedModel } from '../models/LoadedModel';
+import type { ModelRunner } from './ModelRunner';
 
 /**
  * Runs models on the worker-thread pool; sessions are cached per model SHA-256 in each worker. Text
@@ -18,8 +19,8 @@ export class PoolModelRunner implements ModelRunner {
     this.#admitted = new Admission(pool.size + 1);
   }
 
-  async map(
-    model: ScoringModel,
+  async mapInputs(
+    model: LoadedModel,
     columns: readonly string[],
     numericColumns: readonly string[],
   ): Promise<FeatureMapping> {
@@ -31,15 +32,15 @@ export class PoolModelRunner implements ModelRunner {
    * bytes (no load at all: keyed jobs map thousands of models), else read by loading the model in a
    * worker, whose session then serves the model's first runs.
    */
-  async #signatureOf(model: ScoringModel): Promise<ModelSignature> {
+  async #signatureOf(model: LoadedModel): Promise<ModelSignature> {
     const card = model.card;
     if (card?.signature && card.sha256 === model.sha256)
       return { model: model.name, inputs: card.signature.inputs, outputs: card.signature.outputs };
     return this.pool.inspect({ key: model.sha256, name: model.name, onnx: model.onnx });
   }
 
-  score(
-    model: ScoringModel,
+  scoreBatch(
+    model: LoadedModel,
     mapping: FeatureMapping,
     features: Float32Array,
     rows: number,
@@ -57,7 +58,7 @@ export class PoolModelRunner implements ModelRunner {
     );
   }
 
-  scoreText(model: ScoringModel, load: () => Promise<TextPartitionJob>): Promise<ScoredPartition> {
+  scoreTextPartition(model: LoadedModel, load: () => Promise<TextPartitionJob>): Promise<ScoredPartition> {
     return this.#admitted.run(async () =>
       this.pool.scoreText({ key: model.sha256, name: model.name, onnx: model.onnx }, await load()),
     );

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors';
-import type { ModelCard } from '../../models/ModelCard';
+import type { ModelCard } from '../models/ModelCard';
 import type { ModelSignature, ValueSignature } from './readModelSignature';
 
 /** Output element types that become prediction columns (small integers and bool widen to int32). */

@@ -11,7 +11,7 @@ import { toModelSignature } from './readModelSignature';
 import { runSession } from './runSession';
 import { bufferList } from './bufferList';
 import { scoreTextPartition } from './textPartition';
-import { toWorkerError } from '../../workers/workerErrors';
+import { toWorkerError } from '../workers/workerErrors';
 import type { WorkerRequest, WorkerResponse, WorkerSettings, WorkerTask } from './workerProtocol';
 
 const settings = workerData as WorkerSettings;

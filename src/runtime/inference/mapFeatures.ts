@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors';
-import type { ModelCard } from '../../models/ModelCard';
+import type { ModelCard } from '../models/ModelCard';
 import { chooseOutputs } from './chooseOutputs';
 import type { ModelSignature, ValueSignature } from './readModelSignature';
 

@@ -1,4 +1,4 @@
-import type { PredictionColumn } from '../ScoringBatch';
+import type { PredictionColumn } from '../formats/ScoringBatch';
 import type { InferencePool, ModelHandle, OutputTensor, TensorData } from './InferencePool';
 import type { FeatureMapping } from './mapFeatures';
 

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startModuleWorker } from '../../workers/startModuleWorker';
+import { startModuleWorker } from '../workers/startModuleWorker';
 import type { WorkerSettings } from './workerProtocol';
 
 /** Starts an inference worker thread (inferenceWorker next to this module). */

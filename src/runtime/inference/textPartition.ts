@@ -3,7 +3,13 @@ import { formatCsvOutput } from '../formats/formatCsvOutput';
 import { formatJsonlOutput } from '../formats/formatJsonlOutput';
 import { parseCsvPartition } from '../formats/parseCsvPartition';
 import { parseJsonlPartition } from '../formats/parseJsonlPartition';
-import type { Partition, PredictionColumn, RowError, ScoringBatch, ScoringSchema } from '../ScoringBatch';
+import type {
+  Partition,
+  PredictionColumn,
+  RowError,
+  ScoringBatch,
+  ScoringSchema,
+} from '../formats/ScoringBatch';
 import type { FeatureMapping } from './mapFeatures';
 import { checkRows, chunkInputs, joinColumn, planChunks, type Chunk } from './predictBatch';
 import { runSession } from './runSession';

@@ -1,5 +1,5 @@
 /** Messages between InferencePool and inferenceWorker. Types only: both sides import it. */
-import type { WorkerError } from '../../workers/workerErrors';
+import type { WorkerError } from '../workers/workerErrors';
 import type { ModelSignature } from './readModelSignature';
 import type { TextPartitionJob, TextPartitionResult } from './textPartition';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../errors';
 
 /** Model names are one path segment: they name folders and blob prefixes. */
 export const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

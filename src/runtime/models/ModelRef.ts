@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../errors';
 import { modelNamePattern } from './ModelCard';
 
 /** A model reference: `name`, `name@7` (a version), `name@production` (a stage) or `name@latest`. */
@@ -6,6 +6,11 @@ export interface ModelRef {
   readonly name: string;
   readonly version?: number;
   readonly stage?: string;
+}
+
+/** What to resolve: a reference, optionally with tags that must all match (the latest such version). */
+export interface ModelQuery extends ModelRef {
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Parses `name`, `name@<version>` or `name@<stage>`; a bad reference is a ValidationError on `field`. */

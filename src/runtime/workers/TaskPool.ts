@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { TransientError } from '../errors';
+import { TransientError } from '../../errors';
 import { startModuleWorker } from './startModuleWorker';
 import type { TaskMessage, TaskReply } from './serveTasks';
 import { reviveError } from './workerErrors';

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, TransientError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, TransientError, ValidationError } from '../../errors';
 
 /** An error thrown in a worker thread, by class name, so the caller can rethrow the same kind. */
 export interface WorkerError {

@@ -1,6 +1,7 @@
-import type { JobStatus } from '../../jobs/JobStore';
+import type { JobStatus } from '../JobStore';
 import type { CommitInput, JobOutcome, PartitionResult } from '../jobContracts';
 import { blockIdOf, outputNames } from '../outputNames';
+import { strategyFor } from '../ModelStrategy';
 import type { ScoringServices } from '../ScoringServices';
 import { buildManifest } from './buildManifest';
 
@@ -17,9 +18,9 @@ export async function commitScoreJob(input: CommitInput, services: ScoringServic
   });
   if (was === 'Canceled') return { jobId: plan.jobId, status: 'Canceled', reason: 'Canceled by request.' };
   const ordered = [...results].sort((a, b) => a.index - b.index);
-  const { writer } = services.formats[plan.output.format];
+  const { writer } = services.runtime.formats[plan.output.format];
   const names = outputNames(plan, writer.extension);
-  const output = await services.storage.ensureContainer(plan.output.container);
+  const output = await services.runtime.storage.ensureContainer(plan.output.container);
   if (!plan.output.summaryOnly && writer.concatenates) {
     const blocks = ordered
       .filter((result) => !result.failure && result.outputBytes > 0)
@@ -46,6 +47,7 @@ export async function commitScoreJob(input: CommitInput, services: ScoringServic
     errorsWritten: errorBlocks.length > 0,
     job,
     completedTime,
+    strategy: strategyFor(services.strategies, plan.model.kind),
   });
   const text = JSON.stringify(manifest, null, 2);
   await output
@@ -87,10 +89,11 @@ function decide(
         : `None of the ${badRows} row(s) could be scored; see _errors.jsonl for each row and reason.`;
     return { status: 'Failed', reason };
   }
-  const overRows = plan.maxBadRows >= 0 && badRows > plan.maxBadRows;
-  const overPartitions = failed.length > plan.maxFailedPartitions;
+  const { maxBadRows, maxFailedPartitions } = plan.errorThreshold;
+  const overRows = maxBadRows >= 0 && badRows > maxBadRows;
+  const overPartitions = failed.length > maxFailedPartitions;
   if (overRows || overPartitions) {
-    const limits = `limits: ${plan.maxBadRows < 0 ? 'any number of' : plan.maxBadRows} bad rows, ${plan.maxFailedPartitions} failed partitions (errorThreshold in the job spec)`;
+    const limits = `limits: ${maxBadRows < 0 ? 'any number of' : maxBadRows} bad rows, ${maxFailedPartitions} failed partitions (errorThreshold in the job spec)`;
     return { status: 'Failed', reason: `${problems.join('; ')} — over the job's ${limits}.` };
   }
   return { status: 'PartiallySucceeded', reason: `${problems.join('; ')}.` };

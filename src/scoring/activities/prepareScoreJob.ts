@@ -1,89 +1,78 @@
-import { ValidationError, NotFoundError } from '../../errors';
-import { inputFormatOf, modelLabelOf, type JobSpec } from '../../jobs/JobSpec';
-import { planKeyedScoring } from '../../manyModels/scoring/planKeyedScoring';
+import { NotFoundError, ValidationError } from '../../errors';
+import { evenPartitionBytes } from '../../runtime/formats/PartitionBuilder';
 import type { JobPlan, PrepareResult, ScoreJobInput } from '../jobContracts';
-import { evenPartitionBytes } from '../formats/PartitionBuilder';
+import { strategyFor } from '../ModelStrategy';
 import type { ScoringServices } from '../ScoringServices';
 
 /**
- * Decides everything before the fan-out: the input version, the model and how columns map to it
- * (checked against the first rows), and the partitions. Problems a person must fix come back as a
- * reason (the job fails with it) rather than as an exception that would be retried.
+ * Decides everything before the fan-out: the input version, the model(s) and how columns map to them
+ * (checked against the first rows), and the partitions. The spec arrives resolved: no default is
+ * applied here. Problems a person must fix come back as a reason (the job fails with it) rather than
+ * as an exception that would be retried.
  */
 export async function prepareScoreJob(
   input: ScoreJobInput,
   services: ScoringServices,
 ): Promise<PrepareResult> {
   const { jobId, spec } = input;
-  const container = spec.input.container ?? services.config.inputContainer;
+  const { storage, formats } = services.runtime;
+  const where = `${spec.input.container}/${spec.input.blob}`;
   await services.jobs.update(jobId, {
     status: 'Running',
     startedTime: new Date().toISOString(),
-    input: `${container}/${spec.input.blob}`,
+    input: where,
   });
   try {
-    const format = inputFormatOf(spec);
-    const blob = services.storage.container(container).getBlobClient(spec.input.blob);
+    const blob = storage.container(spec.input.container).getBlobClient(spec.input.blob);
     const properties = await blob.getProperties().catch((error: unknown) => {
       if ((error as { statusCode?: number }).statusCode === 404)
-        throw new NotFoundError(`Input blob ${container}/${spec.input.blob} does not exist.`);
+        throw new NotFoundError(`Input blob ${where} does not exist.`);
       throw error;
     });
     const etag = properties.etag ?? '';
-    if (input.inputEtag && etag.replace(/"/g, '') !== input.inputEtag.replace(/"/g, '')) {
+    if (spec.input.etag && etag.replace(/"/g, '') !== spec.input.etag.replace(/"/g, '')) {
       throw new ValidationError(
-        `Input blob ${container}/${spec.input.blob} changed after this job was queued; its new version gets its own job.`,
+        `Input blob ${where} changed after this job was queued; its new version gets its own job.`,
       );
     }
-    const options = { delimiter: spec.input.delimiter ?? ',', etag };
-    const { reader } = services.formats[format];
+    const options = { delimiter: spec.input.delimiter, etag };
+    const { reader } = formats[spec.input.format];
     const bytes = properties.contentLength ?? 0;
-    const target = evenPartitionBytes(bytes, spec.partitionBytes ?? services.config.partitionBytes);
+    const target = evenPartitionBytes(bytes, spec.partitionBytes);
     const layout = await reader.layout(blob, bytes, options, target);
     if (layout.totalRows === 0) {
       throw new ValidationError(
-        `Input ${container}/${spec.input.blob} has no data rows${format === 'csv' ? ' (only a header line)' : ''}: there is nothing to score.`,
+        `Input ${where} has no data rows${spec.input.format === 'csv' ? ' (only a header line)' : ''}: there is nothing to score.`,
       );
     }
-    const numeric = await reader.numericColumns(blob, layout, options);
-    const passThrough = spec.output.passThrough ?? [];
-    const missing = passThrough.filter((column) => !layout.header.includes(column));
+    const missing = spec.output.passThrough.filter((column) => !layout.header.includes(column));
     if (missing.length > 0) {
       throw new ValidationError(
         `output.passThrough names column(s) the input does not have: ${missing.join(', ')}.`,
         { field: 'output.passThrough' },
       );
     }
-    const output = {
-      container: spec.output.container ?? services.config.outputContainer,
-      prefix: spec.output.prefix ?? jobId,
-      format: spec.output.format ?? format,
-      summaryOnly: spec.output.summaryOnly ?? false,
-    };
-    const scoring = await planModel(spec, layout.header, numeric, passThrough, output, services);
+    const numericColumns = await reader.numericColumns(blob, layout, options);
+    const model = await strategyFor(services.strategies, spec.model.kind).plan({
+      jobId,
+      spec,
+      header: layout.header,
+      numericColumns,
+    });
     const plan: JobPlan = {
       jobId,
-      input: {
-        container,
-        blob: spec.input.blob,
-        etag,
-        bytes: properties.contentLength ?? 0,
-        format,
-        delimiter: options.delimiter,
-      },
+      input: { ...spec.input, etag, bytes },
       header: layout.header,
-      ...scoring.model,
-      output,
+      model,
+      output: spec.output,
       totalRows: layout.totalRows,
-      maxConcurrency: spec.maxConcurrency ?? services.config.maxConcurrency,
-      maxBadRows: spec.errorThreshold.maxBadRows,
-      maxFailedPartitions: spec.errorThreshold.maxFailedPartitions,
+      maxConcurrency: spec.maxConcurrency,
+      errorThreshold: spec.errorThreshold,
       retry: spec.retry,
-      notes: scoring.notes,
     };
     await services.jobs.update(jobId, {
-      model: scoring.label.name,
-      ...(scoring.label.version === undefined ? {} : { modelVersion: scoring.label.version }),
+      model: model.label.name,
+      ...(model.label.version === undefined ? {} : { modelVersion: String(model.label.version) }),
       partitions: layout.partitions.length,
       partitionsDone: 0,
       totalRows: layout.totalRows,
@@ -94,54 +83,4 @@ export async function prepareScoreJob(
       return { ok: false, reason: error.message };
     throw error;
   }
-}
-
-/**
- * The job's model: one model (resolved, its inputs mapped to the input's columns), or for a keyed job
- * a version per key (see planKeyedScoring), with the parse schema either needs.
- */
-async function planModel(
-  spec: JobSpec,
-  header: readonly string[],
-  numeric: readonly string[],
-  passThrough: readonly string[],
-  output: JobPlan['output'],
-  services: ScoringServices,
-): Promise<{
-  model: Pick<JobPlan, 'model' | 'keyed' | 'mapping' | 'schema'>;
-  notes: readonly string[];
-  label: { name: string; version?: string };
-}> {
-  if (typeof spec.model !== 'string') {
-    const planned = await planKeyedScoring(
-      { spec: spec.model, header, numericColumns: numeric, passThrough, output },
-      services,
-    );
-    const { keyed } = planned;
-    return {
-      model: {
-        keyed,
-        mapping: {
-          featureColumns: planned.schema.featureColumns,
-          inputs: [],
-          outputs: keyed.outputs,
-          notes: [],
-        },
-        schema: planned.schema,
-      },
-      notes: planned.notes,
-      label: { name: modelLabelOf(spec) },
-    };
-  }
-  const model = await services.models.resolve(spec.model);
-  const mapping = await services.runner.map(model, header, numeric);
-  return {
-    model: {
-      model: { name: model.name, version: model.version, sha256: model.sha256 },
-      mapping,
-      schema: { featureColumns: mapping.featureColumns, passThroughColumns: passThrough },
-    },
-    notes: mapping.notes,
-    label: { name: model.name, version: model.version },
-  };
 }

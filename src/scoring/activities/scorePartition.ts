@@ -1,16 +1,15 @@
-import { TransientError, ValidationError } from '../../errors';
-import { scoreKeyedPartition } from '../../manyModels/scoring/scoreKeyedPartition';
-import type { PartitionResult, ScorePartitionInput } from '../jobContracts';
-import { formatErrorsJsonl } from '../formats';
-import { blockIdOf, outputNames } from '../outputNames';
-import type { ScoredPartition } from '../ScoringBatch';
-import type { ScoringServices } from '../ScoringServices';
+import { ValidationError } from '../../errors';
+import { formatErrorsJsonl } from '../../runtime/formats';
 import { stageBlockChecked } from '../../storage/stageBlock';
+import type { PartitionResult, ScorePartitionInput } from '../jobContracts';
+import { strategyFor } from '../ModelStrategy';
+import { blockIdOf, outputNames } from '../outputNames';
+import type { ScoringServices } from '../ScoringServices';
 
 /**
- * Scores one partition: reads its byte range (or row group) of the pinned input version, parses and
- * validates rows, runs the model, and stages the output as block #index of the final blob (and the
- * bad rows as block #index of the error report). Staging a block again replaces it, so a retried or
+ * Scores one partition: the job's model strategy reads its byte range (or row group) of the pinned
+ * input version, parses and validates rows and runs the pinned model(s); the output is staged as block
+ * #index of the final blob (and the bad rows as block #index of the error report). Staging a block again replaces it, so a retried or
  * re-delivered partition never duplicates rows. Transient faults are retried here with backoff; what
  * still fails is reported in the result, not thrown, so the job can account for it.
  */
@@ -81,15 +80,12 @@ export async function scorePartition(
 
 async function scoreOnce(input: ScorePartitionInput, services: ScoringServices, attempt: number) {
   const { plan, partition } = input;
-  if (services.config.failPartitionOnce === partition.index && attempt === 1) {
-    throw new TransientError(
-      `Injected transient failure of partition ${partition.index} (SCORING_TEST_FAIL_PARTITION_ONCE).`,
-    );
-  }
-  const { writer } = services.formats[plan.output.format];
-  const scored = await scoreRows(input, services);
+  const { storage, formats, faults } = services.runtime;
+  faults.inject('scorePartition', partition.index, attempt);
+  const { writer } = formats[plan.output.format];
+  const scored = await strategyFor(services.strategies, plan.model.kind).scorePartition(plan, partition);
   const names = outputNames(plan, writer.extension);
-  const output = await services.storage.ensureContainer(plan.output.container);
+  const output = await storage.ensureContainer(plan.output.container);
   const bytes = scored.output;
   if (bytes.length > 0) {
     if (writer.concatenates) {
@@ -114,45 +110,4 @@ async function scoreOnce(input: ScorePartitionInput, services: ScoringServices, 
     outputBytes: bytes.length,
     errorBytes: errorBytes.length,
   };
-}
-
-/**
- * Reads, parses, scores and formats the partition. CSV and JSON Lines in and out go whole to an
- * inference worker (the event loop only moves bytes); other formats parse and format here.
- */
-async function scoreRows(input: ScorePartitionInput, services: ScoringServices): Promise<ScoredPartition> {
-  const { plan, partition } = input;
-  if (plan.keyed) return scoreKeyedPartition(plan, plan.keyed, partition, services);
-  if (!plan.model) throw new Error(`Job ${plan.jobId}: the plan names no model`);
-  const { reader } = services.formats[plan.input.format];
-  const { writer } = services.formats[plan.output.format];
-  const blob = services.storage.container(plan.input.container).getBlobClient(plan.input.blob);
-  const options = { delimiter: plan.input.delimiter, etag: plan.input.etag };
-  const model = await services.models.resolve(`${plan.model.name}@${plan.model.version}`);
-  const outputOptions = {
-    includeHeader: partition.index === 0,
-    passThroughColumns: plan.schema.passThroughColumns,
-  };
-  const textInput =
-    plan.input.format === 'csv' || plan.input.format === 'jsonl' ? plan.input.format : undefined;
-  const textOutput =
-    plan.output.format === 'csv' || plan.output.format === 'jsonl' ? plan.output.format : undefined;
-  if (reader.readBytes && textInput && (textOutput || plan.output.summaryOnly)) {
-    const readBytes = reader.readBytes;
-    return services.runner.scoreText(model, async () => ({
-      input: { format: textInput, delimiter: plan.input.delimiter },
-      header: plan.header,
-      bytes: await readBytes(blob, partition, options),
-      partition,
-      schema: plan.schema,
-      mapping: plan.mapping,
-      output: { ...outputOptions, format: plan.output.summaryOnly ? 'none' : (textOutput ?? 'none') },
-    }));
-  }
-  const batch = await reader.parse(blob, { header: [...plan.header] }, partition, plan.schema, options);
-  const predictions = await services.runner.score(model, plan.mapping, batch.features, batch.rowCount);
-  const output = plan.output.summaryOnly
-    ? Buffer.alloc(0)
-    : await writer.write(batch, predictions, outputOptions);
-  return { output, totalRows: batch.totalRows, rowCount: batch.rowCount, errors: batch.errors };
 }

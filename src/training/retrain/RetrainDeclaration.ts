@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors';
-import type { ModelCard } from '../../models/ModelCard';
+import type { ModelCard } from '../../runtime/models/ModelCard';
 import type { MetricName, PromotionPolicy } from './decidePromotion';
 
 const metricNames = ['rmse', 'mae', 'r2', 'accuracy', 'logLoss', 'auc'] as const;

@@ -1,6 +1,9 @@
 import type { AppConfig } from '../../config';
 import type { ModelRegistry } from '../../models/registry/ModelRegistry';
-import type { ModelRunner, ModelSource } from '../../scoring/ScoringPorts';
+import type { ModelRunner } from '../../runtime/inference/ModelRunner';
+import type { ModelLoader } from '../../runtime/models/ModelLoader';
+import type { ModelStore } from '../../runtime/models/ModelStore';
+import type { DataContainers } from '../../storage/DataContainers';
 import type { StorageClients } from '../../storage/StorageClients';
 import type { TrainingRunStore } from './TrainingRunStore';
 
@@ -9,9 +12,13 @@ export interface RetrainServices {
   readonly config: AppConfig;
   readonly storage: StorageClients;
   readonly registry: ModelRegistry;
-  /** Resolves and verifies registered models (and registers bundled ones on first use). */
-  readonly models: ModelSource;
+  /** Resolves and loads registered models, their SHA-256 checked (bundled ones are registered on first use). */
+  readonly models: ModelLoader;
+  /** Which models exist (registered or bundled). */
+  readonly store: ModelStore;
   /** Runs models with onnxruntime in the worker-thread pool. */
   readonly runner: ModelRunner;
   readonly runs: TrainingRunStore;
+  /** The containers a training source may be read from. */
+  readonly containers: DataContainers;
 }

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../errors';
 import { listBundledModels, loadBundledModel } from '../../models/loadBundledModel';
-import type { ModelCard } from '../../models/ModelCard';
+import type { ModelCard } from '../../runtime/models/ModelCard';
 import type { ModelRegistry } from '../../models/registry/ModelRegistry';
 
 /**

@@ -1,20 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError } from '../../errors';
+import type { DataContainers } from '../../storage/DataContainers';
 import type { StorageClients } from '../../storage/StorageClients';
 import type { TrainingSource } from './RetrainDeclaration';
 import { readBlob } from '../../storage/readBlob';
 
 /**
  * The bytes of a declared training source: a blob (`container/path.csv`) read from the app's storage,
- * or a file deployed with the app, read from `filesDirectory` (the app root by default). Files are
- * read where they are, not copied first: the run's snapshot blob is the copy.
+ * in a container jobs may read, or a file deployed with the app, read from `filesDirectory` (the app
+ * root by default). Files are read where they are, not copied first: the run's snapshot blob is the copy.
  */
 export async function readTrainingSource(
   source: TrainingSource,
-  storage: StorageClients,
-  filesDirectory: string,
+  where: { storage: StorageClients; containers: DataContainers; filesDirectory: string },
 ): Promise<Buffer> {
+  const { storage, containers, filesDirectory } = where;
   if ('file' in source) {
     const file = path.resolve(filesDirectory, source.file);
     return readFile(file).catch((error: unknown) => {
@@ -24,7 +25,7 @@ export async function readTrainingSource(
     });
   }
   const slash = source.blob.indexOf('/');
-  const container = source.blob.slice(0, slash);
+  const container = containers.checkRead(source.blob.slice(0, slash), 'retraining.source.blob');
   const name = source.blob.slice(slash + 1);
   try {
     return (await readBlob(storage.container(container).getBlobClient(name))).bytes;

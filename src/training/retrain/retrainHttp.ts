@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 import { NotFoundError, ValidationError } from '../../errors';
-import { modelNamePattern } from '../../models/ModelCard';
+import { modelNamePattern } from '../../runtime/models/ModelCard';
 import { parseRetrainOverrides } from './RetrainDeclaration';
 import type { RetrainInput } from './retrainContracts';
 import type { RetrainServices } from './RetrainServices';
@@ -28,7 +28,7 @@ export function requestRetrain(
       throw new ValidationError('The request body must be JSON (or empty).');
     }
     const overrides = parseRetrainOverrides(body);
-    if (!(await services.models.has(name)))
+    if (!(await services.store.hasModel(name)))
       throw new NotFoundError(`Model "${name}" is not registered or bundled.`);
     const input: RetrainInput = {
       runId: newRunId(name, new Date()),

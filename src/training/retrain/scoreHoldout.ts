@@ -1,5 +1,6 @@
 import { ValidationError } from '../../errors';
-import type { ModelRunner, ScoringModel } from '../../scoring/ScoringPorts';
+import { labelOf, type LoadedModel } from '../../runtime/models/LoadedModel';
+import type { ModelRunner } from '../../runtime/inference/ModelRunner';
 import { evaluateClassification, evaluateRegression } from '../metrics';
 import { labelsOf, type ClassLabel } from '../trainLogistic';
 import { numericColumn, type TrainingTable } from '../TrainingTable';
@@ -18,18 +19,19 @@ export interface HoldoutTask {
  */
 export async function scoreHoldout(
   runner: ModelRunner,
-  model: ScoringModel,
+  model: LoadedModel,
   holdout: TrainingTable,
   task: HoldoutTask,
+  options: { label?: string } = {},
 ): Promise<Record<string, number>> {
-  const mapping = await runner.map(model, holdout.columns, numericColumns(holdout));
+  const mapping = await runner.mapInputs(model, holdout.columns, numericColumns(holdout));
   const width = mapping.featureColumns.length;
   const features = new Float32Array(holdout.rows * width);
   mapping.featureColumns.forEach((name, j) => {
     numericColumn(holdout, name).forEach((value, r) => (features[r * width + j] = value));
   });
-  const outputs = await runner.score(model, mapping, features, holdout.rows);
-  const label = `${model.name}@${model.version}`;
+  const outputs = await runner.scoreBatch(model, mapping, features, holdout.rows);
+  const label = options.label ?? labelOf(model);
   if (task.task === 'regression') {
     const output = outputs.find((column) => column.width === 1);
     if (output === undefined)

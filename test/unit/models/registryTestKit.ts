@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { ModelRegistry, type ModelRegistryOptions } from '../../../src/models/registry/ModelRegistry';
 import { PoolModelInspector } from '../../../src/models/registry/ModelInspector';
-import { InferencePool } from '../../../src/scoring/inference/InferencePool';
+import { InferencePool } from '../../../src/runtime/inference/InferencePool';
 import { StorageClients } from '../../../src/storage/StorageClients';
 import { encodeOnnxModel } from '../../../src/training/onnx/encodeOnnxModel';
 import { uniqueName } from '../../support/testStorage';

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InferencePool } from '../../../src/scoring/inference/InferencePool';
+import { InferencePool } from '../../../src/runtime/inference/InferencePool';
 import { loadBundledModel } from '../../../src/models/loadBundledModel';
 import { predictLinear } from '../../../src/training/fitRidge';
 import { diabetesFeatures, trainDiabetes } from '../../../src/training/trainDiabetes';

@@ -1,5 +1,5 @@
-import type { JobStatus } from '../../../src/jobs/JobStore';
-import { JobStore } from '../../../src/jobs/JobStore';
+import type { JobStatus } from '../../../src/scoring/JobStore';
+import { JobStore } from '../../../src/scoring/JobStore';
 import { StorageClients } from '../../../src/storage/StorageClients';
 import { uniqueName } from '../../support/testStorage';
 

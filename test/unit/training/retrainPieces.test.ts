@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../src/errors';
-import { parseModelCard } from '../../../src/models/ModelCard';
+import { parseModelCard } from '../../../src/runtime/models/ModelCard';
 import { checkTrainingData } from '../../../src/training/checkTrainingData';
 import { parseTrainingCsv } from '../../../src/training/retrain/parseTrainingCsv';
 import {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InferencePool } from '../../../src/scoring/inference/InferencePool';
+import { InferencePool } from '../../../src/runtime/inference/InferencePool';
 import { columnMoments } from '../../../src/training/columnMoments';
 import { predictLogistic } from '../../../src/training/fitLogistic';
 import { logisticModelToOnnx } from '../../../src/training/logisticModelToOnnx';

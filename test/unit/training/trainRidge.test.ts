@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InferencePool } from '../../../src/scoring/inference/InferencePool';
+import { InferencePool } from '../../../src/runtime/inference/InferencePool';
 import { fitRidge, predictLinear } from '../../../src/training/fitRidge';
 import { linearModelToOnnx } from '../../../src/training/linearModelToOnnx';
 import { evaluateRegression, rootMeanSquaredError } from '../../../src/training/metrics';

@@ -1,4 +1,4 @@
-import { NotFoundError, TransientError, ValidationError } from '../../../errors';
+import { NotFoundError, ValidationError } from '../../../errors';
 import type { ManyModelsTrainingServices } from '../ManyModelsTrainingServices';
 import { keyLabel, type KeyPartition } from '../partitionsManifest';
 import { registerSeriesModels, trainingKeyOf, type SeriesToRegister } from '../registerSeriesModel';
@@ -69,8 +69,7 @@ async function trainOne(
 ): Promise<SeriesToRegister> {
   const trainingKey = trainingKeyOf(input.runId, partition.path);
   const path = blobPath(input.dataset, partition.path);
-  if (input.attempt <= (services.failTries.get(path) ?? 0))
-    throw new TransientError(`Simulated transient fault on try ${input.attempt} of ${partition.path}`);
+  services.faults.inject('trainManyKey', path, input.attempt);
   const data = `${input.dataset.container}/${path}`;
   const bytes = await readBlob(services.storage.container(input.dataset.container).getBlobClient(path))
     .then((read) => read.bytes)

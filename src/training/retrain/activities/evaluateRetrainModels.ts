@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../../../errors';
-import { parseModelCard } from '../../../models/ModelCard';
-import type { ScoringModel } from '../../../scoring/ScoringPorts';
+import { parseModelCard } from '../../../runtime/models/ModelCard';
+import type { LoadedModel } from '../../../runtime/models/LoadedModel';
 import type { ClassLabel } from '../../trainLogistic';
 import type { ProductionResult } from '../decidePromotion';
 import { readRunData } from '../readRunData';
@@ -23,9 +23,10 @@ export async function evaluateRetrainModels(
   const onnx = await services.runs.read(candidate.onnxBlob);
   if (createHash('sha256').update(onnx).digest('hex') !== candidate.sha256)
     throw new ValidationError(`The staged candidate ${candidate.onnxBlob} is not the file the run trained.`);
-  const candidateModel: ScoringModel = {
+  // Not registered yet: version 0 stands for "no version", and errors name the run instead.
+  const candidateModel: LoadedModel = {
     name: plan.model,
-    version: `candidate of run ${plan.runId}`,
+    version: 0,
     sha256: candidate.sha256,
     onnx,
     card: parseModelCard(
@@ -34,7 +35,9 @@ export async function evaluateRetrainModels(
     ),
   };
   const task = { task: plan.task, target: plan.target, classes: candidate.classes };
-  const candidateMetrics = await scoreHoldout(services.runner, candidateModel, holdout, task);
+  const candidateMetrics = await scoreHoldout(services.runner, candidateModel, holdout, task, {
+    label: `${plan.model} (candidate of run ${plan.runId})`,
+  });
   return {
     holdoutRows: holdout.rows,
     candidate: candidateMetrics,

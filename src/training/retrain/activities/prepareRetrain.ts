@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../../../errors';
-import type { ModelCard } from '../../../models/ModelCard';
-import type { ScoringModel } from '../../../scoring/ScoringPorts';
+import type { ModelCard } from '../../../runtime/models/ModelCard';
+import type { LoadedModel } from '../../../runtime/models/LoadedModel';
 import { checkTrainingData, type DataCheckReport } from '../../checkTrainingData';
 import { parseTrainingBaseline, type TrainingBaseline } from '../../computeBaseline';
 import type { PromotionPolicy } from '../decidePromotion';
@@ -78,11 +78,11 @@ async function plan(
     );
   const policy = effectivePolicy(task, declaration.policy, input.overrides?.policy);
   known.policy = policy;
-  const bytes = await readTrainingSource(
-    declaration.source,
-    services.storage,
-    services.config.trainingFilesDirectory,
-  );
+  const bytes = await readTrainingSource(declaration.source, {
+    storage: services.storage,
+    containers: services.containers,
+    filesDirectory: services.config.trainingFilesDirectory,
+  });
   const snapshot = `${input.model}/${input.runId}/data.csv`;
   await services.runs.write(snapshot, bytes, 'text/csv');
   const reference = describeSource(declaration.source);
@@ -136,7 +136,7 @@ async function plan(
 }
 
 /** The production version, or undefined when the model has none (a bundled model is registered first). */
-async function productionModel(name: string, services: RetrainServices): Promise<ScoringModel | undefined> {
+async function productionModel(name: string, services: RetrainServices): Promise<LoadedModel | undefined> {
   try {
     return await services.models.resolve({ name, stage: 'Production' });
   } catch (error) {

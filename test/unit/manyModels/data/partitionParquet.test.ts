@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NotFoundError, ValidationError } from '../../../../src/errors';
 import { partitionCsvByKeys, partitionFileByKeys } from '../../../../src/manyModels/data/partitionCsvByKeys';
-import { loadHyparquetWriter } from '../../../../src/scoring/formats/loadParquetLibraries';
+import { loadHyparquetWriter } from '../../../../src/runtime/formats/loadParquetLibraries';
 import { parseTrainingCsv } from '../../../../src/training/retrain/parseTrainingCsv';
 import { rejection } from '../../../support/rejection';
 

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../../src/errors';
-import { parseJobSpec } from '../../../../src/jobs/JobSpec';
+import { parseJobSpec } from '../../../../src/scoring/JobSpec';
 import { pickKeyedVersions } from '../../../../src/manyModels/scoring/keyedModels';
 import {
   featuresFor,

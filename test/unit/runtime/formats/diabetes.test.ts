@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsvPartition } from '../../../src/scoring/formats/parseCsvPartition';
-import { planCsvPartitions } from '../../../src/scoring/formats/planCsvPartitions';
-import { readCsvHeader } from '../../../src/scoring/formats/readCsvHeader';
+import { parseCsvPartition } from '../../../../src/runtime/formats/parseCsvPartition';
+import { planCsvPartitions } from '../../../../src/runtime/formats/planCsvPartitions';
+import { readCsvHeader } from '../../../../src/runtime/formats/readCsvHeader';
 import { chunksOf } from './formatsTestKit';
 
-const bytes = readFileSync(join(__dirname, '../../fixtures/data/diabetes.csv'));
+const bytes = readFileSync(join(__dirname, '../../../fixtures/data/diabetes.csv'));
 const features = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'];
 const schema = { featureColumns: features, passThroughColumns: ['target'] };
 

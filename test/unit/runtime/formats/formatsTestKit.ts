@@ -1,7 +1,7 @@
-import type { Partition, ScoringBatch, ScoringSchema } from '../../../src/scoring/ScoringBatch';
-import { parseCsvPartition } from '../../../src/scoring/formats/parseCsvPartition';
-import { planCsvPartitions } from '../../../src/scoring/formats/planCsvPartitions';
-import type { CsvOptions } from '../../../src/scoring/formats/CsvOptions';
+import type { Partition, ScoringBatch, ScoringSchema } from '../../../../src/runtime/formats/ScoringBatch';
+import { parseCsvPartition } from '../../../../src/runtime/formats/parseCsvPartition';
+import { planCsvPartitions } from '../../../../src/runtime/formats/planCsvPartitions';
+import type { CsvOptions } from '../../../../src/runtime/formats/CsvOptions';
 
 /** The bytes as a stream of chunks of `size` bytes, as a blob download would deliver them. */
 export async function* chunksOf(bytes: Buffer, size: number): AsyncGenerator<Buffer> {

@@ -1,8 +1,8 @@
-import { ConflictError, ValidationError } from '../../../src/errors';
-import { parseJsonlPartition } from '../../../src/scoring/formats/parseJsonlPartition';
-import { planJsonlPartitions } from '../../../src/scoring/formats/planJsonlPartitions';
-import { readJsonlColumns } from '../../../src/scoring/formats/readJsonlColumns';
-import type { RowError, ScoringBatch } from '../../../src/scoring/ScoringBatch';
+import { ConflictError, ValidationError } from '../../../../src/errors';
+import { parseJsonlPartition } from '../../../../src/runtime/formats/parseJsonlPartition';
+import { planJsonlPartitions } from '../../../../src/runtime/formats/planJsonlPartitions';
+import { readJsonlColumns } from '../../../../src/runtime/formats/readJsonlColumns';
+import type { RowError, ScoringBatch } from '../../../../src/runtime/formats/ScoringBatch';
 import { chunksOf, rowsOf } from './formatsTestKit';
 
 const schema = { featureColumns: ['a', 'b'], passThroughColumns: ['id'] };

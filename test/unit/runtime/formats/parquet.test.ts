@@ -1,9 +1,9 @@
-import { ConflictError, ValidationError } from '../../../src/errors';
-import { byteRangeReaderOf } from '../../../src/scoring/formats/ByteRangeReader';
-import { loadHyparquetWriter } from '../../../src/scoring/formats/loadParquetLibraries';
-import { parseParquetPartition } from '../../../src/scoring/formats/parseParquetPartition';
-import { readParquetLayout } from '../../../src/scoring/formats/readParquetLayout';
-import type { ScoringSchema } from '../../../src/scoring/ScoringBatch';
+import { ConflictError, ValidationError } from '../../../../src/errors';
+import { byteRangeReaderOf } from '../../../../src/runtime/formats/ByteRangeReader';
+import { loadHyparquetWriter } from '../../../../src/runtime/formats/loadParquetLibraries';
+import { parseParquetPartition } from '../../../../src/runtime/formats/parseParquetPartition';
+import { readParquetLayout } from '../../../../src/runtime/formats/readParquetLayout';
+import type { ScoringSchema } from '../../../../src/runtime/formats/ScoringBatch';
 import { rowsOf } from './formatsTestKit';
 
 const ROWS = 10;

@@ -1,6 +1,6 @@
-import { ConflictError, ValidationError } from '../../../src/errors';
-import { parseCsvPartition } from '../../../src/scoring/formats/parseCsvPartition';
-import type { RowError, ScoringBatch } from '../../../src/scoring/ScoringBatch';
+import { ConflictError, ValidationError } from '../../../../src/errors';
+import { parseCsvPartition } from '../../../../src/runtime/formats/parseCsvPartition';
+import type { RowError, ScoringBatch } from '../../../../src/runtime/formats/ScoringBatch';
 import { parseWholeCsv, randomDecimals, rowsOf } from './formatsTestKit';
 
 const schema = { featureColumns: ['a', 'b'], passThroughColumns: ['id'] };

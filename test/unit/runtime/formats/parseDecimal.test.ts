@@ -1,4 +1,4 @@
-import { fitsFloat32, parseDecimal, parseDecimalText } from '../../../src/scoring/formats/parseDecimal';
+import { fitsFloat32, parseDecimal, parseDecimalText } from '../../../../src/runtime/formats/parseDecimal';
 import { randomDecimals } from './formatsTestKit';
 
 function parse(text: string): number {

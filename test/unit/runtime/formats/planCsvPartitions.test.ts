@@ -1,9 +1,9 @@
-import { TransientError, ValidationError } from '../../../src/errors';
-import { parseCsvPartition } from '../../../src/scoring/formats/parseCsvPartition';
-import { planCsvPartitions } from '../../../src/scoring/formats/planCsvPartitions';
-import { evenPartitionBytes } from '../../../src/scoring/formats/PartitionBuilder';
-import { takeWholeCsvRecords, takeWholeJsonlRecords } from '../../../src/scoring/formats/takeWholeRecords';
-import type { Partition } from '../../../src/scoring/ScoringBatch';
+import { TransientError, ValidationError } from '../../../../src/errors';
+import { parseCsvPartition } from '../../../../src/runtime/formats/parseCsvPartition';
+import { planCsvPartitions } from '../../../../src/runtime/formats/planCsvPartitions';
+import { evenPartitionBytes } from '../../../../src/runtime/formats/PartitionBuilder';
+import { takeWholeCsvRecords, takeWholeJsonlRecords } from '../../../../src/runtime/formats/takeWholeRecords';
+import type { Partition } from '../../../../src/runtime/formats/ScoringBatch';
 import { chunksOf, planAndParseCsv, parseWholeCsv, rowsOf } from './formatsTestKit';
 
 const schema = { featureColumns: ['x'], passThroughColumns: ['id', 'note'] };

@@ -1,6 +1,6 @@
-import { ValidationError } from '../../../src/errors';
-import { readCsvHeader } from '../../../src/scoring/formats/readCsvHeader';
-import type { CsvOptions } from '../../../src/scoring/formats/CsvOptions';
+import { ValidationError } from '../../../../src/errors';
+import { readCsvHeader } from '../../../../src/runtime/formats/readCsvHeader';
+import type { CsvOptions } from '../../../../src/runtime/formats/CsvOptions';
 
 describe('readCsvHeader', () => {
   it.each<[string, string | Buffer, CsvOptions, string[]]>([

@@ -1,15 +1,15 @@
-import { ValidationError } from '../../../src/errors';
-import { byteRangeReaderOf } from '../../../src/scoring/formats/ByteRangeReader';
-import { formatCsvOutput } from '../../../src/scoring/formats/formatCsvOutput';
-import { formatErrorsJsonl } from '../../../src/scoring/formats/formatErrorsJsonl';
-import { formatFloat32 } from '../../../src/scoring/formats/formatFloat32';
-import { formatJsonlOutput } from '../../../src/scoring/formats/formatJsonlOutput';
-import { formatParquetOutput } from '../../../src/scoring/formats/formatParquetOutput';
-import { parseJsonlPartition } from '../../../src/scoring/formats/parseJsonlPartition';
-import { parseParquetPartition } from '../../../src/scoring/formats/parseParquetPartition';
-import { planJsonlPartitions } from '../../../src/scoring/formats/planJsonlPartitions';
-import { readParquetLayout } from '../../../src/scoring/formats/readParquetLayout';
-import type { PredictionColumn, ScoringBatch } from '../../../src/scoring/ScoringBatch';
+import { ValidationError } from '../../../../src/errors';
+import { byteRangeReaderOf } from '../../../../src/runtime/formats/ByteRangeReader';
+import { formatCsvOutput } from '../../../../src/runtime/formats/formatCsvOutput';
+import { formatErrorsJsonl } from '../../../../src/runtime/formats/formatErrorsJsonl';
+import { formatFloat32 } from '../../../../src/runtime/formats/formatFloat32';
+import { formatJsonlOutput } from '../../../../src/runtime/formats/formatJsonlOutput';
+import { formatParquetOutput } from '../../../../src/runtime/formats/formatParquetOutput';
+import { parseJsonlPartition } from '../../../../src/runtime/formats/parseJsonlPartition';
+import { parseParquetPartition } from '../../../../src/runtime/formats/parseParquetPartition';
+import { planJsonlPartitions } from '../../../../src/runtime/formats/planJsonlPartitions';
+import { readParquetLayout } from '../../../../src/runtime/formats/readParquetLayout';
+import type { PredictionColumn, ScoringBatch } from '../../../../src/runtime/formats/ScoringBatch';
 import { chunksOf, parseWholeCsv, planAndParseCsv, rowsOf } from './formatsTestKit';
 
 /** A scored batch of three rows with awkward pass-through text. */

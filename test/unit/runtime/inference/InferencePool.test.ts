@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
-import { TransientError, ValidationError } from '../../../src/errors';
-import { InferencePool } from '../../../src/scoring/inference/InferencePool';
+import { TransientError, ValidationError } from '../../../../src/errors';
+import { InferencePool } from '../../../../src/runtime/inference/InferencePool';
 import { fixtureIo, fixtureModel, handle } from './testModels';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-import { LruCache } from '../../../src/scoring/inference/LruCache';
+import { LruCache } from '../../../../src/runtime/inference/LruCache';
 
 describe('LruCache', () => {
   it('evicts the least recently used entry beyond capacity, counting reads as use', () => {

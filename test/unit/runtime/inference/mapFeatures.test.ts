@@ -1,7 +1,7 @@
-import { ValidationError } from '../../../src/errors';
-import { parseModelCard, type ModelCard } from '../../../src/models/ModelCard';
-import { mapFeatures } from '../../../src/scoring/inference/mapFeatures';
-import type { ModelSignature, ValueSignature } from '../../../src/scoring/inference/readModelSignature';
+import { ValidationError } from '../../../../src/errors';
+import { parseModelCard, type ModelCard } from '../../../../src/runtime/models/ModelCard';
+import { mapFeatures } from '../../../../src/runtime/inference/mapFeatures';
+import type { ModelSignature, ValueSignature } from '../../../../src/runtime/inference/readModelSignature';
 
 const tensor = (name: string, shape: (number | string)[], elementType = 'float32'): ValueSignature => ({
   name,

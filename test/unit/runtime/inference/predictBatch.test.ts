@@ -1,9 +1,9 @@
-import { InferencePool } from '../../../src/scoring/inference/InferencePool';
-import { mapFeatures } from '../../../src/scoring/inference/mapFeatures';
-import { predictBatch } from '../../../src/scoring/inference/predictBatch';
-import { readModelSignature } from '../../../src/scoring/inference/readModelSignature';
-import { parseModelCard } from '../../../src/models/ModelCard';
-import type { ModelHandle } from '../../../src/scoring/inference/InferencePool';
+import { InferencePool } from '../../../../src/runtime/inference/InferencePool';
+import { mapFeatures } from '../../../../src/runtime/inference/mapFeatures';
+import { predictBatch } from '../../../../src/runtime/inference/predictBatch';
+import { readModelSignature } from '../../../../src/runtime/inference/readModelSignature';
+import { parseModelCard } from '../../../../src/runtime/models/ModelCard';
+import type { ModelHandle } from '../../../../src/runtime/inference/InferencePool';
 import {
   fixtureIo,
   fixtureModel,

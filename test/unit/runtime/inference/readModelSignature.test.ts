@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ValidationError } from '../../../src/errors';
-import { readModelSignature } from '../../../src/scoring/inference/readModelSignature';
+import { ValidationError } from '../../../../src/errors';
+import { readModelSignature } from '../../../../src/runtime/inference/readModelSignature';
 import {
   fixtureModel,
   fixturesDir,

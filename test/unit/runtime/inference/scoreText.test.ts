@@ -1,14 +1,14 @@
-import { ValidationError } from '../../../src/errors';
-import { formatCsvOutput } from '../../../src/scoring/formats/formatCsvOutput';
-import { parseCsvPartition } from '../../../src/scoring/formats/parseCsvPartition';
-import { planCsvPartitions } from '../../../src/scoring/formats/planCsvPartitions';
-import { InferencePool, type ModelHandle } from '../../../src/scoring/inference/InferencePool';
-import { PoolModelRunner } from '../../../src/scoring/PoolModelRunner';
-import { mapFeatures } from '../../../src/scoring/inference/mapFeatures';
-import { predictBatch } from '../../../src/scoring/inference/predictBatch';
-import { readModelSignature } from '../../../src/scoring/inference/readModelSignature';
-import type { TextPartitionJob } from '../../../src/scoring/inference/textPartition';
-import type { Partition, ScoringSchema } from '../../../src/scoring/ScoringBatch';
+import { ValidationError } from '../../../../src/errors';
+import { formatCsvOutput } from '../../../../src/runtime/formats/formatCsvOutput';
+import { parseCsvPartition } from '../../../../src/runtime/formats/parseCsvPartition';
+import { planCsvPartitions } from '../../../../src/runtime/formats/planCsvPartitions';
+import { InferencePool, type ModelHandle } from '../../../../src/runtime/inference/InferencePool';
+import { PoolModelRunner } from '../../../../src/runtime/inference/PoolModelRunner';
+import { mapFeatures } from '../../../../src/runtime/inference/mapFeatures';
+import { predictBatch } from '../../../../src/runtime/inference/predictBatch';
+import { readModelSignature } from '../../../../src/runtime/inference/readModelSignature';
+import type { TextPartitionJob } from '../../../../src/runtime/inference/textPartition';
+import type { Partition, ScoringSchema } from '../../../../src/runtime/formats/ScoringBatch';
 import { chunksOf } from '../formats/formatsTestKit';
 import { fixtureModel, weightedSumModel } from './testModels';
 
@@ -116,18 +116,18 @@ describe('InferencePool.scoreText: a whole CSV partition parsed, scored and form
   });
 });
 
-describe('PoolModelRunner.scoreText', () => {
+describe('PoolModelRunner.scoreTextPartition', () => {
   it('reads at most one partition more than there are workers at a time; the rest wait unread', async () => {
     const pool = new InferencePool({ size: 1 });
     const runner = new PoolModelRunner(pool);
     try {
       const handle = weightedSumModel();
-      const model = { name: handle.name, version: '1', sha256: handle.key, onnx: Buffer.from(handle.onnx) };
+      const model = { name: handle.name, version: 1, sha256: handle.key, onnx: Buffer.from(handle.onnx) };
       let started = 0;
       let open!: () => void;
       const gate = new Promise<void>((resolve) => (open = resolve));
       const scored = Array.from({ length: 6 }, () =>
-        runner.scoreText(model, async () => {
+        runner.scoreTextPartition(model, async () => {
           started++;
           await gate;
           return jobFor(handle);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ModelHandle } from '../../../src/scoring/inference/InferencePool';
-import { encodeOnnxModel, type OnnxModelSpec } from '../../../src/training/onnx/encodeOnnxModel';
+import type { ModelHandle } from '../../../../src/runtime/inference/InferencePool';
+import { encodeOnnxModel, type OnnxModelSpec } from '../../../../src/training/onnx/encodeOnnxModel';
 
-export const fixturesDir = path.join(__dirname, '../../fixtures/models');
+export const fixturesDir = path.join(__dirname, '../../../fixtures/models');
 
 /** A model from test/fixtures/models as the pool takes it. */
 export function fixtureModel(folder: string, file = 'model.onnx'): ModelHandle {

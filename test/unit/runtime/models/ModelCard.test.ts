@@ -1,7 +1,7 @@
-import { ValidationError } from '../../../src/errors';
-import { formatModelCard } from '../../../src/models/formatModelCard';
-import { parseModelCard } from '../../../src/models/ModelCard';
-import { formatModelRef, parseModelRef } from '../../../src/models/parseModelRef';
+import { ValidationError } from '../../../../src/errors';
+import { formatModelCard } from '../../../../src/runtime/models/formatModelCard';
+import { parseModelCard } from '../../../../src/runtime/models/ModelCard';
+import { formatModelRef, parseModelRef } from '../../../../src/runtime/models/ModelRef';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -108,7 +108,7 @@ describe('formatModelCard', () => {
     const card = parseModelCard({ ...minimal, ...fields }, 'model.json');
     const text = formatModelCard(card);
     // Prettier's API needs ESM, which jest does not load: ask its CLI, with the repository's settings.
-    const root = path.join(__dirname, '../../..');
+    const root = path.join(__dirname, '../../../..');
     const prettier = path.join(root, 'node_modules/prettier/bin/prettier.cjs');
     const formatted = execFileSync(process.execPath, [prettier, '--stdin-filepath', 'models/x/model.json'], {
       cwd: root,

@@ -1,14 +1,14 @@
 import path from 'node:path';
-import { TransientError, ValidationError } from '../../../src/errors';
-import { TaskPool } from '../../../src/workers/TaskPool';
-import type { ProbeRequest } from '../../fixtures/workers/probeWorker';
+import { TransientError, ValidationError } from '../../../../src/errors';
+import { TaskPool } from '../../../../src/runtime/workers/TaskPool';
+import type { ProbeRequest } from '../../../fixtures/workers/probeWorker';
 
 type Reply = { threadId: number; length: number };
 
 describe('TaskPool', () => {
   const pool = new TaskPool<ProbeRequest, Reply>({
     size: 2,
-    directory: path.join(__dirname, '../../fixtures/workers'),
+    directory: path.join(__dirname, '../../../fixtures/workers'),
     module: 'probeWorker',
     label: 'probe worker',
   });

@@ -1,0 +1,70 @@
+import type { DurableClient } from 'durable-functions';
+import { ValidationError } from '../errors';
+import { jobIdForBlob } from './jobIds';
+import type { JobSpec } from './JobSpec';
+import { modelLabelOf, resolveJobSpec } from './resolveJobSpec';
+import type { ScoringServices } from './ScoringServices';
+import { startScoreJob } from './startScoreJob';
+
+/** A blob written to the input container, as the blob trigger reports it. */
+export interface BlobDrop {
+  readonly name: string;
+  readonly etag: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Blob metadata that keeps the blob trigger from scoring an upload: for files uploaded to the input
+ * container only to be scored by a job started over POST /api/jobs (with its own options), which would
+ * otherwise be scored twice.
+ */
+export const noAutoScoreMetadata: Readonly<Record<string, string>> = { autoscore: 'false' };
+
+/**
+ * Starts the job of one blob version (its id derives from the container, name and ETag, so a re-fired
+ * trigger finds its job). The model is the blob's metadata `model`, else its first folder when a model
+ * has that name, else the default. A drop whose spec is bad (an unknown extension, a bad `model`
+ * metadata) becomes a Failed job with the reason, visible in the jobs API, rather than a trigger
+ * failure retried into the poison queue. Returns what to log.
+ */
+export async function startJobForDrop(
+  drop: BlobDrop,
+  client: DurableClient,
+  services: ScoringServices,
+): Promise<string> {
+  const container = services.defaults.inputContainer;
+  const where = `${container}/${drop.name}`;
+  if (drop.metadata?.autoscore?.toLowerCase() === 'false')
+    return `Not scoring ${where}: its metadata says autoscore=false (scored by an API job).`;
+  const jobId = jobIdForBlob(container, drop.name, drop.etag);
+  const folder = drop.name.includes('/') ? drop.name.split('/')[0] : undefined;
+  const folderIsModel =
+    folder !== undefined && !drop.metadata?.model && (await services.runtime.store.hasModel(folder));
+  const request: JobSpec = {
+    input: { blob: drop.name },
+    model: drop.metadata?.model ?? (folderIsModel ? folder : services.defaultModel),
+  };
+  let spec;
+  try {
+    spec = resolveJobSpec(request, services.defaults, { jobId, inputEtag: drop.etag });
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const reason = `Not scored: ${error.message.replace(/^Job spec field "model"/, 'Blob metadata "model"')}`;
+    const created = await services.jobs.create({
+      jobId,
+      status: 'Failed',
+      source: 'blob',
+      createdTime: new Date().toISOString(),
+      completedTime: new Date().toISOString(),
+      input: where,
+      reason,
+    });
+    return created
+      ? `Job ${jobId} for ${where} failed: ${reason}`
+      : `Job ${jobId} for ${where} exists already`;
+  }
+  const { created } = await startScoreJob(client, services.jobs, { jobId, spec, source: 'blob' });
+  return created
+    ? `Started job ${jobId} for ${where} with model ${modelLabelOf(spec.model)}`
+    : `Job ${jobId} for this version of ${where} exists already`;
+}

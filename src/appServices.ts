@@ -13,6 +13,7 @@ import { formatRegistry } from './runtime/formats/formatRegistry';
 import { InferencePool } from './runtime/inference/InferencePool';
 import { PoolModelRunner } from './runtime/inference/PoolModelRunner';
 import { ModelLoader } from './runtime/models/ModelLoader';
+import { WorkerPool } from './runtime/workers/WorkerPool';
 import type { RuntimeServices } from './runtime/RuntimeServices';
 import { JobStore } from './scoring/JobStore';
 import type { ScoringServices } from './scoring/ScoringServices';
@@ -27,6 +28,7 @@ const appRoot = path.resolve(__dirname, '..', '..');
 
 interface AppServices {
   readonly config: AppConfig;
+  readonly workers: WorkerPool;
   readonly runtime: RuntimeServices;
   readonly containers: DataContainers;
   readonly registry: ModelRegistry;
@@ -48,8 +50,10 @@ function appServices(): AppServices {
 
 function compose(config: AppConfig): AppServices {
   const storage = new StorageClients(config.storageConnection);
-  // One pool of inference threads: scoring, model checks at registration, retraining's evaluations.
-  const pool = new InferencePool({ size: Math.min(config.inferenceThreads, os.cpus().length) });
+  // One pool of threads for CPU-bound work: inference (scoring, model checks at registration,
+  // retraining's evaluations) and many-models training.
+  const workers = new WorkerPool({ size: config.workerThreads ?? os.availableParallelism() });
+  const pool = new InferencePool({ workers });
   const registry = new ModelRegistry({
     storage,
     table: config.modelRegistryTable,
@@ -70,6 +74,7 @@ function compose(config: AppConfig): AppServices {
   const containers = dataContainersOf(config);
   return {
     config,
+    workers,
     runtime,
     containers,
     registry,
@@ -135,11 +140,11 @@ let manyModelsTraining: ManyModelsTrainingServices | undefined;
 /** The many-models training activities: the app's storage and registry; reports beside the retrain runs. */
 export function manyModelsTrainingServices(): ManyModelsTrainingServices {
   if (!manyModelsTraining) {
-    const { config, runtime, registry, containers } = appServices();
+    const { config, workers, runtime, registry, containers } = appServices();
     manyModelsTraining = {
       storage: runtime.storage,
       registry,
-      trainer: new PoolSeriesTrainer(config.trainingThreads),
+      trainer: new PoolSeriesTrainer(workers),
       reportsContainer: config.retrainRunsContainer,
       containers,
       faults: runtime.faults,

@@ -36,9 +36,8 @@ const configSchema = z.object({
   modelRegistryTable: z.string().default('models'),
   partitionBytes: positiveInt(32 * 1024 * 1024),
   maxConcurrency: positiveInt(8),
-  inferenceThreads: positiveInt(2),
-  /** Worker threads training many-models keys (parse + fit + ONNX export). */
-  trainingThreads: positiveInt(2),
+  /** Threads of the one worker pool (inference, many-models training); default: the cores. */
+  workerThreads: z.coerce.number().int().positive().optional(),
   /** Retraining run reports and data snapshots: `<container>/<model>/<runId>.json`, `<model>/<runId>/...`. */
   retrainRunsContainer: z.string().default('training-runs'),
   /** One row per retraining run (partition key: the model name). */
@@ -70,8 +69,7 @@ const settingNames = {
   modelRegistryTable: 'MODEL_REGISTRY_TABLE',
   partitionBytes: 'SCORING_PARTITION_BYTES',
   maxConcurrency: 'SCORING_MAX_CONCURRENCY',
-  inferenceThreads: 'SCORING_INFERENCE_THREADS',
-  trainingThreads: 'MANY_MODELS_TRAINING_THREADS',
+  workerThreads: 'WORKER_THREADS',
   retrainRunsContainer: 'RETRAIN_RUNS_CONTAINER',
   retrainRunsTable: 'RETRAIN_RUNS_TABLE',
   trainingFilesDirectory: 'TRAINING_FILES_DIRECTORY',

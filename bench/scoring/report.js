@@ -144,9 +144,7 @@ function stageSummary(stages) {
 }
 
 function settingsTable(sizes, references, results) {
-  console.log(
-    '\n== settings (SCORING_PARTITION_BYTES / SCORING_MAX_CONCURRENCY[/ SCORING_INFERENCE_THREADS]) ==',
-  );
+  console.log('\n== settings (SCORING_PARTITION_BYTES / SCORING_MAX_CONCURRENCY[/ WORKER_THREADS]) ==');
   console.log(
     [
       'setting',

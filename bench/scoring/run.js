@@ -210,7 +210,7 @@ function parseConfig(text) {
     ),
     SCORING_MAX_CONCURRENCY: concurrency,
   };
-  if (threads) settings.SCORING_INFERENCE_THREADS = threads;
+  if (threads) settings.WORKER_THREADS = threads;
   return { label: text.trim(), settings, concurrency: Number(concurrency) };
 }
 

@@ -6,6 +6,7 @@ import { trainSeries } from '../../src/manyModels/training/trainSeries';
 import { PoolSeriesTrainer } from '../../src/manyModels/training/SeriesTrainer';
 import { ModelRegistry } from '../../src/models/registry/ModelRegistry';
 import { TestFaults } from '../../src/runtime/faults/TestFaults';
+import { WorkerPool } from '../../src/runtime/workers/WorkerPool';
 import { DataContainers } from '../../src/storage/DataContainers';
 import { testInspector } from '../unit/models/registryTestKit';
 import { InferencePool } from '../../src/runtime/inference/InferencePool';
@@ -282,8 +283,9 @@ describe('a key whose transient fault outlasts the tries', () => {
 });
 
 describe('the trainPartitions activity', () => {
-  const trainer = new PoolSeriesTrainer(1);
-  afterAll(() => trainer.close());
+  const workers = new WorkerPool({ size: 1 });
+  const trainer = new PoolSeriesTrainer(workers);
+  afterAll(() => workers.close());
   const services = {
     storage: harness.storage,
     registry,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseTrainingCsv } from '../../training/retrain/parseTrainingCsv';
-import { TaskPool } from '../../runtime/workers/TaskPool';
+import type { WorkerModule, WorkerPool } from '../../runtime/workers/WorkerPool';
 import { trainSeries, type SeriesTrainingOptions, type TrainedSeries } from './trainSeries';
 
 /** One key's training: its CSV bytes, where they came from (for messages), the options and its label. */
@@ -38,29 +38,22 @@ export function trainSeriesFile(request: SeriesTrainingRequest): SeriesTrainingR
   };
 }
 
+const trainingModule: WorkerModule = {
+  directory: __dirname,
+  name: 'trainingWorker',
+  label: 'training worker',
+};
+
 /**
- * Trains keys in worker threads (trainingWorker next to this module), so that thousands of keys use
- * every core and the host's event loop stays free for the orchestrations and storage calls.
+ * Trains keys on the app's worker pool (trainingWorker next to this module), so that thousands of keys
+ * use every core and the host's event loop stays free for the orchestrations and storage calls.
  */
 export class PoolSeriesTrainer implements SeriesTrainer {
-  readonly #pool: TaskPool<SeriesTrainingRequest, SeriesTrainingResult>;
-
-  constructor(threads: number) {
-    this.#pool = new TaskPool({
-      size: threads,
-      directory: __dirname,
-      module: 'trainingWorker',
-      label: 'training worker',
-    });
-  }
+  constructor(private readonly workers: WorkerPool) {}
 
   train(request: SeriesTrainingRequest): Promise<SeriesTrainingResult> {
     // The bytes are handed over when they own their whole buffer (a downloaded blob does), else copied.
     const whole = request.csv.byteOffset === 0 && request.csv.byteLength === request.csv.buffer.byteLength;
-    return this.#pool.run(request, whole ? [request.csv.buffer as ArrayBuffer] : []);
-  }
-
-  close(): Promise<void> {
-    return this.#pool.close();
+    return this.workers.run(trainingModule, request, whole ? [request.csv.buffer as ArrayBuffer] : []);
   }
 }

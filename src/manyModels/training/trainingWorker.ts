@@ -1,5 +1,5 @@
-/** Entry point of a training worker thread (started by PoolSeriesTrainer): trains one key per task. */
-import { serveTasks } from '../../runtime/workers/serveTasks';
+/** The many-models training task of the worker pool (see PoolSeriesTrainer): trains one key per task. */
+import { workerTask } from '../../runtime/workers/workerTask';
 import { trainSeriesFile } from './SeriesTrainer';
 
-serveTasks(trainSeriesFile);
+export default workerTask(trainSeriesFile);

@@ -1,89 +1,68 @@
 /**
- * Entry point of an inference worker thread (started by InferencePool). Holds one onnxruntime session
- * per model key in an LRU cache and answers one request at a time: a model run on ready inputs, or a
- * whole text partition (parse, run, format). Either way `run()` and the parsing block this thread, not
- * the main event loop.
+ * The inference task of the worker pool: holds onnxruntime sessions per model key (least recently
+ * used out first) and answers one request at a time: a model run on ready inputs, a whole text
+ * partition (parse, run, format), or a model's signature. `run()` and the parsing block this thread,
+ * never the main event loop.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { LRUCache } from 'lru-cache';
 import { InferenceSession } from 'onnxruntime-node';
-import { LruCache } from './LruCache';
-import { toModelSignature } from './readModelSignature';
-import { runSession } from './runSession';
+import { workerTask, type TaskResult } from '../workers/workerTask';
 import { bufferList } from './bufferList';
+import { modelLoadError, toModelSignature } from './readModelSignature';
+import { runSession } from './runSession';
 import { scoreTextPartition } from './textPartition';
-import { toWorkerError } from '../workers/workerErrors';
-import type { WorkerRequest, WorkerResponse, WorkerSettings, WorkerTask } from './workerProtocol';
+import type { InferenceRequest, InferenceResult, InferenceSettings } from './workerProtocol';
 
-const settings = workerData as WorkerSettings;
-const sessions = new LruCache<InferenceSession>(settings.maxSessions, (session) => void session.release());
-const port = parentPort;
-if (port === null) throw new Error('inferenceWorker must run in a worker thread');
+let sessions: LRUCache<string, InferenceSession> | undefined;
 
-port.on('message', (request: WorkerRequest) => {
-  void handle(request).then((response) => port.postMessage(response, transferablesOf(response)));
-});
+function sessionCache(settings: InferenceSettings): LRUCache<string, InferenceSession> {
+  sessions ??= new LRUCache({ max: settings.maxSessions, dispose: (session) => void session.release() });
+  return sessions;
+}
 
-async function handle(request: WorkerRequest): Promise<WorkerResponse> {
-  let session = sessions.get(request.key);
-  if (session === undefined) {
-    if (request.onnx === undefined) {
-      return { id: request.id, ok: false, kind: 'missing-model', task: request.task };
-    }
-    try {
-      session = await InferenceSession.create(request.onnx, {
-        intraOpNumThreads: settings.intraOpThreads,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-      });
-    } catch (error) {
-      return { id: request.id, ok: false, kind: 'load', message: messageOf(error) };
-    }
-    sessions.set(request.key, session);
-  }
-  const { task } = request;
-  if (task.kind === 'inspect')
-    return { id: request.id, ok: true, signature: toModelSignature(request.name, session) };
-  if (task.kind === 'run') {
-    try {
-      const outputs = await runSession(session, task.inputs, task.outputNames);
-      return { id: request.id, ok: true, outputs };
-    } catch (error) {
-      return { id: request.id, ok: false, kind: 'run', message: messageOf(error) };
-    }
-  }
+async function sessionFor(request: InferenceRequest): Promise<InferenceSession> {
+  const cache = sessionCache(request.settings);
+  const held = cache.get(request.key);
+  if (held) return held;
+  let session: InferenceSession;
   try {
-    const partition = await scoreTextPartition(session, request.name, task.job);
-    return { id: request.id, ok: true, partition };
+    // onnxruntime reads models from ordinary buffers only: copy the shared bytes once per session.
+    session = await InferenceSession.create(Uint8Array.from(request.onnx), {
+      intraOpNumThreads: request.settings.intraOpThreads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
   } catch (error) {
-    return { id: request.id, ok: false, kind: 'task', error: toWorkerError(error) };
+    throw modelLoadError(request.name, error);
   }
+  cache.set(request.key, session);
+  return session;
 }
 
-/** Buffers that go back by transfer; a view into a larger buffer is copied first so only it moves. */
-function transferablesOf(response: WorkerResponse): ArrayBuffer[] {
-  if (response.ok && 'outputs' in response) {
-    const outputs = response.outputs;
+async function infer(request: InferenceRequest): Promise<TaskResult<InferenceResult>> {
+  const session = await sessionFor(request);
+  const { task } = request;
+  if (task.kind === 'inspect') return { result: { signature: toModelSignature(request.name, session) } };
+  if (task.kind === 'run') {
+    let outputs;
+    try {
+      outputs = await runSession(session, task.inputs, task.outputNames);
+    } catch (error) {
+      throw new Error(`Model "${request.name}" failed to run: ${(error as Error).message}`);
+    }
     for (const [name, output] of Object.entries(outputs)) outputs[name] = wholeBuffer(output);
-    return bufferList(outputs);
+    return { result: { outputs }, transfer: bufferList(outputs) };
   }
-  if (response.ok && 'partition' in response) {
-    const result = response.partition as { output: Uint8Array };
-    result.output = wholeBuffer({ data: result.output }).data;
-    return bufferList({ output: { data: result.output } });
-  }
-  if (response.ok) return [];
-  if (response.kind === 'missing-model') return taskBuffers(response.task);
-  return [];
+  const partition = await scoreTextPartition(session, request.name, task.job);
+  const output = wholeBuffer({ data: partition.output }).data;
+  return {
+    result: { partition: { ...partition, output } },
+    transfer: bufferList({ output: { data: output } }),
+  };
 }
 
-/** The buffers a task carries (sent back with a missing-model answer: the caller no longer has them). */
-function taskBuffers(task: WorkerTask): ArrayBuffer[] {
-  if (task.kind === 'run') return bufferList(task.inputs);
-  if (task.kind === 'inspect') return [];
-  return bufferList({ bytes: { data: task.job.bytes } });
-}
-
+/** A view into a larger buffer is copied first, so that only its own bytes go back. */
 function wholeBuffer<T extends { data: ArrayBufferView }>(tensor: T): T {
   const data = tensor.data as Uint8Array;
   if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return tensor;
@@ -91,6 +70,4 @@ function wholeBuffer<T extends { data: ArrayBufferView }>(tensor: T): T {
   return { ...tensor, data: Uint8Array.prototype.slice.call(data) };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export default workerTask(infer, { transfersResults: true });

@@ -1,10 +1,9 @@
-/** Messages between InferencePool and inferenceWorker. Types only: both sides import it. */
-import type { WorkerError } from '../workers/workerErrors';
+/** Requests the InferencePool sends its worker module. Types only: both sides import it. */
 import type { ModelSignature } from './readModelSignature';
 import type { TextPartitionJob, TextPartitionResult } from './textPartition';
 
-/** Settings a worker gets at start (workerData). */
-export interface WorkerSettings {
+/** Session settings, sent with every request (a worker sizes its session cache on the first). */
+export interface InferenceSettings {
   readonly maxSessions: number;
   readonly intraOpThreads: number;
 }
@@ -45,17 +44,19 @@ export interface InspectTask {
   readonly kind: 'inspect';
 }
 
-export type WorkerTask = RunTask | ScoreTextTask | InspectTask;
+export type InferenceTask = RunTask | ScoreTextTask | InspectTask;
 
-export interface WorkerRequest {
-  readonly id: number;
-  /** Model cache key (its SHA-256). */
+export interface InferenceRequest {
+  /** Session cache key (the model's SHA-256) and name (for messages). */
   readonly key: string;
-  /** For error messages. */
   readonly name: string;
-  /** The model bytes, sent only when the worker does not hold a session for `key`. */
-  readonly onnx?: Uint8Array;
-  readonly task: WorkerTask;
+  /**
+   * The model bytes over a SharedArrayBuffer: every request carries them without a copy, so any
+   * worker can open a session it does not hold yet.
+   */
+  readonly onnx: Uint8Array;
+  readonly settings: InferenceSettings;
+  readonly task: InferenceTask;
 }
 
 export interface OutputTensor extends TensorData {
@@ -63,22 +64,7 @@ export interface OutputTensor extends TensorData {
   readonly type: string;
 }
 
-export type WorkerResponse =
-  | { readonly id: number; readonly ok: true; readonly outputs: Record<string, OutputTensor> }
-  | { readonly id: number; readonly ok: true; readonly partition: TextPartitionResult }
-  | { readonly id: number; readonly ok: true; readonly signature: ModelSignature }
-  | {
-      readonly id: number;
-      readonly ok: false;
-      /** load: the model does not load; run: inference failed; task: the task's own error (e.g. bad input). */
-      readonly kind: 'load' | 'run';
-      readonly message: string;
-    }
-  | { readonly id: number; readonly ok: false; readonly kind: 'task'; readonly error: WorkerError }
-  | {
-      readonly id: number;
-      readonly ok: false;
-      /** The worker no longer holds the session: resend with the bytes. The task comes back with it. */
-      readonly kind: 'missing-model';
-      readonly task: WorkerTask;
-    };
+export type InferenceResult =
+  | { readonly outputs: Record<string, OutputTensor> }
+  | { readonly partition: TextPartitionResult }
+  | { readonly signature: ModelSignature };

@@ -34,3 +34,14 @@ export function reviveError(error: WorkerError): Error {
       return new Error(error.message);
   }
 }
+
+/** A worker thread that ended during its task (a crash, an exit): retryable, with the reason. */
+export class WorkerStoppedError extends TransientError {
+  override name = 'WorkerStoppedError';
+  constructor(
+    label: string,
+    readonly reason: string,
+  ) {
+    super(`The ${label} stopped during its task: ${reason}`);
+  }
+}

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { globSync } from 'glob';
 import { z } from 'zod';
 import { hostJsonSchema, type HostJson } from './HostJson';
 import { HostConfigurationError } from '../errors';
@@ -93,56 +94,10 @@ function toHostId(packageName: string | undefined, appDir: string): string {
   return `${(base || 'functionapp').slice(0, 23)}-${hash}`;
 }
 
-/** Expands package.json `main` as the worker does: `*`, `**` and `{a,b}` globs, sorted. */
+/**
+ * Expands package.json `main` as the Node worker does: a glob (`*`, `**`, `{a,b}`) matched against the
+ * app folder's files, sorted so functions register in a stable order.
+ */
 export function expandEntryPattern(appDir: string, pattern: string): string[] {
-  const alternatives = expandBraces(pattern.replace(/\\/g, '/'));
-  const files = new Set<string>();
-  for (const alternative of alternatives) {
-    const segments = alternative.split('/').filter((segment) => segment !== '' && segment !== '.');
-    for (const file of walk(appDir, segments)) files.add(file);
-  }
-  return [...files].sort();
-}
-
-function expandBraces(pattern: string): string[] {
-  const match = /\{([^{}]*)\}/.exec(pattern);
-  if (!match) return [pattern];
-  const before = pattern.slice(0, match.index);
-  const after = pattern.slice(match.index + match[0].length);
-  return (match[1] ?? '').split(',').flatMap((option) => expandBraces(before + option + after));
-}
-
-function walk(directory: string, segments: string[]): string[] {
-  const [segment, ...rest] = segments;
-  if (segment === undefined) return [];
-  if (segment === '**') {
-    const here = walk(directory, rest);
-    const deeper = listDirectories(directory).flatMap((child) => walk(path.join(directory, child), segments));
-    return [...here, ...deeper];
-  }
-  if (!segment.includes('*')) {
-    const next = path.join(directory, segment);
-    if (rest.length === 0) return existsSync(next) && statSync(next).isFile() ? [next] : [];
-    return existsSync(next) ? walk(next, rest) : [];
-  }
-  const regex = new RegExp('^' + segment.split('*').map(escapeRegExp).join('[^/]*') + '$');
-  if (!existsSync(directory)) return [];
-  return readdirSync(directory, { withFileTypes: true })
-    .filter((entry) => regex.test(entry.name) && !entry.name.endsWith('.map'))
-    .flatMap((entry) => {
-      const next = path.join(directory, entry.name);
-      if (rest.length === 0) return entry.isFile() ? [next] : [];
-      return entry.isDirectory() ? walk(next, rest) : [];
-    });
-}
-
-function listDirectories(directory: string): string[] {
-  if (!existsSync(directory)) return [];
-  return readdirSync(directory, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name !== 'node_modules')
-    .map((entry) => entry.name);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return globSync(pattern.replace(/\\/g, '/'), { cwd: appDir, absolute: true, nodir: true }).sort();
 }

@@ -14,6 +14,8 @@ export default tseslint.config(
       'bin/**',
       'bench/**/*.js',
       'scripts/**/*.js',
+      'scripts/**/*.mjs',
+      '.dependency-cruiser.cjs',
       'test/support/**/*.js',
     ],
   },

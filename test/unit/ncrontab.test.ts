@@ -1,4 +1,4 @@
-import { InvalidScheduleError, parseTimerSchedule } from '../../src/host/triggers/timer/TimerSchedule';
+import { InvalidScheduleError, parseTimerSchedule } from '../../src/host/triggers/timer/parseTimerSchedule';
 
 /** Times in the tables are UTC, written "YYYY-MM-DD hh:mm:ss[.fff]". */
 const utc = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);

@@ -4,15 +4,9 @@ import { addDurableHttpApi } from './api/addDurableHttpApi';
 import { durableClientBinding, durableSystemKeyName } from './api/durableClientBinding';
 import { DurableEngine } from './engine/DurableEngine';
 import { durableSettingsFrom } from './durableSettings';
+import type { DurableRuntime } from './DurableRuntime';
 import { TaskHub } from './taskHub/TaskHub';
 import { TaskHubClient } from './TaskHubClient';
-
-/** State shared by the durable triggers, the client binding and the HTTP API of one host. */
-export interface DurableRuntime {
-  readonly hub: TaskHub;
-  readonly client: TaskHubClient;
-  readonly engine: DurableEngine;
-}
 
 /**
  * Durable Functions on the embedded host: orchestration and activity triggers run by a Durable Task

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { AuthLevel } from '../keys/AuthLevel';
 import { RouteTemplate } from './RouteTemplate';
 
-export type AuthLevel = 'anonymous' | 'function' | 'admin' | 'system';
+export type { AuthLevel } from '../keys/AuthLevel';
 
 export interface HostHttpRequest {
   readonly method: string;

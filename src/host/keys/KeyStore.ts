@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
-import type { AuthLevel } from '../http/HttpRouter';
+import type { AuthLevel } from './AuthLevel';
 import { hasStatus } from '../storage/storageErrors';
 
 export const secretsContainer = 'azure-webjobs-secrets';

@@ -1,6 +1,6 @@
 import type { TestFaults } from '../../runtime/faults/TestFaults';
 import type { DataContainers } from '../../storage/DataContainers';
-import type { ModelRegistry } from '../../models/registry/ModelRegistry';
+import type { ModelRegistry } from '../../models';
 import type { StorageClients } from '../../storage/StorageClients';
 import type { SeriesTrainer } from './SeriesTrainer';
 

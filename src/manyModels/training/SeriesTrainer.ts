@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseTrainingCsv } from '../../training/retrain/parseTrainingCsv';
+import { parseTrainingCsv } from '../../training';
 import type { WorkerModule, WorkerPool } from '../../runtime/workers/WorkerPool';
 import { trainSeries, type SeriesTrainingOptions, type TrainedSeries } from './trainSeries';
 

@@ -1,6 +1,6 @@
 import { ValidationError } from '../../errors';
-import type { DesignMatrix } from '../../training/fitRidge';
-import { cellNumber, columnOf, numericColumn, type TrainingTable } from '../../training/TrainingTable';
+import type { DesignMatrix } from '../../training';
+import { cellNumber, columnOf, numericColumn, type TrainingTable } from '../../training';
 
 export type Frequency = 'daily' | 'weekly';
 

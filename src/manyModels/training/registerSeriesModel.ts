@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
-import type {
-  ModelRegistry,
-  RegisteredVersion,
-  RegistrationRequest,
-} from '../../models/registry/ModelRegistry';
+import type { ModelRegistry, RegisteredVersion, RegistrationRequest } from '../../models';
 import type { TrainedSeries } from './trainSeries';
 
 /** Tags every many-models version carries besides its key. */

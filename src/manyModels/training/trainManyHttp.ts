@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { OrchestrationRuntimeStatus, type DurableClient } from 'durable-functions';
 import { NotFoundError, ValidationError } from '../../errors';
-import { newRunId } from '../../training/retrain/startRetrain';
+import { newRunId } from '../../training';
 import { parseTrainManyRequest } from './parseTrainManyRequest';
 import {
   chunkInstanceId,

@@ -1,9 +1,9 @@
 import { ValidationError } from '../../errors';
-import { predictLinear, type DesignMatrix, type LinearModel } from '../../training/fitRidge';
-import { linearModelToOnnx } from '../../training/linearModelToOnnx';
-import { evaluateRegression } from '../../training/metrics';
-import type { TrainingTable } from '../../training/TrainingTable';
-import { trainRidgeOn } from '../../training/trainRidge';
+import { predictLinear, type DesignMatrix, type LinearModel } from '../../training';
+import { linearModelToOnnx } from '../../training';
+import { evaluateRegression } from '../../training';
+import type { TrainingTable } from '../../training';
+import { trainRidgeOn } from '../../training';
 import {
   featuresFor,
   historyTail,

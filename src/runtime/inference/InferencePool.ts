@@ -7,16 +7,10 @@ import { WorkerPool, type WorkerModule } from '../workers/WorkerPool';
 import { bufferList } from './bufferList';
 import type { ModelSignature } from './readModelSignature';
 import type { TextPartitionJob } from './textPartition';
-import type {
-  InferenceRequest,
-  InferenceResult,
-  InferenceSettings,
-  InferenceTask,
-  OutputTensor,
-  TensorData,
-} from './workerProtocol';
+import type { OutputTensor, TensorData } from './tensors';
+import type { InferenceRequest, InferenceResult, InferenceSettings, InferenceTask } from './workerProtocol';
 
-export type { OutputTensor, TensorData } from './workerProtocol';
+export type { OutputTensor, TensorData } from './tensors';
 
 /** A model as the pool knows it: `key` (its SHA-256) names the cached session in each worker. */
 export interface ModelHandle {

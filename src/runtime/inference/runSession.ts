@@ -1,5 +1,5 @@
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
-import type { OutputTensor, TensorData, WorkerTensorArray } from './workerProtocol';
+import type { OutputTensor, TensorData, WorkerTensorArray } from './tensors';
 
 type Inputs = Readonly<Record<string, TensorData<Float32Array>>>;
 

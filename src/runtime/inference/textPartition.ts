@@ -11,9 +11,9 @@ import type {
   ScoringSchema,
 } from '../formats/ScoringBatch';
 import type { FeatureMapping } from './mapFeatures';
-import { checkRows, chunkInputs, joinColumn, planChunks, type Chunk } from './predictBatch';
+import { checkRows, chunkInputs, joinColumn, planChunks, type Chunk } from './batchChunks';
 import { runSession } from './runSession';
-import type { OutputTensor } from './workerProtocol';
+import type { OutputTensor } from './tensors';
 
 /** One CSV or JSON Lines partition to parse, score and format in an inference worker. */
 export interface TextPartitionJob {

@@ -1,5 +1,6 @@
 /** Requests the InferencePool sends its worker module. Types only: both sides import it. */
 import type { ModelSignature } from './readModelSignature';
+import type { OutputTensor, TensorData } from './tensors';
 import type { TextPartitionJob, TextPartitionResult } from './textPartition';
 
 /** Session settings, sent with every request (a worker sizes its session cache on the first). */
@@ -7,24 +8,6 @@ export interface InferenceSettings {
   readonly maxSessions: number;
   readonly intraOpThreads: number;
 }
-
-/** A tensor fed to or returned by a model: data row-major with its dims. */
-export interface TensorData<T = WorkerTensorArray> {
-  readonly data: T;
-  readonly dims: readonly number[];
-}
-
-export type WorkerTensorArray =
-  | Float32Array
-  | Float64Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | Int8Array
-  | Uint16Array
-  | Int16Array
-  | Uint32Array
-  | BigUint64Array;
 
 /** Run a model on ready inputs. */
 export interface RunTask {
@@ -57,11 +40,6 @@ export interface InferenceRequest {
   readonly onnx: Uint8Array;
   readonly settings: InferenceSettings;
   readonly task: InferenceTask;
-}
-
-export interface OutputTensor extends TensorData {
-  /** onnxruntime's element type name. */
-  readonly type: string;
 }
 
 export type InferenceResult =

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../../config';
-import type { ModelRegistry } from '../../models/registry/ModelRegistry';
+import type { ModelRegistry } from '../../models';
 import type { ModelRunner } from '../../runtime/inference/ModelRunner';
 import type { ModelLoader } from '../../runtime/models/ModelLoader';
 import type { ModelStore } from '../../runtime/models/ModelStore';

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../errors';
-import { listBundledModels, loadBundledModel } from '../../models/loadBundledModel';
+import { listBundledModels, loadBundledModel } from '../../models';
 import type { ModelCard } from '../../runtime/models/ModelCard';
-import type { ModelRegistry } from '../../models/registry/ModelRegistry';
+import type { ModelRegistry } from '../../models';
 
 /**
  * Names of the models whose card declares a training source (`retraining`): the production version's

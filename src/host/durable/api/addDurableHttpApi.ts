@@ -1,6 +1,6 @@
 import type { HostServices } from '../../HostExtension';
 import type { HostHttpRequest, HostHttpResponse, HttpRouter } from '../../http/HttpRouter';
-import type { DurableRuntime } from '../DurableExtension';
+import type { DurableRuntime } from '../DurableRuntime';
 import { DurableClientError } from '../TaskHubClient';
 import type { DurableApiContext, DurableRoute } from './DurableApiContext';
 import { durableSystemKey, durableSystemKeyName } from './durableClientBinding';

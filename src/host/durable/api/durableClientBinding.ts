@@ -1,6 +1,6 @@
 import type { RpcTypedData } from '../../core/coreTypes';
 import type { HostServices } from '../../HostExtension';
-import type { DurableRuntime } from '../DurableExtension';
+import type { DurableRuntime } from '../DurableRuntime';
 import { DurableWebhookUrls, instanceIdPlaceholder } from './DurableWebhookUrls';
 
 export const durableSystemKeyName = 'durabletask_extension';

@@ -1,5 +1,17 @@
 import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent';
-import type { Outbound } from './runEpisode';
+import type { ActivityMessage, ControlMessage } from '../taskHub/TaskMessage';
+
+/** Something an episode sends once its history is committed. */
+export type Outbound =
+  | { kind: 'activity'; message: ActivityMessage }
+  | { kind: 'control'; message: ControlMessage }
+  | {
+      kind: 'startChild';
+      name: string;
+      instanceId: string;
+      input?: string;
+      parent: NonNullable<HistoryEvent['ParentInstance']>;
+    };
 
 type Parent = NonNullable<HistoryEvent['ParentInstance']>;
 

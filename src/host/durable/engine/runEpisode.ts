@@ -1,22 +1,12 @@
 import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent';
 import type { InstanceRecord } from '../taskHub/InstanceStore';
 import type { RuntimeStatus } from '../taskHub/RuntimeStatus';
-import type { ActivityMessage, ControlMessage } from '../taskHub/TaskMessage';
+import type { ControlMessage } from '../taskHub/TaskMessage';
 import { ActionSimulator, type ScheduledWork } from './ActionSimulator';
-import { activityWork, parentCompletion, timerWork } from './outboundMessages';
 import type { OrchestratorState } from './OrchestratorAction';
+import { activityWork, parentCompletion, timerWork, type Outbound } from './outboundMessages';
 
-/** Something an episode sends once its history is committed. */
-export type Outbound =
-  | { kind: 'activity'; message: ActivityMessage }
-  | { kind: 'control'; message: ControlMessage }
-  | {
-      kind: 'startChild';
-      name: string;
-      instanceId: string;
-      input?: string;
-      parent: NonNullable<HistoryEvent['ParentInstance']>;
-    };
+export type { Outbound } from './outboundMessages';
 
 export interface EpisodeOutcome {
   /** The instance row to commit (ETag of the row that was read). */

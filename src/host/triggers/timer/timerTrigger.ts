@@ -5,7 +5,8 @@ import { BlobLease, listenerLockBlobName } from './BlobLease';
 import { ScheduleStatusStore, scheduleStatusBlobName } from './ScheduleStatusStore';
 import { SingletonListener } from './SingletonListener';
 import { TimerListener } from './TimerListener';
-import { InvalidScheduleError, parseTimerSchedule, type TimerSchedule } from './TimerSchedule';
+import { InvalidScheduleError, parseTimerSchedule } from './parseTimerSchedule';
+import type { TimerSchedule } from './TimerSchedule';
 
 const stopGraceMs = 30_000;
 

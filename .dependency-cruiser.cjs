@@ -1,0 +1,106 @@
+// The folder rules of the app, checked in CI (`npm run depcheck`). ARCHITECTURE.md explains the layers.
+const features = 'scoring|models|training|manyModels';
+const foundation = '^src/(storage|http)/|^src/(errors|config)[.]ts$';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Modules must not import each other in a circle.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'foundation-stays-at-the-bottom',
+      severity: 'error',
+      comment: 'errors, config, storage and http are used by everything and import none of it.',
+      from: { path: foundation },
+      to: { path: '^src/', pathNot: foundation },
+    },
+    {
+      name: 'kernel-imports-no-feature',
+      severity: 'error',
+      comment: 'The runtime kernel (src/runtime) is under every feature: it imports only the foundation.',
+      from: { path: '^src/runtime/' },
+      to: { path: '^(src/|functions/)', pathNot: `^src/runtime/|${foundation}` },
+    },
+    {
+      name: 'features-meet-through-public-entries',
+      severity: 'error',
+      comment:
+        'A feature imports a sibling feature only through its index.ts (its public surface), never its internals.',
+      from: { path: `^src/(${features})/` },
+      to: { path: `^src/(${features})/`, pathNot: ['^src/$1/', `^src/(${features})/index[.]ts$`] },
+    },
+    {
+      name: 'features-depend-one-way',
+      severity: 'error',
+      comment:
+        'Features depend one way: manyModels -> training -> models, and manyModels -> scoring. Scoring and models use no other feature (keyed scoring plugs into scoring as a strategy).',
+      from: { path: '^src/(scoring|models)/' },
+      to: { path: `^src/(${features})/`, pathNot: '^src/$1/' },
+    },
+    {
+      name: 'training-uses-only-models',
+      severity: 'error',
+      comment: 'Training uses the model registry, never scoring or many models.',
+      from: { path: '^src/training/' },
+      to: { path: '^src/(scoring|manyModels)/' },
+    },
+    {
+      name: 'features-do-not-compose',
+      severity: 'error',
+      comment:
+        'Only the composition root (appServices) and functions/ wire features together; nothing imports them.',
+      from: { path: '^src/', pathNot: '^src/(appServices|cli/)' },
+      to: { path: '^(src/appServices[.]ts$|functions/)' },
+    },
+    {
+      name: 'orchestrations-are-pure',
+      severity: 'error',
+      comment:
+        'Orchestrators replay: they import types, activity names (the *Contracts modules) and the pure helpers listed here; all I/O is in activities.',
+      from: { path: '^src/orchestrations/' },
+      to: {
+        path: '^src/',
+        pathNot: [
+          'Contracts[.]ts$',
+          '^src/training/retrain/decidePromotion[.]ts$',
+          '^src/manyModels/training/partitionsManifest[.]ts$',
+        ],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'host-imports-no-app',
+      severity: 'error',
+      comment:
+        'The embedded host is generic: it loads the app from package.json main and imports nothing of it.',
+      from: { path: '^src/host/' },
+      to: { path: '^(src/|functions/)', pathNot: '^src/host/' },
+    },
+    {
+      name: 'app-knows-no-host',
+      severity: 'error',
+      comment:
+        'Nothing in the app knows which host runs it (the CLI, which starts the host, is the exception).',
+      from: { path: '^(src/|functions/)', pathNot: '^src/(host|cli)/' },
+      to: { path: '^src/host/' },
+    },
+    {
+      name: 'functions-are-registrations',
+      severity: 'error',
+      comment: 'functions/ registers handlers that call src/; src/ never imports functions/.',
+      from: { path: '^src/' },
+      to: { path: '^functions/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|test|bench)/' },
+  },
+};

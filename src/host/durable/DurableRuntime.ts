@@ -1,0 +1,10 @@
+import type { DurableEngine } from './engine/DurableEngine';
+import type { TaskHub } from './taskHub/TaskHub';
+import type { TaskHubClient } from './TaskHubClient';
+
+/** State shared by the durable triggers, the client binding and the HTTP API of one host. */
+export interface DurableRuntime {
+  readonly hub: TaskHub;
+  readonly client: TaskHubClient;
+  readonly engine: DurableEngine;
+}

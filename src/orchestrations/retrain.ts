@@ -33,7 +33,7 @@ export function* retrain(context: df.OrchestrationContext): Step {
   try {
     return yield* runRetrain(context, input, base);
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const message = error instanceof Error ? error.message.split('\n')[0]?.trim() : String(error);
     const report: RunReport = {
       ...base,
       status: 'Failed',

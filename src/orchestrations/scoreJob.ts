@@ -30,7 +30,7 @@ export function* scoreJob(context: df.OrchestrationContext): Generator<df.Task, 
   } catch (error) {
     // An activity fault the activities could not turn into a result: end the job with the reason
     // instead of leaving it Running.
-    const reason = `The job stopped on an unexpected error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    const reason = `The job stopped on an unexpected error: ${error instanceof Error ? error.message.split('\n')[0]?.trim() : String(error)}`;
     return (yield context.df.callActivity(activity.fail, { jobId: input.jobId, reason })) as JobOutcome;
   }
 }

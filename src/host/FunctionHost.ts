@@ -2,7 +2,8 @@ import type { RpcLogLevel } from './core/coreTypes';
 import path from 'node:path';
 import { applyHostJsonOverrides } from './app/applyHostJsonOverrides';
 import { loadAppFolder } from './app/loadAppFolder';
-import { startAzurite, type RunningAzurite } from './azurite/startAzurite';
+import { azuritePortsFrom } from './azurite/azuritePortsFrom';
+import { startAzurite } from './azurite/startAzurite';
 import { FunctionInvoker } from './core/FunctionInvoker';
 import { FunctionsCore } from './core/FunctionsCore';
 import { installCoreModule } from './core/installCoreModule';
@@ -24,7 +25,12 @@ import { KeyStore } from './keys/KeyStore';
 import { loadAppFunctions } from './loadApp';
 import { HostLogger, type LogSink } from './logging/HostLogger';
 import { AppSettings } from './settings/AppSettings';
-import { defaultAzuritePorts, isDevelopmentStorage } from './storage/StorageConnection';
+import {
+  azuriteConnectionString,
+  defaultAzuritePorts,
+  isDevelopmentStorage,
+  type AzuritePorts,
+} from './storage/StorageConnection';
 import { defaultConnectionName, StorageConnections } from './storage/StorageConnections';
 
 export interface FunctionHostOptions {
@@ -66,21 +72,20 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
   };
   try {
     const storageSetting = settings.require(defaultConnectionName, 'The host');
-    let azurite: RunningAzurite | undefined;
+    const azuritePorts = azuritePortsFrom(settings);
     if (isDevelopmentStorage(storageSetting)) {
-      azurite = await startAzurite({
-        ports: defaultAzuritePorts,
+      const azurite = await startAzurite({
+        ports: azuritePorts,
         location: path.join(app.directory, '.azurite'),
+        onWait: (message) => log.info(message),
       });
       cleanup.push(async () => {
-        if ((await azurite!.stop()).forced)
+        if ((await azurite.stop()).forced)
           log.error('Azurite did not stop within 5 s and was killed: its last writes may not be on disk.');
       });
-      log.info(
-        `Azurite listening on 127.0.0.1:${defaultAzuritePorts.blob}-${defaultAzuritePorts.table} (data in .azurite/)`,
-      );
+      log.info(`Azurite listening on 127.0.0.1:${describePorts(azuritePorts)} (data in .azurite/)`);
     }
-    const storage = new StorageConnections(settings);
+    const storage = new StorageConnections(settings, azuritePorts);
     const hostStorage = storage.get(defaultConnectionName, 'The host');
 
     const router = new HttpRouter();
@@ -94,6 +99,13 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     for (const [name, value] of Object.entries(app.localValues))
       if (process.env[name] === undefined) process.env[name] = value;
     if (environment !== process.env) Object.assign(process.env, environment);
+    // The storage SDKs read UseDevelopmentStorage=true as ports 10000-10002: point the app at the
+    // host's Azurite wherever it listens.
+    if (!samePorts(azuritePorts, defaultAzuritePorts)) {
+      for (const [name, value] of Object.entries(process.env))
+        if (value !== undefined && isDevelopmentStorage(value))
+          process.env[name] = azuriteConnectionString(azuritePorts);
+    }
     process.env.WEBSITE_HOSTNAME = `${loopback}:${port}`;
     process.env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
 
@@ -169,6 +181,15 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
 /** The host id names keys, receipts and locks; `AzureFunctionsWebHost__hostid` overrides it, as on Azure. */
 export function hostIdFrom(settings: AppSettings, fallback: string): string {
   return settings.get('AzureFunctionsWebHost__hostid') ?? fallback;
+}
+
+function samePorts(a: AzuritePorts, b: AzuritePorts): boolean {
+  return a.blob === b.blob && a.queue === b.queue && a.table === b.table;
+}
+
+/** 10000-10002 when consecutive, as Azurite's defaults read; else each port. */
+function describePorts({ blob, queue, table }: AzuritePorts): string {
+  return queue === blob + 1 && table === blob + 2 ? `${blob}-${table}` : `${blob},${queue},${table}`;
 }
 
 function isWarningOrWorse(level: RpcLogLevel): boolean {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { AzuritePorts } from '../storage/StorageConnection';
 import { HostConfigurationError } from '../errors';
+import { azuriteLockFileName, waitForEarlierAzurite } from './AzuriteDataLock';
 
 export interface AzuriteOptions {
   ports: AzuritePorts;
@@ -12,6 +13,8 @@ export interface AzuriteOptions {
   startTimeoutMs?: number;
   /** Extra Node.js flags for Azurite's process (e.g. `--cpu-prof` to see where its CPU goes). */
   nodeArgs?: readonly string[];
+  /** Told when start-up waits for the Azurite of a previous host to finish saving `location`. */
+  onWait?: (message: string) => void;
 }
 
 export interface RunningAzurite {
@@ -20,21 +23,56 @@ export interface RunningAzurite {
   stop(): Promise<{ forced: boolean }>;
 }
 
-// Azurite runs inside a small launcher that exits when its stdin closes, which happens when this
-// process ends for any reason (even SIGKILL): no Azurite is left holding the ports.
-const exitWithParent = [
-  "process.stdin.on('end', () => process.exit(0));",
-  "process.stdin.on('error', () => process.exit(0));",
-  'process.stdin.resume();',
-  // On SIGTERM/SIGINT Azurite closes its servers and databases; stdin must not keep the process alive then.
-  "for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.stdin.destroy());",
-  // Azurite parses argv as [node, script, ...options]; here argv is [node, azuriteMain, ...options].
-  'require(process.argv[1]);',
-].join(' ');
+// Azurite runs inside a small launcher. When this process ends for any reason (even SIGKILL) the
+// launcher's stdin closes, and it stops Azurite as SIGTERM does: Azurite closes its servers and saves
+// its databases (kept in memory and otherwise saved only every 5 s), then exits. Exiting at once
+// instead would drop the writes of those last seconds, although they were acknowledged.
+// The launcher also keeps the data folder's lock file (see AzuriteDataLock) while Azurite runs.
+const launcher = `
+const fs = require('node:fs');
+const lockFile = process.argv.splice(1, 1)[0];
+if (lockFile) {
+  fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, hostPid: process.ppid }));
+  process.on('exit', () => {
+    try {
+      if (JSON.parse(fs.readFileSync(lockFile, 'utf8')).pid === process.pid) fs.unlinkSync(lockFile);
+    } catch {}
+  });
+}
+// With the host gone nobody reads Azurite's output: a write must not crash it while it saves.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+let stopping = false;
+const onStopSignal = () => {
+  stopping = true;
+  process.stdin.destroy();
+};
+const stopAzurite = () => {
+  if (stopping) return;
+  stopping = true;
+  const signalWhenHandled = () => {
+    // Azurite handles SIGTERM once its servers listen; until then, wait (a failed start exits anyway).
+    if (process.listeners('SIGTERM').some((listener) => listener !== onStopSignal)) process.kill(process.pid, 'SIGTERM');
+    else setTimeout(signalWhenHandled, 100).unref();
+  };
+  signalWhenHandled();
+};
+process.stdin.on('end', stopAzurite);
+process.stdin.on('error', stopAzurite);
+process.stdin.resume();
+// On SIGTERM/SIGINT Azurite closes its servers and databases; stdin must not keep the process alive then.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, onStopSignal);
+// Azurite parses argv as [node, script, ...options]; here argv is now [node, azuriteMain, ...options].
+require(process.argv[1]);
+`;
 
 /** Starts Azurite as a child process on loopback (no telemetry) and waits until all three services listen. */
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
   const { ports } = options;
+  const location = options.location === undefined ? undefined : path.resolve(options.location);
+  if (location) {
+    mkdirSync(location, { recursive: true });
+    await waitForEarlierAzurite(location, { onWait: options.onWait });
+  }
   for (const [service, port] of Object.entries(ports) as [string, number][]) {
     if (!(await isPortFree(port))) {
       throw new HostConfigurationError(
@@ -45,8 +83,9 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   const args = [
     ...(options.nodeArgs ?? []),
     '-e',
-    exitWithParent,
+    launcher,
     '--',
+    location ? path.join(location, azuriteLockFileName) : '',
     require.resolve('azurite/dist/src/azurite.js'),
     '--silent',
     '--disableTelemetry',
@@ -64,9 +103,8 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     '--tablePort',
     String(ports.table),
   ];
-  if (options.location) {
-    mkdirSync(options.location, { recursive: true });
-    args.push('--location', path.resolve(options.location));
+  if (location) {
+    args.push('--location', location);
   } else {
     args.push('--inMemoryPersistence');
   }

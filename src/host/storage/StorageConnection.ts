@@ -39,9 +39,10 @@ export class StorageConnection {
   readonly tableService: TableServiceClient;
   readonly connectionString: string;
 
-  constructor(connectionString: string) {
+  /** `developmentPorts`: where `UseDevelopmentStorage=true` points (the host's Azurite). */
+  constructor(connectionString: string, developmentPorts: AzuritePorts = defaultAzuritePorts) {
     this.connectionString = isDevelopmentStorage(connectionString)
-      ? azuriteConnectionString(defaultAzuritePorts)
+      ? azuriteConnectionString(developmentPorts)
       : connectionString;
     try {
       this.blobs = BlobServiceClient.fromConnectionString(this.connectionString);

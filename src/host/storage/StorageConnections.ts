@@ -1,5 +1,5 @@
 import type { AppSettings } from '../settings/AppSettings';
-import { StorageConnection } from './StorageConnection';
+import { defaultAzuritePorts, StorageConnection, type AzuritePorts } from './StorageConnection';
 import { HostConfigurationError } from '../errors';
 
 export const defaultConnectionName = 'AzureWebJobsStorage';
@@ -12,7 +12,11 @@ export const defaultConnectionName = 'AzureWebJobsStorage';
 export class StorageConnections {
   readonly #cache = new Map<string, StorageConnection>();
 
-  constructor(private readonly settings: AppSettings) {}
+  /** `developmentPorts`: where `UseDevelopmentStorage=true` points (the host's Azurite). */
+  constructor(
+    private readonly settings: AppSettings,
+    private readonly developmentPorts: AzuritePorts = defaultAzuritePorts,
+  ) {}
 
   get(connectionName: string | undefined, usedBy: string): StorageConnection {
     const name = connectionName || defaultConnectionName;
@@ -30,7 +34,7 @@ export class StorageConnections {
         `${usedBy} uses the connection "${name}", but no app setting "${name}" holds a storage connection string. Add it to "Values" in local.settings.json (UseDevelopmentStorage=true for Azurite).`,
       );
     }
-    const connection = new StorageConnection(value);
+    const connection = new StorageConnection(value, this.developmentPorts);
     this.#cache.set(name.toLowerCase(), connection);
     return connection;
   }

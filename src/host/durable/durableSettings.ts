@@ -31,8 +31,11 @@ export function durableSettingsFrom(
     maxConcurrentActivityFunctions: number(durable.maxConcurrentActivityFunctions, 10 * cores),
     maxConcurrentOrchestratorFunctions: number(durable.maxConcurrentOrchestratorFunctions, 10 * cores),
     controlQueueBatchSize: number(provider.controlQueueBatchSize, 32),
-    controlQueueVisibilityTimeoutMs: timeSpanMs(provider.controlQueueVisibilityTimeout, 5 * 60_000),
-    workItemQueueVisibilityTimeoutMs: timeSpanMs(provider.workItemQueueVisibilityTimeout, 5 * 60_000),
+    // Azure's default is 5 min. Here a message is hidden this long and renewed every third of it while
+    // the host works on it, so it comes back this soon after a crash (one host owns a task hub, and a
+    // message that resurfaces under it while its work runs is adopted, not run again).
+    controlQueueVisibilityTimeoutMs: timeSpanMs(provider.controlQueueVisibilityTimeout, 15_000),
+    workItemQueueVisibilityTimeoutMs: timeSpanMs(provider.workItemQueueVisibilityTimeout, 15_000),
     // Azure's default is 30 s; Azurite is local, so poll idle queues every second at most.
     maxQueuePollingIntervalMs: timeSpanMs(provider.maxQueuePollingInterval, 1000),
     crashPoints: CrashPoints.parse(settings?.get('DurableScoring__CrashAt')),

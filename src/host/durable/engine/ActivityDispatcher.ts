@@ -4,7 +4,9 @@ import type { RpcTypedData } from '../../core/coreTypes';
 import { rpcDataToValue } from '../../converters/rpcTypedData';
 import { InvocationFailedError } from '../../InvocationPipeline';
 import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent';
-import type { MessageQueues, Received } from '../taskHub/MessageQueues';
+import { HeldMessages } from '../taskHub/HeldMessages';
+import type { MessageLease } from '../taskHub/MessageLease';
+import type { MessageQueues } from '../taskHub/MessageQueues';
 import type { ActivityBatchMessage, ActivityMessage, ControlMessage } from '../taskHub/TaskMessage';
 import type { CrashPoints } from './CrashPoints';
 import { QueuePoller } from './QueuePoller';
@@ -15,6 +17,7 @@ export interface ActivityDispatcherOptions {
   services: HostServices;
   activities: ReadonlyMap<string, AppFunction>;
   maxConcurrent: number;
+  /** How long a work item stays hidden per renewal: how soon it comes back after a crash. */
   visibilityTimeoutMs: number;
   maxPollingIntervalMs: number;
   crashPoints: CrashPoints;
@@ -28,13 +31,15 @@ export interface ActivityDispatcherOptions {
 
 /**
  * Runs activity work items: invokes each activity and passes its result (or failure) to the
- * orchestration. A work item is deleted once every result in it is safe: committed to history (local
- * hand-over) or sent to the control queue. A crash before that runs its activities again
- * (at-least-once); the orchestration applies only the first result per task id.
+ * orchestration. A work item is held under a renewed lease while its activities run, and deleted once
+ * every result in it is safe: committed to history (local hand-over) or sent to the control queue. A
+ * crash before that runs its activities again once the lease lapses (at-least-once); the orchestration
+ * applies only the first result per task id.
  */
 export class ActivityDispatcher {
   readonly #poller: QueuePoller;
   readonly #slots: Semaphore;
+  readonly #leases: HeldMessages;
   readonly #running = new Set<Promise<void>>();
   /** Activities (by message id) of the work items this host holds, with how many copies it holds. */
   readonly #held = new Map<string, number>();
@@ -42,6 +47,11 @@ export class ActivityDispatcher {
 
   constructor(private readonly options: ActivityDispatcherOptions) {
     this.#slots = new Semaphore(options.maxConcurrent);
+    this.#leases = new HeldMessages(options.queues, options.visibilityTimeoutMs, (error) =>
+      options.services.log.warn(
+        `Durable activity dispatcher: could not extend a work item's visibility (${(error as Error).message}); retrying.`,
+      ),
+    );
     this.#poller = new QueuePoller(
       () => this.#poll(),
       options.maxPollingIntervalMs,
@@ -75,19 +85,25 @@ export class ActivityDispatcher {
     if (this.#inFlight >= this.options.maxConcurrent * 2) return false;
     const received = await this.options.queues.receiveActivities(4, this.options.visibilityTimeoutMs);
     for (const item of received) {
-      const run = this.#runBatch(item).finally(() => this.#running.delete(run));
+      const lease = this.#leases.hold(item);
+      if (!lease) {
+        this.options.services.log.host(
+          'debug',
+          `Durable: work item ${item.message.id} came back while running here (a visibility renewal was late); it is not run again.`,
+        );
+        continue;
+      }
+      const run = this.#runBatch(lease).finally(() => this.#running.delete(run));
       this.#running.add(run);
     }
     return received.length > 0;
   }
 
-  async #runBatch(item: Received<ActivityBatchMessage>): Promise<void> {
+  async #runBatch(lease: MessageLease<ActivityBatchMessage>): Promise<void> {
+    const item = lease.received;
     const { activities } = item.message;
     this.#inFlight += activities.length;
     for (const { id } of activities) this.#held.set(id, (this.#held.get(id) ?? 0) + 1);
-    const keepHidden = setInterval(() => {
-      this.options.queues.hide(item, this.options.visibilityTimeoutMs).catch(() => undefined);
-    }, this.options.visibilityTimeoutMs / 2);
     let unsettled = activities.length;
     let failed = false;
     const settled = new Promise<void>((resolve) => {
@@ -111,9 +127,13 @@ export class ActivityDispatcher {
     });
     try {
       await settled;
-      if (!failed) await this.options.queues.delete(item);
+      if (failed) lease.abandon();
+      else await lease.complete();
+    } catch (error) {
+      this.options.services.log.error(
+        `Durable activity dispatcher: a finished work item could not be deleted and will run again: ${(error as Error).message}`,
+      );
     } finally {
-      clearInterval(keepHidden);
       for (const { id } of activities) this.#release(id);
     }
   }

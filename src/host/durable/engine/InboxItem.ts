@@ -1,4 +1,4 @@
-import type { MessageQueues, Received } from '../taskHub/MessageQueues';
+import type { MessageLease } from '../taskHub/MessageLease';
 import type { ControlMessage } from '../taskHub/TaskMessage';
 
 /**
@@ -14,12 +14,13 @@ export interface InboxItem {
   defer(delayMs: number): Promise<void>;
 }
 
-export function queueItem(received: Received<ControlMessage>, queues: MessageQueues): InboxItem {
+/** A control queue message, kept hidden (renewed) until its episode completes or defers it. */
+export function queueItem(lease: MessageLease<ControlMessage>): InboxItem {
   return {
-    message: received.message,
-    dequeueCount: received.dequeueCount,
-    complete: () => queues.delete(received),
-    defer: (delayMs) => queues.hide(received, delayMs),
+    message: lease.received.message,
+    dequeueCount: lease.received.dequeueCount,
+    complete: () => lease.complete(),
+    defer: (delayMs) => lease.release(delayMs),
   };
 }
 

@@ -2,6 +2,7 @@ import type { AppFunction, HostServices } from '../../HostExtension';
 import { InvocationFailedError } from '../../InvocationPipeline';
 import type { HistoryEvent } from '../history/HistoryEvent';
 import { ConcurrencyConflictError, type InstanceRecord } from '../taskHub/InstanceStore';
+import { HeldMessages } from '../taskHub/HeldMessages';
 import type { TaskHub } from '../taskHub/TaskHub';
 import type { ControlMessage } from '../taskHub/TaskMessage';
 import type { DurableSettings } from '../durableSettings';
@@ -40,6 +41,7 @@ export class OrchestrationDispatcher {
   readonly #cache = new Map<string, CachedInstance>();
   readonly #failures = new Map<string, number>();
   readonly #unsent = new UnsentWork();
+  readonly #leases: HeldMessages;
 
   /** `isActivityHeldHere`: whether this host's activity dispatcher holds a work item with that activity. */
   constructor(
@@ -50,6 +52,11 @@ export class OrchestrationDispatcher {
     private readonly isActivityHeldHere: (activityId: string) => boolean = () => false,
   ) {
     this.#slots = new Semaphore(settings.maxConcurrentOrchestratorFunctions);
+    this.#leases = new HeldMessages(hub.queues, settings.controlQueueVisibilityTimeoutMs, (error) =>
+      services.log.warn(
+        `Durable control queue: could not extend a message's visibility (${(error as Error).message}); retrying.`,
+      ),
+    );
     this.#pollers = Array.from(
       { length: settings.partitionCount },
       (_, partition) =>
@@ -94,7 +101,11 @@ export class OrchestrationDispatcher {
       this.settings.controlQueueBatchSize,
       this.settings.controlQueueVisibilityTimeoutMs,
     );
-    for (const item of received) this.#enqueue(queueItem(item, this.hub.queues));
+    for (const item of received) {
+      // Undefined: a message this host holds came back (its visibility lapsed); it is applied once anyway.
+      const lease = this.#leases.hold(item);
+      if (lease) this.#enqueue(queueItem(lease));
+    }
     return received.length > 0;
   }
 
@@ -208,7 +219,7 @@ export class OrchestrationDispatcher {
 
   /**
    * Keeps a message for later. Queue visibility has whole-second granularity, so what is due within a
-   * few seconds waits in memory (still invisible from its receive) for sub-second timer precision.
+   * few seconds waits in memory (still held under its lease) for sub-second timer precision.
    */
   async #hold(item: InboxItem, until: number): Promise<void> {
     const delay = until - Date.now();

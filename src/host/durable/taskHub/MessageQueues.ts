@@ -3,7 +3,7 @@ import type { LargePayloads } from './LargePayloads';
 import { largePayloadThreshold } from './LargePayloads';
 import type { TaskHubNames } from './TaskHubNames';
 import type { ActivityBatchMessage, ActivityMessage, ControlMessage, TaskMessage } from './TaskMessage';
-import { hasStatus } from '../../storage/storageErrors';
+import { hasStatus, storageErrorCode } from '../../storage/storageErrors';
 
 /** A received message with what is needed to delete it or keep it hidden. */
 export interface Received<T extends TaskMessage> {
@@ -18,6 +18,11 @@ export interface Received<T extends TaskMessage> {
 const maxVisibilitySeconds = 7 * 24 * 3600 - 60;
 const batchLimit = 100;
 const batchBytes = 40 * 1024;
+
+/** Deleted, or received again since this pop receipt was issued: no longer this holder's to change. */
+export function isMessageGone(error: unknown): boolean {
+  return hasStatus(error, 404) || storageErrorCode(error) === 'PopReceiptMismatch';
+}
 
 /** The control queues (one per partition) and the work-item queue of a task hub. */
 export class MessageQueues {
@@ -104,7 +109,7 @@ export class MessageQueues {
       await received.queue.deleteMessage(received.messageId, received.popReceipt);
     } catch (error) {
       // Already deleted, or its visibility lapsed and another receive owns it now: nothing to undo.
-      if (!hasStatus(error, 404)) throw error;
+      if (!isMessageGone(error)) throw error;
     }
   }
 

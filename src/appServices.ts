@@ -9,7 +9,7 @@ import { PoolModelInspector } from './models/registry/ModelInspector';
 import { ModelRegistry } from './models/registry/ModelRegistry';
 import { RegistryModelStore } from './models/registry/RegistryModelStore';
 import { TestFaults } from './runtime/faults/TestFaults';
-import { formatRegistry } from './runtime/formats/formatRegistry';
+import { createFormatRegistry } from './runtime/formats/formatRegistry';
 import { InferencePool } from './runtime/inference/InferencePool';
 import { PoolModelRunner } from './runtime/inference/PoolModelRunner';
 import { ModelLoader } from './runtime/models/ModelLoader';
@@ -65,7 +65,7 @@ function compose(config: AppConfig): AppServices {
   if (faults.active) console.warn('DURABLE_SCORING_TEST_FAULTS is set: faults are injected (tests only).');
   const runtime: RuntimeServices = {
     storage,
-    formats: formatRegistry,
+    formats: createFormatRegistry({ workers }),
     models: new ModelLoader({ store }),
     store,
     runner: new PoolModelRunner(pool),

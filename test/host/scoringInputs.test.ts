@@ -238,6 +238,46 @@ describe('Parquet input', () => {
   });
 });
 
+describe('a corrupt Parquet file', () => {
+  /** The diabetes Parquet file of the test above, with one bit flipped at `position`. */
+  async function flipped(position: number, bit: number): Promise<Buffer> {
+    const writer = await loadHyparquetWriter();
+    const columnData = diabetes.header.map((name, column) => ({
+      name,
+      data: Float64Array.from(diabetes.rows, (values) => Number(values[column])),
+      type: 'DOUBLE' as const,
+    }));
+    const bytes = Buffer.from(writer.parquetWriteBuffer({ columnData, rowGroupSize: 221 }));
+    bytes[position]! ^= bit;
+    return bytes;
+  }
+
+  it('fails the partition whose row group cannot be decoded, saying the file is corrupt, and scores the other', async () => {
+    const job = await dropAndWait('parquet/bad-page.parquet', await flipped(2000, 0x01));
+    expect(job).toMatchObject({ status: 'Failed', partitions: 2, scoredRows: 221 });
+    expect(job.reason).toMatch(
+      /^1 partition\(s\) failed: Partition 0 \(rows 1-221\) failed after 1 attempt\(s\): the Parquet file is corrupt: row group 0 cannot be decoded \(.+\) — over the job's limits/,
+    );
+  });
+
+  it('stops a row group whose decoding never ends, within its time limit, while the host keeps answering', async () => {
+    const started = Date.now();
+    const name = 'parquet/endless-page.parquet';
+    const jobId = await harness.drop(name, await flipped(500, 0x80));
+    // The decoder loops on the flipped page in a worker thread; the host's event loop stays free.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const ping = Date.now();
+    expect((await harness.host.fetch('/admin/host/ping')).status).toBe(200);
+    expect(Date.now() - ping).toBeLessThan(1000);
+    const job = await harness.waitForJob(jobId);
+    expect(job.status).toBe('Failed');
+    expect(job.reason).toMatch(
+      /Partition 0 \(rows 1-221\) failed after 1 attempt\(s\): partition 0 could not be parsed within 10 s: the file is probably corrupt/,
+    );
+    expect(Date.now() - started).toBeLessThan(40_000);
+  }, 60_000);
+});
+
 describe('after all of that', () => {
   it('the host still scores a good file', async () => {
     const job = await dropAndWait('after/diabetes.csv', diabetesCsv);

@@ -54,6 +54,8 @@ export class PoolSeriesTrainer implements SeriesTrainer {
   train(request: SeriesTrainingRequest): Promise<SeriesTrainingResult> {
     // The bytes are handed over when they own their whole buffer (a downloaded blob does), else copied.
     const whole = request.csv.byteOffset === 0 && request.csv.byteLength === request.csv.buffer.byteLength;
-    return this.workers.run(trainingModule, request, whole ? [request.csv.buffer as ArrayBuffer] : []);
+    return this.workers.run(trainingModule, request, {
+      transfer: whole ? [request.csv.buffer as ArrayBuffer] : [],
+    });
   }
 }

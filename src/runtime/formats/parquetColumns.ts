@@ -16,13 +16,17 @@ const NUMERIC_PHYSICAL = new Set(['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE'
 /** Annotations that make a numeric physical type a date or time, which is not a feature value. */
 const TEMPORAL = /^(DATE|TIME|TIMESTAMP|INTERVAL)/;
 
-/** Reads the footer; a file that is not Parquet is a ValidationError. */
+/**
+ * Reads the footer; a file that is not Parquet is a ValidationError. `initialFetchSize`: the bytes read
+ * from the end first (hyparquet's default, 512 KiB, saves a second read of most footers).
+ */
 export async function readParquetMetadata(
   lib: HyparquetModule,
   reader: ByteRangeReader,
+  options: { initialFetchSize?: number } = {},
 ): Promise<FileMetaData> {
   try {
-    return await lib.parquetMetadataAsync(reader);
+    return await lib.parquetMetadataAsync(reader, options);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ValidationError(`not a readable Parquet file: ${reason}`);

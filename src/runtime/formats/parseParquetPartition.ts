@@ -21,9 +21,10 @@ export async function parseParquetPartition(
   reader: ByteRangeReader,
   partition: Partition,
   schema: ScoringSchema,
+  options: { initialFetchSize?: number } = {},
 ): Promise<ScoringBatch> {
   const lib = await loadHyparquet();
-  const metadata = await readParquetMetadata(lib, reader);
+  const metadata = await readParquetMetadata(lib, reader, options);
   checkColumns(lib, metadata, schema);
   checkPartition(metadata, partition);
   const rowStart = partition.firstRow - 1;

@@ -128,7 +128,7 @@ export class InferencePool {
       task,
     };
     try {
-      return await this.#workers.run<InferenceResult>(inferenceModule, request, transfer);
+      return await this.#workers.run<InferenceResult>(inferenceModule, request, { transfer });
     } catch (error) {
       if (error instanceof WorkerStoppedError)
         throw new TransientError(

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { reviveError, WorkerStoppedError } from './workerErrors';
+import { reviveError, WorkerStoppedError, WorkerTimeoutError } from './workerErrors';
 import type { TaskOutcome } from './workerTask';
 
 /** A worker module: `<directory>/<name>.js` (or `.ts` when run from the sources), whose default export is a `workerTask`. */
@@ -12,6 +12,13 @@ export interface WorkerModule {
   readonly name: string;
   /** What its tasks do, for messages ("inference worker"). */
   readonly label: string;
+}
+
+export interface RunOptions {
+  /** Buffers of the request handed to the worker rather than copied (the caller's arrays become empty). */
+  readonly transfer?: readonly ArrayBuffer[];
+  /** Stop the task's thread after this long. */
+  readonly timeoutMs?: number;
 }
 
 export interface WorkerPoolOptions {
@@ -54,22 +61,25 @@ export class WorkerPool {
     return this.#piscina.threads;
   }
 
-  /** Runs `request` in `module`'s task; `transfer` lists buffers of the request handed over, not copied. */
-  async run<Result>(
-    module: WorkerModule,
-    request: unknown,
-    transfer: readonly ArrayBuffer[] = [],
-  ): Promise<Result> {
+  /**
+   * Runs `request` in `module`'s task. `transfer` lists buffers of the request handed over, not copied;
+   * past `timeoutMs` the task's thread is stopped (it may be stuck: a decoder looping on corrupt data)
+   * and the run fails with a WorkerTimeoutError.
+   */
+  async run<Result>(module: WorkerModule, request: unknown, options: RunOptions = {}): Promise<Result> {
     if (this.#closed) throw new Error(`The worker pool is closed (${module.label})`);
+    const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
     let outcome: TaskOutcome<Result>;
     try {
       outcome = (await this.#piscina.run(request, {
         filename: moduleFile(module),
-        transferList: [...transfer],
+        transferList: [...(options.transfer ?? [])],
+        signal,
       })) as TaskOutcome<Result>;
     } catch (error) {
       // The task's own errors come back as outcomes: what throws here is the thread itself.
       if (this.#closed) throw new Error(`The worker pool closed during the task (${module.label})`);
+      if (signal?.aborted) throw new WorkerTimeoutError(module.label, options.timeoutMs ?? 0);
       throw new WorkerStoppedError(module.label, (error as Error).message);
     }
     if (outcome.ok) return outcome.result;

@@ -45,3 +45,15 @@ export class WorkerStoppedError extends TransientError {
     super(`The ${label} stopped during its task: ${reason}`);
   }
 }
+
+/** A task that ran past its time limit; its thread was stopped. */
+export class WorkerTimeoutError extends Error {
+  override name = 'WorkerTimeoutError';
+  constructor(
+    label: string,
+    readonly timeoutMs: number,
+  ) {
+    const limit = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
+    super(`The ${label} did not finish its task within ${limit} and was stopped.`);
+  }
+}

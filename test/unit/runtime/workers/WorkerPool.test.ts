@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { TransientError, ValidationError } from '../../../../src/errors';
+import { WorkerTimeoutError } from '../../../../src/runtime/workers/workerErrors';
 import { WorkerPool, type WorkerModule } from '../../../../src/runtime/workers/WorkerPool';
 import type { ProbeRequest } from '../../../fixtures/workers/probeWorker';
 
@@ -13,7 +14,8 @@ const probe: WorkerModule = {
 
 describe('WorkerPool', () => {
   const pool = new WorkerPool({ size: 2 });
-  const run = (request: ProbeRequest, transfer?: ArrayBuffer[]) => pool.run<Reply>(probe, request, transfer);
+  const run = (request: ProbeRequest, transfer?: ArrayBuffer[]) =>
+    pool.run<Reply>(probe, request, { transfer });
   afterAll(() => pool.close());
 
   it('runs tasks on its threads, more tasks than threads queued, transferred bytes handed over', async () => {
@@ -40,6 +42,20 @@ describe('WorkerPool', () => {
     expect((error as Error).message).toBe(
       'The probe worker stopped during its task: worker exited with code: 7',
     );
+    const replies = await Promise.all(Array.from({ length: 4 }, () => run({ kind: 'wait', ms: 10 })));
+    expect(replies).toHaveLength(4);
+  });
+
+  it('stops a task that runs past its time limit, even one that never yields, and goes on', async () => {
+    const started = Date.now();
+    const error = await pool
+      .run(probe, { kind: 'spin' }, { timeoutMs: 300 })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(WorkerTimeoutError);
+    expect((error as Error).message).toBe(
+      'The probe worker did not finish its task within 300 ms and was stopped.',
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
     const replies = await Promise.all(Array.from({ length: 4 }, () => run({ kind: 'wait', ms: 10 })));
     expect(replies).toHaveLength(4);
   });

@@ -49,6 +49,12 @@ const keyedModelSchema = z.strictObject({
   fallback: z.union([z.literal('error'), z.strictObject({ model: modelRef })]).default('error'),
 });
 
+/** A whole number within limits; every way of missing them gets the one message that states them. */
+function wholeNumber(min: number, max: number, what: string) {
+  const error = `must be ${what}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
 /** The delimiter of a CSV input: one character that cannot start a record or a quoted field. */
 const delimiter = z
   .string()
@@ -76,25 +82,32 @@ export const jobSpecSchema = z.strictObject({
       summaryOnly: z.boolean().optional(),
     })
     .optional(),
-  partitionBytes: z
-    .number()
-    .int()
-    .min(64 * 1024)
-    .max(1024 * 1024 * 1024)
-    .optional(),
-  maxConcurrency: z.number().int().min(1).max(64).optional(),
+  partitionBytes: wholeNumber(
+    64 * 1024,
+    1024 * 1024 * 1024,
+    'a whole number of bytes from 65536 (64 KiB) to 1073741824 (1 GiB)',
+  ).optional(),
+  maxConcurrency: wholeNumber(1, 64, 'a whole number of partitions from 1 to 64').optional(),
   errorThreshold: z
     .strictObject({
       /** Bad rows tolerated before the job fails; -1 tolerates any number. */
-      maxBadRows: z.number().int().min(-1).optional(),
+      maxBadRows: wholeNumber(
+        -1,
+        Number.MAX_SAFE_INTEGER,
+        'a whole number of rows, or -1 for any number',
+      ).optional(),
       /** Failed partitions tolerated (their rows are reported) before the job fails. */
-      maxFailedPartitions: z.number().int().min(0).optional(),
+      maxFailedPartitions: wholeNumber(0, 1_000_000, 'a whole number of partitions from 0').optional(),
     })
     .optional(),
   retry: z
     .strictObject({
-      maxAttempts: z.number().int().min(1).max(10).optional(),
-      firstRetryIntervalMs: z.number().int().min(100).max(600_000).optional(),
+      maxAttempts: wholeNumber(1, 10, 'a whole number of attempts from 1 to 10').optional(),
+      firstRetryIntervalMs: wholeNumber(
+        100,
+        600_000,
+        'a whole number of milliseconds from 100 to 600000',
+      ).optional(),
     })
     .optional(),
 });

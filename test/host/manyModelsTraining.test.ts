@@ -362,6 +362,11 @@ describe('the HTTP API', () => {
       JSON.stringify({ dataset: { container: 'abc' }, model: 'a b', target: 't', time: 'd' }),
       'Train request field "model": letters, digits, ".", "_" or "-", starting with a letter or digit',
     ],
+    [
+      "a dataset in the host's key store",
+      JSON.stringify({ dataset: { container: 'azure-webjobs-secrets' }, model: 'm', target: 't', time: 'd' }),
+      `dataset.container: container "azure-webjobs-secrets" is not one jobs may read (DATA_READ_CONTAINERS: ${harness.input}, ${dataContainer}).`,
+    ],
   ])('refuses %s with 400', async (_what, body, error) => {
     const response = await api('many-models/train', { method: 'POST', body });
     expect(response.status).toBe(400);

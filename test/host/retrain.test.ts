@@ -234,6 +234,18 @@ describe('data checks', () => {
     expect((await registry.model('checked')).latestVersion).toBe(1);
   });
 
+  it("a training source in a container jobs may not read (the host's key store) stops the run, reading nothing", async () => {
+    await registerProduction('secrets', diabetesOnnx, {
+      source: { blob: `azure-webjobs-secrets/${harness.host.hostId}/host.json` },
+    });
+    const run = await retrainAndWait('secrets');
+    expect(run.status).toBe('Stopped');
+    expect(run.decision).toBe(
+      `retraining.source.blob: container "azure-webjobs-secrets" is not one jobs may read (DATA_READ_CONTAINERS: ${harness.input}, ${trainingContainer}).`,
+    );
+    expect(run.report?.data).toBeUndefined();
+  });
+
   it('data shifted from the production baseline stops the run, naming the feature and its PSI', async () => {
     // "poor" is now version 2, trained by a run, so its card has a baseline of the data it learned from.
     const shifted = diabetesCsv

@@ -87,6 +87,25 @@ describe('bad rows in a dropped CSV become error-report rows', () => {
     expectClose(await scoredValues(job), diabetesPredictions([0, 4]));
   });
 
+  it('reports each value of a feature column that is not a plain number, even when most sampled rows have one', async () => {
+    const bmi = diabetes.header.indexOf('bmi');
+    const withBmi = (index: number, value: string) =>
+      diabetes.rows[index]!.map((cell, column) => (column === bmi ? value : cell)).join(',');
+    const bad = ['NaN', 'Infinity', '1e400', '0x10', 'x'.repeat(tenMegabytes)];
+    const lines = [header, ...bad.map((value, i) => withBmi(i, value)), row(5), row(6)];
+    const job = await dropAndWait('rows/not-numbers.csv', lines.join('\n') + '\n');
+    expect(job).toMatchObject({ status: 'PartiallySucceeded', totalRows: 7, scoredRows: 2, badRows: 5 });
+    const file = `${harness.input}/rows/not-numbers.csv`;
+    expect(await errorRows(job)).toEqual([
+      { file, row: 1, field: 'bmi', reason: 'not a number: "NaN"' },
+      { file, row: 2, field: 'bmi', reason: 'not a number: "Infinity"' },
+      { file, row: 3, field: 'bmi', reason: 'out of float32 range: "1e400"' },
+      { file, row: 4, field: 'bmi', reason: 'not a number: "0x10"' },
+      { file, row: 5, field: 'bmi', reason: `not a number: "${'x'.repeat(40)}..."` },
+    ]);
+    expectClose(await scoredValues(job), diabetesPredictions([5, 6]));
+  });
+
   it('reports a row with bytes that are not UTF-8, naming the field', async () => {
     const latin1 = Buffer.from(`${row(1).replace(/,[^,]*,([^,]*)$/, ',caf\u00e9,$1')}\n`, 'latin1');
     const job = await dropAndWait(
@@ -140,7 +159,7 @@ describe('inputs that cannot be scored fail the job with a reason', () => {
         .split('\n')
         .map((line) => line.split(',').toSpliced(2, 1).join(','))
         .join('\n'),
-      /needs column\(s\) missing from the data: bmi \(data columns: age, sex, bp,/,
+      /needs column\(s\) missing from the data: bmi \(the data has 10 columns\)$/,
     ],
     [
       'a header that is not UTF-8',
@@ -162,14 +181,12 @@ describe('inputs that cannot be scored fail the job with a reason', () => {
     );
   });
 
-  it('a 10 MB header line: the reason names the missing columns and stays short enough to store', async () => {
+  it("a 10 MB header line: the reason names the missing columns, not the file's contents", async () => {
     const job = await dropAndWait('fail/long-header.csv', `${'x'.repeat(tenMegabytes)}\n1\n`);
     expect(job.status).toBe('Failed');
-    expect(job.reason).toMatch(
-      /^Model "diabetes" input "input" needs column\(s\) missing from the data: age, sex, .* \(data columns: xxx/,
+    expect(job.reason).toBe(
+      'Model "diabetes" input "input" needs column(s) missing from the data: age, sex, bmi, bp, s1, s2, s3, s4, s5, s6 (the data has 1 column)',
     );
-    expect(job.reason).toMatch(/\.\.\. \(\d+ more characters\)$/);
-    expect(job.reason!.length).toBeLessThan(5000);
   });
 
   it('an unknown model named in blob metadata', async () => {

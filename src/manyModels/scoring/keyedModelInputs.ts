@@ -79,7 +79,7 @@ export async function keyedModelInputs(
   const missing = textColumns.filter((column) => !header.includes(column));
   if (missing.length > 0)
     throw new ValidationError(
-      `Model ${ref} forecasts from column(s) the input does not have: ${missing.join(', ')} (columns: ${header.join(', ')}).`,
+      `Model ${ref} forecasts from column(s) the input does not have: ${missing.join(', ')} (the input has ${header.length} column${header.length === 1 ? '' : 's'}).`,
       { field: missing[0] },
     );
   const mapping = await runner.mapInputs(model, names, names);

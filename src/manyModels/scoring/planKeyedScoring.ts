@@ -30,7 +30,7 @@ export async function planKeyedScoring(
   const missingKeys = model.partitionBy.filter((column) => !header.includes(column));
   if (missingKeys.length > 0)
     throw new ValidationError(
-      `model.partitionBy names column(s) the input does not have: ${missingKeys.join(', ')} (columns: ${header.join(', ')}).`,
+      `model.partitionBy names column(s) the input does not have: ${missingKeys.join(', ')} (the input has ${header.length} column${header.length === 1 ? '' : 's'}).`,
       { field: 'model.partitionBy' },
     );
   if (passThrough.includes(scoredByColumn))

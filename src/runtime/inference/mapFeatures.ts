@@ -63,7 +63,7 @@ function chooseColumns(
 ): { input: ValueSignature; columns: readonly string[] }[] {
   const model = signature.model;
   for (const input of signature.inputs) checkFeedable(model, input);
-  if (card?.inputs !== undefined) return byCardInputs(signature, card.inputs, columns, numericColumns);
+  if (card?.inputs !== undefined) return byCardInputs(signature, card.inputs, columns, numericColumns, notes);
   const [input, ...others] = signature.inputs;
   if (input === undefined)
     throw new ValidationError(`Model "${model}" declares no inputs`, { field: 'model' });
@@ -82,7 +82,9 @@ function chooseColumns(
         { field: 'features' },
       );
     }
-    return [{ input, columns: checkColumns(model, input.name, card.features, columns, numericColumns) }];
+    return [
+      { input, columns: checkColumns(model, input.name, card.features, columns, numericColumns, notes) },
+    ];
   }
   return [{ input, columns: firstNumericColumns(model, input.name, width, numericColumns, notes) }];
 }
@@ -92,6 +94,7 @@ function byCardInputs(
   cardInputs: NonNullable<ModelCard['inputs']>,
   columns: readonly string[],
   numericColumns: readonly string[],
+  notes: string[],
 ): { input: ValueSignature; columns: readonly string[] }[] {
   const model = signature.model;
   const unmapped = signature.inputs.filter((input) => !cardInputs.some((c) => c.name === input.name));
@@ -112,32 +115,36 @@ function byCardInputs(
         { field: 'inputs' },
       );
     }
-    return { input, columns: checkColumns(model, input.name, mapped, columns, numericColumns) };
+    return { input, columns: checkColumns(model, input.name, mapped, columns, numericColumns, notes) };
   });
 }
 
-/** The card's columns, all present and numeric in the data, else a ValidationError naming them. */
+/**
+ * The card's columns, all present in the data, else a ValidationError naming them. The card says they
+ * are the features, so a column whose first values are not numbers is still fed: each row with a value
+ * that is not a number becomes an error row naming it (within the job's error threshold), rather than
+ * the whole job failing on a sample.
+ */
 function checkColumns(
   model: string,
   input: string,
   wanted: readonly string[],
   columns: readonly string[],
   numericColumns: readonly string[],
+  notes: string[],
 ): readonly string[] {
   const missing = wanted.filter((column) => !columns.includes(column));
   if (missing.length > 0) {
     throw new ValidationError(
-      `Model "${model}" input "${input}" needs column(s) missing from the data: ${missing.join(', ')} (data columns: ${columns.join(', ')})`,
+      `Model "${model}" input "${input}" needs column(s) missing from the data: ${missing.join(', ')} (the data has ${columns.length} column${columns.length === 1 ? '' : 's'})`,
       { field: missing[0] },
     );
   }
   const textual = wanted.filter((column) => !numericColumns.includes(column));
-  if (textual.length > 0) {
-    throw new ValidationError(
-      `Model "${model}" input "${input}" needs numeric values but column(s) ${textual.join(', ')} are not numeric`,
-      { field: textual[0] },
+  if (textual.length > 0)
+    notes.push(
+      `Model "${model}" input "${input}": column(s) ${textual.join(', ')} held mostly values that are not numbers in the first rows; rows whose value is not a number are reported in _errors.jsonl`,
     );
-  }
   return wanted;
 }
 
@@ -151,8 +158,7 @@ function firstNumericColumns(
   const count = width ?? numericColumns.length;
   if (numericColumns.length < count || count === 0) {
     throw new ValidationError(
-      `Model "${model}" input "${input}" takes ${count} features but the data has ${numericColumns.length} numeric column(s)` +
-        `${numericColumns.length > 0 ? ` (${numericColumns.join(', ')})` : ''}; list the features in the model card`,
+      `Model "${model}" input "${input}" takes ${count} features but the data has ${numericColumns.length} numeric column(s); list the features in the model card`,
       { field: 'features' },
     );
   }

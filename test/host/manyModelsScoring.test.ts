@@ -3,11 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { noAutoScoreMetadata } from '../../src/scoring/startJobForDrop';
 import type { KeyedModelsFile } from '../../src/manyModels/scoring/keyedModels';
-import {
-  featuresFor,
-  type ForecastFeatureSpec,
-  type TargetHistory,
-} from '../../src/manyModels/training/forecastFeatures';
+import { featuresFor } from '../../src/manyModels/training/forecastFeatures';
+import type { ForecastFeatureSpec, TargetHistory } from '../../src/manyModels/training/ForecastFeatureSpec';
 import type { TrainManyReport } from '../../src/manyModels/training/trainManyContracts';
 import { ModelRegistry } from '../../src/models/registry/ModelRegistry';
 import { fitRidge } from '../../src/training/fitRidge';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { featuresFor, type ForecastFeatureSpec } from '../../src/manyModels/training/forecastFeatures';
+import { featuresFor } from '../../src/manyModels/training/forecastFeatures';
+import type { ForecastFeatureSpec } from '../../src/manyModels/training/ForecastFeatureSpec';
 import { trainPartitions } from '../../src/manyModels/training/activities/trainPartitions';
 import type { TrainManyReport } from '../../src/manyModels/training/trainManyContracts';
 import { trainSeries } from '../../src/manyModels/training/trainSeries';

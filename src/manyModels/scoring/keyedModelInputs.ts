@@ -3,12 +3,9 @@ import { ValidationError } from '../../errors';
 import type { FeatureMapping } from '../../runtime/inference/mapFeatures';
 import type { ModelRunner } from '../../runtime/inference/ModelRunner';
 import { labelOf, type LoadedModel } from '../../runtime/models/LoadedModel';
-import {
-  featureNames,
-  knownTargets,
-  type ForecastFeatureSpec,
-  type KnownTargets,
-} from '../training/forecastFeatures';
+import { featureNames, knownTargets } from '../training/forecastFeatures';
+import type { ForecastFeatureSpec } from '../training/ForecastFeatureSpec';
+import type { KnownTargets } from '../training/KnownTargets';
 
 /** `forecasting` as trainMany writes it into a card: the feature spec and the series' last known targets. */
 const forecastingSchema = z.object({

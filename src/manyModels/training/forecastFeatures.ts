@@ -1,28 +1,9 @@
 import { ValidationError } from '../../errors';
 import type { DesignMatrix } from '../../training';
-import { cellNumber, columnOf, numericColumn, type TrainingTable } from '../../training';
-
-export type Frequency = 'daily' | 'weekly';
-
-/** Which columns hold what, and the series' time step and target lags. */
-export interface ForecastFeatureSpec {
-  /** ISO date column (`2015-01-05`); one row per period within a series. */
-  readonly time: string;
-  readonly target: string;
-  /** Price column: gives `price` and `log_price`. */
-  readonly price?: string;
-  /** Advert / promotion flag column: gives `promotion`. */
-  readonly promotion?: string;
-  readonly frequency: Frequency;
-  /** Target lags in periods; each must be at least the forecast horizon (see trainSeries). */
-  readonly lags: readonly number[];
-}
-
-/** Known target values of a series by period index: the history lags are looked up in. */
-export interface TargetHistory {
-  readonly periods: readonly number[];
-  readonly values: readonly number[];
-}
+import { cellNumber, numericColumn, type TrainingTable } from '../../training';
+import type { ForecastFeatureSpec, Frequency, TargetHistory } from './ForecastFeatureSpec';
+import { dayMs, periodDays, periodOf, periodsOf } from './forecastPeriods';
+import { KnownTargets } from './KnownTargets';
 
 /** A series' rows as model inputs, in time order; rows without the history their lags need are left out. */
 export interface SeriesFeatures {
@@ -39,8 +20,6 @@ export interface SeriesFeatures {
   readonly droppedRows: number;
 }
 
-const dayMs = 86_400_000;
-const periodDays: Record<Frequency, number> = { daily: 1, weekly: 7 };
 /** One seasonal cycle in periods: a year of weeks, a year of days. */
 export const seasonPeriods: Record<Frequency, number> = { daily: 364, weekly: 52 };
 
@@ -206,157 +185,6 @@ function writeFeatureRow(
   }
   out[j++] = period;
   for (const lag of spec.lags) out[j++] = known.get(period - lag)!;
-}
-
-/**
- * Known targets by period (a series' history, then its own rows, which win), as lags read them. A lag
- * whose period has no target but lies between the first and last known periods takes the latest known
- * target before it: a gap in a series (a week with no sales row) is carried over from its last value,
- * never filled from later periods. Before the first known period and after the last there is none.
- * An array over the periods' range when that range is not much larger than the values (series have
- * about one row per period), else sorted arrays searched by bisection; lag lookups run per row and lag,
- * so this is on training's hot path.
- */
-export class KnownTargets {
-  /** The first and last known periods (Infinity and -Infinity when none is known). */
-  readonly first: number;
-  readonly last: number;
-  /** Dense: the value of period first + i, gaps carried over. */
-  readonly #filled: Float64Array | undefined;
-  /** Sparse: known periods ascending, and their values. */
-  readonly #periods: Float64Array | undefined;
-  readonly #values: Float64Array | undefined;
-
-  constructor(history: TargetHistory, periods?: Int32Array, targets?: Float64Array) {
-    const count = history.periods.length + (periods?.length ?? 0);
-    let first = Infinity;
-    let last = -Infinity;
-    for (const list of [history.periods, periods ?? []])
-      for (const period of list) {
-        first = Math.min(first, period);
-        last = Math.max(last, period);
-      }
-    this.first = first;
-    this.last = last;
-    const put = (set: (period: number, value: number) => void) => {
-      history.periods.forEach((period, i) => set(period, history.values[i] ?? NaN));
-      if (periods && targets) for (let r = 0; r < periods.length; r++) set(periods[r]!, targets[r]!);
-    };
-    if (count > 0 && last - first + 1 <= 4 * count + 1024) {
-      const filled = new Float64Array(last - first + 1);
-      const present = new Uint8Array(filled.length);
-      put((period, value) => {
-        filled[period - first] = value;
-        present[period - first] = 1;
-      });
-      for (let i = 1; i < filled.length; i++) if (present[i] === 0) filled[i] = filled[i - 1]!;
-      this.#filled = filled;
-    } else {
-      const byPeriod = new Map<number, number>();
-      put((period, value) => byPeriod.set(period, value));
-      const sorted = [...byPeriod.keys()].sort((a, b) => a - b);
-      this.#periods = Float64Array.from(sorted);
-      this.#values = Float64Array.from(sorted, (period) => byPeriod.get(period)!);
-    }
-  }
-
-  /** Whether no target is known at all. */
-  get empty(): boolean {
-    return this.first > this.last;
-  }
-
-  has(period: number): boolean {
-    return period >= this.first && period <= this.last;
-  }
-
-  /** The target of the period, or of the latest known period before it; undefined when !has(period). */
-  get(period: number): number | undefined {
-    if (!this.has(period)) return undefined;
-    if (this.#filled) return this.#filled[period - this.first];
-    const periods = this.#periods!;
-    let low = 0;
-    let high = periods.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (periods[middle]! <= period) low = middle;
-      else high = middle - 1;
-    }
-    return this.#values![low];
-  }
-}
-
-/** A date's period index, or undefined when the text does not start with a valid `YYYY-MM-DD` date. */
-function periodOf(text: string, spec: Pick<ForecastFeatureSpec, 'frequency'>): number | undefined {
-  const day = dayOf(text);
-  return day === undefined ? undefined : Math.floor(day / periodDays[spec.frequency]);
-}
-
-const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * Days since 1970-01-01 of the `YYYY-MM-DD` date the text starts with, read digit by digit (training
- * reads every row's date several times; parsing a string into a Date costs several times more).
- */
-function dayOf(text: string): number | undefined {
-  if (text.length < 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 7);
-  const day = digits(text, 8, 10);
-  if (year < 0 || month < 1 || month > 12 || day < 1) return undefined;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > monthDays[month - 1]! + (month === 2 && leap ? 1 : 0)) return undefined;
-  if (year >= 100) return Date.UTC(year, month - 1, day) / dayMs;
-  // Date.UTC reads years 0–99 as 1900–1999.
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  return date.getTime() / dayMs;
-}
-
-/** The decimal number in text[from, to), or -1 if a character there is not a digit. */
-function digits(text: string, from: number, to: number): number {
-  let value = 0;
-  for (let i = from; i < to; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
-/** Days since 1970-01-01 of a column's dates, kept per column: training reads them three times. */
-const daysByColumn = new WeakMap<object, Int32Array>();
-
-/** Each row's period index: whole days (or weeks) since 1970-01-01. A new array on each call. */
-export function periodsOf(
-  table: TrainingTable,
-  spec: Pick<ForecastFeatureSpec, 'time' | 'frequency'>,
-): Int32Array {
-  const cells = columnOf(table, spec.time);
-  let days = daysByColumn.get(cells);
-  if (days === undefined || days.length !== table.rows) {
-    days = Int32Array.from({ length: table.rows }, (_, r) => {
-      const text = String(cells[r] ?? '');
-      const day = dayOf(text);
-      if (day === undefined)
-        throw new ValidationError(`Row ${r + 1} column ${spec.time}: "${text}" is not a date (YYYY-MM-DD)`, {
-          field: spec.time,
-          row: r + 1,
-        });
-      return day;
-    });
-    daysByColumn.set(cells, days);
-  }
-  const length = periodDays[spec.frequency];
-  return length === 1 ? days.slice() : days.map((day) => Math.floor(day / length));
-}
-
-/** `weekly` when consecutive dates are at least 7 days apart, else `daily`. */
-export function inferFrequency(table: TrainingTable, time: string): Frequency {
-  const days = [...periodsOf(table, { time, frequency: 'daily' })].sort((a, b) => a - b);
-  let smallest = Infinity;
-  for (let i = 1; i < days.length; i++)
-    if (days[i]! > days[i - 1]!) smallest = Math.min(smallest, days[i]! - days[i - 1]!);
-  return smallest >= 7 && smallest < Infinity ? 'weekly' : 'daily';
 }
 
 /**

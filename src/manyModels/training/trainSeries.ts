@@ -4,15 +4,9 @@ import { linearModelToOnnx } from '../../training';
 import { evaluateRegression } from '../../training';
 import type { TrainingTable } from '../../training';
 import { trainRidgeOn } from '../../training';
-import {
-  featuresFor,
-  historyTail,
-  inferFrequency,
-  seasonPeriods,
-  type ForecastFeatureSpec,
-  type Frequency,
-  type TargetHistory,
-} from './forecastFeatures';
+import { featuresFor, historyTail, seasonPeriods } from './forecastFeatures';
+import { inferFrequency } from './forecastPeriods';
+import type { ForecastFeatureSpec, Frequency, TargetHistory } from './ForecastFeatureSpec';
 import { splitTimeHoldout } from './splitTimeHoldout';
 
 /** How to train one series; everything but the columns has a default. */

@@ -6,9 +6,9 @@ import {
   forecastRowFeatures,
   historyTail,
   knownTargets,
-  periodsOf,
-  type ForecastFeatureSpec,
 } from '../../../../src/manyModels/training/forecastFeatures';
+import { periodsOf } from '../../../../src/manyModels/training/forecastPeriods';
+import type { ForecastFeatureSpec } from '../../../../src/manyModels/training/ForecastFeatureSpec';
 import type { ModelStage } from '../../../../src/models/registry/ModelStage';
 import type { ModelVersionInfo } from '../../../../src/models/registry/registryRows';
 import { parseTrainingCsv } from '../../../../src/training/retrain/parseTrainingCsv';

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../../../src/errors';
-import {
-  featureNames,
-  featuresFor,
-  inferFrequency,
-  periodsOf,
-  type ForecastFeatureSpec,
-} from '../../../../src/manyModels/training/forecastFeatures';
+import { featureNames, featuresFor } from '../../../../src/manyModels/training/forecastFeatures';
+import { inferFrequency, periodsOf } from '../../../../src/manyModels/training/forecastPeriods';
+import type { ForecastFeatureSpec } from '../../../../src/manyModels/training/ForecastFeatureSpec';
 import { parseTrainingCsv } from '../../../../src/training/retrain/parseTrainingCsv';
 import { partitionCsv } from './partitionCsv';
 

@@ -230,6 +230,38 @@ describe('blob trigger', () => {
     expect(most).toBe(2);
     for (const name of names) expect(host.count(new RegExp(`SLOW start ${name}\\b`))).toBe(1);
   });
+
+  it('keeps firing after a blob whose name no listing can carry, fires that one too and reports it once', async () => {
+    const container = settings.WATCH_CONTAINER!;
+    // Azurite accepts this name but fails (HTTP 500, empty body) every listing page that includes it.
+    const hostile = 'hostile/a\u0001b.csv';
+    const shown = 'hostile/a\\u0001b.csv';
+    await upload(container, hostile, 'bad name');
+    await upload(container, 'hostile/normal.csv', 'good name');
+    const uploaded = Date.now();
+    await waitForSaw(host, 'hostile/normal.csv');
+    expect(Date.now() - uploaded).toBeLessThan(3_000);
+    const seen = await waitForSaw(host, shown);
+    expect(seen.triggerMetadata).toMatchObject({ blobTrigger: `${container}/${hostile}`, name: hostile });
+    await host.waitForLog(
+      /blob '\S+\/hostile\/a\\u0001b\.csv' cannot be listed: its name has U\+0001 at index 9, which XML 1\.0 cannot carry, so every listing page that includes it fails \(RestError with no message \(HTTP 500, empty response body, request id \S+\)\); Azure Storage refuses such names\./,
+    );
+
+    // Later polls get past it at once: a new blob after it in name order fires within the usual time.
+    await upload(container, 'sentinel-3', 'x');
+    const later = Date.now();
+    await waitForSaw(host, 'sentinel-3');
+    expect(Date.now() - later).toBeLessThan(2_000);
+    expect(host.count(/cannot be listed/)).toBe(1);
+    expect(host.count(new RegExp(`SAW \\{"name":"${escape(shown)}"`))).toBe(1);
+    expect(host.output()).not.toContain('cannot list the container');
+    // Its receipt is named so that the host's own container stays listable.
+    const receipts = [];
+    for await (const blob of storage.blobs.getContainerClient('azure-webjobs-hosts').listBlobsFlat()) {
+      if (blob.name.endsWith('hostile/a%01b.csv')) receipts.push(blob.name);
+    }
+    expect(receipts).toHaveLength(1);
+  });
 });
 
 describe('blob trigger across restarts', () => {

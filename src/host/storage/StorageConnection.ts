@@ -38,6 +38,7 @@ export class StorageConnection {
   readonly queues: QueueServiceClient;
   readonly tableService: TableServiceClient;
   readonly connectionString: string;
+  #blobsWithoutRetries: BlobServiceClient | undefined;
 
   /** `developmentPorts`: where `UseDevelopmentStorage=true` points (the host's Azurite). */
   constructor(connectionString: string, developmentPorts: AzuritePorts = defaultAzuritePorts) {
@@ -53,6 +54,14 @@ export class StorageConnection {
     } catch (error) {
       throw new HostConfigurationError(`Invalid storage connection string: ${(error as Error).message}`);
     }
+  }
+
+  /** Blob clients that try each request once, for callers that handle a failed request themselves. */
+  get blobsWithoutRetries(): BlobServiceClient {
+    this.#blobsWithoutRetries ??= BlobServiceClient.fromConnectionString(this.connectionString, {
+      retryOptions: { maxTries: 1 },
+    });
+    return this.#blobsWithoutRetries;
   }
 
   table(name: string): TableClient {

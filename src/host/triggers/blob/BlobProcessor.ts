@@ -7,6 +7,7 @@ import { BlobReceipt } from './BlobReceipt';
 import { blobPoisonQueueName, sendToBlobPoisonQueue } from './sendToBlobPoisonQueue';
 import { readBlobVersion } from './readBlobVersion';
 import { toBlobTriggerInvocation } from './toBlobTriggerInvocation';
+import { shownName } from './unlistableCharacter';
 
 /** A blob version the listener saw that matches the trigger's path. */
 export interface BlobCandidate {
@@ -103,7 +104,7 @@ export class BlobProcessor {
       blobType = blob.properties.blobType;
       const path = `${blob.container}/${blob.name}`;
       try {
-        const reason = `New blob detected(LogsAndContainerScan): ${path}`;
+        const reason = `New blob detected(LogsAndContainerScan): ${shownName(path)}`;
         await services.invoke(fn, toBlobTriggerInvocation(blob, candidate.params, reason, connectionName));
         await receipt.complete();
         return 'done';
@@ -135,7 +136,7 @@ export class BlobProcessor {
       ETag: candidate.etag,
     });
     services.log.warn(
-      `Function '${fn.name}' failed ${attempts} time(s) for blob '${container.containerName}/${candidate.name}' (ETag ${candidate.etag}): it reached the maximum of ${this.options.maxAttempts} attempts (host.json extensions.queues.maxDequeueCount) and was moved to the queue '${blobPoisonQueueName}'.`,
+      `Function '${fn.name}' failed ${attempts} time(s) for blob '${container.containerName}/${shownName(candidate.name)}' (ETag ${candidate.etag}): it reached the maximum of ${this.options.maxAttempts} attempts (host.json extensions.queues.maxDequeueCount) and was moved to the queue '${blobPoisonQueueName}'.`,
     );
   }
 
@@ -143,7 +144,7 @@ export class BlobProcessor {
     const { services, container, fn } = this.options;
     services.log.host(
       'debug',
-      `Blob '${container.containerName}/${candidate.name}' (ETag ${candidate.etag}) was already processed by 'Functions.${fn.name}'; skipping it.`,
+      `Blob '${container.containerName}/${shownName(candidate.name)}' (ETag ${candidate.etag}) was already processed by 'Functions.${fn.name}'; skipping it.`,
     );
   }
 }

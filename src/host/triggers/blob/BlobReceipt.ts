@@ -1,5 +1,6 @@
 import type { BlobLeaseClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { hasCode, hasStatus } from '../../storage/storageErrors';
+import { listableForm } from './unlistableCharacter';
 
 /** The container where the Functions host keeps receipts, locks and scan status. */
 export const hostsContainerName = 'azure-webjobs-hosts';
@@ -42,8 +43,10 @@ export class BlobReceipt {
     container: string,
     blobName: string,
   ): string {
-    // The ETag comes before the blob name, which may itself contain slashes.
-    return `blobreceipts/${hostId}/${functionId}/${etag}/${container}/${blobName}`;
+    // The ETag comes before the blob name, which may itself contain slashes. A character no listing can
+    // carry is percent-encoded, so the receipt does not make azure-webjobs-hosts unlistable too; the ETag
+    // keeps such a receipt apart from that of a blob really named with the percent sequence.
+    return `blobreceipts/${hostId}/${functionId}/${etag}/${container}/${listableForm(blobName)}`;
   }
 
   /** The receipt's state, or undefined when there is none yet. */

@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { AppFunction, HostServices, TriggerListener } from '../../HostExtension';
-import { toError } from '../../errors';
+import { describeError } from '../../errors';
 import type { BlobCandidate, BlobProcessor } from './BlobProcessor';
 import type { BlobTriggerPath } from './BlobTriggerPath';
+import type { ContainerScan, ScannedBlob } from './ContainerScan';
 import { hasCode } from '../../storage/storageErrors';
+import { shownName } from './unlistableCharacter';
 
 export interface BlobTriggerListenerOptions {
   readonly fn: AppFunction;
@@ -12,6 +14,8 @@ export interface BlobTriggerListenerOptions {
   readonly path: BlobTriggerPath;
   readonly connectionName: string;
   readonly container: ContainerClient;
+  /** Lists `container` under the path's prefix, narrowing down pages the service cannot produce. */
+  readonly scan: ContainerScan;
   readonly processor: BlobProcessor;
   /** Blobs processed at once (host.json extensions.blobs.maxDegreeOfParallelism). */
   readonly maxParallel: number;
@@ -36,6 +40,8 @@ export class BlobTriggerListener implements TriggerListener {
   #polling: Promise<void> | undefined;
   #stopped = false;
   #lastPollError: string | undefined;
+  /** Names whose listing failure was reported, so each is reported once while it exists. */
+  readonly #reportedUnlistable = new Set<string>();
 
   constructor(private readonly options: BlobTriggerListenerOptions) {}
 
@@ -78,24 +84,26 @@ export class BlobTriggerListener implements TriggerListener {
   }
 
   async #poll(): Promise<void> {
-    const { container, path } = this.options;
+    const { scan, path } = this.options;
     const seen = new Set<string>();
     try {
-      for await (const item of container.listBlobsFlat({ prefix: path.prefix || undefined })) {
+      for await (const blob of scan.blobs()) {
         if (this.#stopped) return;
-        seen.add(item.name);
-        const etag = quotedETag(item.properties.etag);
-        if (!etag || this.#handled.get(item.name) === etag) continue;
-        if (this.#running.get(item.name)?.etag === etag) continue;
-        const params = path.match(item.name);
-        if (params) this.#pending.set(item.name, { name: item.name, etag, params });
+        seen.add(blob.name);
+        if (blob.unlistable !== undefined) this.#reportUnlistable(blob);
+        const etag = quotedETag(blob.etag);
+        if (!etag || this.#handled.get(blob.name) === etag) continue;
+        if (this.#running.get(blob.name)?.etag === etag) continue;
+        const params = path.match(blob.name);
+        if (params) this.#pending.set(blob.name, { name: blob.name, etag, params });
       }
-      // Forget blobs that are gone, so the map does not grow without bound.
+      // Forget blobs that are gone, so the maps do not grow without bound.
       for (const name of this.#handled.keys()) if (!seen.has(name)) this.#handled.delete(name);
+      for (const name of this.#reportedUnlistable) if (!seen.has(name)) this.#reportedUnlistable.delete(name);
       this.#lastPollError = undefined;
     } catch (error) {
       // A container that does not exist yet is simply empty, as for the host's scan.
-      if (!hasCode(error, 'ContainerNotFound')) this.#reportPollError(toError(error));
+      if (!hasCode(error, 'ContainerNotFound')) this.#reportPollError(describeError(error));
     }
     this.#pump();
   }
@@ -117,7 +125,7 @@ export class BlobTriggerListener implements TriggerListener {
       if (outcome === 'done') this.#handled.set(candidate.name, candidate.etag);
     } catch (error) {
       services.log.error(
-        `Function '${fn.name}': blob '${container.containerName}/${candidate.name}' could not be processed (${toError(error).message}); it will be tried again on the next poll.`,
+        `Function '${fn.name}': blob '${container.containerName}/${shownName(candidate.name)}' could not be processed (${describeError(error)}); it will be tried again on the next poll.`,
       );
     } finally {
       this.#running.delete(candidate.name);
@@ -125,13 +133,25 @@ export class BlobTriggerListener implements TriggerListener {
     }
   }
 
-  #reportPollError(error: Error): void {
+  #reportPollError(reason: string): void {
     // One line per distinct problem, not one every poll.
-    if (error.message === this.#lastPollError) return;
-    this.#lastPollError = error.message;
+    if (reason === this.#lastPollError) return;
+    this.#lastPollError = reason;
     const { fn, container, connectionName } = this.options;
     this.options.services.log.warn(
-      `Function '${fn.name}': cannot list the container '${container.containerName}' (connection ${connectionName}): ${error.message}. Retrying.`,
+      `Function '${fn.name}': cannot list the container '${container.containerName}' (connection ${connectionName}): ${reason}. Retrying.`,
+    );
+  }
+
+  #reportUnlistable(blob: ScannedBlob): void {
+    if (this.#reportedUnlistable.has(blob.name)) return;
+    this.#reportedUnlistable.add(blob.name);
+    const { fn, container } = this.options;
+    const next = blob.etag
+      ? 'The host found it by narrowing the listing down and processes it like any other blob'
+      : 'It was deleted meanwhile';
+    this.options.services.log.warn(
+      `Function '${fn.name}': blob '${container.containerName}/${shownName(blob.name)}' cannot be listed: ${blob.unlistable}. ${next}; rename or delete it to make the container listable again.`,
     );
   }
 }

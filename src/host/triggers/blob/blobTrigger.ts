@@ -5,6 +5,7 @@ import { defaultConnectionName } from '../../storage/StorageConnections';
 import { BlobProcessor } from './BlobProcessor';
 import { hostsContainerName } from './BlobReceipt';
 import { BlobTriggerListener } from './BlobTriggerListener';
+import { ContainerScan } from './ContainerScan';
 import { parseBlobTriggerPath } from './BlobTriggerPath';
 import { usesDeferredBinding } from '../../storage/deferredBinding';
 
@@ -57,6 +58,10 @@ export const blobTrigger: TriggerFactory = (fn, services) => {
     path,
     connectionName,
     container,
+    scan: new ContainerScan({
+      container: storage.blobsWithoutRetries.getContainerClient(path.container),
+      prefix: path.prefix,
+    }),
     processor,
     maxParallel: extensions?.blobs?.maxDegreeOfParallelism ?? defaultMaxParallel,
     pollIntervalMs,

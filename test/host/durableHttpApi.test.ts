@@ -333,6 +333,79 @@ describe('Durable HTTP API', () => {
   });
 });
 
+describe('Durable HTTP API error bodies', () => {
+  // Folders of this machine a stack trace would name: the checkout and where the packages are installed.
+  const installed = require.resolve('@azure/functions');
+  const serverFolders = [
+    process.cwd(),
+    installed.slice(0, installed.indexOf(`${path.sep}node_modules${path.sep}`)),
+  ];
+
+  function expectNoServerDetails(body: string): void {
+    expect(body).not.toMatch(/^\s+at /m);
+    expect(body).not.toMatch(/\\n\s+at /);
+    for (const folder of serverFolders) expect(body).not.toContain(folder);
+    expect(body).not.toContain('node_modules');
+  }
+
+  it('shows a failed instance without stack traces or server folders, and logs them instead', async () => {
+    // The activity throws with the body in its message; its stack names the app's files.
+    const started = await api('orchestrators/FailingOrchestrator?timeout=20&pollingInterval=0.1', {
+      method: 'POST',
+      body: JSON.stringify('a body that makes it throw'),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(started.status).toBe(200);
+    const text = await started.text();
+    expectNoServerDetails(text);
+    const failed = JSON.parse(text) as Status;
+    expect(failed.runtimeStatus).toBe('Failed');
+    expect(failed.output).toMatch(
+      /^Orchestrator function 'FailingOrchestrator' failed: Activity function 'AlwaysFails' failed: Boom: a body that makes it throw/,
+    );
+
+    const history = await api(`instances/${failed.instanceId}?showHistory=true&showHistoryOutput=true`);
+    const historyText = await history.text();
+    expectNoServerDetails(historyText);
+    expect(JSON.parse(historyText)).toMatchObject({
+      historyEvents: expect.arrayContaining([
+        expect.objectContaining({
+          EventType: 'TaskFailed',
+          Details: 'Error: Boom: a body that makes it throw',
+        }),
+      ]) as unknown,
+    });
+    // The host's console keeps the stack, with the app's file.
+    expect(host.output()).toMatch(
+      /Boom: a body that makes it throw\n\s+at handler \(.*activities\.js:\d+:\d+\)/,
+    );
+  });
+
+  it('answers malformed bodies, unknown instances and unknown operations with a short message', async () => {
+    const responses = await Promise.all([
+      api('orchestrators/HelloSequence', {
+        method: 'POST',
+        body: '{"unterminated',
+        headers: { 'content-type': 'application/json' },
+      }),
+      api('instances/no-such-instance/terminate', { method: 'POST' }),
+      api('instances/no-such-instance/frobnicate', { method: 'POST' }),
+      // The app's own HTTP starter parses the body itself and throws: a 500 with no body, as on Azure.
+      host.fetch('/api/orchestrators/HelloSequence', { method: 'POST', body: '{"unterminated' }),
+    ]);
+    expect(responses.map((response) => response.status)).toEqual([400, 404, 404, 500]);
+    const bodies = await Promise.all(responses.map((response) => response.text()));
+    for (const body of bodies) expectNoServerDetails(body);
+    expect(JSON.parse(bodies[0]!)).toEqual({
+      message: expect.stringMatching(
+        /^Invalid JSON content in the orchestration input \(request body\): /,
+      ) as unknown,
+    });
+    expect(JSON.parse(bodies[1]!)).toEqual({ message: "No instance with ID 'no-such-instance' was found." });
+    expect(bodies.slice(2)).toEqual(['', '']);
+  });
+});
+
 describe('durable-scoring instances (CLI)', () => {
   const cli = path.resolve(__dirname, '..', '..', 'bin', 'durable-scoring.js');
   const instances = (...args: string[]) =>

@@ -22,8 +22,14 @@ export class HostHttpServer {
         this.log.error(
           `HTTP ${request.method} ${request.url} failed in the host: ${(error as Error).stack ?? String(error)}`,
         );
-        if (!response.headersSent) response.writeHead(500);
-        response.end();
+        // The stack and the host's folders stay in the log; the caller learns only that the host failed.
+        if (!response.headersSent) {
+          send(response, {
+            status: 500,
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+            body: 'The host failed to handle this request; its log has the details.',
+          });
+        } else response.end();
       });
     });
     this.#server.keepAliveTimeout = 5000;

@@ -38,7 +38,7 @@ export function addDurableHttpApi(router: HttpRouter, runtime: DurableRuntime, s
   }
 }
 
-/** Runs a handler; client errors become their status, anything else a logged 500 naming the request. */
+/** Runs a handler; client errors become their status, anything else a 500 whose details go to the log only. */
 async function handleSafely(
   route: DurableRoute,
   request: HostHttpRequest,
@@ -51,11 +51,11 @@ async function handleSafely(
     return await route.handle(request, params);
   } catch (error) {
     if (error instanceof DurableClientError) return errorResponse(error.status, error.message);
-    const message = error instanceof Error ? error.message : String(error);
-    services.log.error(`Durable HTTP API ${request.method} ${request.url.pathname} failed: ${message}`);
+    const details = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    services.log.error(`Durable HTTP API ${request.method} ${request.url.pathname} failed: ${details}`);
     return errorResponse(
       500,
-      `Something went wrong while processing ${request.method} ${request.url.pathname}: ${message}`,
+      `Something went wrong while processing ${request.method} ${request.url.pathname}; the host's log has the details.`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { EventType, eventTypeName, type HistoryEvent } from '../history/HistoryEvent';
+import { publicErrorText } from '../../http/publicErrorText';
 import { parseStoredJson } from './parseStoredJson';
 
 export interface HistoryRenderOptions {
@@ -81,6 +82,7 @@ function renderByType(event: HistoryEvent, item: RenderedEvent, index: number, s
     case EventType.TaskFailed:
       foldScheduledEvent(EventType.TaskScheduled, event, item, state);
       showResult(item, options.showHistoryOutput && event.EventType === EventType.TaskCompleted);
+      showFailure(item);
       break;
     case EventType.SubOrchestrationInstanceCompleted:
     case EventType.SubOrchestrationInstanceFailed:
@@ -89,6 +91,7 @@ function renderByType(event: HistoryEvent, item: RenderedEvent, index: number, s
         item,
         options.showHistoryOutput && event.EventType === EventType.SubOrchestrationInstanceCompleted,
       );
+      showFailure(item);
       break;
     case EventType.ExecutionStarted:
       item.FunctionName = item.Name;
@@ -101,6 +104,9 @@ function renderByType(event: HistoryEvent, item: RenderedEvent, index: number, s
           orchestrationStatusNames[event.OrchestrationStatus] ?? event.OrchestrationStatus;
       }
       showResult(item, options.showHistoryOutput);
+      if (item.OrchestrationStatus === 'Failed' && typeof item.Result === 'string') {
+        item.Result = publicErrorText(item.Result);
+      }
       break;
     case EventType.TimerFired:
       delete item.TimerId;
@@ -127,6 +133,14 @@ function foldScheduledEvent(
     state.dropped.add(task.index);
   }
   delete item.TaskScheduledId;
+}
+
+// History keeps a failure's full details (stack traces name the host's folders); the API shows the gist.
+function showFailure(item: RenderedEvent): void {
+  for (const field of ['Reason', 'Details']) {
+    const text = item[field];
+    if (typeof text === 'string') item[field] = publicErrorText(text);
+  }
 }
 
 function showResult(item: RenderedEvent, show: boolean): void {

@@ -1,4 +1,5 @@
 import type { InstanceStatus } from '../TaskHubClient';
+import { publicErrorText } from '../../http/publicErrorText';
 import { parseStoredJson } from './parseStoredJson';
 import { renderHistoryEvents } from './renderHistoryEvents';
 
@@ -28,7 +29,7 @@ export function toStatusPayload(status: InstanceStatus, options: StatusPayloadOp
     runtimeStatus: status.runtimeStatus,
     input: options.showInput ? parseStoredJson(status.input) : null,
     customStatus: parseStoredJson(status.customStatus),
-    output: parseStoredJson(status.output),
+    output: status.runtimeStatus === 'Failed' ? failureText(status.output) : parseStoredJson(status.output),
     createdTime: toSecondsPrecision(status.createdTime),
     lastUpdatedTime: toSecondsPrecision(status.lastUpdatedTime),
   };
@@ -37,6 +38,12 @@ export function toStatusPayload(status: InstanceStatus, options: StatusPayloadOp
     payload.historyEvents = renderHistoryEvents(status.history, options);
   }
   return payload;
+}
+
+/** A failed instance's output is the host's failure text: shown without stack frames or server folders. */
+function failureText(output: string | undefined): unknown {
+  const value = parseStoredJson(output);
+  return typeof value === 'string' ? publicErrorText(value) : value;
 }
 
 /** The extension formats these times as `yyyy-MM-ddTHH:mm:ssZ`. */

@@ -18,6 +18,7 @@ import type {
   TriggerListener,
 } from './HostExtension';
 import { HostHttpServer } from './http/HostHttpServer';
+import { requestBodyLimit } from './http/requestBody';
 import { HttpRouter } from './http/HttpRouter';
 import { addAdminRoutes } from './http/adminRoutes';
 import { InvocationPipeline } from './InvocationPipeline';
@@ -90,7 +91,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
 
     const router = new HttpRouter();
     const keys = new KeyStore(hostStorage.blobs, hostId);
-    const server = new HostHttpServer(router, keys, log);
+    const server = new HostHttpServer(router, keys, log, { maxRequestBytes: requestBodyLimit(settings) });
     const port = await server.listen(options.port ?? 7071, loopback);
     cleanup.push(() => server.close());
     const baseUrl = `http://${loopback}:${port}`;

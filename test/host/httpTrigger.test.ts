@@ -1,5 +1,11 @@
+import { execFile } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { TestHost } from '../support/TestHost';
-import { testStorage } from '../support/testStorage';
+import { testStorage, uniqueName } from '../support/testStorage';
 
 const appDir = 'test/fixtures/apps/http-app';
 let host: TestHost;
@@ -163,6 +169,105 @@ describe('HTTP keys', () => {
     const response = await host.fetch('/admin/host/status');
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ id: host.hostId, state: 'Running' });
+  });
+});
+
+/** Sends only a request's head, declaring a body it never sends, and reads what the host answers. */
+async function sendHeadOnly(baseUrl: string, head: string): Promise<string> {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = net.connect(Number(port), hostname);
+  socket.write(head);
+  let answer = '';
+  for await (const chunk of socket) answer += String(chunk);
+  return answer;
+}
+
+describe('request body limit', () => {
+  const tooLarge =
+    /^\{"message":"The request body is larger than the host's limit of 1 MB \(1048576 bytes\)\. Send a smaller body, or raise the limit with the app setting FUNCTIONS_REQUEST_BODY_SIZE_LIMIT \(in bytes\)\."\}$/;
+  let limited: TestHost;
+
+  beforeAll(async () => {
+    limited = await TestHost.start(appDir, { settings: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1048576' } });
+  });
+
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it('answers a body over the default 100 MB with 413 naming the limit and the setting, before it is sent', async () => {
+    const answer = await sendHeadOnly(
+      host.baseUrl,
+      'POST /v1/bodySize HTTP/1.1\r\nHost: localhost\r\nContent-Length: 157286400\r\n\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer).toContain(
+      '{"message":"The request body is larger than the host\'s limit of 100 MB (104857600 bytes). Send a smaller body, or raise the limit with the app setting FUNCTIONS_REQUEST_BODY_SIZE_LIMIT (in bytes)."}',
+    );
+    expect(host.output()).toMatch(
+      /POST \/v1\/bodySize: 413, the request body \(157286400 bytes\) is larger than 104857600 bytes/,
+    );
+  });
+
+  it('takes the limit from FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: a body at the limit passes', async () => {
+    const response = await limited.fetch('/v1/bodySize', { method: 'POST', body: Buffer.alloc(1048576, 7) });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('1048576');
+  });
+
+  it('answers a larger body with 413 that the client reads, whether it declared its length or not', async () => {
+    const declared = await limited.fetch('/v1/bodySize', {
+      method: 'POST',
+      body: Buffer.alloc(3 * 1048576, 7),
+    });
+    expect(declared.status).toBe(413);
+    expect(await declared.text()).toMatch(tooLarge);
+
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let index = 0; index < 48; index++) controller.enqueue(new Uint8Array(64 * 1024).fill(7));
+        controller.close();
+      },
+    });
+    const chunked = await limited.fetch('/v1/bodySize', {
+      method: 'POST',
+      body: chunks,
+      duplex: 'half',
+    });
+    expect(chunked.status).toBe(413);
+    expect(await chunked.text()).toMatch(tooLarge);
+    // The connection is closed cleanly and the host goes on serving.
+    expect((await limited.fetch('/v1/hello?name=after')).status).toBe(200);
+  });
+
+  it('refuses a body announced with Expect: 100-continue without receiving it (curl)', async () => {
+    const file = path.join(os.tmpdir(), `${uniqueName('body')}.bin`);
+    await writeFile(file, Buffer.alloc(3 * 1048576, 7));
+    const curl = promisify(execFile)('curl', [
+      '-sS',
+      '-w',
+      '\n%{http_code} %{size_upload}',
+      '-H',
+      'Expect: 100-continue',
+      '--data-binary',
+      `@${file}`,
+      `${limited.baseUrl}/v1/bodySize`,
+    ]);
+    const { stdout } = await curl.finally(() => rm(file, { force: true }));
+    const [body, status] = stdout.split('\n');
+    expect(body).toMatch(tooLarge);
+    expect(status).toMatch(/^413 0$/);
+  });
+
+  it('refuses to start with a limit that is not a number of bytes', async () => {
+    const { code, output } = await TestHost.startExpectingFailure(appDir, {
+      settings: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '100MB' },
+    });
+    expect(code).toBe(1);
+    expect(output).toContain(
+      'The app setting FUNCTIONS_REQUEST_BODY_SIZE_LIMIT is "100MB": set it to the largest request body to accept, in bytes (the default is 104857600, 100 MB).',
+    );
   });
 });
 

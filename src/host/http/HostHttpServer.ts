@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { HostHttpResponse, HttpRouter } from './HttpRouter';
 import type { KeyStore } from '../keys/KeyStore';
 import type { HostLogger } from '../logging/HostLogger';
+import { declaredLength, readRequestBody, refuseBody } from './requestBody';
 
-// The Functions host's own request size limit.
-const maxRequestBytes = 100 * 1024 * 1024;
+export interface HostHttpServerOptions {
+  /** The largest request body accepted, in bytes (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT). */
+  readonly maxRequestBytes: number;
+}
 
 /** The host's HTTP listener: routing, key checks and error mapping for functions and runtime endpoints. */
 export class HostHttpServer {
@@ -16,6 +19,7 @@ export class HostHttpServer {
     private readonly router: HttpRouter,
     private readonly keys: KeyStore,
     private readonly log: HostLogger,
+    private readonly options: HostHttpServerOptions,
   ) {
     this.#server = http.createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
@@ -33,6 +37,15 @@ export class HostHttpServer {
       });
     });
     this.#server.keepAliveTimeout = 5000;
+    // A client that asks before sending (Expect: 100-continue) a body over the limit never sends it.
+    this.#server.on('checkContinue', (request, response) => {
+      if ((declaredLength(request) ?? 0) > options.maxRequestBytes) {
+        refuseBody(request, response, options.maxRequestBytes, log);
+        return;
+      }
+      response.writeContinue();
+      this.#server.emit('request', request, response);
+    });
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -87,8 +100,8 @@ export class HostHttpServer {
       );
       return send(response, { status: known ? 403 : 401 });
     }
-    const body = await readBody(request);
-    if (body === undefined) return send(response, { status: 413 });
+    const body = await readRequestBody(request, this.options.maxRequestBytes);
+    if (body === undefined) return refuseBody(request, response, this.options.maxRequestBytes, this.log);
     send(response, await route.handle({ method, url, headers: request.headers, body, raw: request }, params));
   }
 }
@@ -110,15 +123,4 @@ function send(response: ServerResponse, result: HostHttpResponse): void {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxRequestBytes) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

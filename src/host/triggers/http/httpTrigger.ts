@@ -19,6 +19,11 @@ export const httpTrigger: TriggerFactory = (fn, services) => {
   if (!['anonymous', 'function', 'admin'].includes(authLevel)) {
     throw new Error(`Function '${fn.name}': authLevel "${authLevel}" is not anonymous, function or admin.`);
   }
+  // A JSON body's fields feed {expressions} in the function's other bindings; parsing a body nothing
+  // reads would hold a second, larger copy of it for the whole invocation.
+  const bodyFeedsBindings = [...fn.inputs, ...fn.outputs].some(
+    (other) => other.type.toLowerCase() !== 'http' && JSON.stringify(other).includes('{'),
+  );
   return {
     async start() {
       if (authLevel === 'function') await services.keys.loadFunction(fn.name);
@@ -27,7 +32,7 @@ export const httpTrigger: TriggerFactory = (fn, services) => {
         template,
         authLevel,
         functionName: fn.name,
-        handle: (request, params) => handleRequest(fn, services, request, params),
+        handle: (request, params) => handleRequest(fn, services, request, params, bodyFeedsBindings),
       });
     },
     stop: () => Promise.resolve(),
@@ -40,13 +45,15 @@ async function handleRequest(
   services: HostServices,
   request: HostHttpRequest,
   params: Record<string, string>,
+  bodyFeedsBindings: boolean,
 ) {
   const query = Object.fromEntries(request.url.searchParams);
+  const bodyFields = bodyFeedsBindings ? jsonBodyFields(request) : {};
   let response;
   try {
     response = await services.invoke(fn, {
       triggerData: toRpcHttpRequest(request, params),
-      bindingData: { ...query, ...jsonBodyFields(request), ...params, query, headers: request.headers },
+      bindingData: { ...query, ...bodyFields, ...params, query, headers: request.headers },
       reason: `This function was programmatically called via the host APIs.`,
     });
   } catch (error) {

@@ -322,3 +322,28 @@ describe('cancel of a running job', () => {
     expect((await jobs.get(id))?.status).toBe('Committing');
   });
 });
+
+describe('scoreJob started through the Durable HTTP API without a job', () => {
+  it.each([['{}'], ['null'], ['{"jobId": 5}']])(
+    'with %s ends Failed with a reason, and the host goes on',
+    async (body) => {
+      const response = await harness.host.fetch(
+        '/runtime/webhooks/durabletask/orchestrators/scoreJob?timeout=20&pollingInterval=0.2',
+        {
+          method: 'POST',
+          headers: { 'x-functions-key': masterKey, 'content-type': 'application/json' },
+          body,
+        },
+      );
+      // Completed within the wait: the answer is the orchestration's output.
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        jobId: '',
+        status: 'Failed',
+        reason:
+          'scoreJob needs { jobId, spec, source } as its input: start jobs with POST /api/jobs or a blob drop.',
+      });
+      expect((await harness.host.fetch('/admin/host/status')).status).toBe(200);
+    },
+  );
+});

@@ -1,5 +1,5 @@
 import { app, type HttpRequest } from '@azure/functions';
-import { modelRegistry } from '../src/appServices';
+import { modelRegistry, modelUploads } from '../src/appServices';
 import {
   getModel,
   getVersion,
@@ -43,7 +43,8 @@ app.http('registerModelVersion', {
   route: 'models/{name}/versions',
   methods: ['POST'],
   authLevel: 'function',
-  handler: (request: HttpRequest) => registerVersion(request.params.name ?? '', request, modelRegistry()),
+  handler: (request: HttpRequest) =>
+    registerVersion(request.params.name ?? '', request, modelRegistry(), modelUploads()),
 });
 
 app.http('setModelStage', {

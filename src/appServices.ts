@@ -6,6 +6,7 @@ import { KeyedVersionsCache } from './manyModels/scoring/KeyedVersionsCache';
 import type { ManyModelsTrainingServices } from './manyModels/training/ManyModelsTrainingServices';
 import { PoolSeriesTrainer } from './manyModels/training/SeriesTrainer';
 import { PoolModelInspector } from './models/registry/ModelInspector';
+import type { ModelUploads } from './models/modelsHttp';
 import { ModelRegistry } from './models/registry/ModelRegistry';
 import { RegistryModelStore } from './models/registry/RegistryModelStore';
 import { TestFaults } from './runtime/faults/TestFaults';
@@ -133,6 +134,12 @@ export function retrainServices(): RetrainServices {
 /** The model registry of the models HTTP API (the same one batch scoring resolves models from). */
 export function modelRegistry(): ModelRegistry {
   return appServices().registry;
+}
+
+/** Where model registrations may read uploaded model files: the data containers. */
+export function modelUploads(): ModelUploads {
+  const { runtime, containers } = appServices();
+  return { storage: runtime.storage, containers };
 }
 
 let manyModelsTraining: ManyModelsTrainingServices | undefined;

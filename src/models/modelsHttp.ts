@@ -1,5 +1,8 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { ValidationError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
+import type { DataContainers } from '../storage/DataContainers';
+import { readBlob } from '../storage/readBlob';
+import type { StorageClients } from '../storage/StorageClients';
 import type { ModelRegistry } from './registry/ModelRegistry';
 import { parseModelStage } from './registry/ModelStage';
 import { withErrorResponses } from '../http/withErrorResponses';
@@ -63,18 +66,27 @@ export function listTaggedVersions(
   });
 }
 
+/** Where a registration may read a model file uploaded to blob storage beforehand. */
+export interface ModelUploads {
+  readonly storage: StorageClients;
+  readonly containers: DataContainers;
+}
+
 /**
- * POST /api/models/{name}/versions. Either `application/json` `{ "onnxBase64": "...", "card": {...} }`
- * or the ONNX bytes as the body (`application/octet-stream`) with the card, base64-encoded JSON, in
- * the `x-model-card` header. 201 with the new version and its Location.
+ * POST /api/models/{name}/versions. Either the ONNX bytes as the body (`application/octet-stream`) with
+ * the card, base64-encoded JSON, in the `x-model-card` header; or `application/json` with the card and
+ * either `"onnxBase64"` or `"blob": "<container>/<path>"`, a model file already uploaded to a container
+ * jobs may read (large models: the file goes to storage directly, not through the HTTP request and
+ * its copies). 201 with the new version and its Location.
  */
 export function registerVersion(
   name: string,
   request: HttpRequest,
   registry: ModelRegistry,
+  uploads: ModelUploads,
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    const { onnx, card, producer } = await readRegistration(request);
+    const { onnx, card, producer } = await readRegistration(request, uploads);
     const registered = await registry.register({ name, onnx, card, producer: producer ?? callerOf(request) });
     const location = new URL(
       `versions/${registered.version}`,
@@ -117,15 +129,23 @@ export function rollback(
   });
 }
 
-async function readRegistration(request: HttpRequest) {
+async function readRegistration(request: HttpRequest, uploads: ModelUploads) {
   const type = request.headers.get('content-type') ?? '';
   if (type.startsWith('application/json')) {
     const body = await readJsonObject(request);
-    if (typeof body.onnxBase64 !== 'string' || body.onnxBase64 === '')
-      throw new ValidationError('"onnxBase64" must hold the model file, base64-encoded.', {
-        field: 'onnxBase64',
-      });
     const producer = typeof body.producer === 'string' ? body.producer : undefined;
+    if (body.blob !== undefined) {
+      if (body.onnxBase64 !== undefined)
+        throw new ValidationError('Give the model file as "blob" or as "onnxBase64", not both.', {
+          field: 'blob',
+        });
+      return { onnx: await readUploadedModel(body.blob, uploads), card: body.card, producer };
+    }
+    if (typeof body.onnxBase64 !== 'string' || body.onnxBase64 === '')
+      throw new ValidationError(
+        '"onnxBase64" must hold the model file, base64-encoded (or give "blob": "<container>/<path>" of an uploaded file).',
+        { field: 'onnxBase64' },
+      );
     return { onnx: Buffer.from(body.onnxBase64, 'base64'), card: body.card, producer };
   }
   const onnx = Buffer.from(await request.arrayBuffer());
@@ -141,6 +161,25 @@ async function readRegistration(request: HttpRequest) {
     }
   }
   return { onnx, card, producer: undefined };
+}
+
+/** A model file uploaded to `<container>/<path>` in a container jobs may read, read once. */
+async function readUploadedModel(reference: unknown, uploads: ModelUploads): Promise<Buffer> {
+  const text = typeof reference === 'string' ? reference : '';
+  const slash = text.indexOf('/');
+  if (slash < 1 || slash === text.length - 1 || text.length > 1100)
+    throw new ValidationError('"blob" must be "<container>/<path>" of the uploaded model file.', {
+      field: 'blob',
+    });
+  const container = uploads.containers.checkRead(text.slice(0, slash), 'blob');
+  const client = uploads.storage.container(container).getBlobClient(text.slice(slash + 1));
+  try {
+    return (await readBlob(client)).bytes;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404)
+      throw new NotFoundError(`The model file ${container}/${text.slice(slash + 1)} does not exist.`);
+    throw error;
+  }
 }
 
 async function readJsonObject(request: HttpRequest): Promise<Record<string, unknown>> {

@@ -12,9 +12,11 @@ const diabetesCard = JSON.parse(readFileSync('models/diabetes/model.json', 'utf8
   unknown
 >;
 const registryTable = uniqueName('models');
+const uploads = uniqueName('uploads');
 const harness = new ScoringHarness({
   MODEL_REGISTRY_TABLE: registryTable,
   MODEL_REGISTRY_CONTAINER: uniqueName('models'),
+  DATA_READ_CONTAINERS: uploads,
 });
 let masterKey: string;
 
@@ -109,6 +111,58 @@ describe('registration', () => {
     });
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ version: 2, tags: { run: 'second' } });
+  });
+});
+
+describe('registration from an uploaded file', () => {
+  it('reads the model file from a container jobs may read: 201 with its SHA-256', async () => {
+    const container = await harness.storage.ensureContainer(uploads);
+    await container.getBlockBlobClient('big/model.onnx').uploadData(diabetesOnnx);
+    const response = await post('models/uploaded/versions', {
+      card: { ...card, name: 'uploaded' },
+      blob: `${uploads}/big/model.onnx`,
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({
+      name: 'uploaded',
+      version: 1,
+      sha256: diabetesCard.sha256,
+    });
+  });
+
+  it.each<[string, unknown, number, string, RegExp]>([
+    [
+      "a file in the host's key store",
+      { blob: 'azure-webjobs-secrets/x/host.json' },
+      400,
+      'blob',
+      /^blob: container "azure-webjobs-secrets" is not one jobs may read/,
+    ],
+    [
+      'a reference without a path',
+      { blob: 'just-a-name' },
+      400,
+      'blob',
+      /^"blob" must be "<container>\/<path>"/,
+    ],
+    [
+      'both a blob and base64 bytes',
+      { blob: `${uploads}/x.onnx`, onnxBase64: 'AA==' },
+      400,
+      'blob',
+      /not both/,
+    ],
+    [
+      'a file that does not exist',
+      { blob: `${uploads}/nope.onnx` },
+      404,
+      '',
+      /^The model file .*\/nope\.onnx does not exist\.$/,
+    ],
+  ])('%s is refused', async (_what, body, status, field, message) => {
+    const answer = await errorOf(await post('models/uploaded/versions', body), status);
+    expect(answer.error).toMatch(message);
+    if (field) expect(answer.field).toBe(field);
   });
 });
 

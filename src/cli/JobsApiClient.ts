@@ -1,10 +1,8 @@
-import { loadAppFolder } from '../host/app/loadAppFolder';
 import { hostIdFrom } from '../host/FunctionHost';
 import { KeyStore } from '../host/keys/KeyStore';
-import { AppSettings } from '../host/settings/AppSettings';
 import { StorageConnection } from '../host/storage/StorageConnection';
-import { defaultConnectionName } from '../host/storage/StorageConnections';
 import { loadConfig, type AppConfig } from '../config';
+import { openAppStorage } from './openAppStorage';
 import type { JobRecord, JobStatus } from '../scoring/JobStore';
 import type { JobView } from '../scoring/readJobView';
 
@@ -36,12 +34,14 @@ export class JobsApiClient {
   ) {}
 
   static async open(appDir: string, url: string = defaultHostUrl): Promise<JobsApiClient> {
-    const app = loadAppFolder(appDir);
-    const settings = new AppSettings(app.localValues, process.env);
-    const connectionString = settings.require(defaultConnectionName, 'durable-scoring');
+    const { app, settings, connectionString } = await openAppStorage(appDir, 'durable-scoring');
     const baseUrl = url.replace(/\/+$/, '');
     await checkHost(baseUrl);
-    const config = loadConfig({ ...app.localValues, ...process.env }, app.directory);
+    // The app's settings, with its storage where its host has it (the CLI uploads and reads blobs).
+    const config = loadConfig(
+      { ...app.localValues, ...process.env, AzureWebJobsStorage: connectionString },
+      app.directory,
+    );
     const keys = new KeyStore(
       new StorageConnection(connectionString).blobs,
       hostIdFrom(settings, app.hostId),

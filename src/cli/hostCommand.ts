@@ -24,7 +24,8 @@ export async function runHostCommand(
   };
   const onSignal = () => {
     if (stopRequested) {
-      // A second Ctrl+C: stop waiting for running invocations. Azurite exits with this process.
+      // A second Ctrl+C: stop waiting for running invocations. Azurite notices this process is gone and
+      // saves its data on its way down.
       console.log('Stopping now.');
       process.exit(130);
     }

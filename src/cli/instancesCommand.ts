@@ -1,8 +1,5 @@
 import os from 'node:os';
-import path from 'node:path';
 import { Command } from 'commander';
-import { loadAppFolder } from '../host/app/loadAppFolder';
-import { isPortFree, startAzurite } from '../host/azurite/startAzurite';
 import { renderHistoryEvents } from '../host/durable/api/renderHistoryEvents';
 import { toStatusPayload } from '../host/durable/api/toStatusPayload';
 import { durableSettingsFrom } from '../host/durable/durableSettings';
@@ -11,13 +8,8 @@ import type { HistoryEvent } from '../host/durable/history/HistoryEvent';
 import { TaskHub } from '../host/durable/taskHub/TaskHub';
 import { DurableClientError, TaskHubClient } from '../host/durable/TaskHubClient';
 import { parseInstanceQuery } from '../host/durable/api/parseInstanceQuery';
-import { AppSettings } from '../host/settings/AppSettings';
-import {
-  defaultAzuritePorts,
-  isDevelopmentStorage,
-  StorageConnection,
-} from '../host/storage/StorageConnection';
-import { defaultConnectionName } from '../host/storage/StorageConnections';
+import { StorageConnection } from '../host/storage/StorageConnection';
+import { openAppStorage } from './openAppStorage';
 import { printTable } from './printTable';
 
 interface OpenHub {
@@ -76,18 +68,12 @@ export function instancesCommand(): Command {
 
 /** Opens the app's task hub (starting Azurite on the app's data for a moment if no host runs it). */
 async function withTaskHub(appDir: string, run: (hub: OpenHub) => Promise<void>): Promise<void> {
-  const app = loadAppFolder(appDir);
-  const settings = new AppSettings(app.localValues, process.env);
-  const connectionString = settings.require(defaultConnectionName, 'durable-scoring instances');
+  const { app, settings, connectionString, close } = await openAppStorage(
+    appDir,
+    'durable-scoring instances',
+    { startAzurite: true },
+  );
   const durable = durableSettingsFrom(app.hostJson, os.cpus().length, settings);
-  let stopAzurite: (() => Promise<void>) | undefined;
-  if (isDevelopmentStorage(connectionString) && (await isPortFree(defaultAzuritePorts.blob))) {
-    const azurite = await startAzurite({
-      ports: defaultAzuritePorts,
-      location: path.join(app.directory, '.azurite'),
-    });
-    stopAzurite = () => azurite.stop().then(() => undefined);
-  }
   try {
     const hub = new TaskHub(new StorageConnection(connectionString), durable.hubName, durable.partitionCount);
     // Only starting an instance needs to know the app's orchestrators; the CLI never starts one.
@@ -101,7 +87,7 @@ async function withTaskHub(appDir: string, run: (hub: OpenHub) => Promise<void>)
     }
     throw error;
   } finally {
-    await stopAzurite?.();
+    await close();
   }
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -106,6 +107,26 @@ describe("the host's own Azurite (UseDevelopmentStorage=true, on disk)", () => {
     } finally {
       await first.stop();
     }
+  });
+
+  test('the keys command finds the data where the host keeps it: on its running Azurite, or on disk', async () => {
+    const ports = await freePorts();
+    const settings = ownAzurite(ports);
+    const host = await TestHost.start(folder, { settings });
+    const keys = () =>
+      execFileSync(process.execPath, ['bin/durable-scoring.js', 'keys', folder, '--json'], {
+        env: { ...process.env, ...settings, AzureFunctionsWebHost__hostid: host.hostId },
+        encoding: 'utf8',
+      });
+    let whileRunning: string;
+    try {
+      whileRunning = (JSON.parse(keys()) as { master: string }).master;
+    } finally {
+      await host.stop();
+    }
+    // No host now: the command starts Azurite on the app's data (on the same ports) for a moment.
+    expect((JSON.parse(keys()) as { master: string }).master).toBe(whileRunning);
+    expect(whileRunning).toMatch(/^\S{20,}$/);
   });
 
   test('a port taken by something else stops the host with a message naming it', async () => {

@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { EventType, newEvent } from '../../src/host/durable/history/HistoryEvent';
+import { TaskHub } from '../../src/host/durable/taskHub/TaskHub';
 import { TestHost } from '../support/TestHost';
 import { durableTestClient, uniqueHubName, waitForInstance } from '../support/durableTestClient';
+import { testStorage } from '../support/testStorage';
 
 const appDir = 'test/fixtures/apps/durable-engine-app';
 const hubName = uniqueHubName('Engine');
@@ -193,6 +197,47 @@ describe('durable engine: timers, events, sub-orchestrations, lifecycle', () => 
     const status = await run('chain');
     expect(await client.purge(status.instanceId)).toBe(true);
     expect(await client.getStatus(status.instanceId)).toBeUndefined();
+  });
+});
+
+// A client sends the start message, then writes the instance row; these are clients that died between.
+describe('durable engine: starts whose client died before writing the instance row', () => {
+  const hub = new TaskHub(testStorage(), hubName, 4);
+  const sendStartOnly = (instanceId: string, name: string) => {
+    const executionId = randomUUID().replace(/-/g, '');
+    const event = newEvent(EventType.ExecutionStarted, new Date().toISOString(), {
+      Name: name,
+      ExecutionId: executionId,
+    });
+    return hub.queues
+      .sendControl({ kind: 'control', id: randomUUID(), instanceId, executionId, event })
+      .then(() => executionId);
+  };
+  const chainOutput = ['Hello Tokyo!', 'Hello Seattle!', 'Hello London!'];
+
+  it('runs a start message that has no instance row, and writes the row', async () => {
+    const instanceId = `orphan-${randomUUID()}`;
+    const executionId = await sendStartOnly(instanceId, 'chain');
+    const status = await waitForInstance(client, instanceId);
+    expect({ ...status, output: JSON.parse(status.output!) as unknown }).toMatchObject({
+      name: 'chain',
+      executionId,
+      runtimeStatus: 'Completed',
+      output: chainOutput,
+    });
+  });
+
+  it('starts a finished instance over from a start message its row does not show yet', async () => {
+    const first = await run('chain');
+    const executionId = await sendStartOnly(first.instanceId, 'chain');
+    const deadline = Date.now() + 20_000;
+    let status = await client.getStatus(first.instanceId);
+    while (status?.executionId !== executionId || status.runtimeStatus !== 'Completed') {
+      if (Date.now() > deadline) throw new Error(`Not started over: ${JSON.stringify(status)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await client.getStatus(first.instanceId);
+    }
+    expect(JSON.parse(status.output!)).toEqual(chainOutput);
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventType, newEvent, type HistoryEvent } from './history/HistoryEvent';
-import type { InstanceQuery, InstanceRecord } from './taskHub/InstanceStore';
+import { ConcurrencyConflictError, type InstanceQuery, type InstanceRecord } from './taskHub/InstanceStore';
 import { isTerminal, type RuntimeStatus } from './taskHub/RuntimeStatus';
 import type { TaskHub } from './taskHub/TaskHub';
 
@@ -63,8 +63,9 @@ export class TaskHubClient {
       parentInstanceId: options.parent?.InstanceId,
       historyLength: 0,
     };
-    if (existing) await this.hub.instances.update({ ...record, etag: existing.etag });
-    else await this.hub.instances.create(record);
+    // The message first, as the Azure Storage provider sends it: a client that dies before the row is
+    // written leaves a start that still runs (the engine writes the row from it), where the other order
+    // would leave a Pending row that nothing ever starts, and that callers take for a started instance.
     await this.hub.queues.sendControl({
       kind: 'control',
       id: randomUUID(),
@@ -77,6 +78,20 @@ export class TaskHubClient {
         ParentInstance: options.parent,
       }),
     });
+    try {
+      if (existing) await this.hub.instances.update({ ...record, etag: existing.etag });
+      else await this.hub.instances.create(record);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError)) throw error;
+      // The engine may have taken the start already and written the row itself.
+      const current = await this.hub.instances.read(instanceId);
+      if (current?.executionId !== executionId) {
+        throw new DurableClientError(
+          409,
+          `An instance with ID '${instanceId}' was started by someone else meanwhile and is ${current?.runtimeStatus ?? 'gone'}.`,
+        );
+      }
+    }
     return instanceId;
   }
 

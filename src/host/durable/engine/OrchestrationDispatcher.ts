@@ -9,6 +9,7 @@ import type { DurableSettings } from '../durableSettings';
 import { localItem, queueItem, type InboxItem } from './InboxItem';
 import type { OrchestratorState } from './OrchestratorAction';
 import { QueuePoller } from './QueuePoller';
+import { adoptUnrecordedStart } from './adoptUnrecordedStart';
 import { failInstance } from './failInstance';
 import { recoverPendingWork } from './recoverPendingWork';
 import { runEpisode } from './runEpisode';
@@ -174,7 +175,7 @@ export class OrchestrationDispatcher {
   }
 
   async #process(instanceId: string, batch: InboxItem[]): Promise<void> {
-    const { record, history } = await this.#load(instanceId, batch);
+    const { record, history } = adoptUnrecordedStart(await this.#load(instanceId, batch), batch);
     const now = Date.now();
     const selection = selectEvents(record, history, batch, now);
     for (const { message, until } of selection.hold) await this.#hold(message, until);
@@ -257,8 +258,12 @@ export class OrchestrationDispatcher {
       outcome.firstNewIndex,
       newEvents,
     );
-    // Throws ConcurrencyConflictError if the row changed (a client restarted or purged the instance).
-    const etag = await this.hub.instances.update(outcome.record);
+    // Throws ConcurrencyConflictError if the row changed (a client restarted or purged the instance, or
+    // wrote the row of a start this episode made it for).
+    const etag =
+      outcome.record.etag === undefined
+        ? await this.hub.instances.create(outcome.record)
+        : await this.hub.instances.update(outcome.record);
     this.#cache.set(record.instanceId, { record: { ...outcome.record, etag }, history: outcome.history });
     this.#unsent.sending(record.instanceId);
     this.settings.crashPoints.reached('after-commit');

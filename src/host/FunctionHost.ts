@@ -7,6 +7,7 @@ import { startAzurite } from './azurite/startAzurite';
 import { FunctionInvoker } from './core/FunctionInvoker';
 import { FunctionsCore } from './core/FunctionsCore';
 import { installCoreModule } from './core/installCoreModule';
+import { CrashPoints } from './CrashPoints';
 import { HostConfigurationError } from './errors';
 import { builtinExtensions } from './extensions/builtinExtensions';
 import type {
@@ -72,6 +73,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     }
   };
   try {
+    const crashPoints = CrashPoints.parse(settings.get('DurableScoring__CrashAt'));
     const storageSetting = settings.require(defaultConnectionName, 'The host');
     const azuritePorts = azuritePortsFrom(settings);
     if (isDevelopmentStorage(storageSetting)) {
@@ -126,7 +128,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     const invoker = new FunctionInvoker(core, app.directory, (level, _category, message, functionName) =>
       log.fn(level, functionName, message),
     );
-    const pipeline = new InvocationPipeline(invoker, bindings, log);
+    const pipeline = new InvocationPipeline(invoker, bindings, log, crashPoints);
     const services: HostServices = {
       app,
       hostId,
@@ -136,6 +138,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
       log,
       http: router,
       keys,
+      crashPoints,
       baseUrl: () => baseUrl,
       invoke: (fn, invocation) => pipeline.invoke(fn, invocation),
     };

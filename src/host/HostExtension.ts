@@ -1,6 +1,7 @@
 import type { RegisteredFunction } from './core/FunctionsCore';
 import type { RpcBindingInfo, RpcInvocationResponse, RpcRetryContext, RpcTypedData } from './core/coreTypes';
 import type { AppFolder } from './app/loadAppFolder';
+import type { CrashPoints } from './CrashPoints';
 import type { AppSettings } from './settings/AppSettings';
 import type { StorageConnection } from './storage/StorageConnection';
 import type { StorageConnections } from './storage/StorageConnections';
@@ -65,6 +66,8 @@ export interface HostServices {
   readonly log: HostLogger;
   readonly http: HttpRouter;
   readonly keys: KeyStore;
+  /** Where crash tests kill the host (`DurableScoring__CrashAt`); inert otherwise. */
+  readonly crashPoints: CrashPoints;
   /** The host's base URL once it listens, e.g. http://127.0.0.1:7071. */
   baseUrl(): string;
   /** Runs one invocation: reads inputs, invokes through the worker contract, writes outputs. Throws if the function failed. */

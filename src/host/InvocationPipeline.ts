@@ -8,6 +8,7 @@ import type {
   ResolvedBinding,
   TriggerInvocation,
 } from './HostExtension';
+import { CrashPoints } from './CrashPoints';
 import type { HostLogger } from './logging/HostLogger';
 import { toError } from './errors';
 import { retryPolicyFor } from './retryPolicy';
@@ -35,6 +36,7 @@ export class InvocationPipeline {
     private readonly invoker: FunctionInvoker,
     private readonly bindings: ReadonlyMap<string, BindingProvider>,
     private readonly log: HostLogger,
+    private readonly crashPoints = new CrashPoints(undefined, 0),
   ) {}
 
   /** Invokes once, or, under the function's retry policy, again after each failure with `retryContext` set. */
@@ -63,6 +65,7 @@ export class InvocationPipeline {
     const reason = invocation.reason ? `Reason='${invocation.reason}', ` : '';
     this.log.host('debug', `Executing 'Functions.${fn.name}' (${reason}Id=${invocationId})`);
     try {
+      this.crashPoints.reached('before-invocation', fn.name);
       const inputData: RpcParameterBinding[] = [{ name: fn.trigger.name, data: invocation.triggerData }];
       for (const binding of fn.inputs) {
         inputData.push({
@@ -78,6 +81,7 @@ export class InvocationPipeline {
       });
       await this.#writeOutputs(fn, response, context);
       this.#logDone(fn, invocationId, started, 'Succeeded');
+      this.crashPoints.reached('after-invocation', fn.name);
       return response;
     } catch (caught) {
       const error = toError(caught);

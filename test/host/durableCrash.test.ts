@@ -33,6 +33,8 @@ describe('durable crash safety (SIGKILL, then restart)', () => {
       'activity-after-result:10',
       false,
     ],
+    // An invocation point (any trigger), here on an activity that returned: its result not yet sent.
+    ['after an activity returned, before its result was sent', 'after-invocation:slowDouble:10', false],
   ])('completes with the uninterrupted output when killed %s', async (_label, crashAt, fanIn) => {
     const { status, secondOutput } = await crashAndRecover(killedBy(crashAt.split(':')[0]!), {
       crashing: { DurableScoring__CrashAt: crashAt },

@@ -1,6 +1,5 @@
 import { parseTimeSpan, type HostJson } from '../app/HostJson';
 import type { AppSettings } from '../settings/AppSettings';
-import { CrashPoints } from './engine/CrashPoints';
 import { resolveAppSettings } from '../settings/resolveBindingExpressions';
 
 /** host.json `extensions.durableTask` settings the embedded backend honours, with 2-core defaults. */
@@ -13,7 +12,6 @@ export interface DurableSettings {
   controlQueueVisibilityTimeoutMs: number;
   workItemQueueVisibilityTimeoutMs: number;
   maxQueuePollingIntervalMs: number;
-  crashPoints: CrashPoints;
 }
 
 export function durableSettingsFrom(
@@ -38,7 +36,6 @@ export function durableSettingsFrom(
     workItemQueueVisibilityTimeoutMs: timeSpanMs(provider.workItemQueueVisibilityTimeout, 15_000),
     // Azure's default is 30 s; Azurite is local, so poll idle queues every second at most.
     maxQueuePollingIntervalMs: timeSpanMs(provider.maxQueuePollingInterval, 1000),
-    crashPoints: CrashPoints.parse(settings?.get('DurableScoring__CrashAt')),
   };
 }
 

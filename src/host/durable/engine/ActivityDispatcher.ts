@@ -8,7 +8,7 @@ import { HeldMessages } from '../taskHub/HeldMessages';
 import type { MessageLease } from '../taskHub/MessageLease';
 import type { MessageQueues } from '../taskHub/MessageQueues';
 import type { ActivityBatchMessage, ActivityMessage, ControlMessage } from '../taskHub/TaskMessage';
-import type { CrashPoints } from './CrashPoints';
+import type { CrashPoints } from '../../CrashPoints';
 import { QueuePoller } from './QueuePoller';
 import { Semaphore } from './Semaphore';
 

@@ -34,7 +34,7 @@ export class DurableEngine {
       maxConcurrent: settings.maxConcurrentActivityFunctions,
       visibilityTimeoutMs: settings.workItemQueueVisibilityTimeoutMs,
       maxPollingIntervalMs: settings.maxQueuePollingIntervalMs,
-      crashPoints: settings.crashPoints,
+      crashPoints: services.crashPoints,
       // One host runs every partition, so results never need the control queue.
       deliverLocally: (message, dequeueCount, complete) =>
         this.#orchestrations.deliver(message, dequeueCount, complete),

@@ -266,11 +266,11 @@ export class OrchestrationDispatcher {
         : await this.hub.instances.update(outcome.record);
     this.#cache.set(record.instanceId, { record: { ...outcome.record, etag }, history: outcome.history });
     this.#unsent.sending(record.instanceId);
-    this.settings.crashPoints.reached('after-commit');
-    if (outcome.outbound.length > 0) this.settings.crashPoints.reached('after-commit-with-sends');
+    this.services.crashPoints.reached('after-commit');
+    if (outcome.outbound.length > 0) this.services.crashPoints.reached('after-commit-with-sends');
     await sendOutbound(this.hub, outcome.outbound, this.orchestrators);
     this.#unsent.sent(record.instanceId);
-    this.settings.crashPoints.reached('after-send');
+    this.services.crashPoints.reached('after-send');
     this.services.log.host(
       'debug',
       `Durable: ${record.instanceId} (${record.name}) is ${outcome.record.runtimeStatus}`,

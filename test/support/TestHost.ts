@@ -80,6 +80,11 @@ export class TestHost {
     return host;
   }
 
+  /** Whether the host process is still there (not exited, not killed). */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Everything the host printed so far. */
   output(): string {
     return this.#lines.join('');

@@ -21,9 +21,9 @@ export interface HostSecrets {
 }
 
 /** The host keys as the host stores them: `azure-webjobs-secrets/<hostId>/host.json`. */
-export async function hostSecrets(hostId: string): Promise<HostSecrets> {
-  const blob = testStorage()
-    .blobs.getContainerClient('azure-webjobs-secrets')
+export async function hostSecrets(hostId: string, storage = testStorage()): Promise<HostSecrets> {
+  const blob = storage.blobs
+    .getContainerClient('azure-webjobs-secrets')
     .getBlockBlobClient(`${hostId}/host.json`);
   return JSON.parse((await blob.downloadToBuffer()).toString()) as HostSecrets;
 }

@@ -55,10 +55,15 @@ function wholeNumber(min: number, max: number, what: string) {
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
-/** The delimiter of a CSV input: one character that cannot start a record or a quoted field. */
+/**
+ * The delimiter of a CSV input: one ASCII character (the parser compares bytes) that cannot start a
+ * record or a quoted field.
+ */
 const delimiter = z
   .string()
   .length(1)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[\u0000-\u007f]$/, 'must be an ASCII character (e.g. "," ";" "|" or a tab)')
   .refine((value) => !['\n', '\r', '"'].includes(value), 'must not be a line break or a double quote');
 
 /**

@@ -183,11 +183,13 @@ async function readUploadedModel(reference: unknown, uploads: ModelUploads): Pro
 }
 
 async function readJsonObject(request: HttpRequest): Promise<Record<string, unknown>> {
+  // "(body)" as the field, as a job spec that is not an object names it.
+  const field = '(body)';
   const body: unknown = await request.json().catch(() => {
-    throw new ValidationError('The request body must be a JSON object.');
+    throw new ValidationError('The request body must be a JSON object.', { field });
   });
   if (body === null || typeof body !== 'object' || Array.isArray(body))
-    throw new ValidationError('The request body must be a JSON object.');
+    throw new ValidationError('The request body must be a JSON object.', { field });
   return body as Record<string, unknown>;
 }
 

@@ -28,7 +28,7 @@ export async function createJob(
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
     const body: unknown = await request.json().catch(() => {
-      throw new ValidationError('The request body must be a JSON job spec.');
+      throw new ValidationError('The request body must be a JSON job spec.', { field: '(body)' });
     });
     const jobId = newJobId();
     const spec = resolveJobSpec(parseJobSpec(body), services.defaults, { jobId });

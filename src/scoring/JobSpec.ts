@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { inputFormats } from '../runtime/formats/InputFormat';
 import { modelNamePattern } from '../runtime/models/ModelCard';
-import { parseModelRef } from '../runtime/models/ModelRef';
+import { modelRefProblem } from '../runtime/models/ModelRef';
 
 const blobName = z
   .string()
@@ -21,15 +21,12 @@ const modelRef = z
   .string()
   .max(200, 'must be a model reference of at most 200 characters')
   .superRefine((text, context) => {
-    try {
-      parseModelRef(text);
-    } catch (error) {
-      const reason = (error as Error).message.replace(/^Model reference "[^"]*": /, '');
+    const reason = modelRefProblem(text);
+    if (reason !== undefined)
       context.addIssue({
         code: 'custom',
         message: `must be a model reference: name, name@<version> or name@<stage> (${reason})`,
       });
-    }
   });
 
 /**

@@ -101,7 +101,7 @@ describe('POST /api/jobs with a bad spec answers 400 naming the field', () => {
       'a model version that is not a positive number',
       { ...good, model: 'diabetes@-1' },
       'model',
-      /^Job spec field "model": must be a model reference: .*after "@" give a version \(a positive integer\) or a stage/,
+      /^Job spec field "model": must be a model reference: .*after "@" give a version \(a positive integer\), latest, production or staging\)$/,
     ],
     [
       'version 0',

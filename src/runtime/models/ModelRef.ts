@@ -1,4 +1,5 @@
 import { ValidationError } from '../../errors';
+import { describeValue } from '../formats/describeValue';
 import { modelNamePattern } from './ModelCard';
 
 /** A model reference: `name`, `name@7` (a version), `name@production` (a stage) or `name@latest`. */
@@ -13,24 +14,33 @@ export interface ModelQuery extends ModelRef {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** Parses `name`, `name@<version>` or `name@<stage>`; a bad reference is a ValidationError on `field`. */
-export function parseModelRef(text: string, field = 'model'): ModelRef {
+// The selectors a reference can name one version by: a stage holds several versions (Archived, None).
+const stageSelector = /^(latest|production|staging)$/i;
+
+/** Why `text` is not a model reference, or undefined when it is one. */
+export function modelRefProblem(text: string): string | undefined {
   const at = text.indexOf('@');
   const name = at < 0 ? text : text.slice(0, at);
   const selector = at < 0 ? undefined : text.slice(at + 1);
-  if (!modelNamePattern.test(name)) {
-    throw new ValidationError(
-      `Model reference "${text}": the name must be letters, digits, ".", "_" or "-", starting with a letter or digit`,
-      { field },
-    );
-  }
-  if (selector === undefined) return { name };
-  if (/^[0-9]+$/.test(selector) && Number(selector) > 0) return { name, version: Number(selector) };
-  if (/^[a-z][a-z0-9-]*$/i.test(selector)) return { name, stage: selector };
-  throw new ValidationError(
-    `Model reference "${text}": after "@" give a version (a positive integer) or a stage (e.g. production)`,
-    { field },
-  );
+  if (!modelNamePattern.test(name))
+    return 'the name must be letters, digits, ".", "_" or "-", starting with a letter or digit (at most 128 characters)';
+  if (selector === undefined || stageSelector.test(selector)) return undefined;
+  if (/^[0-9]+$/.test(selector) && Number.isSafeInteger(Number(selector)) && Number(selector) > 0)
+    return undefined;
+  return 'after "@" give a version (a positive integer), latest, production or staging';
+}
+
+/** Parses `name`, `name@<version>` or `name@<stage>`; a bad reference is a ValidationError on `field`. */
+export function parseModelRef(text: string, field = 'model'): ModelRef {
+  const problem = modelRefProblem(text);
+  // The reference is quoted short: it may come from anywhere (blob metadata, a URL) at any length.
+  if (problem !== undefined)
+    throw new ValidationError(`Model reference ${describeValue(text)}: ${problem}`, { field });
+  const at = text.indexOf('@');
+  if (at < 0) return { name: text };
+  const name = text.slice(0, at);
+  const selector = text.slice(at + 1);
+  return /^[0-9]+$/.test(selector) ? { name, version: Number(selector) } : { name, stage: selector };
 }
 
 /** `name@version` for messages and manifests. */

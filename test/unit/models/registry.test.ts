@@ -276,7 +276,9 @@ describe('resolving', () => {
   });
 
   it('a stage that is not single-version is refused', async () => {
-    await expect(registry.resolve(`${name}@archived`)).rejects.toThrow(/names production or staging/);
+    await expect(registry.resolve({ name, stage: 'archived' })).rejects.toThrow(
+      /names production or staging/,
+    );
   });
 
   it('GET-style views: list, model overview with versions and audit', async () => {

@@ -126,6 +126,8 @@ describe('parseModelRef', () => {
     ['diabetes@7', { name: 'diabetes', version: 7 }],
     ['diabetes@production', { name: 'diabetes', stage: 'production' }],
     ['oj.store-2_tropicana@12', { name: 'oj.store-2_tropicana', version: 12 }],
+    ['diabetes@Staging', { name: 'diabetes', stage: 'Staging' }],
+    ['diabetes@latest', { name: 'diabetes', stage: 'latest' }],
   ])('parses %s', (text, ref) => {
     expect(parseModelRef(text)).toEqual(ref);
     expect(formatModelRef(ref)).toBe(text);
@@ -139,6 +141,13 @@ describe('parseModelRef', () => {
     ['m@', /after "@" give a version/],
     ['m@1.5', /after "@" give a version/],
     ['m@prod uction', /after "@" give a version/],
+    ['m@canary', /after "@" give a version \(a positive integer\), latest, production or staging$/],
+    ['m@archived', /after "@" give a version/],
+    ['m@123456789012345678901234567890', /after "@" give a version/],
+    [
+      `${'m'.repeat(129)}@1`,
+      /^Model reference "m{40}\.\.\.": the name must be .*\(at most 128 characters\)$/,
+    ],
   ])('rejects "%s" with a ValidationError on the model field', (text, message) => {
     expect(() => parseModelRef(text)).toThrow(ValidationError);
     expect(() => parseModelRef(text)).toThrow(message);

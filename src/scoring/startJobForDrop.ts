@@ -49,7 +49,7 @@ export async function startJobForDrop(
     spec = resolveJobSpec(request, services.defaults, { jobId, inputEtag: drop.etag });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    const reason = `Not scored: ${error.message.replace(/^Job spec field "model"/, 'Blob metadata "model"')}`;
+    const reason = `Not scored: ${dropProblem(error, drop)}`;
     const created = await services.jobs.create({
       jobId,
       status: 'Failed',
@@ -67,4 +67,19 @@ export async function startJobForDrop(
   return created
     ? `Started job ${jobId} for ${where} with model ${modelLabelOf(spec.model)}`
     : `Job ${jobId} for this version of ${where} exists already`;
+}
+
+/**
+ * A drop's spec is built from the blob, not written by the user: say which part of the blob to change
+ * (its metadata, its name) rather than a spec field the user never saw.
+ */
+function dropProblem(error: ValidationError, drop: BlobDrop): string {
+  if (error.details.field === 'model' && drop.metadata?.model !== undefined)
+    return `Blob metadata "model": ${error.message}`;
+  if (error.details.field === 'input.format')
+    return error.message.replace(
+      /, or set input\.format\.$/,
+      ', or score it with POST /api/jobs and set input.format.',
+    );
+  return error.message;
 }

@@ -1,5 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { NotFoundError, ValidationError } from '../errors';
+import { describeValue } from '../runtime/formats/describeValue';
+import { checkModelName } from '../runtime/models/ModelCard';
 import type { DataContainers } from '../storage/DataContainers';
 import { readBlob } from '../storage/readBlob';
 import type { StorageClients } from '../storage/StorageClients';
@@ -24,13 +26,21 @@ export function getVersion(
   registry: ModelRegistry,
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    const ref = `${name}@${version}`;
-    if (!/^([1-9][0-9]*|latest|[A-Za-z]+)$/.test(version))
-      throw new ValidationError(`Version "${version}": give a number, latest, production or staging.`, {
-        field: 'version',
-      });
-    return { status: 200, jsonBody: await registry.version(ref) };
+    // The name and the version are checked apart: joined into one reference ("a@b" + "@1"), a bad
+    // name would be reported as a bad version.
+    checkModelName(name);
+    return { status: 200, jsonBody: await registry.version({ name, ...versionSelector(version) }) };
   });
+}
+
+/** A version path segment: a version number, `latest`, `production` or `staging`. */
+function versionSelector(text: string): { version: number } | { stage: string } {
+  if (/^[1-9][0-9]*$/.test(text) && Number.isSafeInteger(Number(text))) return { version: Number(text) };
+  if (/^(latest|production|staging)$/i.test(text)) return { stage: text };
+  throw new ValidationError(
+    `Version ${describeValue(text)}: give a version number, latest, production or staging.`,
+    { field: 'version' },
+  );
 }
 
 /**
@@ -105,7 +115,7 @@ export function setStage(
   return withErrorResponses(async () => {
     const body = await readJsonObject(request);
     const version = body.version;
-    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+    if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1)
       throw new ValidationError('"version" must be a version number (a positive integer).', {
         field: 'version',
       });

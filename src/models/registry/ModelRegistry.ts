@@ -2,7 +2,7 @@ import type { TransactionAction } from '@azure/data-tables';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { ModelSignature } from '../../runtime/inference/readModelSignature';
 import type { StorageClients } from '../../storage/StorageClients';
-import { modelNamePattern, type ModelCard } from '../../runtime/models/ModelCard';
+import { checkModelName, type ModelCard } from '../../runtime/models/ModelCard';
 import type { ModelInspector } from './ModelInspector';
 import { parseModelStage, type ModelStage } from './ModelStage';
 import type { StageActor } from './planStageChange';
@@ -108,7 +108,7 @@ export class ModelRegistry {
     name: string,
     requests: readonly RegistrationRequest[],
   ): Promise<PromiseSettledResult<RegisteredVersion>[]> {
-    checkName(name);
+    checkModelName(name);
     const outcomes = new Array<PromiseSettledResult<RegisteredVersion> | undefined>(requests.length);
     const prepared = await Promise.all(
       requests.map(async (request, index) => {
@@ -214,6 +214,8 @@ export class ModelRegistry {
   }
 
   resolve(ref: string | ModelQuery): Promise<ModelVersionInfo> {
+    // A reference given as text is checked as it is parsed; a query's name is checked here.
+    if (typeof ref !== 'string') checkModelName(ref.name);
     return resolveVersion(this.#table, ref);
   }
 
@@ -230,7 +232,7 @@ export class ModelRegistry {
    * one range of the model's partition, for callers that pick many versions at once (keyed scoring).
    */
   async catalog(name: string): Promise<{ latestVersion: number; versions: ModelVersionInfo[] }> {
-    checkName(name);
+    checkModelName(name);
     const head = await this.#table.head(name);
     if (!head) throw new NotFoundError(`Model "${name}" is not registered.`);
     return {
@@ -248,7 +250,7 @@ export class ModelRegistry {
     tags: Readonly<Record<string, string>>,
     stage?: ModelStage,
   ): Promise<ModelVersionInfo[]> {
-    checkName(name);
+    checkModelName(name);
     return versionsTagged(this.#table, name, tags, stage);
   }
 
@@ -261,7 +263,7 @@ export class ModelRegistry {
   }
 
   async model(name: string): Promise<ModelOverview & { versions: ModelVersionInfo[]; audit: AuditRecord[] }> {
-    checkName(name);
+    checkModelName(name);
     const head = await this.#table.head(name);
     if (!head) throw new NotFoundError(`Model "${name}" is not registered.`);
     const [versions, audit] = await Promise.all([this.#table.versions(name), this.#table.audit(name)]);
@@ -299,16 +301,9 @@ export class ModelRegistry {
     action: 'promote' | 'rollback',
     pick: (head: HeadRow) => Promise<{ target: ModelVersionInfo; stage: ModelStage }>,
   ): Promise<StageChange> {
-    checkName(name);
+    checkModelName(name);
     return changeStage(this.#table, this.#now, name, actor, action, pick);
   }
-}
-
-function checkName(name: string): void {
-  if (!modelNamePattern.test(name))
-    throw new ValidationError(`"${name}" is not a model name (letters, digits, ".", "_" or "-").`, {
-      field: 'name',
-    });
 }
 
 function overviewOf(name: string, head: HeadRow): ModelOverview {

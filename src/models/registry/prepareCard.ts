@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors';
-import { modelNamePattern, parseModelCard, type ModelCard } from '../../runtime/models/ModelCard';
+import { checkModelName, parseModelCard, type ModelCard } from '../../runtime/models/ModelCard';
 import { sha256Of } from './sha256Of';
 
 // Tag index rows carry key and value in their row key (at most 1 KiB, URI-encoded), and a version row
@@ -14,11 +14,7 @@ const maxTagValueLength = 200;
  * and the producer. The version is a placeholder: the registry numbers versions itself.
  */
 export function prepareCard(name: string, sent: unknown, onnx: Buffer, producer?: string): ModelCard {
-  if (!modelNamePattern.test(name))
-    throw new ValidationError(
-      `Model name "${name}": use letters, digits, ".", "_" or "-", starting with a letter or digit (at most 128).`,
-      { field: 'name' },
-    );
+  checkModelName(name);
   if (onnx.length === 0) throw new ValidationError('The model file is empty.', { field: 'onnx' });
   if (sent !== undefined && (sent === null || typeof sent !== 'object' || Array.isArray(sent)))
     throw new ValidationError('The model card must be a JSON object.', { field: 'card' });

@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors';
+import { describeValue } from '../formats/describeValue';
 
 /** Model names are one path segment: they name folders and blob prefixes. */
 export const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** A ValidationError on `field` unless `name` is a model name; the name is quoted short. */
+export function checkModelName(name: string, field = 'name'): void {
+  if (!modelNamePattern.test(name))
+    throw new ValidationError(
+      `Model name ${describeValue(name)}: use letters, digits, ".", "_" or "-", starting with a letter or digit (at most 128 characters).`,
+      { field },
+    );
+}
 
 const columnList = z.array(z.string().min(1)).min(1);
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256');

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 import { NotFoundError, ValidationError } from '../../errors';
-import { modelNamePattern } from '../../runtime/models/ModelCard';
+import { checkModelName } from '../../runtime/models/ModelCard';
 import { parseRetrainOverrides } from './RetrainDeclaration';
 import type { RetrainInput } from './retrainContracts';
 import type { RetrainServices } from './RetrainServices';
@@ -19,7 +19,7 @@ export function requestRetrain(
   services: RetrainServices,
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    checkName(name);
+    checkModelName(name);
     const text = await request.text();
     let body: unknown;
     try {
@@ -57,7 +57,7 @@ export function getRun(
   services: RetrainServices,
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    checkName(name);
+    checkModelName(name);
     const [row, instance] = await Promise.all([
       services.runs.get(name, runId),
       client.getStatus(runId).catch(() => undefined),
@@ -84,17 +84,10 @@ export function listRuns(
   services: RetrainServices,
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    checkName(name);
+    checkModelName(name);
     const top = Number(request.query.get('top') ?? 50);
     if (!Number.isInteger(top) || top < 1 || top > 1000)
       throw new ValidationError('top must be a whole number from 1 to 1000.', { field: 'top' });
     return { status: 200, jsonBody: await services.runs.list(name, top) };
   });
-}
-
-function checkName(name: string): void {
-  if (!modelNamePattern.test(name))
-    throw new ValidationError(`"${name}" is not a model name (letters, digits, ".", "_" or "-").`, {
-      field: 'name',
-    });
 }

@@ -6,7 +6,7 @@ import { checkModelName, type ModelCard } from '../../runtime/models/ModelCard';
 import type { ModelInspector } from './ModelInspector';
 import { parseModelStage, type ModelStage } from './ModelStage';
 import type { StageActor } from './planStageChange';
-import { prepareCard } from './prepareCard';
+import { checkCardFitsSignature, prepareCard } from './prepareCard';
 import type { RegisteredVersion, RegistrationRequest } from './Registration';
 import { RegistryBlobs } from './RegistryBlobs';
 import {
@@ -118,7 +118,9 @@ export class ModelRegistry {
               field: 'name',
             });
           const draft = prepareCard(name, request.card, request.onnx, request.producer);
-          const signature = cardSignature(await this.#inspector.inspect(request.onnx, name));
+          const inspected = await this.#inspector.inspect(request.onnx, name);
+          checkCardFitsSignature(draft, inspected);
+          const signature = cardSignature(inspected);
           return { index, request, draft, signature };
         } catch (error) {
           outcomes[index] = { status: 'rejected', reason: error };

@@ -1,4 +1,6 @@
 import { ValidationError } from '../../errors';
+import { checkCardFitsModel } from '../../runtime/inference/checkCardFitsModel';
+import type { ModelSignature } from '../../runtime/inference/readModelSignature';
 import { checkModelName, parseModelCard, type ModelCard } from '../../runtime/models/ModelCard';
 import { sha256Of } from './sha256Of';
 
@@ -35,6 +37,19 @@ export function prepareCard(name: string, sent: unknown, onnx: Buffer, producer?
     );
   checkTags(card.tags);
   return { ...card, sha256, producer: card.producer ?? producer };
+}
+
+/**
+ * A card whose features, inputs or outputs the model does not have is refused at registration, with
+ * the field named as the request names it (`card.features`): no job could score with it.
+ */
+export function checkCardFitsSignature(card: ModelCard, signature: ModelSignature): void {
+  try {
+    checkCardFitsModel(signature, card);
+  } catch (error) {
+    if (!(error instanceof ValidationError) || error.details.field === undefined) throw error;
+    throw new ValidationError(error.message, { field: `card.${error.details.field}` });
+  }
 }
 
 /** parseModelCard with the field named as the request names it (`card.tags.store`). */

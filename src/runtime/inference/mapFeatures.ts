@@ -1,5 +1,6 @@
 import { ValidationError } from '../../errors';
 import type { ModelCard } from '../models/ModelCard';
+import { checkCardFitsModel, fixedWidth, singleInput } from './checkCardFitsModel';
 import { chooseOutputs } from './chooseOutputs';
 import type { ModelSignature, ValueSignature } from './readModelSignature';
 
@@ -63,60 +64,23 @@ function chooseColumns(
 ): { input: ValueSignature; columns: readonly string[] }[] {
   const model = signature.model;
   for (const input of signature.inputs) checkFeedable(model, input);
-  if (card?.inputs !== undefined) return byCardInputs(signature, card.inputs, columns, numericColumns, notes);
-  const [input, ...others] = signature.inputs;
-  if (input === undefined)
-    throw new ValidationError(`Model "${model}" declares no inputs`, { field: 'model' });
-  if (others.length > 0) {
-    const names = signature.inputs.map((i) => i.name).join(', ');
-    throw new ValidationError(
-      `Model "${model}" has ${signature.inputs.length} inputs (${names}): its model card must map columns to each with "inputs"`,
-      { field: 'model' },
-    );
+  if (card !== undefined) checkCardFitsModel(signature, card);
+  if (card?.inputs !== undefined) {
+    const cardInputs = card.inputs;
+    return signature.inputs.map((input) => {
+      const mapped = cardInputs.find((c) => c.name === input.name)?.columns ?? [];
+      return { input, columns: checkColumns(model, input.name, mapped, columns, numericColumns, notes) };
+    });
   }
-  const width = fixedWidth(input);
+  const input = singleInput(signature);
   if (card?.features !== undefined) {
-    if (width !== undefined && card.features.length !== width) {
-      throw new ValidationError(
-        `Model "${model}" input "${input.name}" takes ${width} features but its card lists ${card.features.length}`,
-        { field: 'features' },
-      );
-    }
     return [
       { input, columns: checkColumns(model, input.name, card.features, columns, numericColumns, notes) },
     ];
   }
-  return [{ input, columns: firstNumericColumns(model, input.name, width, numericColumns, notes) }];
-}
-
-function byCardInputs(
-  signature: ModelSignature,
-  cardInputs: NonNullable<ModelCard['inputs']>,
-  columns: readonly string[],
-  numericColumns: readonly string[],
-  notes: string[],
-): { input: ValueSignature; columns: readonly string[] }[] {
-  const model = signature.model;
-  const unmapped = signature.inputs.filter((input) => !cardInputs.some((c) => c.name === input.name));
-  const unknown = cardInputs.filter((c) => !signature.inputs.some((input) => input.name === c.name));
-  if (unmapped.length > 0 || unknown.length > 0) {
-    const parts = [
-      unmapped.length > 0 ? `inputs not in its card: ${unmapped.map((i) => i.name).join(', ')}` : '',
-      unknown.length > 0 ? `card inputs the model lacks: ${unknown.map((c) => c.name).join(', ')}` : '',
-    ];
-    throw new ValidationError(`Model "${model}": ${parts.filter(Boolean).join('; ')}`, { field: 'inputs' });
-  }
-  return signature.inputs.map((input) => {
-    const mapped = cardInputs.find((c) => c.name === input.name)?.columns ?? [];
-    const width = fixedWidth(input);
-    if (width !== undefined && width !== mapped.length) {
-      throw new ValidationError(
-        `Model "${model}" input "${input.name}" takes ${width} values per row but its card lists ${mapped.length} columns`,
-        { field: 'inputs' },
-      );
-    }
-    return { input, columns: checkColumns(model, input.name, mapped, columns, numericColumns, notes) };
-  });
+  return [
+    { input, columns: firstNumericColumns(model, input.name, fixedWidth(input), numericColumns, notes) },
+  ];
 }
 
 /**
@@ -175,14 +139,6 @@ function checkFeedable(model: string, input: ValueSignature): void {
       { field: 'model' },
     );
   }
-}
-
-/** Values per row the input takes, when its shape fixes it. */
-function fixedWidth(input: ValueSignature): number | undefined {
-  const rest = input.shape.slice(1);
-  if (input.shape.length === 1) return 1;
-  if (rest.length === 0 || rest.some((dim) => typeof dim !== 'number')) return undefined;
-  return (rest as number[]).reduce((a, b) => a * b, 1);
 }
 
 function inputShape(

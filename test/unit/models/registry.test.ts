@@ -115,6 +115,24 @@ describe('registering a version', () => {
     ['a card with another SHA-256', { sha256: 'a'.repeat(64) }, 'card.sha256', /model file sent has/],
     ['a non-string tag', { tags: { store: 2 } }, 'card.tags.store', /field "tags.store"/],
     ['an over-long tag value', { tags: { store: 'x'.repeat(201) } }, 'card.tags.store', /at most 200/],
+    [
+      'a card listing 2 features for an input of 3',
+      { features: ['a', 'b'] },
+      'card.features',
+      /^Model "cards" input "x" takes 3 features but its card lists 2$/,
+    ],
+    [
+      'a card mapping an input the model lacks',
+      { inputs: [{ name: 'pixels', columns: ['a', 'b', 'c'] }] },
+      'card.inputs',
+      /inputs not in its card: x; card inputs the model lacks: pixels$/,
+    ],
+    [
+      'a card naming an output the model lacks',
+      { outputs: ['probability'] },
+      'card.outputs',
+      /card output "probability": the model has no such output \(outputs: y\)$/,
+    ],
   ])('refuses %s, naming the field', async (_what, card, field, message) => {
     const error = await rejection(registry.register({ name: 'cards', onnx: linearModel(1), card }));
     expect(error).toBeInstanceOf(ValidationError);

@@ -180,7 +180,7 @@ describe('mapFeatures: bad mappings are ValidationErrors naming the field', () =
       ['a'],
       ['a'],
       /^Model "m" has 2 inputs \(a, b\): its model card must map columns to each with "inputs"$/,
-      'model',
+      'features',
     ],
     [
       'card inputs that do not match the model',

@@ -151,12 +151,14 @@ async function readRegistration(request: HttpRequest, uploads: ModelUploads) {
         });
       return { onnx: await readUploadedModel(body.blob, uploads), card: body.card, producer };
     }
-    if (typeof body.onnxBase64 !== 'string' || body.onnxBase64 === '')
+    // Buffer.from(text, 'base64') skips what is not base64: check first, or "%%%" reaches onnxruntime.
+    const base64 = typeof body.onnxBase64 === 'string' ? body.onnxBase64.replace(/\s+/g, '') : '';
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64))
       throw new ValidationError(
         '"onnxBase64" must hold the model file, base64-encoded (or give "blob": "<container>/<path>" of an uploaded file).',
         { field: 'onnxBase64' },
       );
-    return { onnx: Buffer.from(body.onnxBase64, 'base64'), card: body.card, producer };
+    return { onnx: Buffer.from(base64, 'base64'), card: body.card, producer };
   }
   const onnx = Buffer.from(await request.arrayBuffer());
   const header = request.headers.get('x-model-card');

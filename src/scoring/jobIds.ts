@@ -15,3 +15,11 @@ export function jobIdForBlob(container: string, name: string, etag: string): str
 export function newJobId(): string {
   return `job-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(6).toString('hex')}`;
 }
+
+/**
+ * Whether `id` can name a job: ids are made of letters, digits and dashes, so anything else (a "/",
+ * "#" or control character, which the jobs table cannot even look up) is no job's.
+ */
+export function couldBeJobId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{1,128}$/.test(id);
+}

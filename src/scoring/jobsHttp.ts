@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 import { NotFoundError, ValidationError, ConflictError } from '../errors';
 import type { ScoringServices } from './ScoringServices';
-import { newJobId } from './jobIds';
+import { couldBeJobId, newJobId } from './jobIds';
 import { parseJobSpec } from './JobSpec';
 import { resolveJobSpec } from './resolveJobSpec';
 import { finishedJobStatuses, type JobStatus } from './JobStore';
@@ -48,8 +48,8 @@ export async function createJob(
  */
 export async function getJob(id: string, services: ScoringServices): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    const view = await readJobView(services.jobs, id);
-    if (!view) throw new NotFoundError(`No job with id '${id}'.`);
+    const view = couldBeJobId(id) ? await readJobView(services.jobs, id) : undefined;
+    if (!view) throw noSuchJob(id);
     return { status: 200, jsonBody: view };
   });
 }
@@ -86,12 +86,13 @@ export async function cancelJob(
   services: ScoringServices,
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
+    if (!couldBeJobId(id)) throw noSuchJob(id);
     const was = await services.jobs.transition(id, ['Queued', 'Running'], {
       status: 'Canceled',
       reason: 'Canceled by request.',
       completedTime: new Date().toISOString(),
     });
-    if (was === undefined) throw new NotFoundError(`No job with id '${id}'.`);
+    if (was === undefined) throw noSuchJob(id);
     if (was === 'Committing')
       throw new ConflictError(
         `Job '${id}' is committing its output and can no longer be canceled; it finishes in a moment.`,
@@ -100,4 +101,9 @@ export async function cancelJob(
     await client.terminate(id, 'Canceled by request').catch(() => undefined);
     return { status: 202, jsonBody: { id, status: 'Canceled' } };
   });
+}
+
+/** The id is quoted short: it comes from the URL, at any length. */
+function noSuchJob(id: string): NotFoundError {
+  return new NotFoundError(`No job with id '${id.length > 40 ? `${id.slice(0, 40)}...` : id}'.`);
 }

@@ -149,7 +149,12 @@ describe('bad rows in a dropped CSV become error-report rows', () => {
 
 describe('inputs that cannot be scored fail the job with a reason', () => {
   it.each([
-    ['an empty file', 'empty.csv', '', /^the file is empty: expected a header line with the column names$/],
+    [
+      'an empty file',
+      'empty.csv',
+      '',
+      /^Input [a-z0-9]+\/fail\/empty\.csv: the file is empty: expected a header line with the column names$/,
+    ],
     ['a header only', 'header-only.csv', `${header}\n`, /has no data rows \(only a header line\)/],
     [
       'a missing feature column',
@@ -165,7 +170,7 @@ describe('inputs that cannot be scored fail the job with a reason', () => {
       'a header that is not UTF-8',
       'latin1-header.csv',
       Buffer.from(`${header},r\u00e9gion\n${row(0)},nord\n`, 'latin1'),
-      /^the header has invalid UTF-8 bytes at column 12$/,
+      /^Input [a-z0-9]+\/fail\/latin1-header\.csv: the header has invalid UTF-8 bytes at column 12$/,
     ],
   ])('%s', async (_what, name, bytes, reason) => {
     const job = await dropAndWait(`fail/${name}`, bytes);

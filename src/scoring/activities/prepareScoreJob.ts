@@ -39,7 +39,12 @@ export async function prepareScoreJob(
     const { reader } = formats[spec.input.format];
     const bytes = properties.contentLength ?? 0;
     const target = evenPartitionBytes(bytes, spec.partitionBytes);
-    const layout = await reader.layout(blob, bytes, options, target);
+    const layout = await reader.layout(blob, bytes, options, target).catch((error: unknown) => {
+      // The readers speak of "the file"; the job's reason names which one.
+      if (error instanceof ValidationError)
+        throw new ValidationError(`Input ${where}: ${error.message}`, error.details);
+      throw error;
+    });
     if (layout.totalRows === 0) {
       throw new ValidationError(
         `Input ${where} has no data rows${spec.input.format === 'csv' ? ' (only a header line)' : ''}: there is nothing to score.`,

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { ValidationError } from '../../errors';
 import { checkColumnNames } from './checkColumnNames';
-import { CsvFieldScanner, ESCAPED_QUOTE, UNTERMINATED } from './CsvFieldScanner';
+import { CR, CsvFieldScanner, ESCAPED_QUOTE, QUOTED, UNTERMINATED } from './CsvFieldScanner';
 import { resolveCsvOptions, type CsvOptions, type CsvSyntax } from './CsvOptions';
 import { byteOrderMarkLength } from './withLeadingBytes';
 
@@ -35,6 +35,14 @@ function headerFields(scanner: CsvFieldScanner, bytes: Buffer, syntax: CsvSyntax
       });
     }
     const raw = bytes.subarray(scanner.start, scanner.end);
+    // Lines ended by CR alone (classic Mac OS) make the whole file one header line: say that, not
+    // whatever that line's fields look like (duplicate names, missing columns).
+    if (!(scanner.flags & QUOTED) && raw.includes(CR)) {
+      throw new ValidationError(
+        `the header has a carriage return (CR) inside ${column}: the lines seem to end with CR alone; save the file with LF or CRLF line ends`,
+        { field: column },
+      );
+    }
     if (!isUtf8(raw)) {
       throw new ValidationError(`the header has invalid UTF-8 bytes at ${column}`, { field: column });
     }

@@ -18,6 +18,7 @@ describe('readCsvHeader', () => {
     ['UTF-8 byte order mark', Buffer.from('\uFEFFid,x\n'), {}, ['id', 'x']],
     ['leading blank lines', '\n\r\nid,x\n', {}, ['id', 'x']],
     ['non-ASCII names', 'größe,日本\n', {}, ['größe', '日本']],
+    ['a quoted name holding a CR', '"a\rb",c\n', {}, ['a\rb', 'c']],
   ])('reads the names: %s', (_case, text, options, names) => {
     expect(readCsvHeader(Buffer.from(text), options)).toEqual(names);
   });
@@ -33,6 +34,13 @@ describe('readCsvHeader', () => {
     ],
     ['byte order mark only', Buffer.from([0xef, 0xbb, 0xbf]), {}, 'the file is empty', undefined],
     ['duplicate names', 'id,x,y,x\n', {}, 'duplicate column name "x" (columns 2 and 4)', 'x'],
+    [
+      'lines ended by CR alone',
+      'id,x\r1,2\r3,4\r',
+      {},
+      'the header has a carriage return (CR) inside column 2: the lines seem to end with CR alone; save the file with LF or CRLF line ends',
+      'column 2',
+    ],
     ['empty name', 'id,,y\n', {}, 'column 2 of the header has an empty name', 'column 2'],
     ['trailing delimiter', 'id,y,\n', {}, 'column 3 of the header has an empty name', 'column 3'],
     [

@@ -4,8 +4,12 @@ export const POWERS_OF_TEN = Float64Array.from({ length: 23 }, (_, i) => 10 ** i
 const FLOAT32_OVERFLOW = 3.4028235677973366e38;
 const MAX_EXACT_DIGITS = 15;
 
-/** `[+-]digits[.digits][e[+-]digits]` or `[+-].digits...`, with optional surrounding blanks. */
-const DECIMAL_TEXT = /^[ \t]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$/;
+/**
+ * `[+-]digits[.digits][e[+-]digits]` or `[+-].digits...`, with optional surrounding blanks. The digits
+ * after the point follow the point only: `\d+\.?\d*` could split a run of digits n ways, and a long
+ * run that fails at its end ("7777...x") took time quadratic in its length.
+ */
+const DECIMAL_TEXT = /^[ \t]*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$/;
 
 function isBlank(byte: number): boolean {
   return byte === 0x20 || byte === 0x09;

@@ -53,6 +53,14 @@ describe('parseDecimal', () => {
     expect(parseDecimalText(text)).toBeNaN();
   });
 
+  it('rejects a long run of digits ending in a letter in linear time', () => {
+    // Quadratic matching took about 10 s for these on the 2-core development machine.
+    const started = Date.now();
+    for (const text of [`${'7'.repeat(50_000)}x`, `1.${'7'.repeat(50_000)}x`])
+      expect(parseDecimalText(text)).toBeNaN();
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
   it('agrees with Number() on many random decimals, digit counts and exponents', () => {
     const texts = randomDecimals(20000, 7);
     const mismatches = texts.filter((text) => !Object.is(parse(text), Number(text)));

@@ -31,7 +31,9 @@ export function mapSchemaColumns(columns: readonly string[], schema: ScoringSche
 
 /** A column may be both a feature and a pass-through column, but not two features (one slot per column). */
 function checkListedOnce(names: readonly string[], kind: string): void {
-  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  // A set, not indexOf: a file may have 100,000 columns, all of them listed.
+  const seen = new Set<string>();
+  const duplicate = names.find((name) => seen.size === seen.add(name).size);
   if (duplicate !== undefined) {
     throw new ValidationError(`${kind} column "${duplicate}" is listed twice`, { field: duplicate });
   }

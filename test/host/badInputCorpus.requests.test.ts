@@ -816,13 +816,19 @@ const uploadCases: [string, string, [unknown, Record<string, string>], Expected]
     'JSON with onnxBase64 as a number',
     'upload',
     asJson({ onnxBase64: 42 }),
-    bad('onnxBase64', /^"onnxBase64" must hold the model file, base64-encoded\.$/),
+    bad(
+      'onnxBase64',
+      /^"onnxBase64" must hold the model file, base64-encoded \(or give "blob": "<container>\/<path>" of an uploaded file\)\.$/,
+    ),
   ],
   [
     'JSON with onnxBase64 that is not base64',
     'upload',
     asJson({ onnxBase64: '%%% not base64 %%%' }),
-    bad('onnxBase64', /^"onnxBase64" must hold the model file, base64-encoded\.$/),
+    bad(
+      'onnxBase64',
+      /^"onnxBase64" must hold the model file, base64-encoded \(or give "blob": "<container>\/<path>" of an uploaded file\)\.$/,
+    ),
   ],
   [
     'JSON with base64 of bytes that are not ONNX',

@@ -23,6 +23,10 @@ async function trainRun(ctx) {
     MODEL_REGISTRY_TABLE: `mmbench${ctx.id}`,
     MODEL_REGISTRY_CONTAINER: `mm-models-${ctx.id}`,
     RETRAIN_RUNS_CONTAINER: `mm-runs-${ctx.id}`,
+    // Jobs reach only configured containers: the dataset's, and the scoring stage's input and output.
+    DATA_READ_CONTAINERS: ctx.dataContainer,
+    SCORING_INPUT_CONTAINER: `mm-in-${ctx.id}`,
+    SCORING_OUTPUT_CONTAINER: `mm-out-${ctx.id}`,
   };
   const host = await startHost(settings);
   const logFile = path.join(os.tmpdir(), `mm-bench-train-${ctx.id}.log`);

@@ -7,6 +7,8 @@ import type { ModelSignature } from '../../runtime/inference/readModelSignature'
 export interface ModelInspector {
   /** The model's signature; a file onnxruntime refuses is a ValidationError with the runtime's reason. */
   inspect(onnx: Uint8Array, name: string): Promise<ModelSignature>;
+  /** Several models' signatures at once (a batch of keys' models), each settled on its own. */
+  inspectAll(models: readonly Uint8Array[], name: string): Promise<PromiseSettledResult<ModelSignature>[]>;
 }
 
 /**
@@ -25,5 +27,18 @@ export class PoolModelInspector implements ModelInspector {
       if (error instanceof ValidationError) throw new ValidationError(error.message, { field: 'onnx' });
       throw error;
     }
+  }
+
+  /** One worker task for the whole batch: a task per model costs more in messages than small models take to load. */
+  async inspectAll(
+    models: readonly Uint8Array[],
+    name: string,
+  ): Promise<PromiseSettledResult<ModelSignature>[]> {
+    const outcomes = await this.pool.inspectAll(models.map((onnx) => ({ name, onnx })));
+    return outcomes.map((outcome) =>
+      outcome.ok
+        ? { status: 'fulfilled', value: outcome.signature }
+        : { status: 'rejected', reason: new ValidationError(outcome.message, { field: 'onnx' }) },
+    );
   }
 }

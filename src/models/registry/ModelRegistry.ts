@@ -110,25 +110,37 @@ export class ModelRegistry {
   ): Promise<PromiseSettledResult<RegisteredVersion>[]> {
     checkModelName(name);
     const outcomes = new Array<PromiseSettledResult<RegisteredVersion> | undefined>(requests.length);
-    const prepared = await Promise.all(
-      requests.map(async (request, index) => {
-        try {
-          if (request.name !== name)
-            throw new ValidationError(`registerAll("${name}") was given a version of "${request.name}".`, {
-              field: 'name',
-            });
-          const draft = prepareCard(name, request.card, request.onnx, request.producer);
-          const inspected = await this.#inspector.inspect(request.onnx, name);
-          checkCardFitsSignature(draft, inspected);
-          const signature = cardSignature(inspected);
-          return { index, request, draft, signature };
-        } catch (error) {
-          outcomes[index] = { status: 'rejected', reason: error };
-          return undefined;
-        }
-      }),
-    );
-    const pending = prepared.filter((entry) => entry !== undefined);
+    const drafted = requests.flatMap((request, index) => {
+      try {
+        if (request.name !== name)
+          throw new ValidationError(`registerAll("${name}") was given a version of "${request.name}".`, {
+            field: 'name',
+          });
+        return [{ index, request, draft: prepareCard(name, request.card, request.onnx, request.producer) }];
+      } catch (error) {
+        outcomes[index] = { status: 'rejected', reason: error };
+        return [];
+      }
+    });
+    // Every file is loaded with onnxruntime before anything is written (one worker task for the batch).
+    const inspected =
+      drafted.length === 1
+        ? [await this.#inspector.inspect(drafted[0]!.request.onnx, name).then(fulfilled, rejected)]
+        : await this.#inspector.inspectAll(
+            drafted.map((entry) => entry.request.onnx),
+            name,
+          );
+    const pending = drafted.flatMap((entry, i) => {
+      try {
+        const outcome = inspected[i]!;
+        if (outcome.status === 'rejected') throw outcome.reason;
+        checkCardFitsSignature(entry.draft, outcome.value);
+        return [{ ...entry, signature: cardSignature(outcome.value) }];
+      } catch (error) {
+        outcomes[entry.index] = { status: 'rejected', reason: error };
+        return [];
+      }
+    });
     let first = 0;
     if (pending.length > 0) {
       try {
@@ -317,6 +329,9 @@ function overviewOf(name: string, head: HeadRow): ModelOverview {
     previousProduction: head.previousProduction,
   };
 }
+
+const fulfilled = <T>(value: T): PromiseSettledResult<T> => ({ status: 'fulfilled', value });
+const rejected = (reason: unknown): PromiseSettledResult<never> => ({ status: 'rejected', reason });
 
 /** The signature as the card stores it. */
 function cardSignature(signature: ModelSignature): NonNullable<ModelCard['signature']> {

@@ -49,7 +49,7 @@ export function sliceReader(file: ParquetSlices): ByteRangeReader {
         );
       const bytes = slice.bytes.subarray(start - slice.start, end - slice.start);
       // A fresh ArrayBuffer, as a download would be (the library checks `instanceof ArrayBuffer`).
-      return Promise.resolve(Uint8Array.from(bytes).buffer);
+      return Promise.resolve(bytes.slice().buffer);
     },
   };
 }

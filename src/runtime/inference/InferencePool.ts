@@ -8,7 +8,13 @@ import { bufferList } from './bufferList';
 import type { ModelSignature } from './readModelSignature';
 import type { TextPartitionJob } from './textPartition';
 import type { OutputTensor, TensorData } from './tensors';
-import type { InferenceRequest, InferenceResult, InferenceSettings, InferenceTask } from './workerProtocol';
+import type {
+  InferenceRequest,
+  InferenceResult,
+  InferenceSettings,
+  InferenceTask,
+  InspectOutcome,
+} from './workerProtocol';
 
 export type { OutputTensor, TensorData } from './tensors';
 
@@ -105,6 +111,26 @@ export class InferencePool {
     const result = await this.#submit(model, { kind: 'inspect' }, []);
     if (!('signature' in result)) throw new Error('The inference worker answered with no signature');
     return result.signature;
+  }
+
+  /**
+   * Reads several models' signatures in one task (registering a batch of keys' models): each is loaded
+   * and released in turn, none kept. Each comes back as its signature or the runtime's reason.
+   */
+  async inspectAll(
+    models: readonly { readonly name: string; readonly onnx: Uint8Array }[],
+  ): Promise<readonly InspectOutcome[]> {
+    if (this.#closed) throw new Error('InferencePool is closed');
+    const request: InferenceRequest = {
+      key: '',
+      name: models.map((model) => model.name).join(', '),
+      onnx: new Uint8Array(0),
+      settings: this.#settings,
+      task: { kind: 'inspectAll', models },
+    };
+    const result = await this.#workers.run<InferenceResult>(inferenceModule, request);
+    if (!('signatures' in result)) throw new Error('The inference worker answered with no signatures');
+    return result.signatures;
   }
 
   /** Closes its own worker pool (a shared one is closed by its owner); later runs are refused. */

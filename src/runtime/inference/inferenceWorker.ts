@@ -11,7 +11,7 @@ import { bufferList } from './bufferList';
 import { modelLoadError, toModelSignature } from './readModelSignature';
 import { runSession } from './runSession';
 import { scoreTextPartition } from './textPartition';
-import type { InferenceRequest, InferenceResult, InferenceSettings } from './workerProtocol';
+import type { InferenceRequest, InferenceResult, InferenceSettings, InspectOutcome } from './workerProtocol';
 
 let sessions: LRUCache<string, InferenceSession> | undefined;
 
@@ -27,7 +27,7 @@ async function sessionFor(request: InferenceRequest): Promise<InferenceSession> 
   let session: InferenceSession;
   try {
     // onnxruntime reads models from ordinary buffers only: copy the shared bytes once per session.
-    session = await InferenceSession.create(Uint8Array.from(request.onnx), {
+    session = await InferenceSession.create(new Uint8Array(request.onnx), {
       intraOpNumThreads: request.settings.intraOpThreads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
@@ -41,8 +41,10 @@ async function sessionFor(request: InferenceRequest): Promise<InferenceSession> 
 }
 
 async function infer(request: InferenceRequest): Promise<TaskResult<InferenceResult>> {
-  const session = await sessionFor(request);
   const { task } = request;
+  if (task.kind === 'inspectAll')
+    return { result: { signatures: await inspectAll(task.models, request.settings) } };
+  const session = await sessionFor(request);
   if (task.kind === 'inspect') return { result: { signature: toModelSignature(request.name, session) } };
   if (task.kind === 'run') {
     let outputs;
@@ -60,6 +62,26 @@ async function infer(request: InferenceRequest): Promise<TaskResult<InferenceRes
     result: { partition: { ...partition, output } },
     transfer: bufferList({ output: { data: output } }),
   };
+}
+
+/** Each model's signature, read from a session opened for it alone and released at once. */
+async function inspectAll(
+  models: Extract<InferenceRequest['task'], { kind: 'inspectAll' }>['models'],
+  settings: InferenceSettings,
+): Promise<InspectOutcome[]> {
+  const outcomes: InspectOutcome[] = [];
+  for (const { name, onnx } of models) {
+    let session: InferenceSession;
+    try {
+      session = await InferenceSession.create(onnx, { intraOpNumThreads: settings.intraOpThreads });
+    } catch (error) {
+      outcomes.push({ ok: false, message: modelLoadError(name, error).message });
+      continue;
+    }
+    outcomes.push({ ok: true, signature: toModelSignature(name, session) });
+    await session.release();
+  }
+  return outcomes;
 }
 
 /** A view into a larger buffer is copied first, so that only its own bytes go back. */

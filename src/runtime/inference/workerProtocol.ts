@@ -27,7 +27,18 @@ export interface InspectTask {
   readonly kind: 'inspect';
 }
 
-export type InferenceTask = RunTask | ScoreTextTask | InspectTask;
+/** Load several models one after another, read each one's signature, and keep none of their sessions. */
+export interface InspectAllTask {
+  readonly kind: 'inspectAll';
+  readonly models: readonly { readonly name: string; readonly onnx: Uint8Array }[];
+}
+
+export type InferenceTask = RunTask | ScoreTextTask | InspectTask | InspectAllTask;
+
+/** One model's signature from an InspectAllTask, or why onnxruntime refused it. */
+export type InspectOutcome =
+  | { readonly ok: true; readonly signature: ModelSignature }
+  | { readonly ok: false; readonly message: string };
 
 export interface InferenceRequest {
   /** Session cache key (the model's SHA-256) and name (for messages). */
@@ -45,4 +56,5 @@ export interface InferenceRequest {
 export type InferenceResult =
   | { readonly outputs: Record<string, OutputTensor> }
   | { readonly partition: TextPartitionResult }
-  | { readonly signature: ModelSignature };
+  | { readonly signature: ModelSignature }
+  | { readonly signatures: readonly InspectOutcome[] };

@@ -185,6 +185,10 @@ describe('registering a batch (registerAll)', () => {
       requests.map((_, index) => (index === 7 ? 'rejected' : 'fulfilled')),
     );
     expect(String((outcomes[7] as PromiseRejectedResult).reason)).toContain('ValidationError');
+    expect((outcomes[7] as PromiseRejectedResult).reason).toMatchObject({
+      message: expect.stringMatching(/^Model "batch" cannot be loaded by onnxruntime: /) as unknown,
+      details: { field: 'onnx' },
+    });
     const versions = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     expect(versions.map((version) => version.version)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
     for (const [index, request] of requests.entries()) {

@@ -1,14 +1,27 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { finishedJobStatuses } from '../scoring/JobStore';
-import type { JobsApiClient, JobView } from './JobsApiClient';
+import type { JobView } from '../scoring/readJobView';
+import type { JobsApiClient } from './JobsApiClient';
+
+/** Reads a job's view: over the jobs API, or from the job tables in the host's own process. */
+export type JobViewReader = (jobId: string) => Promise<JobView | undefined>;
+
+/** The job views of a running host, over GET /api/jobs/{id}; a job not there yet is undefined. */
+export function jobsApiReader(api: JobsApiClient): JobViewReader {
+  return (jobId) =>
+    api.get(jobId).catch((error: unknown) => {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    });
+}
 
 /**
- * Polls GET /api/jobs/{id} until the job finishes, with a progress bar over its partitions on stderr
- * (drawn on a terminal only). A job that does not exist yet (a blob drop the trigger has not picked up)
- * is waited for. `timeoutMs` bounds the whole wait.
+ * Polls the job's view (readJobView, the one source of job progress) until the job finishes, with a
+ * progress bar over its partitions on stderr (drawn on a terminal only). A job that does not exist yet
+ * (a blob drop the trigger has not picked up) is waited for. `timeoutMs` bounds the whole wait.
  */
 export async function followJob(
-  api: JobsApiClient,
+  read: JobViewReader,
   jobId: string,
   options: { label: string; timeoutMs?: number },
 ): Promise<JobView> {
@@ -24,10 +37,7 @@ export async function followJob(
   let started = false;
   try {
     for (;;) {
-      const job = await api.get(jobId).catch((error: unknown) => {
-        if ((error as { status?: number }).status === 404) return undefined;
-        throw error;
-      });
+      const job = await read(jobId);
       if (job && job.progress.partitions > 0) {
         if (!started) bar.start(job.progress.partitions, 0, { status: job.status });
         started = true;

@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { inputFormats } from '../runtime/formats/InputFormat';
 import { noAutoScoreMetadata } from '../scoring/startJobForDrop';
 import { StorageClients } from '../storage/StorageClients';
-import { followJob } from './followJob';
+import { followJob, jobsApiReader } from './followJob';
 import { defaultHostUrl, JobsApiClient, type JobView } from './JobsApiClient';
 import { readBlob } from '../storage/readBlob';
 
@@ -83,7 +83,7 @@ async function runScore(file: string, appDir: string, options: ScoreOptions): Pr
     `Uploaded ${file} (${bytes.length} bytes) to ${api.config.inputContainer}/${blob}; job ${jobId} started. ` +
       `Ctrl+C stops following it, not the job (see "durable-scoring jobs show ${jobId}").`,
   );
-  const job = await followJob(api, jobId, { label: 'Scoring' });
+  const job = await followJob(jobsApiReader(api), jobId, { label: 'Scoring' });
   const manifest = job.manifest ? await readManifest(storage, job.manifest) : undefined;
   if (options.json) console.log(JSON.stringify(manifest ?? job, null, 2));
   else printSummary(job, manifest);

@@ -3,6 +3,8 @@ export interface EventToSend {
   readonly body: string | Buffer;
   readonly properties?: Record<string, unknown>;
   readonly partitionKey?: string;
+  /** The event's AMQP message as the producer encoded it, when it came over AMQP; kept byte for byte. */
+  readonly amqp?: Buffer;
 }
 
 /** An event as the log holds it, with what Event Hubs assigns on arrival. */
@@ -17,6 +19,8 @@ export interface StoredEvent {
   readonly bodyIsText: boolean;
   readonly properties: Record<string, unknown>;
   readonly partitionKey?: string;
+  /** The event's AMQP message as the producer encoded it, when it came over AMQP. */
+  readonly amqp?: Buffer;
 }
 
 /** Where a sent event landed, as the producer endpoint reports it. */

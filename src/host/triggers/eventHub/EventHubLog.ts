@@ -25,6 +25,19 @@ const maxTransactionChars = 3_000_000;
 const maxAppendAttempts = 50;
 const maxReadPageSize = 1000;
 
+/** What Event Hubs reports of a partition (its management READ). */
+export interface PartitionInfo {
+  readonly beginningSequenceNumber: number;
+  readonly lastEnqueuedSequenceNumber: number;
+  readonly lastEnqueuedOffset: number;
+  readonly lastEnqueuedTime: Date;
+  readonly isEmpty: boolean;
+}
+
+/** Where a reader starts: after (or at) a byte offset, or after an enqueued time. */
+export type LogPosition =
+  { readonly offset: number; readonly inclusive: boolean } | { readonly enqueuedAfter: Date };
+
 interface PartitionCounter {
   sequenceNumber: number;
   offset: number;
@@ -40,6 +53,7 @@ export class EventHubLog {
   private constructor(
     readonly hub: string,
     readonly partitionCount: number,
+    readonly createdAt: Date,
     private readonly table: TableClient,
   ) {}
 
@@ -53,7 +67,8 @@ export class EventHubLog {
       if (statusOf(error) !== 409) throw error;
     }
     const properties = await table.getEntity(hubPartition, hubRow);
-    return new EventHubLog(hub, Number(properties.partitionCount), table);
+    const createdAt = properties.timestamp ? new Date(String(properties.timestamp)) : new Date();
+    return new EventHubLog(hub, Number(properties.partitionCount), createdAt, table);
   }
 
   /** The partition ids, "0" to "n-1". */
@@ -94,6 +109,52 @@ export class EventHubLog {
       if (events.length >= maxCount) break;
     }
     return events;
+  }
+
+  /** The partition's first and last events, as the service's partition properties report them. */
+  async partitionInfo(partitionId: string): Promise<PartitionInfo> {
+    const counter = await this.#readCounter(partitionId);
+    if (counter.sequenceNumber === 0) {
+      return {
+        beginningSequenceNumber: 0,
+        lastEnqueuedSequenceNumber: -1,
+        lastEnqueuedOffset: -1,
+        lastEnqueuedTime: new Date(0),
+        isEmpty: true,
+      };
+    }
+    const [last] = await this.read(partitionId, counter.sequenceNumber - 1, 1);
+    const [first] = await this.read(partitionId, 0, 1);
+    return {
+      beginningSequenceNumber: first?.sequenceNumber ?? counter.sequenceNumber,
+      lastEnqueuedSequenceNumber: counter.sequenceNumber - 1,
+      lastEnqueuedOffset: last?.offset ?? -1,
+      lastEnqueuedTime: last?.enqueuedTime ?? new Date(0),
+      isEmpty: !first,
+    };
+  }
+
+  /** The first sequence number at a position; the next one to be written when no event is there yet. */
+  async firstSequenceNumber(partitionId: string, position: LogPosition): Promise<number> {
+    const filter =
+      'offset' in position
+        ? position.offset < 0
+          ? odata`PartitionKey eq ${partitionId} and RowKey ge ${sequenceRowKey(0)}`
+          : position.inclusive
+            ? odata`PartitionKey eq ${partitionId} and RowKey ge ${sequenceRowKey(0)} and offset ge ${position.offset}`
+            : odata`PartitionKey eq ${partitionId} and RowKey ge ${sequenceRowKey(0)} and offset gt ${position.offset}`
+        : odata`PartitionKey eq ${partitionId} and RowKey ge ${sequenceRowKey(0)} and enqueuedTime gt ${position.enqueuedAfter}`;
+    for await (const entity of this.table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter },
+    })) {
+      return Number(entity.sequenceNumber);
+    }
+    return (await this.#readCounter(partitionId)).sequenceNumber;
+  }
+
+  /** Old events are kept in the table log. */
+  enforceRetention(): Promise<number> {
+    return Promise.resolve(0);
   }
 
   async #appendInOneTransaction(

@@ -69,6 +69,8 @@ export class TestHost {
         ...process.env,
         AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION,
         AzureFunctionsWebHost__hostid: hostId,
+        // Hosts run side by side in tests: each Event Hubs endpoint on a free port.
+        DurableScoring__EventHubs__Port: '0',
         ...options.settings,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,17 +1,22 @@
 import type { AppFunction, HostExtension, HostServices } from '../../HostExtension';
 import { HostSystemError } from '../../errors';
+import { EventHubsEndpoint } from '../../eventHubs/amqp/EventHubsEndpoint';
+import { endpointConnectionString, endpointSettings, howToAddHub } from '../../eventHubs/endpointSettings';
+import { HubDirectory } from '../../eventHubs/HubDirectory';
 import { eventHubOutput } from './eventHubOutput';
 import { EventHubProducer } from './EventHubProducer';
 import { addEventHubProducerRoute } from './eventHubProducerRoute';
-import { eventHubConnection } from './eventHubSettings';
+import { eventHubConnection, openEventHubLog } from './eventHubSettings';
 import { eventHubTrigger } from './eventHubTrigger';
 
 /**
- * Event Hubs on a local stand-in kept in Azure Storage (see docs/event-hubs-local.md): the
- * `eventHubTrigger` kind, the `eventHub` output and the producer endpoint `POST /runtime/eventhubs/{hub}/events`.
+ * Event Hubs on the host's own durable logs (see docs/event-hubs-local.md): the `eventHubTrigger` kind,
+ * the `eventHub` output, the producer route `POST /runtime/eventhubs/{hub}/events`, and an AMQP endpoint
+ * the Event Hubs SDKs talk to, started when a function uses Event Hubs or when asked.
  */
 export function createEventHubExtension(): HostExtension {
   let producer: EventHubProducer | undefined;
+  let endpoint: EventHubsEndpoint | undefined;
   const currentProducer = () => {
     if (!producer)
       throw new HostSystemError('An eventHub output was written before the Event Hubs extension started.');
@@ -21,13 +26,51 @@ export function createEventHubExtension(): HostExtension {
     name: 'eventHubs',
     triggers: { eventHubTrigger },
     bindings: { eventHub: eventHubOutput(currentProducer) },
-    start(services: HostServices, functions: readonly AppFunction[]) {
+    async start(services: HostServices, functions: readonly AppFunction[]) {
       checkOutputConnections(services, functions);
       producer = new EventHubProducer(services);
       addEventHubProducerRoute(services.http, producer);
-      return Promise.resolve();
+      const settings = endpointSettings(services.settings);
+      const appHubs = hubsOfFunctions(services, functions);
+      if (!settings.enabled && appHubs.length === 0) return;
+      const hubs = uniqueHubs([...appHubs, ...settings.hubs]);
+      endpoint = await EventHubsEndpoint.start({
+        port: settings.port,
+        keys: [settings.key],
+        hubs: new HubDirectory({ hubs, openLog: (hub) => openEventHubLog(services, hub), howToAddHub }),
+        log: services.log,
+      });
+      services.log.info(
+        `Event Hubs (AMQP) on 127.0.0.1:${endpoint.port} for ${hubs.length ? hubs.map((hub) => `'${hub}'`).join(', ') : 'no hubs yet'}: ${endpointConnectionString(endpoint.port, settings.key, { showKey: false })}`,
+      );
+    },
+    async stop() {
+      await endpoint?.stop();
+      endpoint = undefined;
     },
   };
+}
+
+/** The hubs the app's Event Hub triggers and outputs name (an EntityPath in the connection wins, as on Azure). */
+function hubsOfFunctions(services: HostServices, functions: readonly AppFunction[]): string[] {
+  const hubs: string[] = [];
+  for (const fn of functions) {
+    for (const binding of [fn.trigger, ...fn.outputs]) {
+      const type = binding.type.toLowerCase();
+      if (type !== 'eventhubtrigger' && type !== 'eventhub') continue;
+      const connection = eventHubConnection(services.settings, binding.connection, `Function '${fn.name}'`);
+      const name = connection.entityPath ?? binding.eventHubName;
+      // A name with {expressions} is only known per invocation; the HTTP route and outputs still reach it.
+      if (typeof name === 'string' && name && !name.includes('{')) hubs.push(name);
+    }
+  }
+  return hubs;
+}
+
+function uniqueHubs(hubs: string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const hub of hubs) if (!seen.has(hub.toLowerCase())) seen.set(hub.toLowerCase(), hub);
+  return [...seen.values()];
 }
 
 // A missing connection setting stops the Functions host at start-up, not at the first write.

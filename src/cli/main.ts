@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
+import { eventHubsCommand } from './eventHubsCommand';
 import { runHostCommand } from './hostCommand';
 import { runStartCommand } from './startCommand';
 import { instancesCommand } from './instancesCommand';
@@ -19,7 +20,11 @@ export async function main(argv: string[]): Promise<void> {
     .description('Start the embedded Functions host for an app folder (like `func start` there).')
     .argument('[appDir]', 'function app folder (host.json, package.json main)', '.')
     .option('-p, --port <port>', 'HTTP port (0 picks a free one)', '7071')
-    .action((appDir: string, options: { port: string }) => runHostCommand(appDir, parsePort(options.port)));
+    .option('--event-hubs', 'serve Event Hubs over AMQP even if no function uses them')
+    .action((appDir: string, options: { port: string; eventHubs?: boolean }) => {
+      if (options.eventHubs) process.env.DurableScoring__EventHubs__Enabled = 'true';
+      return runHostCommand(appDir, parsePort(options.port));
+    });
   program
     .command('start')
     .description('Run this app on the embedded host and score the demo data set (what npm start does).')
@@ -42,6 +47,8 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(modelsCommand());
   // Many models: split a data set by key columns for trainMany.
   program.addCommand(partitionCommand());
+  // The Event Hubs endpoint alone, as an emulator for other apps and tests.
+  program.addCommand(eventHubsCommand());
   await program.parseAsync(argv);
 }
 

@@ -23,6 +23,7 @@ export interface HubDirectoryOptions {
  */
 export class HubDirectory {
   readonly #logs = new Map<string, Promise<EventHubLog>>();
+  readonly #opened = new Map<string, EventHubLog>();
   readonly #appended = new EventEmitter().setMaxListeners(0);
 
   constructor(private readonly options: HubDirectoryOptions) {}
@@ -50,11 +51,22 @@ export class HubDirectory {
     let log = this.#logs.get(key);
     if (!log) {
       log = this.options.openLog(declared);
+      log.then((opened) => this.#opened.set(key, opened)).catch(() => undefined);
       // A failed open (storage down) is tried again by the next caller.
       log.catch(() => this.#logs.delete(key));
       this.#logs.set(key, log);
     }
     return log;
+  }
+
+  /** Opens every declared hub's log, so that links can be checked against them as they attach. */
+  async openAll(): Promise<void> {
+    await Promise.all(this.options.hubs.map((hub) => this.open(hub)));
+  }
+
+  /** A hub's log if it is open already (see openAll). */
+  opened(hub: string): EventHubLog | undefined {
+    return this.#opened.get(hub.toLowerCase());
   }
 
   /** Appends events to one partition of a hub's log and wakes this process's readers of that partition. */

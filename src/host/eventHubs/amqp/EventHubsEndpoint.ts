@@ -91,6 +91,12 @@ export class EventHubsEndpoint {
         ),
       );
     });
+    try {
+      await options.hubs.openAll();
+    } catch (error) {
+      server.close();
+      throw error;
+    }
     const endpoint = new EventHubsEndpoint(options, server);
     endpoint.#listen(container);
     return endpoint;
@@ -156,26 +162,19 @@ export class EventHubsEndpoint {
     const receiver = context.receiver!;
     receiver.set_target({ address: String(receiver.target?.address ?? '') });
     localAttach(receiver).max_message_size = maxMessageBytes;
-    let address: EntityAddress;
     try {
-      address = parseEntityAddress(receiver.target?.address, 'publish');
+      const address = parseEntityAddress(receiver.target?.address, 'publish');
       if (address.kind === 'publish') {
         this.#authorize(context.connection, publishPath(address), receiver.name);
         this.options.hubs.check(address.hub);
+        // Refused in the same turn as the attach, before the client can send on the link.
+        const log = this.options.hubs.opened(address.hub);
+        if (log && address.partitionId !== undefined && !log.partitionIds().includes(address.partitionId))
+          throw partitionNotFound(log, address.partitionId);
       }
     } catch (error) {
       receiver.close(toAmqpError(error).toAmqp());
-      return;
     }
-    if (address.kind !== 'publish') return;
-    // A hub or partition that does not exist ends the link just after it attached.
-    this.options.hubs.open(address.hub).then(
-      (log) => {
-        if (address.partitionId !== undefined && !log.partitionIds().includes(address.partitionId))
-          receiver.close(partitionNotFound(log, address.partitionId).toAmqp());
-      },
-      (error: unknown) => receiver.close(toAmqpError(error).toAmqp()),
-    );
   }
 
   /** A client attaches a link it receives on: the reply link of `$cbs`/`$management`, or a partition to consume. */

@@ -28,6 +28,11 @@ export const hostJsonSchema = z.looseObject({
         .looseObject({
           maxEventBatchSize: z.number().int().min(1).optional(),
           batchCheckpointFrequency: z.number().int().min(1).optional(),
+          partitionOwnershipExpirationInterval: z.union([z.string(), z.number()]).optional(),
+          loadBalancingUpdateInterval: z.union([z.string(), z.number()]).optional(),
+          initialOffsetOptions: z
+            .looseObject({ type: z.string().optional(), enqueuedTimeUtc: z.string().optional() })
+            .optional(),
         })
         .optional(),
       durableTask: z.looseObject({ hubName: z.string().optional() }).optional(),

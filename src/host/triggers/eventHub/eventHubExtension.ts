@@ -3,32 +3,36 @@ import { HostSystemError } from '../../errors';
 import { EventHubsEndpoint } from '../../eventHubs/amqp/EventHubsEndpoint';
 import { endpointConnectionString, endpointSettings, howToAddHub } from '../../eventHubs/endpointSettings';
 import { HubDirectory } from '../../eventHubs/HubDirectory';
-import { eventHubOutput } from './eventHubOutput';
+import { eventHubBackend, sdkConnectionString } from './eventHubBackend';
+import { eventHubOutput, type EventHubSenders } from './eventHubOutput';
 import { EventHubProducer } from './EventHubProducer';
 import { addEventHubProducerRoute } from './eventHubProducerRoute';
 import { eventHubConnection, openEventHubLog } from './eventHubSettings';
 import { eventHubTrigger } from './eventHubTrigger';
+import { SdkEventHubProducers } from './sdk/SdkEventHubProducers';
 
 /**
  * Event Hubs on the host's own durable logs (see docs/event-hubs-local.md): the `eventHubTrigger` kind,
  * the `eventHub` output, the producer route `POST /runtime/eventhubs/{hub}/events`, and an AMQP endpoint
- * the Event Hubs SDKs talk to, started when a function uses Event Hubs or when asked.
+ * the Event Hubs SDKs talk to, started when a function uses Event Hubs or when asked. Bindings whose
+ * connection names an Event Hubs namespace use it through the Event Hubs SDK instead (eventHubBackend).
  */
 export function createEventHubExtension(): HostExtension {
-  let producer: EventHubProducer | undefined;
+  let senders: EventHubSenders | undefined;
   let endpoint: EventHubsEndpoint | undefined;
-  const currentProducer = () => {
-    if (!producer)
+  const currentSenders = () => {
+    if (!senders)
       throw new HostSystemError('An eventHub output was written before the Event Hubs extension started.');
-    return producer;
+    return senders;
   };
   return {
     name: 'eventHubs',
     triggers: { eventHubTrigger },
-    bindings: { eventHub: eventHubOutput(currentProducer) },
+    bindings: { eventHub: eventHubOutput(currentSenders) },
     async start(services: HostServices, functions: readonly AppFunction[]) {
       checkOutputConnections(services, functions);
-      producer = new EventHubProducer(services);
+      const producer = new EventHubProducer(services);
+      senders = { ownLog: producer, namespaces: new SdkEventHubProducers() };
       addEventHubProducerRoute(services.http, producer);
       const settings = endpointSettings(services.settings);
       const appHubs = hubsOfFunctions(services, functions);
@@ -47,18 +51,24 @@ export function createEventHubExtension(): HostExtension {
     async stop() {
       await endpoint?.stop();
       endpoint = undefined;
+      await senders?.namespaces.close();
     },
   };
 }
 
-/** The hubs the app's Event Hub triggers and outputs name (an EntityPath in the connection wins, as on Azure). */
+/**
+ * The hubs of the own log that the app's Event Hub triggers and outputs name (an EntityPath in the
+ * connection wins, as on Azure); hubs of namespaces the SDK connects to are not the endpoint's.
+ */
 function hubsOfFunctions(services: HostServices, functions: readonly AppFunction[]): string[] {
+  const ownPort = endpointSettings(services.settings).port;
   const hubs: string[] = [];
   for (const fn of functions) {
     for (const binding of [fn.trigger, ...fn.outputs]) {
       const type = binding.type.toLowerCase();
       if (type !== 'eventhubtrigger' && type !== 'eventhub') continue;
       const connection = eventHubConnection(services.settings, binding.connection, `Function '${fn.name}'`);
+      if (eventHubBackend(connection, ownPort) === 'sdk') continue;
       const name = connection.entityPath ?? binding.eventHubName;
       // A name with {expressions} is only known per invocation; the HTTP route and outputs still reach it.
       if (typeof name === 'string' && name && !name.includes('{')) hubs.push(name);
@@ -73,16 +83,15 @@ function uniqueHubs(hubs: string[]): string[] {
   return [...seen.values()];
 }
 
-// A missing connection setting stops the Functions host at start-up, not at the first write.
+// A missing or unusable connection setting stops the Functions host at start-up, not at the first write.
 function checkOutputConnections(services: HostServices, functions: readonly AppFunction[]): void {
+  const ownPort = endpointSettings(services.settings).port;
   for (const fn of functions) {
     for (const binding of fn.outputs) {
       if (binding.type.toLowerCase() !== 'eventhub') continue;
-      eventHubConnection(
-        services.settings,
-        binding.connection,
-        `Function '${fn.name}' (eventHub output "${binding.name}")`,
-      );
+      const usedBy = `Function '${fn.name}' (eventHub output "${binding.name}")`;
+      const connection = eventHubConnection(services.settings, binding.connection, usedBy);
+      if (eventHubBackend(connection, ownPort) === 'sdk') sdkConnectionString(connection, usedBy);
     }
   }
 }

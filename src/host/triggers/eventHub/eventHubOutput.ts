@@ -1,17 +1,27 @@
 import type { BindingProvider } from '../../HostExtension';
 import { requiredProperty } from '../../bindings/bindingUsage';
 import { toOutputMessages } from '../../bindings/toOutputMessages';
+import { endpointSettings } from '../../eventHubs/endpointSettings';
 import { resolveBindingTemplate } from '../../settings/resolveBindingExpressions';
+import { eventHubBackend, sdkConnectionString } from './eventHubBackend';
 import type { EventHubProducer } from './EventHubProducer';
 import { eventHubConnection } from './eventHubSettings';
+import type { SdkEventHubProducers } from './sdk/SdkEventHubProducers';
+
+/** Where `eventHub` outputs go: the host's own log, or a namespace through the Event Hubs SDK. */
+export interface EventHubSenders {
+  readonly ownLog: EventHubProducer;
+  readonly namespaces: SdkEventHubProducers;
+}
 
 /** The `eventHub` output: a returned value is one event, an array one event per element. */
-export function eventHubOutput(producer: () => EventHubProducer): BindingProvider {
+export function eventHubOutput(senders: () => EventHubSenders): BindingProvider {
   return {
     async writeOutput(binding, data, context) {
       const usedBy = `Function '${context.fn.name}' (eventHub output "${binding.name}")`;
-      const sender = producer();
-      const connection = eventHubConnection(sender.services.settings, binding.connection, usedBy);
+      const { ownLog, namespaces } = senders();
+      const settings = ownLog.services.settings;
+      const connection = eventHubConnection(settings, binding.connection, usedBy);
       const hub =
         connection.entityPath ??
         resolveBindingTemplate(
@@ -19,8 +29,16 @@ export function eventHubOutput(producer: () => EventHubProducer): BindingProvide
           context.bindingData,
           usedBy,
         );
-      const events = toOutputMessages(data).map((body) => ({ body }));
-      if (events.length > 0) await sender.send(hub, events);
+      const bodies = toOutputMessages(data);
+      if (bodies.length === 0) return;
+      if (eventHubBackend(connection, endpointSettings(settings).port) === 'sdk') {
+        await namespaces.send(sdkConnectionString(connection, usedBy), hub, bodies);
+      } else {
+        await ownLog.send(
+          hub,
+          bodies.map((body) => ({ body })),
+        );
+      }
     },
   };
 }

@@ -4,18 +4,26 @@ import { HostConfigurationError } from '../../errors';
 import { defaultPartitionCount, EventHubLog, maxPartitionCount } from './EventHubLog';
 
 export interface EventHubConnection {
-  /** The namespace host name; `localhost` when the setting names none. */
+  /** The app setting that holds the connection (as the binding names it, or with its `AzureWebJobs` prefix). */
+  readonly setting: string;
+  /** The namespace as the connection names it (`host` or `host:port`); `localhost` when it names none. */
   readonly namespace: string;
   /** `EntityPath` of the connection string, which overrides the binding's eventHubName (as on Azure). */
   readonly entityPath?: string;
+  /** The connection string itself; absent for an identity connection (`<name>__fullyQualifiedNamespace`). */
+  readonly connectionString?: string;
+  /** Where the connection points, when it names an endpoint (`Endpoint=sb://host[:port]/` or the namespace). */
+  readonly endpoint?: { readonly host: string; readonly port?: number };
+  /** `UseDevelopmentEmulator=true`: plain AMQP to an emulator (port 5672 unless the endpoint names one). */
+  readonly useDevelopmentEmulator: boolean;
 }
 
 const exampleConnection = 'Endpoint=sb://localhost/;SharedAccessKeyName=local;SharedAccessKey=local';
 
 /**
  * Reads a binding's `connection` setting as the extension does: a connection string
- * (`Endpoint=sb://<namespace>/;...;EntityPath=<hub>`) or `<name>__fullyQualifiedNamespace`. Nothing
- * connects to it locally, but a missing setting stops the host, as it stops the Functions host.
+ * (`Endpoint=sb://<namespace>/;...;EntityPath=<hub>`) or `<name>__fullyQualifiedNamespace`. A missing
+ * setting stops the host, as it stops the Functions host; eventHubBackend() says what serves it.
  */
 export function eventHubConnection(
   settings: AppSettings,
@@ -27,17 +35,46 @@ export function eventHubConnection(
       `${usedBy} has no "connection": name the app setting that holds the Event Hubs connection string.`,
     );
   }
-  const value = settings.get(connection) ?? settings.get(`AzureWebJobs${connection}`);
-  if (value) {
-    const namespace = /(?:^|;)\s*Endpoint\s*=\s*sb:\/\/([^/;]+)/i.exec(value)?.[1];
-    const entityPath = /(?:^|;)\s*EntityPath\s*=\s*([^;]+)/i.exec(value)?.[1]?.trim();
-    return { namespace: namespace ?? 'localhost', ...(entityPath ? { entityPath } : {}) };
+  for (const setting of [connection, `AzureWebJobs${connection}`]) {
+    const value = settings.get(setting);
+    if (value) return fromConnectionString(setting, value);
   }
-  const namespace = settings.get(`${connection}__fullyQualifiedNamespace`);
-  if (namespace) return { namespace };
+  const setting = `${connection}__fullyQualifiedNamespace`;
+  const namespace = settings.get(setting);
+  if (namespace) {
+    return { setting, namespace, endpoint: parseEndpoint(namespace), useDevelopmentEmulator: false };
+  }
   throw new HostConfigurationError(
-    `${usedBy} uses the connection "${connection}", but no app setting "${connection}" (or "${connection}__fullyQualifiedNamespace") is set. Events stay in local storage, so any Event Hubs connection string will do, e.g. "${exampleConnection}" in "Values" of local.settings.json.`,
+    `${usedBy} uses the connection "${connection}", but no app setting "${connection}" (or "${connection}__fullyQualifiedNamespace") is set. For the host's own event log any local connection string will do, e.g. "${exampleConnection}" in "Values" of local.settings.json; a real namespace's connection string connects to it.`,
   );
+}
+
+function fromConnectionString(setting: string, value: string): EventHubConnection {
+  const parts = new Map<string, string>();
+  for (const part of value.split(';')) {
+    const separator = part.indexOf('=');
+    if (separator > 0)
+      parts.set(part.slice(0, separator).trim().toLowerCase(), part.slice(separator + 1).trim());
+  }
+  const endpointText = parts.get('endpoint');
+  const endpoint = endpointText ? parseEndpoint(endpointText) : undefined;
+  const entityPath = parts.get('entitypath');
+  return {
+    setting,
+    namespace: /^(?:[a-z]+:\/\/)?([^/]+)/i.exec(endpointText ?? '')?.[1] ?? 'localhost',
+    ...(entityPath ? { entityPath } : {}),
+    connectionString: value,
+    ...(endpoint ? { endpoint } : {}),
+    useDevelopmentEmulator: parts.get('usedevelopmentemulator')?.toLowerCase() === 'true',
+  };
+}
+
+/** `sb://host:port/`, `host:port` or `host` as host and port. */
+function parseEndpoint(text: string): { host: string; port?: number } | undefined {
+  const match = /^(?:[a-z]+:\/\/)?(\[[^\]]*\]|[^/:]+)(?::(\d+))?/i.exec(text.trim());
+  if (!match?.[1]) return undefined;
+  const host = match[1].toLowerCase();
+  return match[2] === undefined ? { host } : { host, port: Number(match[2]) };
 }
 
 /** The partition count a new hub gets: `EventHubs__<hub>__PartitionCount`, default 4. */

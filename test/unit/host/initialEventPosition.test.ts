@@ -1,6 +1,6 @@
 import { earliestEventPosition, latestEventPosition } from '@azure/event-hubs';
 import { HostConfigurationError } from '../../../src/host/errors';
-import { initialEventPosition } from '../../../src/host/triggers/eventHub/sdk/initialEventPosition';
+import { initialEventPosition } from '../../../src/host/triggers/eventHub/initialEventPosition';
 
 test.each([
   ['no options', undefined, earliestEventPosition],

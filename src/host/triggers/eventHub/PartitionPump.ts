@@ -9,6 +9,8 @@ export interface PartitionPumpOptions {
   readonly log: EventHubLog;
   readonly checkpoints: EventHubCheckpointStore;
   readonly maxBatchSize: number;
+  /** Where a partition without a checkpoint starts (host.json `initialOffsetOptions`). */
+  readonly initialSequenceNumber: () => Promise<number>;
   /** host.json `batchCheckpointFrequency`: checkpoint after this many batches. */
   readonly checkpointEveryBatches: number;
   /** Runs the function on a batch; settles once the function has run, whether it succeeded or failed. */
@@ -32,7 +34,7 @@ export class PartitionPump {
   async run(signal: AbortSignal): Promise<void> {
     const { partitionId, log, maxBatchSize, checkpointEveryBatches } = this.options;
     let pending = await this.#readCheckpoint(signal);
-    let next = pending ? pending.sequenceNumber + 1 : 0;
+    let next = pending ? pending.sequenceNumber + 1 : await this.#initialSequenceNumber(signal);
     let batchesSinceCheckpoint = 0;
     let failures = 0;
     while (!signal.aborted) {
@@ -91,6 +93,20 @@ export class PartitionPump {
       }
     }
     return undefined;
+  }
+
+  async #initialSequenceNumber(signal: AbortSignal): Promise<number> {
+    for (let attempt = 1; !signal.aborted; attempt++) {
+      try {
+        return await this.options.initialSequenceNumber();
+      } catch (error) {
+        this.options.hostLog.warn(
+          `${this.options.label}: finding where to start (initialOffsetOptions) failed, retrying: ${message(error)}`,
+        );
+        await sleep(backoff(attempt), signal);
+      }
+    }
+    return 0;
   }
 
   async #tryCheckpoint(checkpoint: Checkpoint, attempt: number): Promise<boolean> {

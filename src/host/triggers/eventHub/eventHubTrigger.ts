@@ -1,5 +1,7 @@
+import type { EventPosition } from '@azure/event-hubs';
 import type { AppFunction, HostServices, TriggerFactory, TriggerListener } from '../../HostExtension';
 import { EventHubCheckpointStore } from './EventHubCheckpointStore';
+import type { EventHubLog } from './EventHubLog';
 import { openEventHubLog } from './eventHubSettings';
 import { readTriggerOptions, type EventHubTriggerOptions } from './eventHubTriggerOptions';
 import { PartitionPump } from './PartitionPump';
@@ -44,6 +46,7 @@ function ownLogListener(
           checkpoints,
           maxBatchSize: options.maxBatchSize,
           checkpointEveryBatches: options.checkpointEveryBatches,
+          initialSequenceNumber: () => initialSequenceNumber(log, partitionId, options.initialPosition),
           process: (events) => runEventHubFunction(fn, services, events, source, options),
           hostLog: services.log,
           label: `Function '${fn.name}' (event hub '${options.hub}', partition ${partitionId})`,
@@ -58,4 +61,16 @@ function ownLogListener(
     describe: () =>
       `eventHubTrigger: ${options.hub} (consumer group ${options.consumerGroup}, ${partitionCount} partitions, cardinality ${options.cardinality})`,
   };
+}
+
+/** The first sequence number a partition without a checkpoint reads, as the SDK would start at the position. */
+async function initialSequenceNumber(
+  log: EventHubLog,
+  partitionId: string,
+  position: EventPosition,
+): Promise<number> {
+  if (position.enqueuedOn !== undefined)
+    return log.firstSequenceNumber(partitionId, { enqueuedAfter: new Date(position.enqueuedOn) });
+  const info = await log.partitionInfo(partitionId);
+  return position.offset === '@latest' ? info.lastEnqueuedSequenceNumber + 1 : info.beginningSequenceNumber;
 }

@@ -1,9 +1,11 @@
+import type { EventPosition } from '@azure/event-hubs';
 import type { AppFunction, HostServices } from '../../HostExtension';
 import { HostConfigurationError } from '../../errors';
 import { endpointSettings } from '../../eventHubs/endpointSettings';
 import { checkEventHubName } from './EventHubEvent';
 import { eventHubBackend, type EventHubBackend } from './eventHubBackend';
 import { eventHubConnection, type EventHubConnection } from './eventHubSettings';
+import { initialEventPosition } from './initialEventPosition';
 
 const defaultMaxBatchSize = 100;
 
@@ -18,6 +20,8 @@ export interface EventHubTriggerOptions {
   readonly binary: boolean;
   readonly maxBatchSize: number;
   readonly checkpointEveryBatches: number;
+  /** Where a partition without a checkpoint starts (host.json `initialOffsetOptions`). */
+  readonly initialPosition: EventPosition;
 }
 
 /** Reads the trigger's binding and host.json; a bad value stops the host with an error naming it. */
@@ -49,5 +53,6 @@ export function readTriggerOptions(fn: AppFunction, services: HostServices): Eve
     binary: binding.dataType?.toLowerCase() === 'binary',
     maxBatchSize: eventHubs?.maxEventBatchSize ?? defaultMaxBatchSize,
     checkpointEveryBatches: eventHubs?.batchCheckpointFrequency ?? 1,
+    initialPosition: initialEventPosition(eventHubs),
   };
 }

@@ -13,7 +13,7 @@ import { checkpointContainer } from '../EventHubCheckpointStore';
 import { sdkConnectionString } from '../eventHubBackend';
 import type { EventHubTriggerOptions } from '../eventHubTriggerOptions';
 import { runEventHubFunction } from '../runEventHubFunction';
-import { initialEventPosition } from './initialEventPosition';
+
 import { loadBalancingOptions } from './loadBalancingOptions';
 import { toStoredEvent } from './toStoredEvent';
 
@@ -47,7 +47,7 @@ export class SdkEventHubListener implements TriggerListener {
       options.connection,
       `Function '${fn.name}' (eventHubTrigger)`,
     );
-    this.#startPosition = initialEventPosition(services.app.hostJson.extensions?.eventHubs);
+    this.#startPosition = options.initialPosition;
     this.#loadBalancing = loadBalancingOptions(services.app.hostJson.extensions?.eventHubs);
   }
 

@@ -1,6 +1,6 @@
 import { earliestEventPosition, latestEventPosition, type EventPosition } from '@azure/event-hubs';
-import type { HostJson } from '../../../app/HostJson';
-import { HostConfigurationError } from '../../../errors';
+import type { HostJson } from '../../app/HostJson';
+import { HostConfigurationError } from '../../errors';
 
 type EventHubsOptions = NonNullable<NonNullable<HostJson['extensions']>['eventHubs']>;
 

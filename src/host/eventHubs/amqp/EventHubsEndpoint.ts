@@ -150,9 +150,12 @@ export class EventHubsEndpoint {
     );
     // Peers that go away or misbehave end their own connection; the endpoint keeps serving the others.
     container.on('connection_error', () => undefined);
-    container.on('protocol_error', (context: EventContext) =>
+    // rhea hands the error itself; a TLS ClientHello (16 03 ...) means the client was not told to use plain AMQP.
+    container.on('protocol_error', (error: Error) =>
       this.options.log.warn(
-        `Event Hubs endpoint: a client broke the AMQP protocol: ${String(context.error)}`,
+        /header for AMQP: 1603/i.test(error.message)
+          ? 'Event Hubs endpoint: a client spoke TLS; this endpoint speaks plain AMQP. Put UseDevelopmentEmulator=true in its connection string (WebSockets and Microsoft Entra ID tokens are not served locally).'
+          : `Event Hubs endpoint: a client broke the AMQP protocol: ${error.message}`,
       ),
     );
   }

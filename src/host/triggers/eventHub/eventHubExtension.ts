@@ -6,12 +6,15 @@ import { addEventHubProducerRoute } from './eventHubProducerRoute';
 import { eventHubConnection } from './eventHubSettings';
 import { eventHubTrigger } from './eventHubTrigger';
 
+const retentionIntervalMs = 5 * 60_000;
+
 /**
  * Event Hubs on a local stand-in kept in Azure Storage (see docs/event-hubs-local.md): the
  * `eventHubTrigger` kind, the `eventHub` output and the producer endpoint `POST /runtime/eventhubs/{hub}/events`.
  */
 export function createEventHubExtension(): HostExtension {
   let producer: EventHubProducer | undefined;
+  let retention: NodeJS.Timeout | undefined;
   const currentProducer = () => {
     if (!producer)
       throw new HostSystemError('An eventHub output was written before the Event Hubs extension started.');
@@ -23,8 +26,15 @@ export function createEventHubExtension(): HostExtension {
     bindings: { eventHub: eventHubOutput(currentProducer) },
     start(services: HostServices, functions: readonly AppFunction[]) {
       checkOutputConnections(services, functions);
-      producer = new EventHubProducer(services);
-      addEventHubProducerRoute(services.http, producer);
+      const started = new EventHubProducer(services);
+      producer = started;
+      addEventHubProducerRoute(services.http, started);
+      // Whole segments expire, so an occasional pass is enough; it must not keep the host alive.
+      retention = setInterval(() => void started.enforceRetention(), retentionIntervalMs).unref();
+      return Promise.resolve();
+    },
+    stop() {
+      clearInterval(retention);
       return Promise.resolve();
     },
   };

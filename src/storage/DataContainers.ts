@@ -13,8 +13,9 @@ export interface DataContainersOptions {
   readonly settings: { readonly read: string; readonly write: string };
 }
 
-// The Functions host's and the Durable Task hub's own containers (keys, receipts, timer status, large
-// messages, leases): whatever the settings say, no job reaches them.
+// The Functions host's and the Durable Task hub's own containers (keys, receipts, timer status, Event
+// Hubs checkpoints and the local event hubs' logs, large messages, leases): whatever the settings say,
+// no job reaches them.
 const hostContainerPattern = /^(azure-webjobs-.*|.*-(largemessages|leases|applease))$/;
 
 /**

@@ -3,7 +3,11 @@ export interface EventToSend {
   readonly body: string | Buffer;
   readonly properties?: Record<string, unknown>;
   readonly partitionKey?: string;
-  /** The event's AMQP message as the producer encoded it, when it came over AMQP; kept byte for byte. */
+  /**
+   * The event's bare AMQP message as its producer encoded it (the sections after the message annotations:
+   * properties, application properties, body). When given, the log keeps these bytes as they are, and
+   * `body` and `properties` are read from them; the `body` and `properties` given here are not stored.
+   */
   readonly amqp?: Buffer;
 }
 
@@ -11,7 +15,7 @@ export interface EventToSend {
 export interface StoredEvent {
   readonly partitionId: string;
   readonly sequenceNumber: number;
-  /** The running total of body bytes in the partition before this event (Event Hubs offsets are byte positions). */
+  /** The event's byte position in its partition's stream (Event Hubs offsets are byte positions); increases with the sequence number. */
   readonly offset: number;
   readonly enqueuedTime: Date;
   readonly body: Buffer;
@@ -19,7 +23,7 @@ export interface StoredEvent {
   readonly bodyIsText: boolean;
   readonly properties: Record<string, unknown>;
   readonly partitionKey?: string;
-  /** The event's AMQP message as the producer encoded it, when it came over AMQP. */
+  /** The bare AMQP message, byte for byte as the producer sent it, for events that arrived over AMQP. */
   readonly amqp?: Buffer;
 }
 
@@ -37,8 +41,8 @@ export class InvalidEventsError extends Error {
   override name = 'InvalidEventsError';
 }
 
-/** Largest event body the local log stores (Event Hubs Basic's limit; Standard allows 1 MB). */
-export const maxEventBodyBytes = 256 * 1024;
+/** Largest event the local log stores: body, properties and partition key, or the AMQP message (Event Hubs Standard's 1 MiB). */
+export const maxEventBytes = 1024 * 1024;
 
 /** Event Hubs' own naming rule: letters, digits, `.`, `-`, `_`; starts and ends with a letter or digit. */
 export function checkEventHubName(hub: string, usedBy: string): string {

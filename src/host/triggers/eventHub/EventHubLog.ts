@@ -1,31 +1,30 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { LRUCache } from 'lru-cache';
 import type { StorageConnection } from '../../storage/StorageConnection';
 import { InvalidEventsError, type EventToSend, type StoredEvent } from './EventHubEvent';
-import {
-  checkEventSize,
-  eventHubTableName,
-  fromEventEntity,
-  sequenceRowKey,
-  toEventEntity,
-  type EventEntity,
-} from './eventEntity';
+import { prepareEvent } from './log/eventRecord';
+import { openHubProperties } from './log/hubProperties';
+import { PartitionReader, type BlockCache } from './log/PartitionReader';
+import { readTail, type DescribePlace } from './log/PartitionTail';
+import { PartitionWriter, type LogLimits } from './log/PartitionWriter';
+import { eventHubsContainer, SegmentStore } from './log/SegmentStore';
 
 export const defaultPartitionCount = 4;
 export const maxPartitionCount = 32;
+/** How long events are kept unless `EventHubs__<hub>__RetentionHours` says otherwise: Event Hubs' default of one day. */
+export const defaultRetentionHours = 24;
 
-// The hub's own row, in a table partition of its own, fixes the partition count at creation (as Event Hubs does).
-const hubPartition = '$hub';
-const hubRow = 'properties';
-// Each partition's counter row sorts before its events ('$' < '0'): next sequence number and offset.
-const counterRow = '$next';
-// A table transaction takes at most 100 operations and 4 MiB; one operation is the counter.
-const maxEventsPerTransaction = 99;
-const maxTransactionChars = 3_000_000;
-const maxAppendAttempts = 50;
-const maxReadPageSize = 1000;
+export interface EventHubLogOptions {
+  /** Events older than this are removed, a whole segment at a time, by `enforceRetention` (default 24). */
+  readonly retentionHours?: number;
+  /** @internal Roll to a new segment past this many bytes (default 64 MiB); small in tests. */
+  readonly segmentBytes?: number;
+  /** @internal Largest block, one storage append (default 4 MiB, the service's classic limit). */
+  readonly blockBytes?: number;
+  /** @internal Bytes of blocks the readers keep in memory (default 32 MiB). */
+  readonly cacheBytes?: number;
+}
 
-/** What Event Hubs reports of a partition (its management READ). */
+/** A partition's runtime information, as the Event Hubs management operation reports it. */
 export interface PartitionInfo {
   readonly beginningSequenceNumber: number;
   readonly lastEnqueuedSequenceNumber: number;
@@ -34,41 +33,63 @@ export interface PartitionInfo {
   readonly isEmpty: boolean;
 }
 
+const defaultLimits: LogLimits = {
+  segmentBytes: 64 * 1024 * 1024,
+  blockBytes: 4 * 1024 * 1024,
+  // An append blob takes 50,000 blocks; the seal block and a margin fit under this.
+  segmentBlocks: 49_000,
+};
+const readBytes = 8 * 1024 * 1024;
+const defaultCacheBytes = 32 * 1024 * 1024;
+
 /** Where a reader starts: after (or at) a byte offset, or after an enqueued time. */
 export type LogPosition =
   { readonly offset: number; readonly inclusive: boolean } | { readonly enqueuedAfter: Date };
 
-interface PartitionCounter {
-  sequenceNumber: number;
-  offset: number;
-  etag?: string;
-}
-
 /**
- * The local stand-in for one event hub: a table in Azure Storage with one table partition per hub
- * partition. Producers append under an ETag-guarded counter in the same transaction as the events, so
- * sequence numbers are dense and in commit order even with concurrent producers.
+ * The local stand-in for one event hub: per partition, a stream of append-blob segments in the host's
+ * storage (docs/event-hubs-local.md, "Storage layout"). Any number of writers and readers, in this
+ * process or others, may share it: appends are conditional on the segment's length, so sequence numbers
+ * stay dense and in commit order, and each append call's events are consecutive and all-or-nothing.
  */
 export class EventHubLog {
+  readonly #writers = new Map<string, PartitionWriter>();
+  readonly #readers = new Map<string, PartitionReader>();
+  readonly #cache: BlockCache;
+  readonly #limits: LogLimits;
+  readonly #retentionHours: number;
+
   private constructor(
     readonly hub: string,
     readonly partitionCount: number,
     readonly createdAt: Date,
-    private readonly table: TableClient,
-  ) {}
+    private readonly store: SegmentStore,
+    options: EventHubLogOptions,
+  ) {
+    this.#limits = {
+      ...defaultLimits,
+      ...(options.segmentBytes !== undefined ? { segmentBytes: options.segmentBytes } : {}),
+      ...(options.blockBytes !== undefined ? { blockBytes: options.blockBytes } : {}),
+    };
+    this.#retentionHours = options.retentionHours ?? defaultRetentionHours;
+    this.#cache = new LRUCache<string, Buffer>({
+      maxSize: options.cacheBytes ?? defaultCacheBytes,
+      sizeCalculation: (bytes) => Math.max(1, bytes.length),
+    });
+  }
 
   /** Opens the hub's log, creating it with `partitionCount` partitions if it does not exist yet. */
-  static async open(storage: StorageConnection, hub: string, partitionCount: number): Promise<EventHubLog> {
-    const table = storage.table(eventHubTableName(hub));
-    await table.createTable();
-    try {
-      await table.createEntity({ partitionKey: hubPartition, rowKey: hubRow, hubName: hub, partitionCount });
-    } catch (error) {
-      if (statusOf(error) !== 409) throw error;
-    }
-    const properties = await table.getEntity(hubPartition, hubRow);
-    const createdAt = properties.timestamp ? new Date(String(properties.timestamp)) : new Date();
-    return new EventHubLog(hub, Number(properties.partitionCount), createdAt, table);
+  static async open(
+    storage: StorageConnection,
+    hub: string,
+    partitionCount: number,
+    options: EventHubLogOptions = {},
+  ): Promise<EventHubLog> {
+    const container = storage.blobs.getContainerClient(eventHubsContainer);
+    await container.createIfNotExists();
+    const store = new SegmentStore(container, hub.toLowerCase());
+    const properties = await openHubProperties(container, store.hubFolder, hub, partitionCount);
+    return new EventHubLog(hub, properties.partitionCount, properties.createdAt, store, options);
   }
 
   /** The partition ids, "0" to "n-1". */
@@ -76,45 +97,23 @@ export class EventHubLog {
     return Array.from({ length: this.partitionCount }, (_, index) => String(index));
   }
 
-  /** Appends events to one partition in order; returns them as stored (sequence numbers, offsets, times). */
+  /** Appends events to one partition in order, all or none; resolves once they are durable, as stored. */
   async append(partitionId: string, events: readonly EventToSend[]): Promise<StoredEvent[]> {
-    if (!this.partitionIds().includes(partitionId)) {
-      throw new InvalidEventsError(
-        `Event hub '${this.hub}' has partitions 0-${this.partitionCount - 1}; there is no partition "${partitionId}".`,
-      );
-    }
-    const bodies = events.map((event, index) => {
-      const body = typeof event.body === 'string' ? Buffer.from(event.body, 'utf8') : event.body;
-      checkEventSize(body, event.properties ?? {}, index);
-      return body;
-    });
-    const stored: StoredEvent[] = [];
-    for (const range of transactionRanges(bodies, events)) {
-      stored.push(...(await this.#appendInOneTransaction(partitionId, events, bodies, range)));
-    }
-    return stored;
+    const writer = this.#writer(partitionId);
+    return writer.append(events.map(prepareEvent));
   }
 
   /** Up to `maxCount` events of a partition from `fromSequenceNumber` on, in sequence order. */
   async read(partitionId: string, fromSequenceNumber: number, maxCount: number): Promise<StoredEvent[]> {
-    const filter = odata`PartitionKey eq ${partitionId} and RowKey ge ${sequenceRowKey(fromSequenceNumber)}`;
-    const events: StoredEvent[] = [];
-    const pages = this.table
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
-      .byPage({ maxPageSize: Math.min(maxCount, maxReadPageSize) });
-    for await (const page of pages) {
-      for (const entity of page) {
-        if (events.length < maxCount) events.push(fromEventEntity(entity));
-      }
-      if (events.length >= maxCount) break;
-    }
-    return events;
+    return this.#reader(partitionId).read(fromSequenceNumber, maxCount);
   }
 
-  /** The partition's first and last events, as the service's partition properties report them. */
+  /** What the Event Hubs management operation reports of a partition. */
   async partitionInfo(partitionId: string): Promise<PartitionInfo> {
-    const counter = await this.#readCounter(partitionId);
-    if (counter.sequenceNumber === 0) {
+    this.#checkPartition(partitionId);
+    const segments = await this.store.list(partitionId);
+    const last = segments.at(-1);
+    if (!last) {
       return {
         beginningSequenceNumber: 0,
         lastEnqueuedSequenceNumber: -1,
@@ -123,117 +122,90 @@ export class EventHubLog {
         isEmpty: true,
       };
     }
-    const [last] = await this.read(partitionId, counter.sequenceNumber - 1, 1);
-    const [first] = await this.read(partitionId, 0, 1);
+    const tail = await readTail(this.store, last, this.#describe(partitionId));
+    const isEmpty = segments[0]!.firstSequenceNumber >= tail.nextSequenceNumber;
     return {
-      beginningSequenceNumber: first?.sequenceNumber ?? counter.sequenceNumber,
-      lastEnqueuedSequenceNumber: counter.sequenceNumber - 1,
-      lastEnqueuedOffset: last?.offset ?? -1,
-      lastEnqueuedTime: last?.enqueuedTime ?? new Date(0),
-      isEmpty: !first,
+      beginningSequenceNumber: isEmpty ? tail.nextSequenceNumber : segments[0]!.firstSequenceNumber,
+      lastEnqueuedSequenceNumber: tail.nextSequenceNumber - 1,
+      lastEnqueuedOffset: isEmpty ? -1 : tail.lastOffset,
+      lastEnqueuedTime: new Date(tail.lastTimeMs),
+      isEmpty,
     };
   }
 
-  /** The first sequence number at a position; the next one to be written when no event is there yet. */
+  /**
+   * The sequence number of the first event a receiver gets for a filter on offset (`x-opt-offset >`/`>=`;
+   * -1 is the beginning) or on enqueued time (`x-opt-enqueued-time >`); the next sequence number to be
+   * written when no event matches yet.
+   */
   async firstSequenceNumber(partitionId: string, position: LogPosition): Promise<number> {
-    const filter =
-      'offset' in position
-        ? position.offset < 0
-          ? odata`PartitionKey eq ${partitionId} and RowKey ge ${sequenceRowKey(0)}`
-          : position.inclusive
-            ? odata`PartitionKey eq ${partitionId} and RowKey ge ${sequenceRowKey(0)} and offset ge ${position.offset}`
-            : odata`PartitionKey eq ${partitionId} and RowKey ge ${sequenceRowKey(0)} and offset gt ${position.offset}`
-        : odata`PartitionKey eq ${partitionId} and RowKey ge ${sequenceRowKey(0)} and enqueuedTime gt ${position.enqueuedAfter}`;
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({
-      queryOptions: { filter },
-    })) {
-      return Number(entity.sequenceNumber);
-    }
-    return (await this.#readCounter(partitionId)).sequenceNumber;
+    const reader = this.#reader(partitionId);
+    return 'offset' in position
+      ? reader.firstAfterOffset(position.offset, position.inclusive)
+      : reader.firstAfterTime(position.enqueuedAfter.getTime());
   }
 
-  /** Old events are kept in the table log. */
-  enforceRetention(): Promise<number> {
-    return Promise.resolve(0);
-  }
-
-  async #appendInOneTransaction(
-    partitionId: string,
-    events: readonly EventToSend[],
-    bodies: readonly Buffer[],
-    [start, end]: [number, number],
-  ): Promise<StoredEvent[]> {
-    for (let attempt = 1; ; attempt++) {
-      const counter = await this.#readCounter(partitionId);
-      const enqueuedTime = new Date();
-      let { sequenceNumber, offset } = counter;
-      const stored: StoredEvent[] = [];
-      for (let index = start; index < end; index++) {
-        const event = events[index]!;
-        const body = bodies[index]!;
-        stored.push({
-          partitionId,
-          sequenceNumber: sequenceNumber++,
-          offset,
-          enqueuedTime,
-          body,
-          bodyIsText: typeof event.body === 'string',
-          properties: event.properties ?? {},
-          ...(event.partitionKey !== undefined ? { partitionKey: event.partitionKey } : {}),
-        });
-        offset += body.length;
+  /**
+   * Deletes the segments whose newest event is older than the retention period (the last segment too,
+   * once it is sealed for that), as Event Hubs drops whole storage blocks. Returns how many events went.
+   */
+  async enforceRetention(now: Date = new Date()): Promise<number> {
+    const cutoffMs = now.getTime() - this.#retentionHours * 3_600_000;
+    let removed = 0;
+    for (const partitionId of this.partitionIds()) {
+      await this.#writer(partitionId).sealIfOlderThan(cutoffMs);
+      const segments = await this.store.list(partitionId);
+      const deleted = new Set<string>();
+      for (let index = 0; index + 1 < segments.length; index++) {
+        const segment = segments[index]!;
+        const next = segments[index + 1]!;
+        // The next segment opened when this one's newest event was the partition's newest.
+        if (next.opened.lastTimeMs >= cutoffMs) break;
+        await this.store.delete(segment);
+        deleted.add(segment.name);
+        removed += next.firstSequenceNumber - segment.firstSequenceNumber;
       }
-      const next: EventEntity = { partitionKey: partitionId, rowKey: counterRow, sequenceNumber, offset };
-      const actions: TransactionAction[] = [
-        counter.etag ? ['update', next, 'Replace', { etag: counter.etag }] : ['create', next],
-        ...stored.map((event): TransactionAction => ['create', toEventEntity(event)]),
-      ];
-      try {
-        await this.table.submitTransaction(actions);
-        return stored;
-      } catch (error) {
-        // 412: another producer moved the counter first; 409: another producer created it first.
-        const status = statusOf(error);
-        if ((status !== 412 && status !== 409) || attempt >= maxAppendAttempts) throw error;
-        await delay(Math.random() * Math.min(200, 5 * attempt));
-      }
+      this.#readers.get(partitionId)?.forget(deleted);
     }
+    return removed;
   }
 
-  async #readCounter(partitionId: string): Promise<PartitionCounter> {
-    try {
-      const entity = await this.table.getEntity(partitionId, counterRow);
-      return {
-        sequenceNumber: Number(entity.sequenceNumber),
-        offset: Number(entity.offset),
-        etag: entity.etag,
-      };
-    } catch (error) {
-      if (statusOf(error) === 404) return { sequenceNumber: 0, offset: 0 };
-      throw error;
+  #writer(partitionId: string): PartitionWriter {
+    this.#checkPartition(partitionId);
+    let writer = this.#writers.get(partitionId);
+    if (!writer) {
+      writer = new PartitionWriter(this.store, partitionId, this.#limits, this.#describe(partitionId));
+      this.#writers.set(partitionId, writer);
+    }
+    return writer;
+  }
+
+  #reader(partitionId: string): PartitionReader {
+    this.#checkPartition(partitionId);
+    let reader = this.#readers.get(partitionId);
+    if (!reader) {
+      reader = new PartitionReader(
+        this.store,
+        partitionId,
+        this.#cache,
+        readBytes,
+        this.#describe(partitionId),
+      );
+      this.#readers.set(partitionId, reader);
+    }
+    return reader;
+  }
+
+  #describe(partitionId: string): DescribePlace {
+    return (segment, position) =>
+      `Event hub '${this.hub}', partition ${partitionId}: segment ${eventHubsContainer}/${segment.name}, byte ${position}`;
+  }
+
+  #checkPartition(partitionId: string): void {
+    if (!/^(0|[1-9]\d*)$/.test(partitionId) || Number(partitionId) >= this.partitionCount) {
+      throw new InvalidEventsError(
+        `Event hub '${this.hub}' has partitions 0-${this.partitionCount - 1}; there is no partition "${partitionId}".`,
+      );
     }
   }
-}
-
-/** Splits events into runs that fit one table transaction each. */
-function transactionRanges(bodies: readonly Buffer[], events: readonly EventToSend[]): [number, number][] {
-  const ranges: [number, number][] = [];
-  let start = 0;
-  let chars = 0;
-  bodies.forEach((body, index) => {
-    // Base64 text is 4/3 of the bytes; properties and system columns add a little.
-    const size = Math.ceil(body.length * 1.4) + JSON.stringify(events[index]?.properties ?? {}).length + 256;
-    if (index > start && (index - start >= maxEventsPerTransaction || chars + size > maxTransactionChars)) {
-      ranges.push([start, index]);
-      start = index;
-      chars = 0;
-    }
-    chars += size;
-  });
-  if (start < bodies.length) ranges.push([start, bodies.length]);
-  return ranges;
-}
-
-function statusOf(error: unknown): number | undefined {
-  return (error as { statusCode?: number }).statusCode;
 }

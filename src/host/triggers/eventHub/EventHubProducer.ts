@@ -1,4 +1,5 @@
 import type { HostServices } from '../../HostExtension';
+import { describeError } from '../../errors';
 import { checkEventHubName, type EventToSend, type SentEvent } from './EventHubEvent';
 import type { EventHubLog } from './EventHubLog';
 import { openEventHubLog } from './eventHubSettings';
@@ -13,6 +14,19 @@ export class EventHubProducer {
   async send(hub: string, events: readonly EventToSend[], routing: EventRouting = {}): Promise<SentEvent[]> {
     checkEventHubName(hub, 'Sending events');
     return sendToLog(await this.#log(hub), events, routing);
+  }
+
+  /** Applies each hub's retention to the hubs this host has sent to; returns how many events went. */
+  async enforceRetention(): Promise<number> {
+    let removed = 0;
+    for (const log of this.#logs.values()) {
+      try {
+        removed += await (await log).enforceRetention();
+      } catch (error) {
+        this.services.log.warn(`Event Hubs retention failed, trying again later: ${describeError(error)}`);
+      }
+    }
+    return removed;
   }
 
   #log(hub: string): Promise<EventHubLog> {

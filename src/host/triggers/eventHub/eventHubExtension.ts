@@ -11,6 +11,8 @@ import { eventHubConnection, openEventHubLog } from './eventHubSettings';
 import { eventHubTrigger } from './eventHubTrigger';
 import { SdkEventHubProducers } from './sdk/SdkEventHubProducers';
 
+const retentionIntervalMs = 5 * 60_000;
+
 /**
  * Event Hubs on the host's own durable logs (see docs/event-hubs-local.md): the `eventHubTrigger` kind,
  * the `eventHub` output, the producer route `POST /runtime/eventhubs/{hub}/events`, and an AMQP endpoint
@@ -20,6 +22,7 @@ import { SdkEventHubProducers } from './sdk/SdkEventHubProducers';
 export function createEventHubExtension(): HostExtension {
   let senders: EventHubSenders | undefined;
   let endpoint: EventHubsEndpoint | undefined;
+  let retention: NodeJS.Timeout | undefined;
   const currentSenders = () => {
     if (!senders)
       throw new HostSystemError('An eventHub output was written before the Event Hubs extension started.');
@@ -34,6 +37,8 @@ export function createEventHubExtension(): HostExtension {
       const producer = new EventHubProducer(services);
       senders = { ownLog: producer, namespaces: new SdkEventHubProducers() };
       addEventHubProducerRoute(services.http, producer);
+      // Whole segments expire, so an occasional pass is enough; it must not keep the host alive.
+      retention = setInterval(() => void producer.enforceRetention(), retentionIntervalMs).unref();
       const settings = endpointSettings(services.settings);
       const appHubs = hubsOfFunctions(services, functions);
       if (!settings.enabled && appHubs.length === 0) return;
@@ -49,6 +54,7 @@ export function createEventHubExtension(): HostExtension {
       );
     },
     async stop() {
+      clearInterval(retention);
       await endpoint?.stop();
       endpoint = undefined;
       await senders?.namespaces.close();

@@ -1,7 +1,8 @@
 import type { HostServices } from '../../HostExtension';
 import type { AppSettings } from '../../settings/AppSettings';
 import { HostConfigurationError } from '../../errors';
-import { defaultPartitionCount, EventHubLog, maxPartitionCount } from './EventHubLog';
+import { defaultPartitionCount, defaultRetentionHours, EventHubLog, maxPartitionCount } from './EventHubLog';
+import { eventHubsContainer } from './log/SegmentStore';
 
 export interface EventHubConnection {
   /** The app setting that holds the connection (as the binding names it, or with its `AzureWebJobs` prefix). */
@@ -91,13 +92,31 @@ export function partitionCountSetting(settings: AppSettings, hub: string): numbe
   return count;
 }
 
+/**
+ * How long a hub keeps events: `EventHubs__<hub>__RetentionHours`, default 24 (a new event hub's default
+ * on Azure; Microsoft's Event Hubs emulator keeps events for a fixed hour). Fractions are allowed.
+ */
+export function retentionHoursSetting(settings: AppSettings, hub: string): number {
+  const name = `EventHubs__${hub}__RetentionHours`;
+  const value = settings.get(name);
+  if (value === undefined || value === '') return defaultRetentionHours;
+  const hours = Number(value);
+  if (!Number.isFinite(hours) || hours <= 0) {
+    throw new HostConfigurationError(
+      `The app setting "${name}" is "${value}"; it must be a number of hours above 0 (e.g. 24, or 0.5 for half an hour).`,
+    );
+  }
+  return hours;
+}
+
 /** Opens a hub's log in the host's storage, warning when it exists with another partition count than configured. */
 export async function openEventHubLog(services: HostServices, hub: string): Promise<EventHubLog> {
   const configured = partitionCountSetting(services.settings, hub);
-  const log = await EventHubLog.open(services.hostStorage, hub, configured);
+  const retentionHours = retentionHoursSetting(services.settings, hub);
+  const log = await EventHubLog.open(services.hostStorage, hub, configured, { retentionHours });
   if (log.partitionCount !== configured) {
     services.log.warn(
-      `Event hub '${hub}' already exists locally with ${log.partitionCount} partitions; EventHubs__${hub}__PartitionCount=${configured} applies only when a hub is created (a hub's partition count is fixed, as on Azure). Delete its table to recreate it.`,
+      `Event hub '${hub}' already exists locally with ${log.partitionCount} partitions; EventHubs__${hub}__PartitionCount=${configured} applies only when a hub is created (a hub's partition count is fixed, as on Azure). Delete its folder ${eventHubsContainer}/${hub.toLowerCase()}/ to recreate it.`,
     );
   }
   return log;

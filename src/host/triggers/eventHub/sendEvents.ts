@@ -8,7 +8,7 @@ import {
   type SentEvent,
 } from './EventHubEvent';
 import { defaultPartitionCount, EventHubLog } from './EventHubLog';
-import { checkEventSize } from './eventEntity';
+import { checkEventSize } from './log/eventRecord';
 import { partitionForKey } from './partitionForKey';
 
 export interface EventRouting {
@@ -56,11 +56,7 @@ export async function sendToLog(
   const groups = new Map<string, number[]>();
   events.forEach((event, index) => {
     // Refuse the whole call before any partition is written.
-    checkEventSize(
-      typeof event.body === 'string' ? Buffer.from(event.body) : event.body,
-      event.properties ?? {},
-      index,
-    );
+    checkEventSize(event, index);
     const key = event.partitionKey ?? routing.partitionKey;
     if (routing.partitionId !== undefined && key !== undefined) {
       throw new InvalidEventsError(

@@ -7,7 +7,9 @@ const client = durableTestClient(hubName);
 let host: TestHost;
 
 beforeAll(async () => {
-  host = await TestHost.start(appDir, { settings: { TEST_HUB_NAME: hubName } });
+  host = await TestHost.start(appDir, {
+    settings: { TEST_HUB_NAME: hubName, AzureWebJobs_sayHello_Disabled: 'true' },
+  });
 });
 
 afterAll(async () => {
@@ -83,5 +85,16 @@ describe('sub-orchestrations under an instance ID the parent chooses', () => {
     expect(JSON.parse(status.output!)).toBe(
       `failed: Sub-orchestration instance '${childId}' was terminated: no longer needed`,
     );
+  });
+});
+
+describe('a durable function disabled by AzureWebJobs.<name>.Disabled', () => {
+  it("is not run: calls to it fail with the Durable extension's message", async () => {
+    const status = await run('chain');
+    expect(status.runtimeStatus).toBe('Failed');
+    expect(JSON.parse(status.output!)).toContain(
+      "The function 'sayHello' doesn't exist, is disabled, or is not an activity function.",
+    );
+    expect(host.output()).toContain('sayHello: disabled (AzureWebJobs_sayHello_Disabled)');
   });
 });

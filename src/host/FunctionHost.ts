@@ -8,11 +8,10 @@ import { FunctionInvoker } from './core/FunctionInvoker';
 import { FunctionsCore } from './core/FunctionsCore';
 import { installCoreModule } from './core/installCoreModule';
 import { CrashPoints } from './CrashPoints';
-import { HostConfigurationError } from './errors';
+import { HostConfigurationError, HostSystemError } from './errors';
 import { builtinExtensions } from './extensions/builtinExtensions';
 import type {
   AppFunction,
-  BindingProvider,
   HostExtension,
   HostServices,
   TriggerFactory,
@@ -119,12 +118,16 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     );
     const uninstallCore = installCoreModule(core);
     cleanup.push(() => Promise.resolve(uninstallCore()));
-    const functions = loadAppFunctions(core, app.entryFiles, settings);
-    await checkCapabilities(core);
-
     const extensions = [...builtinExtensions(), ...(options.extensions ?? [])];
     const triggers = collect(extensions, (extension) => extension.triggers);
     const bindings = collect(extensions, (extension) => extension.bindings);
+    const { functions, disabled } = loadAppFunctions(core, app.entryFiles, settings, {
+      trigger: (type) => triggers.has(type.toLowerCase()),
+      binding: (type) => bindings.has(type.toLowerCase()),
+    });
+    for (const fn of disabled) log.warn(`Function '${fn.name}' is disabled: ${fn.reason}.`);
+    await checkCapabilities(core);
+
     const invoker = new FunctionInvoker(core, app.directory, (level, _category, message, functionName) =>
       log.fn(level, functionName, message),
     );
@@ -142,17 +145,19 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
       baseUrl: () => baseUrl,
       invoke: (fn, invocation) => pipeline.invoke(fn, invocation),
     };
-    const listeners = functions.map((fn) =>
-      isDisabled(settings, fn.name)
-        ? disabledListener(fn.name)
-        : createListener(fn, services, triggers, bindings),
-    );
+    const disabledBy = functions.map((fn) => disablingSetting(settings, fn.name));
+    const listeners = functions.map((fn, index) => {
+      const setting = disabledBy[index];
+      return setting ? disabledListener(setting) : createListener(fn, services, triggers);
+    });
+    // Extensions that dispatch functions themselves (Durable) see only the enabled ones.
+    const enabled = functions.filter((_fn, index) => disabledBy[index] === undefined);
 
     await keys.load(extensions.flatMap((extension) => extension.systemKeys ?? []));
-    addAdminRoutes(router, services, functions);
+    addAdminRoutes(router, services, functions, disabled);
     for (const extension of extensions) {
       if (extension.start) {
-        await extension.start(services, functions);
+        await extension.start(services, enabled);
         cleanup.push(() => extension.stop?.() ?? Promise.resolve());
       }
     }
@@ -171,9 +176,11 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
       `Host started in ${Math.round(performance.now() - started)} ms: ${functions.length} function(s) from ${app.directory}`,
     );
     log.info(
-      ['Functions:', ...functions.map((fn, index) => `  ${fn.name}: ${listeners[index]!.describe()}`)].join(
-        '\n',
-      ),
+      [
+        'Functions:',
+        ...functions.map((fn, index) => `  ${fn.name}: ${listeners[index]!.describe()}`),
+        ...disabled.map((fn) => `  ${fn.name}: disabled (${fn.reason})`),
+      ].join('\n'),
     );
     return { baseUrl, functions, services, stop };
   } catch (error) {
@@ -200,16 +207,21 @@ function isWarningOrWorse(level: RpcLogLevel): boolean {
   return level === 'warning' || level === 'error' || level === 'critical';
 }
 
-/** `AzureWebJobs.<name>.Disabled` = true (or 1) keeps a function from being triggered, as on Azure. */
-function isDisabled(settings: AppSettings, functionName: string): boolean {
-  return /^(true|1)$/i.test(settings.get(`AzureWebJobs.${functionName}.Disabled`) ?? '');
+/**
+ * The setting that disables a function, if one does: `AzureWebJobs.<name>.Disabled` (or
+ * `AzureWebJobs_<name>_Disabled`, for environments without dots in names) set to true or 1, as on Azure.
+ */
+function disablingSetting(settings: AppSettings, functionName: string): string | undefined {
+  return [`AzureWebJobs.${functionName}.Disabled`, `AzureWebJobs_${functionName}_Disabled`].find((name) =>
+    /^(true|1)$/i.test(settings.get(name) ?? ''),
+  );
 }
 
-function disabledListener(functionName: string): TriggerListener {
+function disabledListener(setting: string): TriggerListener {
   return {
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),
-    describe: () => `disabled (AzureWebJobs.${functionName}.Disabled)`,
+    describe: () => `disabled (${setting})`,
   };
 }
 
@@ -228,21 +240,11 @@ function createListener(
   fn: AppFunction,
   services: HostServices,
   triggers: ReadonlyMap<string, TriggerFactory>,
-  bindings: ReadonlyMap<string, BindingProvider>,
 ): TriggerListener {
   const factory = triggers.get(fn.trigger.type.toLowerCase());
-  if (!factory) {
-    throw new HostConfigurationError(
-      `Function '${fn.name}' uses the trigger "${fn.trigger.type}", which the embedded host does not support (supported: ${[...triggers.keys()].join(', ')}).`,
-    );
-  }
-  for (const binding of [...fn.inputs, ...fn.outputs]) {
-    if (!bindings.has(binding.type.toLowerCase())) {
-      throw new HostConfigurationError(
-        `Function '${fn.name}' uses the binding "${binding.name}" of type "${binding.type}", which the embedded host does not support (supported: ${[...bindings.keys()].join(', ')}).`,
-      );
-    }
-  }
+  // loadAppFunctions disables a function whose trigger has no provider, so this is a host bug.
+  if (!factory)
+    throw new HostSystemError(`No provider for the trigger "${fn.trigger.type}" of '${fn.name}'.`);
   return factory(fn, services);
 }
 

@@ -21,6 +21,16 @@ export interface AppFunction {
   readonly outputs: ResolvedBinding[];
 }
 
+/** A function of the app the host does not run (a binding no extension provides): listed, never invoked. */
+export interface DisabledFunction {
+  readonly name: string;
+  /** As registered: `%SETTING%` values are not resolved. */
+  readonly trigger: ResolvedBinding;
+  readonly bindings: readonly ResolvedBinding[];
+  /** What is missing and what would run it, e.g. "the host has no 'twilioSms' output binding; ...". */
+  readonly reason: string;
+}
+
 /** What a trigger hands to the host for one invocation. */
 export interface TriggerInvocation {
   readonly triggerData: RpcTypedData;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventType, newEvent, type HistoryEvent } from './history/HistoryEvent';
 import { ConcurrencyConflictError, type InstanceQuery, type InstanceRecord } from './taskHub/InstanceStore';
+import { instanceIdProblem } from './taskHub/instanceIdProblem';
 import { isTerminal, type RuntimeStatus } from './taskHub/RuntimeStatus';
 import type { TaskHub } from './taskHub/TaskHub';
 
@@ -210,18 +211,6 @@ export class TaskHubClient {
 }
 
 function validateInstanceId(instanceId: string): void {
-  const hasControlCharacter = [...instanceId].some(
-    (char) => char.charCodeAt(0) < 0x20 || (char.charCodeAt(0) >= 0x7f && char.charCodeAt(0) <= 0x9f),
-  );
-  if (
-    instanceId.length === 0 ||
-    instanceId.length > 256 ||
-    /[/\\#?]/.test(instanceId) ||
-    hasControlCharacter
-  ) {
-    throw new DurableClientError(
-      400,
-      `Instance ID '${instanceId}' is invalid: 1-256 characters, none of / \\ # ? or control characters.`,
-    );
-  }
+  const problem = instanceIdProblem(instanceId);
+  if (problem) throw new DurableClientError(400, problem);
 }

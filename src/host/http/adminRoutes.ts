@@ -1,4 +1,4 @@
-import type { AppFunction, HostServices } from '../HostExtension';
+import type { AppFunction, DisabledFunction, HostServices } from '../HostExtension';
 import type { HttpRouter } from './HttpRouter';
 import { emulatedHostVersion } from '../core/FunctionsCore';
 
@@ -10,12 +10,14 @@ const json = (status: number, body: unknown) => ({
 
 /**
  * The host's own endpoints: `/admin/host/status` and `/admin/host/ping` answer without a key (health
- * checks; on Azure `status` needs the master key), `/admin/functions` lists functions (master key).
+ * checks; on Azure `status` needs the master key), `/admin/functions` lists functions and
+ * `/admin/functions/{name}/status` gives a disabled function's reason (master key).
  */
 export function addAdminRoutes(
   router: HttpRouter,
   services: HostServices,
   functions: readonly AppFunction[],
+  disabled: readonly DisabledFunction[] = [],
 ): void {
   const startedAt = Date.now();
   router.add({
@@ -45,21 +47,51 @@ export function addAdminRoutes(
     authLevel: 'admin',
     handle: () =>
       Promise.resolve(
-        json(
-          200,
-          functions.map((fn) => ({
+        json(200, [
+          ...functions.map((fn) => ({
             name: fn.name,
             trigger: fn.trigger.type,
             bindings: [fn.trigger, ...fn.inputs, ...fn.outputs],
           })),
-        ),
+          ...disabled.map((fn) => ({
+            name: fn.name,
+            trigger: fn.trigger.type,
+            bindings: fn.bindings,
+            isDisabled: true,
+            errors: [fn.reason],
+          })),
+        ]),
       ),
+  });
+  router.add({
+    methods: ['GET'],
+    template: 'admin/functions/{name}/status',
+    authLevel: 'admin',
+    handle: (_request, params) => {
+      const name = (params.name ?? '').toLowerCase();
+      const off = disabled.find((fn) => fn.name.toLowerCase() === name);
+      if (off) return Promise.resolve(json(200, { errors: [off.reason] }));
+      const found = functions.some((fn) => fn.name.toLowerCase() === name);
+      return Promise.resolve(
+        found
+          ? json(200, { errors: null })
+          : json(404, { error: `No function named '${params.name ?? ''}'.` }),
+      );
+    },
   });
   router.add({
     methods: ['POST'],
     template: 'admin/functions/{name}',
     authLevel: 'admin',
-    handle: (request, params) => runManually(services, functions, params.name ?? '', request.body),
+    handle: (request, params) => {
+      const name = params.name ?? '';
+      const off = disabled.find((fn) => fn.name.toLowerCase() === name.toLowerCase());
+      // 404, as the Functions host answers for a function that failed to load (it is not among the
+      // host's functions); the body says why.
+      if (off)
+        return Promise.resolve(json(404, { error: `Function '${off.name}' is disabled: ${off.reason}.` }));
+      return runManually(services, functions, name, request.body);
+    },
   });
 }
 

@@ -35,7 +35,7 @@ export async function failInstance(
   if (parent)
     await sendOutbound(
       hub,
-      [parentCompletion(instanceId, record.executionId, parent, false, output, now)],
+      [parentCompletion(instanceId, record.executionId, parent, 'Failed', output, now)],
       orchestrators,
     );
 }

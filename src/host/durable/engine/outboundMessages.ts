@@ -51,25 +51,33 @@ export function timerWork(instanceId: string, executionId: string, id: number, f
   };
 }
 
-/** Tells a parent orchestration how its sub-orchestration ended (`result` is the JSON output or error text). */
+/**
+ * Tells a parent orchestration how its sub-orchestration ended (`result` is the JSON output, error
+ * text or termination reason). A terminated child fails the parent's task, as in DTFx.
+ */
 export function parentCompletion(
   instanceId: string,
   executionId: string,
   parent: Parent,
-  succeeded: boolean,
+  status: 'Completed' | 'Failed' | 'Terminated',
   result: string | undefined,
   timestamp: string,
 ): Outbound {
-  const event = succeeded
-    ? newEvent(EventType.SubOrchestrationInstanceCompleted, timestamp, {
-        TaskScheduledId: parent.TaskScheduleId,
-        Result: result,
-      })
-    : newEvent(EventType.SubOrchestrationInstanceFailed, timestamp, {
-        TaskScheduledId: parent.TaskScheduleId,
-        Reason: jsonText(result),
-        Details: jsonText(result),
-      });
+  const reason =
+    status === 'Terminated'
+      ? `Sub-orchestration instance '${instanceId}' was terminated${result ? `: ${jsonText(result)}` : '.'}`
+      : jsonText(result);
+  const event =
+    status === 'Completed'
+      ? newEvent(EventType.SubOrchestrationInstanceCompleted, timestamp, {
+          TaskScheduledId: parent.TaskScheduleId,
+          Result: result,
+        })
+      : newEvent(EventType.SubOrchestrationInstanceFailed, timestamp, {
+          TaskScheduledId: parent.TaskScheduleId,
+          Reason: reason,
+          Details: reason,
+        });
   const message = {
     kind: 'control' as const,
     id: `${instanceId}|${executionId}|done`,

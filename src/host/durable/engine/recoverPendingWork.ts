@@ -56,10 +56,10 @@ export async function recoverPendingWork(
   }
   const parent = started?.ParentInstance;
   const completed = history.find((event) => event.EventType === EventType.ExecutionCompleted);
-  if (parent && completed && isTerminal(record.runtimeStatus) && record.runtimeStatus !== 'Terminated') {
-    const succeeded = completed.OrchestrationStatus === 'Completed';
+  const status = completed?.OrchestrationStatus;
+  if (parent && completed && (status === 'Completed' || status === 'Failed' || status === 'Terminated')) {
     outbound.push(
-      parentCompletion(instanceId, executionId, parent, succeeded, completed.Result, completed.Timestamp),
+      parentCompletion(instanceId, executionId, parent, status, completed.Result, completed.Timestamp),
     );
   }
   if (history.length === 0 && !isTerminal(record.runtimeStatus)) {

@@ -1,6 +1,5 @@
 import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent';
 import type { InstanceRecord } from '../taskHub/InstanceStore';
-import type { RuntimeStatus } from '../taskHub/RuntimeStatus';
 import type { ControlMessage } from '../taskHub/TaskMessage';
 import { ActionSimulator, type ScheduledWork } from './ActionSimulator';
 import type { OrchestratorState } from './OrchestratorAction';
@@ -78,8 +77,10 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
   const outbound: Outbound[] = [];
   for (const work of simulation.newWork) schedule(work, record, history, outbound, now);
 
+  // Work scheduled by the episode that ends the execution is still sent, as DTFx sends it: its
+  // results find the execution finished (or replaced) and are dropped, but the work itself happens.
   if (state.isDone && simulation.continueAsNew)
-    return continueAsNew(updated, history, simulation.continueAsNew.input, now);
+    return continueAsNew(updated, history, simulation.continueAsNew.input, now, outbound);
   if (state.isDone)
     return finish(
       updated,
@@ -89,6 +90,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
       'Completed',
       JSON.stringify(state.output ?? null),
       now,
+      outbound,
     );
   history.push(newEvent(EventType.OrchestratorCompleted, now));
   return {
@@ -145,20 +147,17 @@ function finish(
   history: HistoryEvent[],
   firstNewIndex: number,
   started: HistoryEvent | undefined,
-  status: RuntimeStatus,
+  status: 'Completed' | 'Failed' | 'Terminated',
   output: string | undefined,
   now: string,
+  outbound: Outbound[] = [],
 ): EpisodeOutcome {
   if (status === 'Terminated') history.push(newEvent(EventType.ExecutionTerminated, now, { Input: output }));
   history.push(newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: status, Result: output }));
   history.push(newEvent(EventType.OrchestratorCompleted, now));
-  const outbound: Outbound[] = [];
   const parent = started?.ParentInstance;
-  if (parent && status !== 'Terminated') {
-    outbound.push(
-      parentCompletion(record.instanceId, record.executionId, parent, status === 'Completed', output, now),
-    );
-  }
+  if (parent)
+    outbound.push(parentCompletion(record.instanceId, record.executionId, parent, status, output, now));
   const completed = {
     ...record,
     runtimeStatus: status,
@@ -186,6 +185,7 @@ function continueAsNew(
   history: HistoryEvent[],
   input: string | undefined,
   now: string,
+  outbound: Outbound[],
 ): EpisodeOutcome {
   const executionId = `${record.executionId.split('~')[0]}~${Date.parse(now)}`;
   const started = history.find((event) => event.EventType === EventType.ExecutionStarted);
@@ -204,7 +204,12 @@ function continueAsNew(
   };
   // The old execution's history is left behind; the new one starts empty with its own ExecutionStarted.
   const next: InstanceRecord = { ...record, executionId, input, runtimeStatus: 'Running', historyLength: 0 };
-  return { record: next, history: [], firstNewIndex: 0, outbound: [{ kind: 'control', message }] };
+  return {
+    record: next,
+    history: [],
+    firstNewIndex: 0,
+    outbound: [...outbound, { kind: 'control', message }],
+  };
 }
 
 function isSuspended(history: readonly HistoryEvent[]): boolean {

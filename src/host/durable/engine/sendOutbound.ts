@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { AppFunction } from '../../HostExtension';
 import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent';
+import { ConcurrencyConflictError } from '../taskHub/InstanceStore';
 import type { TaskHub } from '../taskHub/TaskHub';
+import { decideChildStart } from './decideChildStart';
 import type { Outbound } from './runEpisode';
 
 const parallelSends = 16;
@@ -32,56 +33,89 @@ async function sendOne(
   return startChild(hub, item, orchestrators);
 }
 
-/** Creates a sub-orchestration instance unless it already started; an unknown orchestrator fails the parent's task. */
+/**
+ * Starts a sub-orchestration (see `decideChildStart`): creates its instance, or replaces a finished one
+ * with that ID. A start that cannot happen (no such orchestrator, a bad or busy instance ID) fails the
+ * parent's task with the reason instead of leaving the parent waiting.
+ */
 export async function startChild(
   hub: TaskHub,
   child: Extract<Outbound, { kind: 'startChild' }>,
   orchestrators: ReadonlyMap<string, AppFunction>,
 ): Promise<void> {
   const now = new Date().toISOString();
-  const { parent } = child;
   if (!orchestrators.has(child.name.toLowerCase())) {
     const reason = `The function '${child.name}' doesn't exist, is disabled, or is not an orchestrator function.`;
-    const failed = newEvent(EventType.SubOrchestrationInstanceFailed, now, {
-      TaskScheduledId: parent.TaskScheduleId,
-      Reason: reason,
-      Details: reason,
-    });
-    return hub.queues.sendControl({
-      kind: 'control',
-      id: `${child.instanceId}|missing`,
-      instanceId: parent.InstanceId,
-      executionId: parent.ExecutionId,
-      event: failed,
-    });
+    return failParentTask(hub, child, reason, now);
   }
+  // Another start under this ID may write its row between our read and write: decide again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startChildOnce(hub, child, now);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError) || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startChildOnce(
+  hub: TaskHub,
+  child: Extract<Outbound, { kind: 'startChild' }>,
+  now: string,
+): Promise<void> {
   const existing = await hub.instances.read(child.instanceId);
-  if (existing && existing.runtimeStatus !== 'Pending') return;
-  const executionId = randomUUID().replace(/-/g, '');
-  const record = {
-    instanceId: child.instanceId,
-    name: child.name,
-    executionId,
-    runtimeStatus: 'Pending' as const,
-    input: child.input,
-    createdTime: now,
-    lastUpdatedTime: now,
-    parentInstanceId: parent.InstanceId,
-    historyLength: 0,
-  };
-  if (existing) await hub.instances.update({ ...record, etag: existing.etag });
-  else await hub.instances.create(record);
+  const decision = decideChildStart(child, existing);
+  if (decision.kind === 'started') return;
+  if (decision.kind === 'refuse') return failParentTask(hub, child, decision.reason, now);
+  const { executionId } = decision;
+  if (decision.kind === 'start') {
+    const record = {
+      instanceId: child.instanceId,
+      name: child.name,
+      executionId,
+      runtimeStatus: 'Pending' as const,
+      input: child.input,
+      createdTime: now,
+      lastUpdatedTime: now,
+      parentInstanceId: child.parent.InstanceId,
+      historyLength: 0,
+    };
+    // Under the finished instance's ETag, so that a start that lost a race is decided again.
+    if (existing) await hub.instances.update({ ...record, etag: existing.etag });
+    else await hub.instances.create(record);
+  }
   const started: HistoryEvent = newEvent(EventType.ExecutionStarted, now, {
     Name: child.name,
     Input: child.input,
     ExecutionId: executionId,
-    ParentInstance: parent,
+    ParentInstance: child.parent,
   });
   await hub.queues.sendControl({
     kind: 'control',
-    id: randomUUID(),
+    id: `${child.instanceId}|${executionId}|start`,
     instanceId: child.instanceId,
     executionId,
     event: started,
+  });
+}
+
+function failParentTask(
+  hub: TaskHub,
+  child: Extract<Outbound, { kind: 'startChild' }>,
+  reason: string,
+  now: string,
+): Promise<void> {
+  const { parent } = child;
+  const failed = newEvent(EventType.SubOrchestrationInstanceFailed, now, {
+    TaskScheduledId: parent.TaskScheduleId,
+    Reason: reason,
+    Details: reason,
+  });
+  return hub.queues.sendControl({
+    kind: 'control',
+    id: `${parent.InstanceId}|${parent.ExecutionId}|${parent.TaskScheduleId}|not-started`,
+    instanceId: parent.InstanceId,
+    executionId: parent.ExecutionId,
+    event: failed,
   });
 }

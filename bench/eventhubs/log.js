@@ -1,4 +1,4 @@
-// Local Event Hubs log throughput: the append-blob segment log (src/host/triggers/eventHub/EventHubLog.ts)
+// Local Event Hubs log throughput: the append-blob segment log (src/host/eventHubs/EventHubLog.ts)
 // next to the table log it replaced (tableLog.js, measured in the same run on the same Azurite build).
 // Each measurement starts its own Azurite (in memory, or on disk with BENCH_AZURITE=disk) so that no run
 // inherits another's data, then, on a 4-partition hub:
@@ -25,7 +25,7 @@ const root = path.resolve(__dirname, '../..');
 const dist = (file) => require(path.join(root, 'dist/src', file));
 const { startAzurite, findFreePort } = dist('host/azurite/startAzurite.js');
 const { StorageConnection, azuriteConnectionString } = dist('host/storage/StorageConnection.js');
-const { EventHubLog } = dist('host/triggers/eventHub/EventHubLog.js');
+const { EventHubLog } = dist('host/eventHubs/EventHubLog.js');
 const { message } = require(path.join(root, 'node_modules/rhea'));
 const { TableEventHubLog } = require('./tableLog');
 

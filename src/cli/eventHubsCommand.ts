@@ -3,8 +3,8 @@ import { EventHubsEndpoint } from '../host/eventHubs/amqp/EventHubsEndpoint';
 import { endpointConnectionString, endpointSettings } from '../host/eventHubs/endpointSettings';
 import { HubDirectory } from '../host/eventHubs/HubDirectory';
 import { StorageConnection } from '../host/storage/StorageConnection';
-import { checkEventHubName } from '../host/triggers/eventHub/EventHubEvent';
-import { EventHubLog, maxPartitionCount } from '../host/triggers/eventHub/EventHubLog';
+import { checkEventHubName } from '../host/eventHubs/EventHubEvent';
+import { EventHubLog, maxPartitionCount } from '../host/eventHubs/EventHubLog';
 import { openAppStorage } from './openAppStorage';
 
 interface EventHubsOptions {

@@ -1,4 +1,4 @@
-import { sendEvents } from '../../src/host/triggers/eventHub/sendEvents';
+import { sendEvents } from '../../src/host/eventHubs/sendEvents';
 import { TestHost } from '../support/TestHost';
 import { testStorage, uniqueName } from '../support/testStorage';
 

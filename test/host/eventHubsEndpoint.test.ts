@@ -10,7 +10,7 @@ import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { HubDirectory } from '../../src/host/eventHubs/HubDirectory';
 import { EventHubsEndpoint } from '../../src/host/eventHubs/amqp/EventHubsEndpoint';
 import { emulatorKey } from '../../src/host/eventHubs/amqp/sasToken';
-import { EventHubLog } from '../../src/host/triggers/eventHub/EventHubLog';
+import { EventHubLog } from '../../src/host/eventHubs/EventHubLog';
 import { testStorage, uniqueName } from '../support/testStorage';
 
 const hub = uniqueName('amqp');

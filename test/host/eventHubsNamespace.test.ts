@@ -9,7 +9,7 @@ import { HubDirectory } from '../../src/host/eventHubs/HubDirectory';
 import { EventHubsEndpoint } from '../../src/host/eventHubs/amqp/EventHubsEndpoint';
 import { emulatorKey } from '../../src/host/eventHubs/amqp/sasToken';
 import { azuriteConnectionString, StorageConnection } from '../../src/host/storage/StorageConnection';
-import { EventHubLog } from '../../src/host/triggers/eventHub/EventHubLog';
+import { EventHubLog } from '../../src/host/eventHubs/EventHubLog';
 import { TestHost } from '../support/TestHost';
 import { testStorage, uniqueName } from '../support/testStorage';
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { EventToSend, StoredEvent } from '../triggers/eventHub/EventHubEvent';
-import type { EventHubLog } from '../triggers/eventHub/EventHubLog';
+import type { EventToSend, StoredEvent } from './EventHubEvent';
+import type { EventHubLog } from './EventHubLog';
 
 /** An event hub that the directory does not hold; the message lists the ones it does and how to add one. */
 export class UnknownEventHubError extends Error {

@@ -1,6 +1,6 @@
 import { HostConfigurationError } from '../errors';
 import type { AppSettings } from '../settings/AppSettings';
-import { checkEventHubName } from '../triggers/eventHub/EventHubEvent';
+import { checkEventHubName } from './EventHubEvent';
 import { emulatorKey, type SharedAccessKey } from './amqp/sasToken';
 
 /** The AMQP port Event Hubs emulators use, and the one the SDKs default to with UseDevelopmentEmulator=true. */

@@ -1,11 +1,11 @@
 import { message } from 'rhea';
-import { EventHubLog, type EventHubLogOptions } from '../../../src/host/triggers/eventHub/EventHubLog';
+import { EventHubLog, type EventHubLogOptions } from '../../../src/host/eventHubs/EventHubLog';
 import {
   InvalidEventsError,
   type EventToSend,
   type StoredEvent,
-} from '../../../src/host/triggers/eventHub/EventHubEvent';
-import { eventHubsContainer } from '../../../src/host/triggers/eventHub/log/SegmentStore';
+} from '../../../src/host/eventHubs/EventHubEvent';
+import { eventHubsContainer } from '../../../src/host/eventHubs/log/SegmentStore';
 import { testStorage, uniqueName } from '../../support/testStorage';
 
 // Each hub is new, and every open is a separate view, as another process would have.

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Message, Sender } from 'rhea';
-import type { EventHubLog, LogPosition } from '../../triggers/eventHub/EventHubLog';
+import type { EventHubLog, LogPosition } from '../EventHubLog';
 import type { HubDirectory } from '../HubDirectory';
 import { AmqpError, conditions, toAmqpError } from './AmqpError';
 import { messageForConsumer } from './amqpEvents';

@@ -9,8 +9,8 @@ import {
   type Sender,
   type ServerConnectionOptions,
 } from 'rhea';
-import { partitionForKey } from '../../triggers/eventHub/partitionForKey';
-import type { EventHubLog } from '../../triggers/eventHub/EventHubLog';
+import { partitionForKey } from '../partitionForKey';
+import type { EventHubLog } from '../EventHubLog';
 import type { HubDirectory } from '../HubDirectory';
 import { AmqpError, conditions, toAmqpError } from './AmqpError';
 import { textOf } from './textOf';

@@ -1,5 +1,5 @@
 import { message as rheaMessage, types, type Message } from 'rhea';
-import type { EventToSend, StoredEvent } from '../../triggers/eventHub/EventHubEvent';
+import type { EventToSend, StoredEvent } from '../EventHubEvent';
 
 /** The message format of an Event Hubs batch: each data section of the body is one encoded message. */
 export const batchMessageFormat = 0x80013700;

@@ -1,9 +1,9 @@
 import type { HostServices } from '../../HostExtension';
 import { describeError } from '../../errors';
-import { checkEventHubName, type EventToSend, type SentEvent } from './EventHubEvent';
-import type { EventHubLog } from './EventHubLog';
+import { checkEventHubName, type EventToSend, type SentEvent } from '../../eventHubs/EventHubEvent';
+import type { EventHubLog } from '../../eventHubs/EventHubLog';
 import { openEventHubLog } from './eventHubSettings';
-import { sendToLog, type EventRouting } from './sendEvents';
+import { sendToLog, type EventRouting } from '../../eventHubs/sendEvents';
 
 /** Sends events for the host (its producer endpoint and `eventHub` outputs), opening each hub's log once. */
 export class EventHubProducer {

@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HostLogger } from '../../logging/HostLogger';
-import type { StoredEvent } from './EventHubEvent';
+import type { StoredEvent } from '../../eventHubs/EventHubEvent';
 import type { Checkpoint, EventHubCheckpointStore } from './EventHubCheckpointStore';
-import type { EventHubLog } from './EventHubLog';
+import type { EventHubLog } from '../../eventHubs/EventHubLog';
 
 export interface PartitionPumpOptions {
   readonly partitionId: string;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HostHttpRequest, HostHttpResponse, HttpRouter } from '../../http/HttpRouter';
-import { InvalidEventsError, type EventToSend } from './EventHubEvent';
+import { InvalidEventsError, type EventToSend } from '../../eventHubs/EventHubEvent';
 import type { EventHubProducer } from './EventHubProducer';
 
 /** Where producers post events; function-level auth, so host keys and the master key work. */

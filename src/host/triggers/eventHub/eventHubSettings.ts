@@ -1,8 +1,13 @@
 import type { HostServices } from '../../HostExtension';
 import type { AppSettings } from '../../settings/AppSettings';
 import { HostConfigurationError } from '../../errors';
-import { defaultPartitionCount, defaultRetentionHours, EventHubLog, maxPartitionCount } from './EventHubLog';
-import { eventHubsContainer } from './log/SegmentStore';
+import {
+  defaultPartitionCount,
+  defaultRetentionHours,
+  EventHubLog,
+  maxPartitionCount,
+} from '../../eventHubs/EventHubLog';
+import { eventHubsContainer } from '../../eventHubs/log/SegmentStore';
 
 export interface EventHubConnection {
   /** The app setting that holds the connection (as the binding names it, or with its `AzureWebJobs` prefix). */

@@ -1,7 +1,7 @@
 import type { EventPosition } from '@azure/event-hubs';
 import type { AppFunction, HostServices, TriggerFactory, TriggerListener } from '../../HostExtension';
 import { EventHubCheckpointStore } from './EventHubCheckpointStore';
-import type { EventHubLog } from './EventHubLog';
+import type { EventHubLog } from '../../eventHubs/EventHubLog';
 import { openEventHubLog } from './eventHubSettings';
 import { readTriggerOptions, type EventHubTriggerOptions } from './eventHubTriggerOptions';
 import { PartitionPump } from './PartitionPump';

@@ -2,7 +2,7 @@ import type { EventPosition } from '@azure/event-hubs';
 import type { AppFunction, HostServices } from '../../HostExtension';
 import { HostConfigurationError } from '../../errors';
 import { endpointSettings } from '../../eventHubs/endpointSettings';
-import { checkEventHubName } from './EventHubEvent';
+import { checkEventHubName } from '../../eventHubs/EventHubEvent';
 import { eventHubBackend, type EventHubBackend } from './eventHubBackend';
 import { eventHubConnection, type EventHubConnection } from './eventHubSettings';
 import { initialEventPosition } from './initialEventPosition';

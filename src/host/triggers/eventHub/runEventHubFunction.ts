@@ -1,6 +1,6 @@
 import type { AppFunction, HostServices, TriggerInvocation } from '../../HostExtension';
 import { InvocationFailedError } from '../../InvocationPipeline';
-import type { StoredEvent } from './EventHubEvent';
+import type { StoredEvent } from '../../eventHubs/EventHubEvent';
 import { toBatchInvocation, toSingleInvocation, type PartitionSource } from './toEventHubInvocation';
 
 /**

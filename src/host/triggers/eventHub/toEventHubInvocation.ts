@@ -1,6 +1,6 @@
 import type { RpcTypedData } from '../../core/coreTypes';
 import type { TriggerInvocation } from '../../HostExtension';
-import type { StoredEvent } from './EventHubEvent';
+import type { StoredEvent } from '../../eventHubs/EventHubEvent';
 
 /** The partition a batch comes from, as the trigger's `PartitionContext` describes it. */
 export interface PartitionSource {

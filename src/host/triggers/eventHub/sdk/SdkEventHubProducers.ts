@@ -1,5 +1,5 @@
 import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
-import { InvalidEventsError } from '../EventHubEvent';
+import { InvalidEventsError } from '../../../eventHubs/EventHubEvent';
 
 /**
  * `eventHub` outputs to Event Hubs namespaces: one EventHubProducerClient per connection and hub, kept

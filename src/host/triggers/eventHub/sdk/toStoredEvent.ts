@@ -1,5 +1,5 @@
 import type { ReceivedEventData } from '@azure/event-hubs';
-import type { StoredEvent } from '../EventHubEvent';
+import type { StoredEvent } from '../../../eventHubs/EventHubEvent';
 
 /**
  * An event the SDK received, in the shape the local log gives the trigger, so both feed the function

@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { hasStatus } from '../../../storage/storageErrors';
+import { hasStatus } from '../../storage/storageErrors';
 import type { TailState } from './logBlock';
 
 /** Where the host keeps its local event hubs (a host container: no job may name it). */

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { StorageConnection } from '../../storage/StorageConnection';
+import type { StorageConnection } from '../storage/StorageConnection';
 import { InvalidEventsError, type EventToSend, type StoredEvent } from './EventHubEvent';
 import { prepareEvent } from './log/eventRecord';
 import { openHubProperties } from './log/hubProperties';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { hasStatus } from '../../../storage/storageErrors';
+import { hasStatus } from '../../storage/storageErrors';
 import type { StoredEvent } from '../EventHubEvent';
 import { storedFromPrepared, type PreparedEvent } from './eventRecord';
 import {

@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { hasStatus } from '../../../storage/storageErrors';
+import { hasStatus } from '../../storage/storageErrors';
 
 /** What is fixed when a hub is created, kept in `<hub>/hub.json`. */
 export interface HubProperties {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { StorageConnection } from '../../storage/StorageConnection';
+import type { StorageConnection } from '../storage/StorageConnection';
 import {
   checkEventHubName,
   InvalidEventsError,

@@ -1,5 +1,5 @@
 import type { LRUCache } from 'lru-cache';
-import { hasStatus } from '../../../storage/storageErrors';
+import { hasStatus } from '../../storage/storageErrors';
 import type { StoredEvent } from '../EventHubEvent';
 import { readRecord } from './eventRecord';
 import { blockHeaderBytes, eventOffset, LogFormatError } from './logBlock';

@@ -302,11 +302,7 @@ export class EventHubsEndpoint {
         const batch = unpackDelivery(payload, format);
         const log = await this.options.hubs.open(address.hub);
         const partitionId = this.#route(log, address.partitionId, batch.partitionKey);
-        const events =
-          batch.partitionKey === undefined
-            ? batch.events
-            : batch.events.map((event) => ({ ...event, partitionKey: batch.partitionKey }));
-        await this.options.hubs.append(log, partitionId, events);
+        await this.options.hubs.append(log, partitionId, batch.events);
         delivery.accept();
       } catch (error) {
         const failure = toAmqpError(error);

@@ -6,8 +6,10 @@ export const batchMessageFormat = 0x80013700;
 
 const partitionKeyAnnotation = 'x-opt-partition-key';
 const dataSectionCode = 0x75;
+// The body of an event given with its AMQP bytes: the log reads body and properties from those bytes.
+const notStored = Buffer.alloc(0);
 
-/** One published AMQP delivery, unpacked: its events (each kept as the producer encoded it) and partition key. */
+/** One published AMQP delivery, unpacked: its events (each kept as the producer encoded it, with the batch's partition key) and that key. */
 export interface PublishedBatch {
   readonly events: EventToSend[];
   readonly partitionKey?: string;
@@ -22,8 +24,15 @@ export function unpackDelivery(payload: Buffer | Message, format: number | undef
   if (format === batchMessageFormat && Buffer.isBuffer(payload)) {
     const envelope = decode(payload);
     const sections = bodySections(envelope.body);
-    const events = sections.map((bytes) => eventFromBytes(bytes));
-    return withKey(events, keyOf(envelope) ?? events.find((event) => event.partitionKey)?.partitionKey);
+    // The events stay encoded: the log keeps their bytes and decodes them only for a reader that needs
+    // their body. The SDKs put a batch's partition key on the envelope; else the first event says it.
+    const partitionKey = keyOf(envelope) ?? (sections[0] ? keyOf(decode(sections[0])) : undefined);
+    const events = sections.map((bytes): EventToSend =>
+      partitionKey === undefined
+        ? { body: notStored, amqp: bytes }
+        : { body: notStored, amqp: bytes, partitionKey },
+    );
+    return withKey(events, partitionKey);
   }
   const bytes = Buffer.isBuffer(payload) ? payload : rheaMessage.encode(payload);
   const event = eventFromBytes(bytes);

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { EventType, newEvent } from '../../src/host/durable/history/HistoryEvent';
 import { TaskHub } from '../../src/host/durable/taskHub/TaskHub';
 import { TestHost } from '../support/TestHost';
-import { durableTestClient, uniqueHubName, waitForInstance } from '../support/durableTestClient';
+import {
+  durableTestClient,
+  uniqueHubName,
+  waitForInstance,
+  runOrchestration,
+} from '../support/durableTestClient';
 import { testStorage } from '../support/testStorage';
 
 const appDir = 'test/fixtures/apps/durable-engine-app';
@@ -18,11 +23,8 @@ afterAll(async () => {
   await host?.stop();
 });
 
-async function run(name: string, input?: unknown) {
-  const instanceId = await client.startNew(name, {
-    input: input === undefined ? undefined : JSON.stringify(input),
-  });
-  return waitForInstance(client, instanceId);
+function run(name: string, input?: unknown) {
+  return runOrchestration(client, name, input);
 }
 
 describe('durable engine', () => {

@@ -1,5 +1,10 @@
 import { TestHost } from '../support/TestHost';
-import { durableTestClient, uniqueHubName, waitForInstance } from '../support/durableTestClient';
+import {
+  durableTestClient,
+  uniqueHubName,
+  waitForInstance,
+  runOrchestration,
+} from '../support/durableTestClient';
 
 const appDir = 'test/fixtures/apps/durable-engine-app';
 const hubName = uniqueHubName('Children');
@@ -16,11 +21,8 @@ afterAll(async () => {
   await host?.stop();
 });
 
-async function run(name: string, input?: unknown) {
-  const instanceId = await client.startNew(name, {
-    input: input === undefined ? undefined : JSON.stringify(input),
-  });
-  return waitForInstance(client, instanceId);
+function run(name: string, input?: unknown) {
+  return runOrchestration(client, name, input);
 }
 
 async function waitForStatus(instanceId: string, status: string, timeoutMs = 10_000) {

@@ -5,6 +5,16 @@ import { testStorage, uniqueName } from '../support/testStorage';
 // host.json extensions.eventHubs.initialOffsetOptions: where a partition without a checkpoint starts.
 const appDir = 'test/fixtures/apps/eventhub-app';
 
+/** Sends `{n}` events, one partition key, straight into the hub's log. */
+async function sendNumbers(hub: string, numbers: number[]): Promise<void> {
+  await sendEvents(
+    testStorage(),
+    hub,
+    numbers.map((n) => ({ body: JSON.stringify({ n }) })),
+    { partitionKey: 'k' },
+  );
+}
+
 function bodiesSeen(host: TestHost): number[] {
   return host
     .output()
@@ -40,21 +50,11 @@ async function waitForBodies(host: TestHost, count: number): Promise<number[]> {
 
 test('fromEnd skips the events that were there before the first start', async () => {
   const { hub, settings } = hubSettings('fromEnd');
-  await sendEvents(
-    testStorage(),
-    hub,
-    [0, 1, 2].map((n) => ({ body: JSON.stringify({ n }) })),
-    { partitionKey: 'k' },
-  );
+  await sendNumbers(hub, [0, 1, 2]);
   const host = await TestHost.start(appDir, { settings });
   try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    await sendEvents(
-      testStorage(),
-      hub,
-      [3, 4].map((n) => ({ body: JSON.stringify({ n }) })),
-      { partitionKey: 'k' },
-    );
+    await sendNumbers(hub, [3, 4]);
     expect(await waitForBodies(host, 2)).toEqual([3, 4]);
   } finally {
     await host.stop();
@@ -63,21 +63,11 @@ test('fromEnd skips the events that were there before the first start', async ()
 
 test('fromEnqueuedTime starts after the given time', async () => {
   const { hub, settings } = hubSettings('fromStart');
-  await sendEvents(
-    testStorage(),
-    hub,
-    [0, 1].map((n) => ({ body: JSON.stringify({ n }) })),
-    { partitionKey: 'k' },
-  );
+  await sendNumbers(hub, [0, 1]);
   await new Promise((resolve) => setTimeout(resolve, 50));
   const between = new Date().toISOString();
   await new Promise((resolve) => setTimeout(resolve, 50));
-  await sendEvents(
-    testStorage(),
-    hub,
-    [2, 3].map((n) => ({ body: JSON.stringify({ n }) })),
-    { partitionKey: 'k' },
-  );
+  await sendNumbers(hub, [2, 3]);
   const byTime = await TestHost.start(appDir, {
     settings: {
       ...settings,
@@ -94,12 +84,7 @@ test('fromEnqueuedTime starts after the given time', async () => {
 
 test('fromStart (the default) reads a partition from its first event', async () => {
   const { hub, settings } = hubSettings('fromStart');
-  await sendEvents(
-    testStorage(),
-    hub,
-    [0, 1, 2].map((n) => ({ body: JSON.stringify({ n }) })),
-    { partitionKey: 'k' },
-  );
+  await sendNumbers(hub, [0, 1, 2]);
   const host = await TestHost.start(appDir, { settings });
   try {
     expect(await waitForBodies(host, 3)).toEqual([0, 1, 2]);

@@ -31,3 +31,15 @@ export async function waitForInstance(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Starts an orchestration (input as JSON) and waits for it to end. */
+export async function runOrchestration(
+  client: TaskHubClient,
+  name: string,
+  input?: unknown,
+): Promise<InstanceStatus> {
+  const instanceId = await client.startNew(name, {
+    input: input === undefined ? undefined : JSON.stringify(input),
+  });
+  return waitForInstance(client, instanceId);
+}

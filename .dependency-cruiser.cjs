@@ -1,5 +1,5 @@
 // The folder rules of the app, checked in CI (`npm run depcheck`). ARCHITECTURE.md explains the layers.
-const features = 'scoring|models|training|manyModels';
+const features = 'scoring|models|training|manyModels|streaming';
 const foundation = '^src/(storage|http)/|^src/(errors|config)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -48,6 +48,14 @@ module.exports = {
       comment: 'Training uses the model registry, never scoring or many models.',
       from: { path: '^src/training/' },
       to: { path: '^src/(scoring|manyModels)/' },
+    },
+    {
+      name: 'streaming-uses-only-the-kernel',
+      comment:
+        'Streaming resolves and runs models through the kernel (ModelLoader, ModelRunner), as batch scoring does; it imports no other feature.',
+      severity: 'error',
+      from: { path: '^src/streaming/' },
+      to: { path: `^src/(${features})/`, pathNot: '^src/streaming/' },
     },
     {
       name: 'features-do-not-compose',

@@ -20,6 +20,11 @@ import { JobStore } from './scoring/JobStore';
 import type { ScoringServices } from './scoring/ScoringServices';
 import { SingleModelStrategy } from './scoring/SingleModelStrategy';
 import { DataContainers } from './storage/DataContainers';
+import { loadStreamDefinitions } from './streaming/loadStreamDefinitions';
+import type { StreamDefinition } from './streaming/StreamDefinition';
+import type { StreamingServices } from './streaming/StreamingServices';
+import { StreamModels } from './streaming/StreamModels';
+import { StreamStore } from './streaming/StreamStore';
 import { StorageClients } from './storage/StorageClients';
 import type { RetrainServices } from './training/retrain/RetrainServices';
 import { TrainingRunStore } from './training/retrain/TrainingRunStore';
@@ -158,4 +163,35 @@ export function manyModelsTrainingServices(): ManyModelsTrainingServices {
     };
   }
   return manyModelsTraining;
+}
+
+let definitions: readonly StreamDefinition[] | undefined;
+
+/**
+ * The app's stream definitions (STREAMS_DIRECTORY, default `streams/`), read once when functions/ is
+ * loaded, before the rest of the composition root is built: the functions registered depend on them.
+ */
+export function streamDefinitions(): readonly StreamDefinition[] {
+  definitions ??= loadStreamDefinitions(loadConfig(process.env, appRoot).streamsDirectory);
+  return definitions;
+}
+
+let streaming: StreamingServices | undefined;
+
+/** The stream triggers' and the streams API's services: the kernel's model loading and worker pool. */
+export function streamingServices(): StreamingServices {
+  if (!streaming) {
+    const { config, runtime, containers } = appServices();
+    streaming = {
+      storage: runtime.storage,
+      store: runtime.store,
+      runner: runtime.runner,
+      models: new StreamModels(runtime),
+      streams: new StreamStore(runtime.storage, config.streamsTable),
+      containers,
+      outputContainer: config.outputContainer,
+      definitions: streamDefinitions(),
+    };
+  }
+  return streaming;
 }

@@ -44,6 +44,10 @@ const configSchema = z.object({
   retrainRunsTable: z.string().default('trainingRuns'),
   /** Where a card's bundled training file (`"source": { "file": "data/diabetes.csv" }`) is looked up. */
   trainingFilesDirectory: z.string(),
+  /** Stream definitions (`<folder>/*.json`), read when the app starts: see docs/streaming.md. */
+  streamsDirectory: z.string(),
+  /** One row per stream and partition: counts and the last sequence number scored. */
+  streamsTable: z.string().default('streams'),
   /** Tests only: faults injected at named points (runtime/faults/TestFaults). */
   testFaults: z.string().optional(),
 });
@@ -73,6 +77,8 @@ const settingNames = {
   retrainRunsContainer: 'RETRAIN_RUNS_CONTAINER',
   retrainRunsTable: 'RETRAIN_RUNS_TABLE',
   trainingFilesDirectory: 'TRAINING_FILES_DIRECTORY',
+  streamsDirectory: 'STREAMS_DIRECTORY',
+  streamsTable: 'STREAMS_TABLE',
   testFaults: 'DURABLE_SCORING_TEST_FAULTS',
 } as const satisfies Record<keyof AppConfig, string>;
 
@@ -80,6 +86,7 @@ const settingNames = {
 const folderDefaults: Partial<Record<keyof AppConfig, string>> = {
   modelsDirectory: 'models',
   trainingFilesDirectory: '.',
+  streamsDirectory: 'streams',
 };
 
 /** App settings parsed once at the composition root; the rest of the app receives this object. */

@@ -1,0 +1,47 @@
+import { ValidationError } from '../errors';
+import type { FeatureMapping } from '../runtime/inference/mapFeatures';
+import type { ModelRunner } from '../runtime/inference/ModelRunner';
+import type { LoadedModel } from '../runtime/models/LoadedModel';
+import type { ModelLoader } from '../runtime/models/ModelLoader';
+import { parseModelRef } from '../runtime/models/ModelRef';
+import type { StreamDefinition } from './StreamDefinition';
+
+/** A stream's model, pinned (name, version, SHA-256) and loaded, and how its features feed it. */
+export interface StreamModel {
+  readonly model: LoadedModel;
+  readonly mapping: FeatureMapping;
+}
+
+/**
+ * Pins each stream's model once per process, when the stream first scores: every batch after that
+ * is scored by the same version (a promotion takes effect when the app restarts). A failed resolution
+ * is not kept, so the next batch tries again.
+ */
+export class StreamModels {
+  readonly #pinned = new Map<string, Promise<StreamModel>>();
+
+  constructor(private readonly runtime: { readonly models: ModelLoader; readonly runner: ModelRunner }) {}
+
+  forStream(stream: StreamDefinition): Promise<StreamModel> {
+    let pinned = this.#pinned.get(stream.name);
+    if (!pinned) {
+      pinned = this.#pin(stream);
+      pinned.catch(() => this.#pinned.delete(stream.name));
+      this.#pinned.set(stream.name, pinned);
+    }
+    return pinned;
+  }
+
+  async #pin(stream: StreamDefinition): Promise<StreamModel> {
+    const model = await this.runtime.models.resolve(parseModelRef(stream.model, 'model'));
+    const mapping = await this.runtime.runner.mapInputs(model, stream.features, stream.features);
+    const unused = stream.features.filter((feature) => !mapping.featureColumns.includes(feature));
+    if (unused.length > 0)
+      throw new ValidationError(
+        `Stream ${stream.name}: features ${unused.join(', ')} are not inputs of model ${model.name}@${model.version} ` +
+          `(it reads ${mapping.featureColumns.join(', ')}); list exactly the model card's features.`,
+        { field: 'features' },
+      );
+    return { model, mapping };
+  }
+}

@@ -1,0 +1,114 @@
+import type { PredictionColumn } from '../runtime/formats/ScoringBatch';
+import { labelOf } from '../runtime/models/LoadedModel';
+import { formatStreamRows } from './formatStreamRows';
+import { parseStreamEvents, type GoodEvent } from './parseStreamEvents';
+import type { StreamBatch } from './StreamBatch';
+import { streamBlobName, type StreamBlobKind } from './streamBlobNames';
+import type { StreamDefinition } from './StreamDefinition';
+import type { StreamModel } from './StreamModels';
+import type { StreamingServices } from './StreamingServices';
+import type { StreamPartitionProgress } from './StreamStore';
+
+/**
+ * Scores one batch of a perEvent stream: bad events to the dead-letter blob (never blocking the
+ * partition), the others scored by the stream's pinned model into one output blob per batch (and the
+ * rows over the alert threshold into an alerts blob), then the streams table. Every blob is named by
+ * the batch's first sequence number, so a batch delivered again overwrites its own outputs. A failure
+ * (storage, model) throws: the function's retry policy runs the batch again before the host moves on.
+ */
+export async function scoreStreamBatch(
+  stream: StreamDefinition,
+  batch: StreamBatch,
+  services: StreamingServices,
+): Promise<StreamPartitionProgress | undefined> {
+  const first = batch.events[0];
+  if (first === undefined) return undefined;
+  const container = services.containers.checkWrite(
+    stream.outputs.container ?? services.outputContainer,
+    `${stream.name}: outputs.container`,
+  );
+  const write = async (kind: StreamBlobKind, rows: readonly Record<string, unknown>[]) => {
+    const format = kind === 'output' ? stream.outputs.format : 'jsonl';
+    const blob = streamBlobName(stream, kind, batch.partitionId, first.sequenceNumber);
+    const client = (await services.storage.ensureContainer(container)).getBlockBlobClient(blob);
+    await client.uploadData(formatStreamRows(rows, format), {
+      blobHTTPHeaders: { blobContentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson' },
+      metadata: {
+        stream: stream.name,
+        partition: batch.partitionId,
+        firstsequence: String(first.sequenceNumber),
+        lastsequence: String(batch.events.at(-1)!.sequenceNumber),
+      },
+    });
+  };
+  const { good, bad } = parseStreamEvents(stream, batch);
+  let model: string | undefined;
+  if (good.length > 0) {
+    const scorer = await services.models.forStream(stream);
+    model = labelOf(scorer.model);
+    const rows = await scoreRows(stream, batch.partitionId, good, scorer, services);
+    await write('output', rows);
+    const alerts = alertRows(stream, rows, scorer.mapping.outputs[0]?.name);
+    if (alerts.length > 0) await write('alerts', alerts);
+  }
+  if (bad.length > 0)
+    await write(
+      'deadLetter',
+      bad.map((event) => ({ ...event })),
+    );
+  const badSequences = new Set(bad.map((event) => event.sequenceNumber));
+  return services.streams.recordBatch(stream.name, {
+    partitionId: batch.partitionId,
+    events: batch.events.map((event) => ({
+      sequenceNumber: event.sequenceNumber,
+      outcome: badSequences.has(event.sequenceNumber) ? 'bad' : 'scored',
+    })),
+    model,
+    at: new Date().toISOString(),
+  });
+}
+
+/** The events' features as the model reads them → the worker pool → one row per event. */
+async function scoreRows(
+  stream: StreamDefinition,
+  partitionId: string,
+  events: readonly GoodEvent[],
+  { model, mapping }: StreamModel,
+  services: StreamingServices,
+): Promise<Record<string, unknown>[]> {
+  const columns = mapping.featureColumns;
+  const features = new Float32Array(events.length * columns.length);
+  events.forEach((event, row) =>
+    columns.forEach((column, index) => {
+      features[row * columns.length + index] = event.fields[column] as number;
+    }),
+  );
+  const predictions = await services.runner.scoreBatch(model, mapping, features, events.length);
+  return events.map((event, row) => ({
+    [stream.key]: event.fields[stream.key],
+    partitionId,
+    sequenceNumber: event.sequenceNumber,
+    enqueuedTimeUtc: event.enqueuedTimeUtc,
+    ...Object.fromEntries(stream.features.map((feature) => [feature, event.fields[feature]])),
+    ...Object.fromEntries(predictions.map((column) => [column.name, valueAt(column, row)])),
+    model: model.name,
+    modelVersion: model.version,
+    modelSha256: model.sha256,
+  }));
+}
+
+function valueAt(column: PredictionColumn, row: number): number | number[] {
+  const values = Array.from(column.values.subarray(row * column.width, (row + 1) * column.width), Number);
+  return column.width === 1 ? values[0]! : values;
+}
+
+/** Rows whose prediction (the alert's output, else the model's first) is over the threshold. */
+function alertRows(stream: StreamDefinition, rows: readonly Record<string, unknown>[], firstOutput?: string) {
+  const alert = stream.outputs.alert;
+  const output = alert?.output ?? firstOutput;
+  if (alert === undefined || output === undefined) return [];
+  return rows.filter((row) => {
+    const value = row[output];
+    return typeof value === 'number' && value > alert.above;
+  });
+}

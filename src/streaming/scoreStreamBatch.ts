@@ -1,7 +1,8 @@
 import type { PredictionColumn } from '../runtime/formats/ScoringBatch';
 import { labelOf } from '../runtime/models/LoadedModel';
 import { formatStreamRows } from './formatStreamRows';
-import { parseStreamEvents, type GoodEvent } from './parseStreamEvents';
+import { NotFoundError, ValidationError } from '../errors';
+import { parseStreamEvents, type BadEvent, type GoodEvent } from './parseStreamEvents';
 import type { StreamBatch } from './StreamBatch';
 import { streamBlobName, type StreamBlobKind } from './streamBlobNames';
 import type { StreamDefinition } from './StreamDefinition';
@@ -41,7 +42,8 @@ export async function scoreStreamBatch(
       },
     });
   };
-  const { good, bad } = parseStreamEvents(stream, batch);
+  const parsed = parseStreamEvents(stream, batch);
+  const { good, bad } = await withModel(stream, batch.partitionId, parsed, services);
   let model: string | undefined;
   if (good.length > 0) {
     const scorer = await services.models.forStream(stream);
@@ -66,6 +68,37 @@ export async function scoreStreamBatch(
     model,
     at: new Date().toISOString(),
   });
+}
+
+/**
+ * A model the definition cannot use (no such model, features that do not match it) will not start
+ * working on a retry: the good events go to the dead letters with the reason, rather than being lost
+ * when the host moves on after the retries. Other failures (storage) throw, so the batch is retried.
+ */
+async function withModel(
+  stream: StreamDefinition,
+  partitionId: string,
+  events: { good: GoodEvent[]; bad: BadEvent[] },
+  services: StreamingServices,
+): Promise<{ good: GoodEvent[]; bad: BadEvent[] }> {
+  if (events.good.length === 0) return events;
+  try {
+    await services.models.forStream(stream);
+    return events;
+  } catch (error) {
+    if (!(error instanceof ValidationError || error instanceof NotFoundError)) throw error;
+    const reason = `model ${stream.model} cannot score this stream: ${error.message}`;
+    const unscored = events.good.map(({ sequenceNumber, enqueuedTimeUtc }) => ({
+      partitionId,
+      sequenceNumber,
+      enqueuedTimeUtc,
+      reason,
+    }));
+    return {
+      good: [],
+      bad: [...events.bad, ...unscored].sort((a, b) => a.sequenceNumber - b.sequenceNumber),
+    };
+  }
 }
 
 /** The events' features as the model reads them → the worker pool → one row per event. */

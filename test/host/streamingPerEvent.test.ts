@@ -16,7 +16,7 @@ const features = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6']
 const storage = new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? '');
 const hostId = uniqueName('streams');
 const output = uniqueName('streamout');
-const hubs = { clinic: uniqueName('clinic'), crash: uniqueName('crash') };
+const hubs = { clinic: uniqueName('clinic'), crash: uniqueName('crash'), mismatch: uniqueName('mismatch') };
 const streamsDirectory = path.join(mkdtempSync(path.join(os.tmpdir(), 'streams-')), 'streams');
 let settings: Record<string, string>;
 let host: TestHost;
@@ -41,6 +41,15 @@ const definitions = {
     features,
     model: 'diabetes',
     outputs: { folder: 'crash', format: 'csv' },
+  },
+  mismatch: {
+    name: 'mismatch',
+    source: { hub: hubs.mismatch },
+    schema,
+    key: 'patientId',
+    features: ['age', 'bmi'],
+    model: 'diabetes',
+    outputs: { folder: 'mismatch' },
   },
 };
 
@@ -201,6 +210,7 @@ test('GET /api/streams lists the streams; /api/streams/{name} shows the model an
   expect(streams.map((stream) => [stream.name, stream.hub])).toEqual([
     ['clinic', hubs.clinic],
     ['crash', hubs.crash],
+    ['mismatch', hubs.mismatch],
   ]);
   const { status, body } = await streamView('clinic');
   expect(status).toBe(200);
@@ -214,6 +224,22 @@ test('GET /api/streams lists the streams; /api/streams/{name} shows the model an
     body: { error: expect.stringMatching(/No stream named "nosuch"/) },
   });
   expect((await host.fetch('/api/streams')).status).toBe(401);
+});
+
+test('a model that cannot score the stream sends its events to the dead letters, with the reason', async () => {
+  await produce(
+    hubs.mismatch,
+    [0, 1, 2, 3, 4].map((index) => ({ body: patient(index) })),
+  );
+  expect(await waitForEvents('mismatch', 5)).toMatchObject({ eventsIn: 5, scoredEvents: 0, badEvents: 5 });
+  const blobs = await readBlobs('mismatch/');
+  expect(blobs.every((blob) => blob.name.startsWith('mismatch/_deadletter/'))).toBe(true);
+  const deadLetters = blobs.flatMap((blob) => jsonLines(blob.text));
+  expect(deadLetters).toHaveLength(5);
+  for (const event of deadLetters)
+    expect(event.reason).toMatch(
+      /^model diabetes cannot score this stream: Model "diabetes" input "\w+" needs column\(s\) missing from the data: sex, bp, s1/,
+    );
 });
 
 test('a host killed after writing a batch and before its checkpoint: after the restart, every event once', async () => {

@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
 import { findFreePort } from '../../src/host/azurite/startAzurite';
+import { sendEvents } from '../../src/host/eventHubs/sendEvents';
 import { StorageClients } from '../../src/storage/StorageClients';
 import { diabetesReference } from '../support/scoringHarness';
 import { TestHost } from '../support/TestHost';
 import { uniqueHubName } from '../support/durableTestClient';
-import { hostSecrets, uniqueName } from '../support/testStorage';
+import { hostSecrets, testStorage, uniqueName } from '../support/testStorage';
 
 // Streams end to end on this app: events produced over AMQP with the unmodified EventHubProducerClient,
 // scored per event by the bundled diabetes model, outputs read back from blob storage.
@@ -245,13 +246,29 @@ test('a model that cannot score the stream sends its events to the dead letters,
 test('a host killed after writing a batch and before its checkpoint: after the restart, every event once', async () => {
   const total = 300;
   const events = Array.from({ length: total }, (_, n) => ({ body: { ...patient(n), n } }));
-  // One send (one partition), so that no send is under way when the host kills itself.
-  await produce(hubs.crash, events.slice(0, 150), 150);
+  const csvRows = (text: string) => {
+    const [header, ...lines] = text.trim().split('\n');
+    const columns = header!.split(',');
+    return lines.map((line) =>
+      Object.fromEntries(line.split(',').map((value, i): [string, string] => [columns[i]!, value])),
+    );
+  };
+  // One send of 45 events (one partition): batches of 20, 20 and 5, and the host kills itself after
+  // writing the third. No send is under way then.
+  await produce(hubs.crash, events.slice(0, 45), 45);
   const deadline = Date.now() + 20_000;
   while (host.running && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(host.running).toBe(false);
   const beforeRestart = await readBlobs('crash/');
-  expect(beforeRestart.length).toBeGreaterThanOrEqual(3);
+  expect(beforeRestart.map((blob) => csvRows(blob.text).length).sort()).toEqual([20, 20, 5]);
+  // While the host is down, more events reach that partition (straight into the hub's log, as another
+  // producer would), so the batch delivered again is longer than the one written before the kill.
+  await sendEvents(
+    testStorage(),
+    hubs.crash,
+    events.slice(45, 150).map((event) => ({ body: JSON.stringify(event.body) })),
+    { partitionKey: 'k0' },
+  );
 
   host = await TestHost.start('.', { hostId, settings });
   await produce(hubs.crash, events.slice(150), 10);
@@ -259,22 +276,17 @@ test('a host killed after writing a batch and before its checkpoint: after the r
   expect(view).toMatchObject({ eventsIn: total, scoredEvents: total, badEvents: 0 });
 
   const blobs = await readBlobs('crash/');
-  const rows = blobs.flatMap((blob) => {
-    const [header, ...lines] = blob.text.trim().split('\n');
-    const columns = header!.split(',');
-    return lines.map((line) =>
-      Object.fromEntries(line.split(',').map((value, i): [string, string] => [columns[i]!, value])),
-    );
-  });
-  const seen = rows.map((row) => row.patientId);
+  const seen = blobs.flatMap((blob) => csvRows(blob.text).map((row) => row.patientId));
   expect(seen).toHaveLength(total);
   expect(new Set(seen).size).toBe(total);
-  // The batch written before the kill came again and replaced its own blob.
-  const etags = new Map(blobs.map((blob) => [blob.name, blob.etag]));
-  const rewritten = beforeRestart.filter((blob) => etags.get(blob.name) !== blob.etag);
-  expect(rewritten.length).toBeGreaterThanOrEqual(1);
+  // The 5-event batch came again with 20 events and replaced its own blob.
+  const partial = beforeRestart.find((blob) => csvRows(blob.text).length === 5)!;
+  const replaced = blobs.find((blob) => blob.name === partial.name)!;
+  expect(replaced.etag).not.toBe(partial.etag);
+  expect(csvRows(replaced.text)).toHaveLength(20);
+  expect(csvRows(replaced.text).slice(0, 5)).toEqual(csvRows(partial.text));
   console.log(
     `Killed after a written batch: ${total} events, ${beforeRestart.length} blobs before the kill, ` +
-      `${rewritten.length} rewritten by the redelivery, ${blobs.length} blobs, every event once.`,
+      `${partial.name} rewritten by the longer redelivery, ${blobs.length} blobs, every event once.`,
   );
 });

@@ -9,6 +9,8 @@ export interface DurableSettings {
   maxConcurrentActivityFunctions: number;
   maxConcurrentOrchestratorFunctions: number;
   controlQueueBatchSize: number;
+  /** Control messages held in memory at most: past it, the control queues are not read until some are done. */
+  controlQueueBufferThreshold: number;
   controlQueueVisibilityTimeoutMs: number;
   workItemQueueVisibilityTimeoutMs: number;
   maxQueuePollingIntervalMs: number;
@@ -29,6 +31,7 @@ export function durableSettingsFrom(
     maxConcurrentActivityFunctions: number(durable.maxConcurrentActivityFunctions, 10 * cores),
     maxConcurrentOrchestratorFunctions: number(durable.maxConcurrentOrchestratorFunctions, 10 * cores),
     controlQueueBatchSize: number(provider.controlQueueBatchSize, 32),
+    controlQueueBufferThreshold: number(provider.controlQueueBufferThreshold, 256),
     // Azure's default is 5 min. Here a message is hidden this long and renewed every third of it while
     // the host works on it, so it comes back this soon after a crash (one host owns a task hub, and a
     // message that resurfaces under it while its work runs is adopted, not run again).

@@ -43,6 +43,8 @@ export class OrchestrationDispatcher {
   readonly #failures = new Map<string, number>();
   readonly #unsent = new UnsentWork();
   readonly #leases: HeldMessages;
+  /** Messages waiting for an episode or in one (messages parked by #hold are not counted). */
+  #buffered = 0;
 
   /** `isActivityHeldHere`: whether this host's activity dispatcher holds a work item with that activity. */
   constructor(
@@ -97,6 +99,9 @@ export class OrchestrationDispatcher {
   }
 
   async #poll(partition: number): Promise<boolean> {
+    // As the extension's controlQueueBufferThreshold: a backlog (say thousands of signals to one
+    // entity) stays in the queue rather than in memory, each message under a lease renewed every few seconds.
+    if (this.#buffered >= this.settings.controlQueueBufferThreshold) return false;
     const received = await this.hub.queues.receiveControl(
       partition,
       this.settings.controlQueueBatchSize,
@@ -111,11 +116,20 @@ export class OrchestrationDispatcher {
   }
 
   #enqueue(item: InboxItem): void {
+    this.#buffered++;
     const instanceId = item.message.instanceId;
     const queue = this.#pending.get(instanceId) ?? [];
     queue.push(item);
     this.#pending.set(instanceId, queue);
     if (!this.#draining.has(instanceId)) this.#drain(instanceId);
+  }
+
+  /** A batch is through (done, or parked again): past the buffer threshold, read the queues again. */
+  #unbuffer(count: number): void {
+    const wasFull = this.#buffered >= this.settings.controlQueueBufferThreshold;
+    this.#buffered -= count;
+    if (wasFull && this.#buffered < this.settings.controlQueueBufferThreshold)
+      for (const poller of this.#pollers) poller.wake();
   }
 
   #enqueueLater(item: InboxItem, delayMs: number): void {
@@ -129,6 +143,7 @@ export class OrchestrationDispatcher {
           .run(() => this.#process(instanceId, batch))
           .then(() => this.#failures.delete(instanceId))
           .catch((error: unknown) => this.#episodeFailed(instanceId, batch, error));
+        this.#unbuffer(batch.length);
       }
     })().finally(() => this.#draining.delete(instanceId));
     this.#draining.set(instanceId, loop);

@@ -14,6 +14,10 @@ export interface DurableSettings {
   controlQueueVisibilityTimeoutMs: number;
   workItemQueueVisibilityTimeoutMs: number;
   maxQueuePollingIntervalMs: number;
+  /** Most entity operations run in one invocation of an entity function. */
+  maxEntityOperationBatchSize: number;
+  /** How long an entity remembers a sender to deduplicate and order its messages (and a message waits for its predecessor). */
+  entityMessageReorderWindowMs: number;
 }
 
 export function durableSettingsFrom(
@@ -39,6 +43,8 @@ export function durableSettingsFrom(
     workItemQueueVisibilityTimeoutMs: timeSpanMs(provider.workItemQueueVisibilityTimeout, 15_000),
     // Azure's default is 30 s; Azurite is local, so poll idle queues every second at most.
     maxQueuePollingIntervalMs: timeSpanMs(provider.maxQueuePollingInterval, 1000),
+    maxEntityOperationBatchSize: number(durable.maxEntityOperationBatchSize, 1000),
+    entityMessageReorderWindowMs: number(durable.entityMessageReorderWindowInMinutes, 30) * 60_000,
   };
 }
 

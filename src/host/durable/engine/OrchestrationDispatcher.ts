@@ -6,6 +6,9 @@ import { HeldMessages } from '../taskHub/HeldMessages';
 import type { TaskHub } from '../taskHub/TaskHub';
 import type { ControlMessage } from '../taskHub/TaskMessage';
 import type { DurableSettings } from '../durableSettings';
+import type { EntityDispatcher } from '../entities/EntityDispatcher';
+import { isEntityInstanceId } from '../entities/EntityId';
+import { entityMessagesToResend } from '../entities/orchestrationEntityMessages';
 import { localItem, queueItem, type InboxItem } from './InboxItem';
 import type { OrchestratorState } from './OrchestratorAction';
 import { QueuePoller } from './QueuePoller';
@@ -46,13 +49,17 @@ export class OrchestrationDispatcher {
   /** Messages waiting for an episode or in one (messages parked by #hold are not counted). */
   #buffered = 0;
 
-  /** `isActivityHeldHere`: whether this host's activity dispatcher holds a work item with that activity. */
+  /**
+   * `isActivityHeldHere`: whether this host's activity dispatcher holds a work item with that activity.
+   * `entities` runs the batches of entity instances (`@name@key`), whose messages share the control queues.
+   */
   constructor(
     private readonly hub: TaskHub,
     private readonly settings: DurableSettings,
     private readonly services: HostServices,
     private readonly orchestrators: ReadonlyMap<string, AppFunction>,
     private readonly isActivityHeldHere: (activityId: string) => boolean = () => false,
+    private readonly entities?: EntityDispatcher,
   ) {
     this.#slots = new Semaphore(settings.maxConcurrentOrchestratorFunctions);
     this.#leases = new HeldMessages(hub.queues, settings.controlQueueVisibilityTimeoutMs, (error) =>
@@ -156,6 +163,7 @@ export class OrchestrationDispatcher {
    */
   async #episodeFailed(instanceId: string, batch: InboxItem[], error: unknown): Promise<void> {
     this.#cache.delete(instanceId);
+    this.entities?.forget(instanceId);
     if (error instanceof ConcurrencyConflictError) {
       await Promise.allSettled(batch.map((item) => this.#hold(item, Date.now())));
       return;
@@ -163,11 +171,16 @@ export class OrchestrationDispatcher {
     const failures = (this.#failures.get(instanceId) ?? 0) + 1;
     this.#failures.set(instanceId, failures);
     const message = error instanceof Error ? error.message : String(error);
-    if (failures < maxEpisodeFailures) {
+    // An entity is never marked Failed: its state stays, and its batch is retried until it goes through.
+    if (failures < maxEpisodeFailures || isEntityInstanceId(instanceId)) {
       this.services.log.error(
         `Durable episode of ${instanceId} failed (attempt ${failures} of ${maxEpisodeFailures}), retrying: ${message}`,
       );
-      await Promise.allSettled(batch.map((item) => this.#hold(item, Date.now() + retryDelayMs * failures)));
+      await Promise.allSettled(
+        batch.map((item) =>
+          this.#hold(item, Date.now() + retryDelayMs * Math.min(failures, maxEpisodeFailures)),
+        ),
+      );
       return;
     }
     this.#failures.delete(instanceId);
@@ -184,12 +197,17 @@ export class OrchestrationDispatcher {
   }
 
   #take(instanceId: string): InboxItem[] {
-    const batch = this.#pending.get(instanceId) ?? [];
-    this.#pending.delete(instanceId);
+    const pending = this.#pending.get(instanceId) ?? [];
+    const limit = isEntityInstanceId(instanceId) ? this.settings.maxEntityOperationBatchSize : pending.length;
+    const batch = pending.splice(0, limit);
+    if (pending.length === 0) this.#pending.delete(instanceId);
     return batch;
   }
 
   async #process(instanceId: string, batch: InboxItem[]): Promise<void> {
+    if (this.entities && isEntityInstanceId(instanceId)) {
+      return this.entities.process(instanceId, batch, (item, until) => this.#hold(item, until));
+    }
     const { record, history } = adoptUnrecordedStart(await this.#load(instanceId, batch), batch);
     const now = Date.now();
     const selection = selectEvents(record, history, batch, now);
@@ -197,6 +215,7 @@ export class OrchestrationDispatcher {
     // Work that committed history names may never have been sent: send it again, whether or not this
     // batch also brings new events.
     if (record && this.#unsent.mayExist(record, selection.drop)) {
+      const interrupted = this.#unsent.interrupted(record.instanceId);
       // The events applied now complete some of that work: count them with the history.
       const applying = selection.apply.map((item) => item.message.event);
       await recoverPendingWork(
@@ -206,6 +225,9 @@ export class OrchestrationDispatcher {
         this.orchestrators,
         this.isActivityHeldHere,
       );
+      const redelivered = selection.drop.filter((item) => item.dequeueCount > 1).map((item) => item.message);
+      const resend = entityMessagesToResend(record, history, redelivered, interrupted);
+      await Promise.all(resend.map((message) => this.hub.queues.sendControl(message)));
       this.#unsent.recovered(record);
     }
     if (selection.apply.length > 0) {

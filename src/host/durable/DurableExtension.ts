@@ -3,6 +3,7 @@ import type { AppFunction, HostExtension, HostServices, TriggerFactory } from '.
 import { addDurableHttpApi } from './api/addDurableHttpApi';
 import { durableClientBinding, durableSystemKeyName } from './api/durableClientBinding';
 import { DurableEngine } from './engine/DurableEngine';
+import { EntityClient } from './EntityClient';
 import { durableSettingsFrom } from './durableSettings';
 import { installEntityErrorMessages } from './entities/entityErrorMessages';
 import type { DurableRuntime } from './DurableRuntime';
@@ -45,9 +46,16 @@ export function createDurableExtension(): HostExtension {
       const activities = byName('activityTrigger');
       const entities = byName('entityTrigger');
       if (entities.size > 0) installEntityErrorMessages();
-      const client = new TaskHubClient(hub, (name) => orchestrators.has(name.toLowerCase()));
+      const client = new TaskHubClient(hub, (name, kind) =>
+        (kind === 'entity' ? entities : orchestrators).has(name.toLowerCase()),
+      );
       const engine = new DurableEngine({ hub, settings, services, orchestrators, activities, entities });
-      runtime = { hub, client, engine };
+      runtime = {
+        hub,
+        client,
+        entities: new EntityClient(hub, (name) => entities.has(name.toLowerCase())),
+        engine,
+      };
       hostServices = services;
       addDurableHttpApi(services.http, runtime, services);
       await engine.start();

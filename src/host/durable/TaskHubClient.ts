@@ -27,7 +27,7 @@ export interface InstanceStatus extends InstanceRecord {
 export class TaskHubClient {
   constructor(
     private readonly hub: TaskHub,
-    private readonly functionExists: (name: string, kind: 'orchestration') => boolean,
+    private readonly functionExists: (name: string, kind: 'orchestration' | 'entity') => boolean,
   ) {}
 
   /** Creates (or re-creates a finished) instance and queues its ExecutionStarted event. */
@@ -105,8 +105,9 @@ export class TaskHubClient {
     return { ...record, history: await this.hub.history.read(instanceId, record.historyLength) };
   }
 
+  /** Orchestration instances only; entities are listed through EntityClient. */
   list(query: InstanceQuery): Promise<{ instances: InstanceRecord[]; continuationToken?: string }> {
-    return this.hub.instances.query(query);
+    return this.hub.instances.query({ ...query, excludeEntities: true });
   }
 
   async raiseEvent(instanceId: string, eventName: string, input?: string): Promise<void> {
@@ -216,12 +217,14 @@ function validateInstanceId(instanceId: string): void {
   if (
     instanceId.length === 0 ||
     instanceId.length > 256 ||
+    // Entities live under @name@key.
+    instanceId.startsWith('@') ||
     /[/\\#?]/.test(instanceId) ||
     hasControlCharacter
   ) {
     throw new DurableClientError(
       400,
-      `Instance ID '${instanceId}' is invalid: 1-256 characters, none of / \\ # ? or control characters.`,
+      `Instance ID '${instanceId}' is invalid: 1-256 characters, none of / \\ # ? or control characters, not starting with @.`,
     );
   }
 }

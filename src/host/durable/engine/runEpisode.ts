@@ -2,6 +2,7 @@ import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent'
 import type { InstanceRecord } from '../taskHub/InstanceStore';
 import type { ControlMessage } from '../taskHub/TaskMessage';
 import { releaseHeldLock, scheduleEntityWork } from '../entities/orchestrationEntityMessages';
+import { isEntityInstanceId } from '../entities/EntityId';
 import { isEntityWork } from '../entities/EntityWork';
 import { ActionSimulator, type ScheduledWork } from './ActionSimulator';
 import type { OrchestratorState } from './OrchestratorAction';

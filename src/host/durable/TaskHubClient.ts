@@ -28,7 +28,7 @@ export interface InstanceStatus extends InstanceRecord {
 export class TaskHubClient {
   constructor(
     private readonly hub: TaskHub,
-    private readonly functionExists: (name: string, kind: 'orchestration' | 'entity') => boolean,
+    private readonly functionExists: (name: string, kind: 'orchestration') => boolean,
   ) {}
 
   /** Creates (or re-creates a finished) instance and queues its ExecutionStarted event. */
@@ -106,9 +106,8 @@ export class TaskHubClient {
     return { ...record, history: await this.hub.history.read(instanceId, record.historyLength) };
   }
 
-  /** Orchestration instances only; entities are listed through EntityClient. */
   list(query: InstanceQuery): Promise<{ instances: InstanceRecord[]; continuationToken?: string }> {
-    return this.hub.instances.query({ ...query, excludeEntities: true });
+    return this.hub.instances.query(query);
   }
 
   async raiseEvent(instanceId: string, eventName: string, input?: string): Promise<void> {
@@ -214,10 +213,4 @@ export class TaskHubClient {
 function validateInstanceId(instanceId: string): void {
   const problem = instanceIdProblem(instanceId);
   if (problem) throw new DurableClientError(400, problem);
-  // Entities live under @name@key.
-  if (instanceId.startsWith('@'))
-    throw new DurableClientError(
-      400,
-      `Instance ID '${instanceId}' is invalid: an orchestration's ID does not start with @ (entities use @name@key).`,
-    );
 }

@@ -1,9 +1,6 @@
 import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent';
 import type { InstanceRecord } from '../taskHub/InstanceStore';
 import type { ControlMessage } from '../taskHub/TaskMessage';
-import { releaseHeldLock, scheduleEntityWork } from '../entities/orchestrationEntityMessages';
-import { isEntityInstanceId } from '../entities/EntityId';
-import { isEntityWork } from '../entities/EntityWork';
 import { ActionSimulator, type ScheduledWork } from './ActionSimulator';
 import type { OrchestratorState } from './OrchestratorAction';
 import { activityWork, parentCompletion, timerWork, type Outbound } from './outboundMessages';
@@ -67,9 +64,6 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
     isReplaying: firstNewIndex > 0,
     parentInstanceId: started?.ParentInstance?.InstanceId,
     upperSchemaVersion: 1,
-    // V4: critical sections (context.df.lock). Since V3 the SDK splits timers over 6 days into 3-day
-    // ones itself, but reports only the whole timer as an action: one timer firing at the end completes it.
-    upperSchemaVersionNew: 3,
     longRunningTimerIntervalDuration: '3.00:00:00',
     maximumShortTimerDuration: '6.00:00:00',
     defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
@@ -115,11 +109,7 @@ function schedule(
   now: string,
 ) {
   const { instanceId, executionId } = record;
-  if (isEntityWork(work)) {
-    const { event, message } = scheduleEntityWork(work, record, history, now);
-    history.push(event);
-    outbound.push({ kind: 'control', message });
-  } else if (work.kind === 'activity') {
+  if (work.kind === 'activity') {
     history.push(
       newEvent(EventType.TaskScheduled, now, { EventId: work.id, Name: work.name, Input: work.input }),
     );
@@ -160,14 +150,8 @@ function finish(
   status: 'Completed' | 'Failed' | 'Terminated',
   output: string | undefined,
   now: string,
-  sending: readonly Outbound[] = [],
+  outbound: Outbound[] = [],
 ): EpisodeOutcome {
-  const outbound: Outbound[] = [...sending];
-  // Entities it still holds locked would wait for a release forever.
-  for (const { event, message } of releaseHeldLock(record, history, now)) {
-    history.push(event);
-    outbound.push({ kind: 'control', message });
-  }
   if (status === 'Terminated') history.push(newEvent(EventType.ExecutionTerminated, now, { Input: output }));
   history.push(newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: status, Result: output }));
   history.push(newEvent(EventType.OrchestratorCompleted, now));
@@ -201,7 +185,7 @@ function continueAsNew(
   history: HistoryEvent[],
   input: string | undefined,
   now: string,
-  sending: readonly Outbound[],
+  outbound: Outbound[],
 ): EpisodeOutcome {
   const executionId = `${record.executionId.split('~')[0]}~${Date.parse(now)}`;
   const started = history.find((event) => event.EventType === EventType.ExecutionStarted);
@@ -220,15 +204,11 @@ function continueAsNew(
   };
   // The old execution's history is left behind; the new one starts empty with its own ExecutionStarted.
   const next: InstanceRecord = { ...record, executionId, input, runtimeStatus: 'Running', historyLength: 0 };
-  const releases = releaseHeldLock(record, history, now).map((release): Outbound => ({
-    kind: 'control',
-    message: release.message,
-  }));
   return {
     record: next,
     history: [],
     firstNewIndex: 0,
-    outbound: [...sending, ...releases, { kind: 'control', message }],
+    outbound: [...outbound, { kind: 'control', message }],
   };
 }
 

@@ -8,6 +8,8 @@ export type CrashPoint =
   | 'after-send'
   /** Durable: after an activity's result was handed on, before its work item is deleted. */
   | 'activity-after-result'
+  /** Durable: after an entity batch's commit, before its sends and the deletes of its messages. */
+  | 'entity-after-commit'
   /** Any trigger: an invocation is about to run the function (its trigger has claimed the work). */
   | 'before-invocation'
   /** Any trigger: the function succeeded, its outputs are written, its trigger has not recorded it. */
@@ -18,15 +20,19 @@ const known: readonly CrashPoint[] = [
   'after-commit-with-sends',
   'after-send',
   'activity-after-result',
+  'entity-after-commit',
   'before-invocation',
   'after-invocation',
 ];
 const invocationPoints: readonly CrashPoint[] = ['before-invocation', 'after-invocation'];
+/** Points that can count one function's invocations, or (entity-after-commit) one entity's batches. */
+const namedPoints: readonly CrashPoint[] = [...invocationPoints, 'entity-after-commit'];
 
 /**
  * Crash injection for crash-safety tests: the setting `DurableScoring__CrashAt` = `<point>:<n>` kills
  * the host process (SIGKILL, no clean-up) the n-th time the host reaches that point; for the invocation
- * points, `<point>:<function>:<n>` counts the invocations of that function only. Unset in normal use.
+ * points, `<point>:<function>:<n>` counts the invocations of that function only, and for
+ * entity-after-commit, `<point>:@name@key:<n>` the batches of that entity. Unset in normal use.
  */
 export class CrashPoints {
   #remaining: number;
@@ -48,10 +54,10 @@ export class CrashPoints {
       known.includes(point) &&
       rest.length <= 1 &&
       count > 0 &&
-      (functionName === undefined || invocationPoints.includes(point));
+      (functionName === undefined || namedPoints.includes(point));
     if (!valid) {
       throw new Error(
-        `DurableScoring__CrashAt "${value}" is not <point>:<n> with point one of ${known.join(', ')}, or <point>:<function>:<n> with point one of ${invocationPoints.join(', ')}.`,
+        `DurableScoring__CrashAt "${value}" is not <point>:<n> with point one of ${known.join(', ')}, or <point>:<name>:<n> with point one of ${namedPoints.join(', ')} (a function's name, or an entity's @name@key).`,
       );
     }
     return new CrashPoints(point, count, functionName);

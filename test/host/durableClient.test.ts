@@ -177,15 +177,13 @@ describe('durableClient binding and df.getClient', () => {
     await expect(client('getStatus', { instanceId })).rejects.toThrow('HTTP 404');
   });
 
-  it('rejects rewind and entity operations with the reason', async () => {
+  it('rejects rewind with the reason, and reads an entity the app lacks as missing', async () => {
     const instanceId = await start('FailingOrchestrator', 'rewind me');
     await waitFor(instanceId, 'Failed');
     await expect(client('rewind', { instanceId, reason: 'again' })).rejects.toThrow(
       'Rewind is not supported',
     );
-    await expect(client('readEntityState', { name: 'counter', key: 'one' })).rejects.toThrow(
-      'Durable entities are not supported by the embedded host.',
-    );
+    expect(await client('readEntityState', { name: 'counter', key: 'one' })).toEqual({ entityExists: false });
   });
 });
 

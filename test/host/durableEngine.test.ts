@@ -146,11 +146,11 @@ describe('durable engine: timers, events, sub-orchestrations, lifecycle', () => 
     expect(JSON.parse(status.output!)).toContain('orchestrator gave up');
   });
 
-  it('fails an orchestration that calls an entity with a clear "not supported" message', async () => {
+  it('fails an orchestration that calls an entity the app does not have, with the reason', async () => {
     const status = await run('usesEntity');
     expect(status.runtimeStatus).toBe('Failed');
     expect(JSON.parse(status.output!)).toContain(
-      'Durable entities (callEntity) are not supported by the embedded host',
+      "The function 'counter' doesn't exist, is disabled, or is not an entity function.",
     );
   });
 

@@ -237,16 +237,17 @@ describe('Durable HTTP API', () => {
     await api(`instances/${id}/terminate`, { method: 'POST' });
   });
 
-  it('answers 501 for rewind and for entity endpoints, and for another task hub', async () => {
+  it('answers 501 for rewind and another task hub, and 400 for a signal to an entity the app lacks', async () => {
     const { id } = (await (await start('HelloSequence')).json()) as { id: string };
     const rewind = await api(`instances/${id}/rewind?reason=again`, { method: 'POST' });
     expect(rewind.status).toBe(501);
     expect(await rewind.text()).toContain('Rewind is not supported');
     expect((await api('instances/no-such-instance/rewind', { method: 'POST' })).status).toBe(404);
-    const entity = await api('entities/Counter/one');
-    expect(entity.status).toBe(501);
-    expect(((await entity.json()) as { message: string }).message).toBe(
-      'Durable entities are not supported by the embedded host.',
+    expect((await api('entities/Counter/one')).status).toBe(404);
+    const signal = await api('entities/Counter/one?op=add', { method: 'POST' });
+    expect(signal.status).toBe(400);
+    expect(((await signal.json()) as { message: string }).message).toBe(
+      "The function 'counter' doesn't exist, is disabled, or is not an entity function.",
     );
     expect((await api('instances?taskHub=OtherHub')).status).toBe(501);
   });

@@ -3,14 +3,16 @@ import type { AppFunction, HostExtension, HostServices, TriggerFactory } from '.
 import { addDurableHttpApi } from './api/addDurableHttpApi';
 import { durableClientBinding, durableSystemKeyName } from './api/durableClientBinding';
 import { DurableEngine } from './engine/DurableEngine';
+import { EntityClient } from './EntityClient';
 import { durableSettingsFrom } from './durableSettings';
+import { installEntityErrorMessages } from './entities/entityErrorMessages';
 import type { DurableRuntime } from './DurableRuntime';
 import { TaskHub } from './taskHub/TaskHub';
 import { TaskHubClient } from './TaskHubClient';
 
 /**
- * Durable Functions on the embedded host: orchestration and activity triggers run by a Durable Task
- * backend on the host's storage, the `durableClient` input binding, and the Durable HTTP API.
+ * Durable Functions on the embedded host: orchestration, activity and entity triggers run by a Durable
+ * Task backend on the host's storage, the `durableClient` input binding, and the Durable HTTP API.
  */
 export function createDurableExtension(): HostExtension {
   let runtime: DurableRuntime | undefined;
@@ -22,20 +24,10 @@ export function createDurableExtension(): HostExtension {
     describe: () =>
       `${fn.trigger.type} (task hub ${durableSettingsFrom(services.app.hostJson, os.cpus().length, services.settings).hubName})`,
   });
-  const registerEntity: TriggerFactory = (fn, services) => ({
-    start: () => {
-      services.log.warn(
-        `Function '${fn.name}' is a durable entity: the embedded host does not run entities, so calls to it fail with "not supported".`,
-      );
-      return Promise.resolve();
-    },
-    stop: () => Promise.resolve(),
-    describe: () => 'entityTrigger (not supported by the embedded host)',
-  });
   return {
     name: 'durableTask',
     systemKeys: [durableSystemKeyName],
-    triggers: { orchestrationTrigger: register, activityTrigger: register, entityTrigger: registerEntity },
+    triggers: { orchestrationTrigger: register, activityTrigger: register, entityTrigger: register },
     bindings: {
       durableClient: {
         readInput: () => {
@@ -52,9 +44,18 @@ export function createDurableExtension(): HostExtension {
         new Map(functions.filter((fn) => fn.trigger.type === type).map((fn) => [fn.name.toLowerCase(), fn]));
       const orchestrators = byName('orchestrationTrigger');
       const activities = byName('activityTrigger');
-      const client = new TaskHubClient(hub, (name) => orchestrators.has(name.toLowerCase()));
-      const engine = new DurableEngine({ hub, settings, services, orchestrators, activities });
-      runtime = { hub, client, engine };
+      const entities = byName('entityTrigger');
+      if (entities.size > 0) installEntityErrorMessages();
+      const client = new TaskHubClient(hub, (name, kind) =>
+        (kind === 'entity' ? entities : orchestrators).has(name.toLowerCase()),
+      );
+      const engine = new DurableEngine({ hub, settings, services, orchestrators, activities, entities });
+      runtime = {
+        hub,
+        client,
+        entities: new EntityClient(hub, (name) => entities.has(name.toLowerCase())),
+        engine,
+      };
       hostServices = services;
       addDurableHttpApi(services.http, runtime, services);
       await engine.start();

@@ -1,4 +1,5 @@
 import type { DurableEngine } from './engine/DurableEngine';
+import type { EntityClient } from './EntityClient';
 import type { TaskHub } from './taskHub/TaskHub';
 import type { TaskHubClient } from './TaskHubClient';
 
@@ -6,5 +7,6 @@ import type { TaskHubClient } from './TaskHubClient';
 export interface DurableRuntime {
   readonly hub: TaskHub;
   readonly client: TaskHubClient;
+  readonly entities: EntityClient;
   readonly engine: DurableEngine;
 }

@@ -28,7 +28,7 @@ export interface InstanceStatus extends InstanceRecord {
 export class TaskHubClient {
   constructor(
     private readonly hub: TaskHub,
-    private readonly functionExists: (name: string, kind: 'orchestration') => boolean,
+    private readonly functionExists: (name: string, kind: 'orchestration' | 'entity') => boolean,
   ) {}
 
   /** Creates (or re-creates a finished) instance and queues its ExecutionStarted event. */
@@ -106,8 +106,9 @@ export class TaskHubClient {
     return { ...record, history: await this.hub.history.read(instanceId, record.historyLength) };
   }
 
+  /** Orchestration instances only; entities are listed through EntityClient. */
   list(query: InstanceQuery): Promise<{ instances: InstanceRecord[]; continuationToken?: string }> {
-    return this.hub.instances.query(query);
+    return this.hub.instances.query({ ...query, excludeEntities: true });
   }
 
   async raiseEvent(instanceId: string, eventName: string, input?: string): Promise<void> {
@@ -213,4 +214,10 @@ export class TaskHubClient {
 function validateInstanceId(instanceId: string): void {
   const problem = instanceIdProblem(instanceId);
   if (problem) throw new DurableClientError(400, problem);
+  // Entities live under @name@key.
+  if (instanceId.startsWith('@'))
+    throw new DurableClientError(
+      400,
+      `Instance ID '${instanceId}' is invalid: an orchestration's ID does not start with @ (entities use @name@key).`,
+    );
 }

@@ -9,9 +9,15 @@ export interface DurableSettings {
   maxConcurrentActivityFunctions: number;
   maxConcurrentOrchestratorFunctions: number;
   controlQueueBatchSize: number;
+  /** Control messages held in memory at most: past it, the control queues are not read until some are done. */
+  controlQueueBufferThreshold: number;
   controlQueueVisibilityTimeoutMs: number;
   workItemQueueVisibilityTimeoutMs: number;
   maxQueuePollingIntervalMs: number;
+  /** Most entity operations run in one invocation of an entity function. */
+  maxEntityOperationBatchSize: number;
+  /** How long an entity remembers a sender to deduplicate and order its messages (and a message waits for its predecessor). */
+  entityMessageReorderWindowMs: number;
 }
 
 export function durableSettingsFrom(
@@ -29,6 +35,7 @@ export function durableSettingsFrom(
     maxConcurrentActivityFunctions: number(durable.maxConcurrentActivityFunctions, 10 * cores),
     maxConcurrentOrchestratorFunctions: number(durable.maxConcurrentOrchestratorFunctions, 10 * cores),
     controlQueueBatchSize: number(provider.controlQueueBatchSize, 32),
+    controlQueueBufferThreshold: number(provider.controlQueueBufferThreshold, 256),
     // Azure's default is 5 min. Here a message is hidden this long and renewed every third of it while
     // the host works on it, so it comes back this soon after a crash (one host owns a task hub, and a
     // message that resurfaces under it while its work runs is adopted, not run again).
@@ -36,6 +43,8 @@ export function durableSettingsFrom(
     workItemQueueVisibilityTimeoutMs: timeSpanMs(provider.workItemQueueVisibilityTimeout, 15_000),
     // Azure's default is 30 s; Azurite is local, so poll idle queues every second at most.
     maxQueuePollingIntervalMs: timeSpanMs(provider.maxQueuePollingInterval, 1000),
+    maxEntityOperationBatchSize: number(durable.maxEntityOperationBatchSize, 1000),
+    entityMessageReorderWindowMs: number(durable.entityMessageReorderWindowInMinutes, 30) * 60_000,
   };
 }
 

@@ -181,10 +181,10 @@ describe('ActionSimulator against a recorded history', () => {
   });
 
   it('names unsupported actions instead of hanging', () => {
-    const result = new ActionSimulator([{ actionType: 7 }], 'i', '2026-01-01T00:00:00.000Z').run(
+    const result = new ActionSimulator([{ actionType: 8 }], 'i', '2026-01-01T00:00:00.000Z').run(
       recorded.slice(0, 2),
     );
-    expect(result.unsupported).toBe('Durable entities (callEntity) are not supported by the embedded host.');
+    expect(result.unsupported).toBe('Durable HTTP calls (callHttp) are not supported by the embedded host.');
   });
 
   it.each([

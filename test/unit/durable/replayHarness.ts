@@ -3,6 +3,9 @@ import type { OrchestratorState } from '../../../src/host/durable/engine/Orchest
 import { runEpisode, type Outbound } from '../../../src/host/durable/engine/runEpisode';
 import { stateFromFailure } from '../../../src/host/durable/engine/stateFromFailure';
 import type { InstanceRecord } from '../../../src/host/durable/taskHub/InstanceStore';
+import { isEntityInstanceId } from '../../../src/host/durable/entities/EntityId';
+import type { EntitySchedulerState } from '../../../src/host/durable/entities/EntitySchedulerState';
+import { InMemoryEntities, type EntityHandler } from './entityHarness';
 
 // The SDK's own test helper wraps a generator the way df.app.orchestration does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,6 +23,8 @@ export interface ReplayRun {
   output: unknown;
   history: HistoryEvent[];
   episodes: number;
+  /** Entities' stored state after the run, by `@name@key`. */
+  entities: Map<string, EntitySchedulerState>;
 }
 
 /**
@@ -35,11 +40,14 @@ export async function runInMemory(
     events?: { name: string; input: unknown; afterEpisode: number }[];
     order?: 'fifo' | 'lifo';
     children?: Record<string, Child>;
+    /** Entity functions by name, run through the SDK's entity code. */
+    entities?: Record<string, EntityHandler>;
   } = {},
 ): Promise<ReplayRun> {
   const handler = testing.createOrchestrator(generator);
   const attempts = new Map<string, number>();
   let clock = Date.parse('2026-01-01T00:00:00Z');
+  const entities = new InMemoryEntities(options.entities ?? {}, clock);
   let record: InstanceRecord = {
     instanceId: 'test-instance',
     name: 'orchestrator',
@@ -75,15 +83,20 @@ export async function runInMemory(
     });
     record = outcome.record;
     history = outcome.history;
+    const toEntities = outcome.outbound.flatMap((item) =>
+      item.kind === 'control' && isEntityInstanceId(item.message.instanceId) ? [item.message] : [],
+    );
+    const responses = await entities.deliver(toEntities, clock);
     if (['Completed', 'Failed', 'Terminated'].includes(record.runtimeStatus)) {
       return {
         status: record.runtimeStatus,
         output: JSON.parse(record.output ?? 'null'),
         history,
         episodes: episode,
+        entities: entities.states,
       };
     }
-    inbox = [];
+    inbox = responses.map((message) => ({ ...message.event, MessageId: message.id }));
     const completions = outcome.outbound.flatMap((item) =>
       complete(item, activities, options.children ?? {}, attempts, now, timers),
     );
@@ -138,7 +151,7 @@ function complete(
     }
   }
   if (item.kind === 'control') {
-    timers.push(item.message.event);
+    if (!isEntityInstanceId(item.message.instanceId)) timers.push(item.message.event);
     return [];
   }
   const child = children[item.name];

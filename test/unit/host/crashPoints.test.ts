@@ -10,6 +10,8 @@ describe('DurableScoring__CrashAt', () => {
     'before-invocation:3',
     'after-invocation:scoreDroppedBlob',
     'after-invocation:commitScoreJob:1',
+    'entity-after-commit:2',
+    'entity-after-commit:@counter@shared:3',
   ])('accepts %p', (value) => {
     expect(() => CrashPoints.parse(value)).not.toThrow();
   });
@@ -22,7 +24,7 @@ describe('DurableScoring__CrashAt', () => {
     'before-invocation:fn:2:3',
   ])('refuses %p, naming the setting and the points', (value) => {
     expect(() => CrashPoints.parse(value)).toThrow(
-      `DurableScoring__CrashAt "${value}" is not <point>:<n> with point one of after-commit, after-commit-with-sends, after-send, activity-after-result, before-invocation, after-invocation, or <point>:<function>:<n> with point one of before-invocation, after-invocation.`,
+      `DurableScoring__CrashAt "${value}" is not <point>:<n> with point one of after-commit, after-commit-with-sends, after-send, activity-after-result, entity-after-commit, before-invocation, after-invocation, or <point>:<name>:<n> with point one of before-invocation, after-invocation, entity-after-commit (a function's name, or an entity's @name@key).`,
     );
   });
 });

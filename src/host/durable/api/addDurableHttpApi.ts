@@ -5,6 +5,7 @@ import { DurableClientError } from '../TaskHubClient';
 import type { DurableApiContext, DurableRoute } from './DurableApiContext';
 import { durableSystemKey, durableSystemKeyName } from './durableClientBinding';
 import { DurableWebhookUrls, durableWebhookPath } from './DurableWebhookUrls';
+import { entityRoutes } from './entityRoutes';
 import { instanceOperationRoutes } from './instanceOperationRoutes';
 import { instanceQueryRoutes } from './instanceQueryRoutes';
 import { errorResponse } from './jsonResponse';
@@ -12,13 +13,14 @@ import { orchestratorRoutes } from './orchestratorRoutes';
 
 /**
  * The Durable HTTP API under /runtime/webhooks/durabletask/, as the extension serves it: start, status,
- * query, raise event, terminate, suspend, resume, restart and purge. The `durabletask_extension` system key
- * (or the master key) is required. Rewind and entities answer 501.
+ * query, raise event, terminate, suspend, resume, restart and purge, and entities' signal, read and list.
+ * The `durabletask_extension` system key (or the master key) is required. Rewind answers 501.
  */
 export function addDurableHttpApi(router: HttpRouter, runtime: DurableRuntime, services: HostServices): void {
   const hubName = runtime.hub.names.hubName;
   const context: DurableApiContext = {
     client: runtime.client,
+    entities: runtime.entities,
     hubName,
     urls: (request) => new DurableWebhookUrls(request.url.origin, hubName, durableSystemKey(services)),
   };
@@ -26,6 +28,7 @@ export function addDurableHttpApi(router: HttpRouter, runtime: DurableRuntime, s
     ...orchestratorRoutes(context),
     ...instanceQueryRoutes(context),
     ...instanceOperationRoutes(context),
+    ...entityRoutes(context),
   ];
   for (const route of routes) {
     router.add({

@@ -1,4 +1,3 @@
-import { DurableClientError } from '../TaskHubClient';
 import { waitForCompletionOrCheckStatus } from './checkStatusResponse';
 import type { DurableApiContext, DurableRoute } from './DurableApiContext';
 import { readJsonBody } from './readJsonBody';
@@ -15,13 +14,6 @@ export function orchestratorRoutes(context: DurableApiContext): DurableRoute[] {
           input: readJsonBody(request, 'the orchestration input (request body)'),
         });
         return waitForCompletionOrCheckStatus(context, request, instanceId);
-      },
-    },
-    {
-      methods: ['GET', 'POST', 'DELETE'],
-      path: 'entities/{*entityPath}',
-      handle: () => {
-        throw new DurableClientError(501, 'Durable entities are not supported by the embedded host.');
       },
     },
   ];

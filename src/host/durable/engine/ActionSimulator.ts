@@ -1,3 +1,5 @@
+import { entityInstanceId, type EntityId } from '../entities/EntityId';
+import type { EntityWork } from '../entities/EntityWork';
 import { EventType, type HistoryEvent } from '../history/HistoryEvent';
 import {
   ActionType,
@@ -10,7 +12,8 @@ import {
 export type ScheduledWork =
   | { kind: 'activity'; id: number; name: string; input?: string }
   | { kind: 'timer'; id: number; fireAt: string }
-  | { kind: 'subOrchestration'; id: number; name: string; instanceId: string; input?: string };
+  | { kind: 'subOrchestration'; id: number; name: string; instanceId: string; input?: string }
+  | EntityWork;
 
 export interface SimulationResult {
   /** Work allocated by the replay that history has not scheduled yet, in id order. */
@@ -63,6 +66,10 @@ export class ActionSimulator {
   readonly #waits = new Map<string, EventWait[]>();
   readonly #bufferedEvents = new Map<string, number>();
   readonly #allocated: Leaf[] = [];
+  /** Entity request id → the id of the task that awaits its response (from EventSent events). */
+  readonly #entityRequests = new Map<string, number>();
+  /** The lock set of the orchestration's last lock request, which ReleaseEntities releases. */
+  #lock: { requestId: string; lockSet: EntityId[] } | undefined;
   #unsupported: string | undefined;
   #continueAsNew: { input?: string } | undefined;
 
@@ -97,6 +104,12 @@ export class ActionSimulator {
       case EventType.SubOrchestrationInstanceCreated:
         scheduled.add(event.EventId);
         return;
+      case EventType.EventSent: {
+        scheduled.add(event.EventId);
+        const requestId = entityRequestIdOf(event);
+        if (requestId !== undefined) this.#entityRequests.set(requestId, event.EventId);
+        return;
+      }
       case EventType.TaskCompleted:
       case EventType.SubOrchestrationInstanceCompleted:
         return this.#complete(event.TaskScheduledId, false);
@@ -105,8 +118,12 @@ export class ActionSimulator {
         return this.#complete(event.TaskScheduledId, true);
       case EventType.TimerFired:
         return this.#complete(event.TimerId, false);
-      case EventType.EventRaised:
+      case EventType.EventRaised: {
+        // An entity's response is raised under the request's id, and completes the call (or lock) task.
+        const taskId = this.#entityRequests.get(event.Name ?? '');
+        if (taskId !== undefined) return this.#complete(taskId, isFailedEntityResponse(event));
         return this.#raise(event.Name ?? '');
+      }
     }
   }
 
@@ -116,6 +133,10 @@ export class ActionSimulator {
       const action = this.actions[this.#pointer++]!;
       if (action.actionType === ActionType.ContinueAsNew) {
         this.#continueAsNew = { input: actionInputToJson(action) };
+        continue;
+      }
+      if (action.actionType === ActionType.SignalEntity || action.actionType === ActionType.ReleaseEntities) {
+        this.#fireAndForget(action);
         continue;
       }
       this.#current = this.#build(action);
@@ -128,6 +149,10 @@ export class ActionSimulator {
       case ActionType.CallActivity:
       case ActionType.CallSubOrchestrator:
       case ActionType.CreateTimer:
+      case ActionType.CallEntity:
+        return this.#leaf(action, parent);
+      case ActionType.LockEntities:
+        this.#lock = { requestId: action.lockRequestId ?? '', lockSet: action.lockSet ?? [] };
         return this.#leaf(action, parent);
       case ActionType.CallActivityWithRetry:
       case ActionType.CallSubOrchestratorWithRetry: {
@@ -165,6 +190,17 @@ export class ActionSimulator {
     const work = (id: number): ScheduledWork => {
       if (action.actionType === ActionType.CreateTimer)
         return { kind: 'timer', id, fireAt: new Date(action.fireAt ?? this.#now).toISOString() };
+      if (action.actionType === ActionType.CallEntity) {
+        const target = action.instanceId ?? '';
+        return { kind: 'entityCall', id, target, operation: action.operation ?? '', input };
+      }
+      if (action.actionType === ActionType.LockEntities)
+        return {
+          kind: 'entityLock',
+          id,
+          requestId: action.lockRequestId ?? '',
+          lockSet: action.lockSet ?? [],
+        };
       if (
         action.actionType === ActionType.CallSubOrchestrator ||
         action.actionType === ActionType.CallSubOrchestratorWithRetry
@@ -180,6 +216,31 @@ export class ActionSimulator {
       return { kind: 'activity', id, name, input };
     };
     return { kind: 'leaf', id: -1, work, done: false, failed: false, parent };
+  }
+
+  /**
+   * signalEntity and a lock's release take sequence ids when the orchestrator calls them (one per
+   * entity released), but nothing awaits them.
+   */
+  #fireAndForget(action: OrchestratorAction): void {
+    const works: ((id: number) => ScheduledWork)[] = [];
+    if (action.actionType === ActionType.SignalEntity) {
+      const target = action.instanceId ?? '';
+      const operation = action.operation ?? '';
+      const input = actionInputToJson(action);
+      works.push((id) => ({ kind: 'entitySignal', id, target, operation, input }));
+    } else {
+      const lock = this.#lock;
+      this.#lock = undefined;
+      for (const entity of lock?.lockSet ?? []) {
+        const target = entityInstanceId(entity);
+        works.push((id) => ({ kind: 'entityRelease', id, target, requestId: lock!.requestId }));
+      }
+    }
+    for (const work of works) {
+      const leaf: Leaf = { kind: 'leaf', id: this.#sequence++, work, done: true, failed: false };
+      this.#allocated.push(leaf);
+    }
   }
 
   /** Gives ids to not-yet-tracked leaves, depth first, and registers event waits. */
@@ -267,10 +328,28 @@ export function retryDelayMs(options: RetryOptions, failures: number): number {
   return cap !== undefined && cap > 0 ? Math.min(delay, cap) : delay;
 }
 
+/** The id of the entity request an EventSent event records (its Input is the request's JSON). */
+function entityRequestIdOf(event: HistoryEvent): string | undefined {
+  try {
+    const request = JSON.parse(event.Input ?? 'null') as { id?: unknown } | null;
+    return typeof request?.id === 'string' ? request.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether an entity's response says the operation threw (its Input is the ResponseMessage JSON). */
+function isFailedEntityResponse(event: HistoryEvent): boolean {
+  try {
+    const response = JSON.parse(event.Input ?? 'null') as { exceptionType?: unknown } | null;
+    return typeof response?.exceptionType === 'string';
+  } catch {
+    return false;
+  }
+}
+
 function unsupportedMessage(action: OrchestratorAction): string {
   const names: Record<number, string> = {
-    [ActionType.CallEntity]: 'Durable entities (callEntity)',
-    [ActionType.SignalEntity]: 'Durable entities (signalEntity)',
     [ActionType.CallHttp]: 'Durable HTTP calls (callHttp)',
   };
   const feature = names[action.actionType] ?? `Orchestrator action type ${action.actionType}`;

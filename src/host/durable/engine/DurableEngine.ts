@@ -1,5 +1,6 @@
 import type { AppFunction, HostServices } from '../../HostExtension';
 import type { DurableSettings } from '../durableSettings';
+import { EntityDispatcher } from '../entities/EntityDispatcher';
 import type { TaskHub } from '../taskHub/TaskHub';
 import { ActivityDispatcher } from './ActivityDispatcher';
 import { OrchestrationDispatcher } from './OrchestrationDispatcher';
@@ -10,9 +11,11 @@ export interface DurableEngineOptions {
   services: HostServices;
   orchestrators: ReadonlyMap<string, AppFunction>;
   activities: ReadonlyMap<string, AppFunction>;
+  /** Entity functions by lower-case name. */
+  entities?: ReadonlyMap<string, AppFunction>;
 }
 
-/** Runs a task hub's orchestrations and activities in this host until stopped. */
+/** Runs a task hub's orchestrations, activities and entities in this host until stopped. */
 export class DurableEngine {
   readonly #orchestrations: OrchestrationDispatcher;
   readonly #activities: ActivityDispatcher;
@@ -26,6 +29,13 @@ export class DurableEngine {
       services,
       options.orchestrators,
       (activityId) => this.#activities.holds(activityId),
+      // Always there: an orchestration that calls an entity the app lacks gets an error back instead of waiting.
+      new EntityDispatcher({
+        hub,
+        services,
+        entities: options.entities ?? new Map(),
+        windowMs: settings.entityMessageReorderWindowMs,
+      }),
     );
     this.#activities = new ActivityDispatcher({
       queues: hub.queues,
@@ -46,7 +56,8 @@ export class DurableEngine {
       if (message.kind === 'activities') this.#activities.wake();
       else this.#orchestrations.wake(message);
     });
-    if (this.options.orchestrators.size > 0) this.#orchestrations.start();
+    if (this.options.orchestrators.size > 0 || (this.options.entities?.size ?? 0) > 0)
+      this.#orchestrations.start();
     if (this.options.activities.size > 0) this.#activities.start();
     return Promise.resolve();
   }

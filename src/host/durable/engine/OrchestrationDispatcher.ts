@@ -6,6 +6,9 @@ import { HeldMessages } from '../taskHub/HeldMessages';
 import type { TaskHub } from '../taskHub/TaskHub';
 import type { ControlMessage } from '../taskHub/TaskMessage';
 import type { DurableSettings } from '../durableSettings';
+import type { EntityDispatcher } from '../entities/EntityDispatcher';
+import { isEntityInstanceId } from '../entities/EntityId';
+import { entityMessagesToResend } from '../entities/orchestrationEntityMessages';
 import { localItem, queueItem, type InboxItem } from './InboxItem';
 import type { OrchestratorState } from './OrchestratorAction';
 import { QueuePoller } from './QueuePoller';
@@ -43,14 +46,20 @@ export class OrchestrationDispatcher {
   readonly #failures = new Map<string, number>();
   readonly #unsent = new UnsentWork();
   readonly #leases: HeldMessages;
+  /** Messages waiting for an episode or in one (messages parked by #hold are not counted). */
+  #buffered = 0;
 
-  /** `isActivityHeldHere`: whether this host's activity dispatcher holds a work item with that activity. */
+  /**
+   * `isActivityHeldHere`: whether this host's activity dispatcher holds a work item with that activity.
+   * `entities` runs the batches of entity instances (`@name@key`), whose messages share the control queues.
+   */
   constructor(
     private readonly hub: TaskHub,
     private readonly settings: DurableSettings,
     private readonly services: HostServices,
     private readonly orchestrators: ReadonlyMap<string, AppFunction>,
     private readonly isActivityHeldHere: (activityId: string) => boolean = () => false,
+    private readonly entities?: EntityDispatcher,
   ) {
     this.#slots = new Semaphore(settings.maxConcurrentOrchestratorFunctions);
     this.#leases = new HeldMessages(hub.queues, settings.controlQueueVisibilityTimeoutMs, (error) =>
@@ -97,6 +106,9 @@ export class OrchestrationDispatcher {
   }
 
   async #poll(partition: number): Promise<boolean> {
+    // As the extension's controlQueueBufferThreshold: a backlog (say thousands of signals to one
+    // entity) stays in the queue rather than in memory, each message under a lease renewed every few seconds.
+    if (this.#buffered >= this.settings.controlQueueBufferThreshold) return false;
     const received = await this.hub.queues.receiveControl(
       partition,
       this.settings.controlQueueBatchSize,
@@ -111,11 +123,20 @@ export class OrchestrationDispatcher {
   }
 
   #enqueue(item: InboxItem): void {
+    this.#buffered++;
     const instanceId = item.message.instanceId;
     const queue = this.#pending.get(instanceId) ?? [];
     queue.push(item);
     this.#pending.set(instanceId, queue);
     if (!this.#draining.has(instanceId)) this.#drain(instanceId);
+  }
+
+  /** A batch is through (done, or parked again): past the buffer threshold, read the queues again. */
+  #unbuffer(count: number): void {
+    const wasFull = this.#buffered >= this.settings.controlQueueBufferThreshold;
+    this.#buffered -= count;
+    if (wasFull && this.#buffered < this.settings.controlQueueBufferThreshold)
+      for (const poller of this.#pollers) poller.wake();
   }
 
   #enqueueLater(item: InboxItem, delayMs: number): void {
@@ -129,6 +150,7 @@ export class OrchestrationDispatcher {
           .run(() => this.#process(instanceId, batch))
           .then(() => this.#failures.delete(instanceId))
           .catch((error: unknown) => this.#episodeFailed(instanceId, batch, error));
+        this.#unbuffer(batch.length);
       }
     })().finally(() => this.#draining.delete(instanceId));
     this.#draining.set(instanceId, loop);
@@ -141,6 +163,7 @@ export class OrchestrationDispatcher {
    */
   async #episodeFailed(instanceId: string, batch: InboxItem[], error: unknown): Promise<void> {
     this.#cache.delete(instanceId);
+    this.entities?.forget(instanceId);
     if (error instanceof ConcurrencyConflictError) {
       await Promise.allSettled(batch.map((item) => this.#hold(item, Date.now())));
       return;
@@ -148,11 +171,16 @@ export class OrchestrationDispatcher {
     const failures = (this.#failures.get(instanceId) ?? 0) + 1;
     this.#failures.set(instanceId, failures);
     const message = error instanceof Error ? error.message : String(error);
-    if (failures < maxEpisodeFailures) {
+    // An entity is never marked Failed: its state stays, and its batch is retried until it goes through.
+    if (failures < maxEpisodeFailures || isEntityInstanceId(instanceId)) {
       this.services.log.error(
         `Durable episode of ${instanceId} failed (attempt ${failures} of ${maxEpisodeFailures}), retrying: ${message}`,
       );
-      await Promise.allSettled(batch.map((item) => this.#hold(item, Date.now() + retryDelayMs * failures)));
+      await Promise.allSettled(
+        batch.map((item) =>
+          this.#hold(item, Date.now() + retryDelayMs * Math.min(failures, maxEpisodeFailures)),
+        ),
+      );
       return;
     }
     this.#failures.delete(instanceId);
@@ -169,12 +197,17 @@ export class OrchestrationDispatcher {
   }
 
   #take(instanceId: string): InboxItem[] {
-    const batch = this.#pending.get(instanceId) ?? [];
-    this.#pending.delete(instanceId);
+    const pending = this.#pending.get(instanceId) ?? [];
+    const limit = isEntityInstanceId(instanceId) ? this.settings.maxEntityOperationBatchSize : pending.length;
+    const batch = pending.splice(0, limit);
+    if (pending.length === 0) this.#pending.delete(instanceId);
     return batch;
   }
 
   async #process(instanceId: string, batch: InboxItem[]): Promise<void> {
+    if (this.entities && isEntityInstanceId(instanceId)) {
+      return this.entities.process(instanceId, batch, (item, until) => this.#hold(item, until));
+    }
     const { record, history } = adoptUnrecordedStart(await this.#load(instanceId, batch), batch);
     const now = Date.now();
     const selection = selectEvents(record, history, batch, now);
@@ -182,6 +215,7 @@ export class OrchestrationDispatcher {
     // Work that committed history names may never have been sent: send it again, whether or not this
     // batch also brings new events.
     if (record && this.#unsent.mayExist(record, selection.drop)) {
+      const interrupted = this.#unsent.interrupted(record.instanceId);
       // The events applied now complete some of that work: count them with the history.
       const applying = selection.apply.map((item) => item.message.event);
       await recoverPendingWork(
@@ -191,6 +225,9 @@ export class OrchestrationDispatcher {
         this.orchestrators,
         this.isActivityHeldHere,
       );
+      const redelivered = selection.drop.filter((item) => item.dequeueCount > 1).map((item) => item.message);
+      const resend = entityMessagesToResend(record, history, redelivered, interrupted);
+      await Promise.all(resend.map((message) => this.hub.queues.sendControl(message)));
       this.#unsent.recovered(record);
     }
     if (selection.apply.length > 0) {

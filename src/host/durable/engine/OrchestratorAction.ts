@@ -12,6 +12,8 @@ export const ActionType = {
   SignalEntity: 9,
   WhenAny: 11,
   WhenAll: 12,
+  LockEntities: 13,
+  ReleaseEntities: 14,
 } as const;
 
 export interface RetryOptions {
@@ -33,6 +35,11 @@ export interface OrchestratorAction {
   isCanceled?: boolean;
   externalEventName?: string;
   compoundActions?: OrchestratorAction[];
+  /** CallEntity, SignalEntity: the operation (the target entity is `instanceId`, `@name@key`). */
+  operation?: string;
+  /** LockEntities: the lock request's id and the entities to lock (sorted, without repeats). */
+  lockRequestId?: string;
+  lockSet?: { name: string; key: string }[];
 }
 
 /** The orchestrator's reply: `returnValue.json` of an orchestration invocation. */
@@ -48,7 +55,7 @@ export interface OrchestratorState {
 /**
  * An action's input as JSON text. The SDK JSON-encodes string inputs of activities and continueAsNew
  * once before putting them in the action (so a string there is already JSON text), but passes
- * sub-orchestration inputs through as they are.
+ * sub-orchestration and entity operation inputs through as they are.
  */
 export function actionInputToJson(action: OrchestratorAction): string | undefined {
   const { input } = action;
@@ -56,6 +63,8 @@ export function actionInputToJson(action: OrchestratorAction): string | undefine
   const preEncoded =
     typeof input === 'string' &&
     action.actionType !== ActionType.CallSubOrchestrator &&
-    action.actionType !== ActionType.CallSubOrchestratorWithRetry;
+    action.actionType !== ActionType.CallSubOrchestratorWithRetry &&
+    action.actionType !== ActionType.CallEntity &&
+    action.actionType !== ActionType.SignalEntity;
   return preEncoded ? input : JSON.stringify(input);
 }

@@ -16,6 +16,11 @@ export class UnsentWork {
     this.#sending.add(instanceId);
   }
 
+  /** Whether this process committed an episode of the instance whose sends did not all go out. */
+  interrupted(instanceId: string): boolean {
+    return this.#sending.has(instanceId);
+  }
+
   /** Its messages are sent. */
   sent(instanceId: string): void {
     this.#sending.delete(instanceId);

@@ -1,6 +1,8 @@
 import { EventType, newEvent, type HistoryEvent } from '../history/HistoryEvent';
 import type { InstanceRecord } from '../taskHub/InstanceStore';
 import type { ControlMessage } from '../taskHub/TaskMessage';
+import { releaseHeldLock, scheduleEntityWork } from '../entities/orchestrationEntityMessages';
+import { isEntityWork } from '../entities/EntityWork';
 import { ActionSimulator, type ScheduledWork } from './ActionSimulator';
 import type { OrchestratorState } from './OrchestratorAction';
 import { activityWork, parentCompletion, timerWork, type Outbound } from './outboundMessages';
@@ -64,6 +66,9 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
     isReplaying: firstNewIndex > 0,
     parentInstanceId: started?.ParentInstance?.InstanceId,
     upperSchemaVersion: 1,
+    // V4: critical sections (context.df.lock). Since V3 the SDK splits timers over 6 days into 3-day
+    // ones itself, but reports only the whole timer as an action: one timer firing at the end completes it.
+    upperSchemaVersionNew: 3,
     longRunningTimerIntervalDuration: '3.00:00:00',
     maximumShortTimerDuration: '6.00:00:00',
     defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
@@ -109,7 +114,11 @@ function schedule(
   now: string,
 ) {
   const { instanceId, executionId } = record;
-  if (work.kind === 'activity') {
+  if (isEntityWork(work)) {
+    const { event, message } = scheduleEntityWork(work, record, history, now);
+    history.push(event);
+    outbound.push({ kind: 'control', message });
+  } else if (work.kind === 'activity') {
     history.push(
       newEvent(EventType.TaskScheduled, now, { EventId: work.id, Name: work.name, Input: work.input }),
     );
@@ -150,8 +159,14 @@ function finish(
   status: 'Completed' | 'Failed' | 'Terminated',
   output: string | undefined,
   now: string,
-  outbound: Outbound[] = [],
+  sending: readonly Outbound[] = [],
 ): EpisodeOutcome {
+  const outbound: Outbound[] = [...sending];
+  // Entities it still holds locked would wait for a release forever.
+  for (const { event, message } of releaseHeldLock(record, history, now)) {
+    history.push(event);
+    outbound.push({ kind: 'control', message });
+  }
   if (status === 'Terminated') history.push(newEvent(EventType.ExecutionTerminated, now, { Input: output }));
   history.push(newEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: status, Result: output }));
   history.push(newEvent(EventType.OrchestratorCompleted, now));
@@ -185,7 +200,7 @@ function continueAsNew(
   history: HistoryEvent[],
   input: string | undefined,
   now: string,
-  outbound: Outbound[],
+  sending: readonly Outbound[],
 ): EpisodeOutcome {
   const executionId = `${record.executionId.split('~')[0]}~${Date.parse(now)}`;
   const started = history.find((event) => event.EventType === EventType.ExecutionStarted);
@@ -204,11 +219,15 @@ function continueAsNew(
   };
   // The old execution's history is left behind; the new one starts empty with its own ExecutionStarted.
   const next: InstanceRecord = { ...record, executionId, input, runtimeStatus: 'Running', historyLength: 0 };
+  const releases = releaseHeldLock(record, history, now).map((release): Outbound => ({
+    kind: 'control',
+    message: release.message,
+  }));
   return {
     record: next,
     history: [],
     firstNewIndex: 0,
-    outbound: [...outbound, { kind: 'control', message }],
+    outbound: [...sending, ...releases, { kind: 'control', message }],
   };
 }
 

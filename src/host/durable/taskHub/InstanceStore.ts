@@ -31,6 +31,8 @@ export interface InstanceQuery {
   instanceIdPrefix?: string;
   top?: number;
   continuationToken?: string;
+  /** Leave out entities (`@name@key` rows). */
+  excludeEntities?: boolean;
 }
 
 export class ConcurrencyConflictError extends Error {
@@ -106,6 +108,8 @@ export class InstanceStore {
     }
     if (query.createdTimeFrom) filters.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
     if (query.createdTimeTo) filters.push(odata`CreatedTime le ${query.createdTimeTo}`);
+    // Entity ids start with '@' (0x40), so they are exactly the keys from '@' up to 'A' (0x41).
+    if (query.excludeEntities) filters.push(`(PartitionKey lt '@' or PartitionKey ge 'A')`);
     if (query.instanceIdPrefix) {
       filters.push(odata`PartitionKey ge ${query.instanceIdPrefix}`);
       filters.push(odata`PartitionKey lt ${query.instanceIdPrefix + '\uffff'}`);

@@ -1,5 +1,6 @@
 import {
   crashAndRecover,
+  crashTestTimeoutMs,
   fanOutActivities,
   fanOutOutput,
   killedBy,
@@ -35,23 +36,31 @@ describe('durable crash safety (SIGKILL, then restart)', () => {
     ],
     // An invocation point (any trigger), here on an activity that returned: its result not yet sent.
     ['after an activity returned, before its result was sent', 'after-invocation:slowDouble:10', false],
-  ])('completes with the uninterrupted output when killed %s', async (_label, crashAt, fanIn) => {
-    const { status, secondOutput } = await crashAndRecover(killedBy(crashAt.split(':')[0]!), {
-      crashing: { DurableScoring__CrashAt: crashAt },
-      both: quickRedelivery,
-    });
-    expect(status.runtimeStatus).toBe('Completed');
-    expect(JSON.parse(status.output!)).toEqual(fanOutOutput);
-    if (fanIn) {
-      const runs = slowDoubleRuns(secondOutput);
-      expect(Math.min(...runs)).toBeGreaterThanOrEqual(1);
-      expect(runs.reduce((sum, n) => sum + n, 0)).toBeLessThan(2 * fanOutActivities);
-    }
-  });
+  ])(
+    'completes with the uninterrupted output when killed %s',
+    async (_label, crashAt, fanIn) => {
+      const { status, secondOutput } = await crashAndRecover(killedBy(crashAt.split(':')[0]!), {
+        crashing: { DurableScoring__CrashAt: crashAt },
+        both: quickRedelivery,
+      });
+      expect(status.runtimeStatus).toBe('Completed');
+      expect(JSON.parse(status.output!)).toEqual(fanOutOutput);
+      if (fanIn) {
+        const runs = slowDoubleRuns(secondOutput);
+        expect(Math.min(...runs)).toBeGreaterThanOrEqual(1);
+        expect(runs.reduce((sum, n) => sum + n, 0)).toBeLessThan(2 * fanOutActivities);
+      }
+    },
+    crashTestTimeoutMs,
+  );
 
-  it('completes when killed at an arbitrary moment during the fan-out', async () => {
-    const { status } = await crashAndRecover(killedDuringFanOut, { both: quickRedelivery });
-    expect(status.runtimeStatus).toBe('Completed');
-    expect(JSON.parse(status.output!)).toEqual(fanOutOutput);
-  });
+  it(
+    'completes when killed at an arbitrary moment during the fan-out',
+    async () => {
+      const { status } = await crashAndRecover(killedDuringFanOut, { both: quickRedelivery });
+      expect(status.runtimeStatus).toBe('Completed');
+      expect(JSON.parse(status.output!)).toEqual(fanOutOutput);
+    },
+    crashTestTimeoutMs,
+  );
 });

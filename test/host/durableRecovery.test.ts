@@ -1,6 +1,7 @@
 import { TestHost } from '../support/TestHost';
 import {
   crashAndRecover,
+  crashTestTimeoutMs,
   durableEngineApp,
   fanOutOutput,
   killedBy,
@@ -13,22 +14,26 @@ describe('durable recovery with the default visibility timeouts', () => {
   // What a killed host held comes back within one visibility timeout (15 s by default). Two crashes
   // run side by side: one while the orchestration's start message is held (control queue), one while
   // the fan-out's work item is (work-item queue).
-  it('a restarted host finishes an interrupted instance within 30 s of being ready', async () => {
-    const outcomes = await Promise.all([
-      crashAndRecover(killedBy('after-commit'), {
-        crashing: { DurableScoring__CrashAt: 'after-commit:1' },
-        recoveryTimeoutMs: 30_000,
-      }),
-      crashAndRecover(killedDuringFanOut, { recoveryTimeoutMs: 30_000 }),
-    ]);
-    for (const { status, recoveryMs } of outcomes) {
-      expect({ status: status.runtimeStatus, output: JSON.parse(status.output!) as unknown }).toEqual({
-        status: 'Completed',
-        output: fanOutOutput,
-      });
-      expect(recoveryMs).toBeLessThanOrEqual(30_000);
-    }
-  });
+  it(
+    'a restarted host finishes an interrupted instance within 30 s of being ready',
+    async () => {
+      const outcomes = await Promise.all([
+        crashAndRecover(killedBy('after-commit'), {
+          crashing: { DurableScoring__CrashAt: 'after-commit:1' },
+          recoveryTimeoutMs: 30_000,
+        }),
+        crashAndRecover(killedDuringFanOut, { recoveryTimeoutMs: 30_000 }),
+      ]);
+      for (const { status, recoveryMs } of outcomes) {
+        expect({ status: status.runtimeStatus, output: JSON.parse(status.output!) as unknown }).toEqual({
+          status: 'Completed',
+          output: fanOutOutput,
+        });
+        expect(recoveryMs).toBeLessThanOrEqual(30_000);
+      }
+    },
+    crashTestTimeoutMs,
+  );
 });
 
 describe('activities that outlast the visibility timeout', () => {

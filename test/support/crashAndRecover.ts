@@ -12,6 +12,15 @@ export const fanOutOutput = {
   total: 2 * ((2 * ((fanOutActivities - 1) * fanOutActivities)) / 2),
 };
 
+/**
+ * Limits for the restarted host: it shares one Azurite with every suite CI runs beside it, so a start
+ * can take far longer than alone. `recoveryMs` is measured from its being ready, so this does not
+ * loosen any recovery figure a test asserts.
+ */
+export const restartTimeoutMs = 60_000;
+/** A jest timeout for a test that crashes and recovers once (two host starts and the recovery). */
+export const crashTestTimeoutMs = 180_000;
+
 /** host.json overrides of both Durable queues' visibility timeout, e.g. `00:00:05`. */
 export const visibilityTimeout = (timeSpan: string) => ({
   AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout: timeSpan,
@@ -42,7 +51,11 @@ export async function crashAndRecover(crash: (host: TestHost) => Promise<void>, 
   });
   const instanceId = await client.startNew('crashFanOut', { input: String(fanOutActivities) });
   await crash(first);
-  const second = await TestHost.start(durableEngineApp, { hostId, settings });
+  const second = await TestHost.start(durableEngineApp, {
+    hostId,
+    settings,
+    startTimeoutMs: restartTimeoutMs,
+  });
   const ready = Date.now();
   try {
     const status = await waitForInstance(client, instanceId, options.recoveryTimeoutMs ?? 45_000);

@@ -6,7 +6,9 @@
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const root = path.resolve(__dirname, '..');
-const { startAzurite, findFreePort } = require(path.join(root, 'dist/src/host/azurite/startAzurite.js'));
+const { startAzurite, findFreeAzuritePorts } = require(
+  path.join(root, 'dist/src/host/azurite/startAzurite.js'),
+);
 const { azuriteConnectionString } = require(path.join(root, 'dist/src/host/storage/StorageConnection.js'));
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -55,7 +57,7 @@ async function measure(label, appDir, env) {
 async function main() {
   console.log(`host start-up benchmark: ${runs} runs each, medians`);
   await measure('this project (npm start path: embedded Azurite + app)', root, {});
-  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const ports = await findFreeAzuritePorts();
   const azurite = await startAzurite({ ports });
   try {
     await measure('HTTP fixture app on a running Azurite', path.join(root, 'test/fixtures/apps/http-app'), {

@@ -6,7 +6,9 @@
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
-const { startAzurite, findFreePort } = require(path.join(root, 'dist/src/host/azurite/startAzurite.js'));
+const { startAzurite, findFreeAzuritePorts } = require(
+  path.join(root, 'dist/src/host/azurite/startAzurite.js'),
+);
 const { azuriteConnectionString, StorageConnection } = require(
   path.join(root, 'dist/src/host/storage/StorageConnection.js'),
 );
@@ -32,7 +34,7 @@ const cases = [
 ];
 
 async function main() {
-  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const ports = await findFreeAzuritePorts();
   const azurite = await startAzurite({ ports });
   const connectionString = azuriteConnectionString(ports);
   const hub = 'Bench' + Date.now().toString(36);

@@ -23,7 +23,7 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '../..');
 const dist = (file) => require(path.join(root, 'dist/src', file));
-const { startAzurite, findFreePort } = dist('host/azurite/startAzurite.js');
+const { startAzurite, findFreeAzuritePorts } = dist('host/azurite/startAzurite.js');
 const { StorageConnection, azuriteConnectionString } = dist('host/storage/StorageConnection.js');
 const { EventHubLog } = dist('host/eventHubs/EventHubLog.js');
 const { message } = require(path.join(root, 'node_modules/rhea'));
@@ -57,7 +57,7 @@ const variants = [
 ].filter((variant) => only.has(variant.name));
 
 async function withAzurite(work) {
-  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const ports = await findFreeAzuritePorts();
   const location = onDisk ? mkdtempSync(path.join(os.tmpdir(), 'eventhubs-bench-')) : undefined;
   const azurite = await startAzurite({ ports, ...(location ? { location } : {}) });
   try {

@@ -14,7 +14,9 @@ const os = require('node:os');
 const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
 const { EventHubProducerClient } = require('@azure/event-hubs');
-const { startAzurite, findFreePort } = require(path.join(root, 'dist/src/host/azurite/startAzurite.js'));
+const { startAzurite, findFreePort, findFreeAzuritePorts } = require(
+  path.join(root, 'dist/src/host/azurite/startAzurite.js'),
+);
 const { azuriteConnectionString } = require(path.join(root, 'dist/src/host/storage/StorageConnection.js'));
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -26,7 +28,7 @@ const body = 'x'.repeat(eventBytes - 2); // JSON-encoded by the SDK: 1,000 bytes
 
 async function main() {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'eventhubs-bench-'));
-  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const ports = await findFreeAzuritePorts();
   const onDisk = process.env.BENCH_AZURITE === 'disk';
   const azurite = await startAzurite({
     ports,

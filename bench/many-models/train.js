@@ -32,7 +32,7 @@ const dist = (file) => require(path.join(root, 'dist/src', file));
 const { generateSalesWeeks, SALES_HEADER } = dist('manyModels/data/generateSalesWeeks.js');
 const { partitionCsvByKeys } = dist('manyModels/data/partitionCsvByKeys.js');
 const { uploadPartitions } = dist('manyModels/data/uploadPartitions.js');
-const { startAzurite, findFreePort } = dist('host/azurite/startAzurite.js');
+const { startAzurite, findFreeAzuritePorts } = dist('host/azurite/startAzurite.js');
 const { azuriteConnectionString } = dist('host/storage/StorageConnection.js');
 const { BlobServiceClient } = require(path.join(root, 'node_modules/@azure/storage-blob'));
 
@@ -94,7 +94,7 @@ async function main() {
   const { train: file, score: scoreFile } = await ensureData();
   const stages = { bytes: fs.statSync(file).size, rows, series };
   const outDir = fs.mkdtempSync(path.join(dataDir, 'train-parts-'));
-  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const ports = await findFreeAzuritePorts();
   // An in-memory Azurite holding GBs of partitions runs into its V8 heap limit and stalls in GC: large
   // data sets get an on-disk Azurite (as npm start uses) in a folder removed at the end.
   const azuriteDir =

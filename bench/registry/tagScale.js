@@ -29,7 +29,7 @@ const { createHash } = require('node:crypto');
 
 const root = path.resolve(__dirname, '../..');
 const dist = (file) => require(path.join(root, 'dist/src', file));
-const { startAzurite, findFreePort } = dist('host/azurite/startAzurite.js');
+const { startAzurite, findFreeAzuritePorts } = dist('host/azurite/startAzurite.js');
 const { azuriteConnectionString } = dist('host/storage/StorageConnection.js');
 const { StorageClients } = dist('storage/StorageClients.js');
 const { ModelRegistry } = dist('models/registry/ModelRegistry.js');
@@ -327,7 +327,7 @@ async function main() {
     `node ${process.version}, ${os.cpus().length} cores; versions ${counts.join(', ')}; ` +
       `${samples} keys sampled; registerAll batches of ${batchSize}, ${concurrency} at once`,
   );
-  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const ports = await findFreeAzuritePorts();
   const nodeArgs = process.env.BENCH_AZURITE_NODE_ARGS?.split(' ').filter(Boolean);
   const azurite = await startAzurite({ ports, nodeArgs });
   // As the app checks models: in a long-lived inference thread.

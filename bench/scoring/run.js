@@ -28,7 +28,7 @@ const report = require('./report');
 
 const root = path.resolve(__dirname, '..', '..');
 const dist = (file) => require(path.join(root, 'dist/src', file));
-const { startAzurite, findFreePort } = dist('host/azurite/startAzurite.js');
+const { startAzurite, findFreeAzuritePorts } = dist('host/azurite/startAzurite.js');
 const { azuriteConnectionString } = dist('host/storage/StorageConnection.js');
 const { StorageClients } = dist('storage/StorageClients.js');
 const { JobStore } = dist('scoring/JobStore.js');
@@ -99,7 +99,7 @@ async function referenceRuns(file, rows, dataDir) {
 }
 
 async function projectRuns(files, references, dataDir) {
-  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const ports = await findFreeAzuritePorts();
   const azurite = await startAzurite({ ports });
   const connection = azuriteConnectionString(ports);
   const blobs = BlobServiceClient.fromConnectionString(connection);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { TableClient } from '@azure/data-tables';
-import { findFreePort, startAzurite } from '../../src/host/azurite/startAzurite';
+import { findFreeAzuritePorts, startAzurite } from '../../src/host/azurite/startAzurite';
 import { azuriteConnectionString, type AzuritePorts } from '../../src/host/storage/StorageConnection';
 import { TestHost } from '../support/TestHost';
 
@@ -17,7 +17,7 @@ describe('Azurite started by the host (on disk, as npm start uses it)', () => {
   afterEach(() => fs.rmSync(folder, { recursive: true, force: true }));
 
   test('stops on its own (not killed) and what was written is there after a restart', async () => {
-    const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+    const ports = await findFreeAzuritePorts();
     const connection = azuriteConnectionString(ports);
     const first = await startAzurite({ ports, location: folder });
     const container = BlobServiceClient.fromConnectionString(connection).getContainerClient('kept');
@@ -50,10 +50,6 @@ function emptyApp(folder: string): string {
   return folder;
 }
 
-async function freePorts(): Promise<AzuritePorts> {
-  return { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
-}
-
 /** The host's own on-disk Azurite (UseDevelopmentStorage=true), moved to the given ports. */
 const ownAzurite = (ports: AzuritePorts) => ({
   AzureWebJobsStorage: 'UseDevelopmentStorage=true',
@@ -66,7 +62,7 @@ describe("the host's own Azurite (UseDevelopmentStorage=true, on disk)", () => {
   afterEach(() => fs.rmSync(folder, { recursive: true, force: true }));
 
   test('keeps acknowledged writes when the host is killed (SIGKILL) right after them', async () => {
-    const ports = await freePorts();
+    const ports = await findFreeAzuritePorts();
     const connection = azuriteConnectionString(ports);
     const settings = ownAzurite(ports);
     const first = await TestHost.start(folder, { settings });
@@ -94,11 +90,11 @@ describe("the host's own Azurite (UseDevelopmentStorage=true, on disk)", () => {
   });
 
   test('a second host on the same app folder is refused while the first runs', async () => {
-    const ports = await freePorts();
+    const ports = await findFreeAzuritePorts();
     const first = await TestHost.start(folder, { settings: ownAzurite(ports) });
     try {
       const second = await TestHost.startExpectingFailure(folder, {
-        settings: ownAzurite(await freePorts()),
+        settings: ownAzurite(await findFreeAzuritePorts()),
       });
       expect(second.code).not.toBe(0);
       expect(second.output).toMatch(
@@ -110,7 +106,7 @@ describe("the host's own Azurite (UseDevelopmentStorage=true, on disk)", () => {
   });
 
   test('the keys command finds the data where the host keeps it: on its running Azurite, or on disk', async () => {
-    const ports = await freePorts();
+    const ports = await findFreeAzuritePorts();
     const settings = ownAzurite(ports);
     const host = await TestHost.start(folder, { settings });
     const keys = () =>
@@ -130,7 +126,7 @@ describe("the host's own Azurite (UseDevelopmentStorage=true, on disk)", () => {
   });
 
   test('a port taken by something else stops the host with a message naming it', async () => {
-    const ports = await freePorts();
+    const ports = await findFreeAzuritePorts();
     const squatter = net.createServer();
     await new Promise<void>((resolve) => squatter.listen(ports.queue, '127.0.0.1', resolve));
     try {

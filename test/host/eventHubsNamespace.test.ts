@@ -4,7 +4,7 @@ import {
   earliestEventPosition,
   type ReceivedEventData,
 } from '@azure/event-hubs';
-import { findFreePort, startAzurite, type RunningAzurite } from '../../src/host/azurite/startAzurite';
+import { findFreeAzuritePorts, startAzurite, type RunningAzurite } from '../../src/host/azurite/startAzurite';
 import { HubDirectory } from '../../src/host/eventHubs/HubDirectory';
 import { EventHubsEndpoint } from '../../src/host/eventHubs/amqp/EventHubsEndpoint';
 import { emulatorKey } from '../../src/host/eventHubs/amqp/sasToken';
@@ -146,7 +146,7 @@ async function checkpointBlobs(hub: string): Promise<Map<string, Record<string, 
 }
 
 beforeAll(async () => {
-  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const ports = await findFreeAzuritePorts();
   namespaceAzurite = await startAzurite({ ports });
   const namespaceStorage = new StorageConnection(azuriteConnectionString(ports));
   endpoint = await EventHubsEndpoint.start({

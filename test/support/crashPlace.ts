@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findFreePort } from '../../src/host/azurite/startAzurite';
+import { findFreeAzuritePorts } from '../../src/host/azurite/startAzurite';
 import { azuriteConnectionString } from '../../src/host/storage/StorageConnection';
 import { StorageTap } from './StorageTap';
 
@@ -41,7 +41,7 @@ export async function crashPlace(mode: StorageMode): Promise<CrashPlace> {
   }
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'scoring-crash-'));
   for (const entry of appEntries) fs.symlinkSync(path.resolve(entry), path.join(folder, entry));
-  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const ports = await findFreeAzuritePorts();
   return {
     appDir: folder,
     settings: {

@@ -169,14 +169,42 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
 }
 
 /** Asks the OS for a free loopback port. */
-export function findFreePort(): Promise<number> {
+export async function findFreePort(): Promise<number> {
+  const [port] = await findFreePorts(1);
+  return port!;
+}
+
+/**
+ * Asks the OS for `count` different free loopback ports. Every listener stays open until all are
+ * bound: asked one at a time, the OS may hand out a port it has just released again.
+ */
+export async function findFreePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const server = net.createServer();
+      servers.push(server);
+      ports.push(await listenOnAnyPort(server));
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
+/** Free ports for Azurite's blob, queue and table services, all different. */
+export async function findFreeAzuritePorts(): Promise<AzuritePorts> {
+  const [blob, queue, table] = await findFreePorts(3);
+  return { blob: blob!, queue: queue!, table: table! };
+}
+
+function listenOnAnyPort(server: net.Server): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      resolve(typeof address === 'object' && address ? address.port : 0);
     });
   });
 }

@@ -10,6 +10,16 @@ import path from 'node:path';
 const json = (value) => JSON.stringify(value);
 const verdict = (ok, detail) => ({ result: ok ? 'pass' : 'fail', detail });
 
+/** Like expectOutput, where the JavaScript and TypeScript samples return different outputs. */
+function expectOutputOneOf(orchestrator, input, outputs) {
+  return async (driver, { timeoutS }) => {
+    const status = await driver.waitForEnd(await driver.start(orchestrator, input), timeoutS);
+    const ok =
+      status.runtimeStatus === 'Completed' && outputs.some((output) => json(output) === json(status.output));
+    return verdict(ok, `${status.runtimeStatus}, output ${json(status.output)}`);
+  };
+}
+
 /** Runs one orchestration to its end and compares its output with what the sample returns on Azure. */
 function expectOutput(orchestrator, input, expected, check = () => '') {
   return async (driver, { timeoutS }) => {
@@ -178,7 +188,8 @@ export function durableSampleScenarios({ readBlob, weather }) {
       pattern: 'sub-orchestration',
       functions: ['httpStart', 'sayHelloWithSubOrchestrator'],
       timeoutS: 60,
-      run: expectOutput('sayHelloWithSubOrchestrator', 'Ann', 'Hello Ann'),
+      // samples-ts passes the child `{ input }`, so its activity greets an object: the sample's own output.
+      run: expectOutputOneOf('sayHelloWithSubOrchestrator', 'Ann', ['Hello Ann', 'Hello [object Object]']),
     },
     {
       name: 'httpSyncStart',

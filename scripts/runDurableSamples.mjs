@@ -13,9 +13,10 @@
 // point at that Azurite. The weather monitor calls api.openweathermap.org through axios; here axios is
 // sent through a local proxy (HTTPS_PROXY) that stands in for the service, answering "light rain" twice
 // and then "clear sky". Scenarios run side by side; the longest, continueAsNewCounter, takes 5 minutes.
-import { spawn } from 'node:child_process';
-import { writeFileSync, mkdtempSync, existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,11 +60,29 @@ function freePort() {
   });
 }
 
-/** A proxy that answers OpenWeatherMap's current-weather call: rain for the first two calls per city. */
-async function startWeatherStandIn() {
+/** A certificate for api.openweathermap.org that the host is told to trust (NODE_EXTRA_CA_CERTS). */
+function standInCertificate(folder) {
+  const [key, cert] = [path.join(folder, 'weather.key'), path.join(folder, 'weather.crt')];
+  const subject = [
+    '-subj',
+    '/CN=api.openweathermap.org',
+    '-addext',
+    'subjectAltName=DNS:api.openweathermap.org',
+  ];
+  const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-keyout', key, '-out', cert];
+  execFileSync('openssl', [...args, ...subject], { stdio: 'ignore' });
+  return { key: readFileSync(key), cert: readFileSync(cert), certFile: cert };
+}
+
+/**
+ * A proxy that answers OpenWeatherMap's current-weather call, rain for the first two calls per city.
+ * Older axios sends an https request to an http proxy in plain text; newer axios tunnels (CONNECT),
+ * and the tunnel is answered with the stand-in's own certificate.
+ */
+async function startWeatherStandIn(folder) {
   const calls = new Map();
-  const server = createHttpServer((request, response) => {
-    const url = new URL(request.url, 'http://unused');
+  const answer = (request, response) => {
+    const url = new URL(request.url, `https://${request.headers.host}`);
     const city = (url.searchParams.get('q') ?? '').split(',')[0];
     if (url.hostname !== 'api.openweathermap.org' || !url.pathname.endsWith('/weather')) {
       response.writeHead(502).end(`The stand-in only answers OpenWeatherMap, not ${request.url}`);
@@ -73,9 +92,21 @@ async function startWeatherStandIn() {
     const description = calls.get(city) <= 2 ? 'light rain' : 'clear sky';
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ name: city, weather: [{ main: description, description }] }));
+  };
+  const certificate = standInCertificate(folder);
+  const tls = createHttpsServer({ key: certificate.key, cert: certificate.cert }, answer);
+  const server = createHttpServer(answer);
+  server.on('connect', (request, socket) => {
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    tls.emit('connection', socket);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, calls: (city) => calls.get(city) ?? 0, server };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    certFile: certificate.certFile,
+    calls: (city) => calls.get(city) ?? 0,
+    close: () => server.close(),
+  };
 }
 
 /** Starts `durable-scoring host` and resolves once it is ready, with the functions it lists. */
@@ -112,7 +143,9 @@ function startHost(appDir, port, environment) {
 function stopHost(child) {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', resolve);
+    // A graceful stop waits for running invocations; a second signal stops the host at once.
+    const again = setTimeout(() => child.kill('SIGTERM'), 20_000);
+    child.once('exit', () => resolve(clearTimeout(again)));
     child.kill('SIGTERM');
   });
 }
@@ -131,7 +164,7 @@ function systemKey(appDir, environment) {
   });
 }
 
-function hostEnvironment({ azurite, weatherProxy, hub }) {
+function hostEnvironment({ azurite, weather, hub }) {
   const storage = 'UseDevelopmentStorage=true';
   return {
     ...process.env,
@@ -141,8 +174,9 @@ function hostEnvironment({ azurite, weatherProxy, hub }) {
     DurableScoring__AzuritePorts: azurite.join(','),
     AzureFunctionsJobHost__extensions__durableTask__hubName: hub,
     OpenWeatherMapApiKey: 'stand-in',
-    HTTPS_PROXY: weatherProxy,
-    https_proxy: weatherProxy,
+    HTTPS_PROXY: weather.url,
+    https_proxy: weather.url,
+    NODE_EXTRA_CA_CERTS: weather.certFile,
     NO_PROXY: '127.0.0.1,localhost',
     no_proxy: '127.0.0.1,localhost',
   };
@@ -198,11 +232,11 @@ function printTable(rows, markdown) {
 async function main() {
   const options = parseArguments(process.argv.slice(2));
   const [port, blob, queue, table] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const weather = await startWeatherStandIn();
-  const hub = `Samples${Date.now().toString(36)}`;
-  const environment = hostEnvironment({ azurite: [blob, queue, table], weatherProxy: weather.url, hub });
-  console.log(`Starting the host for ${options.folder} on port ${port} (task hub ${hub})...`);
   const logFolder = mkdtempSync(path.join(os.tmpdir(), 'durable-samples-logs-'));
+  const weather = await startWeatherStandIn(logFolder);
+  const hub = `Samples${Date.now().toString(36)}`;
+  const environment = hostEnvironment({ azurite: [blob, queue, table], weather, hub });
+  console.log(`Starting the host for ${options.folder} on port ${port} (task hub ${hub})...`);
   let rows;
   const host = await startHost(options.folder, port, environment);
   try {
@@ -214,7 +248,7 @@ async function main() {
     rows = await Promise.all(scenarios.map((scenario) => runScenario(scenario, driver)));
   } finally {
     await stopHost(host.child);
-    weather.server.close();
+    weather.close();
     writeFileSync(path.join(logFolder, 'host.log'), host.output());
   }
   console.log('');

@@ -22,10 +22,12 @@ const slowDoubleRuns = (output: string) => {
 describe('durable crash safety (SIGKILL, then restart)', () => {
   // During fan-in the crashed episode's inputs are results of the fan-out's work item, which reappears
   // after the restart: it runs every activity again, and recovery does not send them all a second time.
+  // The first commit after the fan-out's is always within the fan-in; a later one may already be past it
+  // on a busy machine (the results then come in fewer, larger episodes).
   it.each([
     ['between an episode commit and its sends', 'after-commit:1', false],
     ['between the sends of a fan-out and the delete of its trigger message', 'after-send:1', false],
-    ['during fan-in, after some results were committed', 'after-commit:4', true],
+    ['during fan-in, after the first results were committed', 'after-commit:2', true],
     // Every result committed, the fan-in activity scheduled but never sent: all that comes back is
     // results already in history.
     ['at the end of fan-in, before the fan-in activity was sent', 'after-commit-with-sends:2', true],

@@ -48,6 +48,8 @@ const configSchema = z.object({
   streamsDirectory: z.string(),
   /** One row per stream and partition: counts and the last sequence number scored. */
   streamsTable: z.string().default('streams'),
+  /** One row per stream and window: its state, counts, model version and latency. */
+  streamWindowsTable: z.string().default('streamWindows'),
   /** Tests only: faults injected at named points (runtime/faults/TestFaults). */
   testFaults: z.string().optional(),
 });
@@ -79,6 +81,7 @@ const settingNames = {
   trainingFilesDirectory: 'TRAINING_FILES_DIRECTORY',
   streamsDirectory: 'STREAMS_DIRECTORY',
   streamsTable: 'STREAMS_TABLE',
+  streamWindowsTable: 'STREAM_WINDOWS_TABLE',
   testFaults: 'DURABLE_SCORING_TEST_FAULTS',
 } as const satisfies Record<keyof AppConfig, string>;
 

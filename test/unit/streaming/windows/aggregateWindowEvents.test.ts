@@ -41,7 +41,7 @@ test('per-key count, mean, min, max, std, last equal a direct computation', () =
   result.rows.forEach((row, index) => {
     const { key, ...figures } = expected[index]!;
     expect(Object.keys(row.features)).toEqual(features);
-    for (const [name, value] of Object.entries(figures)) expect(row.features[name]).toBeCloseTo(value, 9);
+    for (const [name, value] of Object.entries(figures)) expect(row.features[name]).toBeCloseTo(value!, 9);
     expect(row.key).toBe(key);
   });
 });

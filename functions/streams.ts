@@ -3,7 +3,7 @@ import * as df from 'durable-functions';
 import { streamDefinitions, streamingServices } from '../src/appServices';
 import { scoreStreamBatch } from '../src/streaming/scoreStreamBatch';
 import { streamBatchOf } from '../src/streaming/StreamBatch';
-import { getStream, listStreams } from '../src/streaming/streamsHttp';
+import { getStream, listStreamWindows, listStreams } from '../src/streaming/streamsHttp';
 import { landWindowBatch } from '../src/streaming/windows/landWindowBatch';
 
 // One Event Hub trigger per stream definition, registered when the app is loaded.
@@ -42,4 +42,11 @@ app.http('getStream', {
   methods: ['GET'],
   authLevel: 'function',
   handler: (request) => getStream(request.params.name ?? '', streamingServices()),
+});
+
+app.http('listStreamWindows', {
+  route: 'streams/{name}/windows',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: (request) => listStreamWindows(request.params.name ?? '', request.query, streamingServices()),
 });

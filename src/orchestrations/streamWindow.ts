@@ -10,8 +10,8 @@ import {
   type WindowRef,
 } from '../streaming/windows/windowContracts';
 
-// A shard that fails on storage or the pool is tried again before the window gives up.
-const shardRetry = new df.RetryOptions(1000, 3);
+// A step that fails on storage or the pool is tried again before the window gives up.
+const retry = new df.RetryOptions(1000, 3);
 
 /**
  * One window of a stream: waits for the trigger's close (the watermark passed its end + lateness) or,
@@ -33,13 +33,13 @@ export function* streamWindow(context: df.OrchestrationContext): Generator<df.Ta
   const close = context.df.waitForExternalEvent(closeWindowEvent);
   if ((yield context.df.Task.any([close, timer])) === close) timer.cancel();
 
-  const closed = (yield context.df.callActivity(activity.close, window)) as CloseResult;
+  const closed = (yield context.df.callActivityWithRetry(activity.close, retry, window)) as CloseResult;
   const shards: ShardResult[] = [];
   let aggregate: AggregateResult | undefined;
   let failure: string | undefined;
   try {
     if (closed.model !== undefined) {
-      aggregate = (yield context.df.callActivity(activity.aggregate, {
+      aggregate = (yield context.df.callActivityWithRetry(activity.aggregate, retry, {
         ...window,
         landings: closed.landings,
       })) as AggregateResult;
@@ -47,7 +47,7 @@ export function* streamWindow(context: df.OrchestrationContext): Generator<df.Ta
         const wave = Array.from(
           { length: Math.min(input.maxConcurrency, aggregate.shards - start) },
           (_, i) =>
-            context.df.callActivityWithRetry(activity.scoreShard, shardRetry, {
+            context.df.callActivityWithRetry(activity.scoreShard, retry, {
               ...window,
               shard: start + i,
               model: closed.model,
@@ -59,7 +59,7 @@ export function* streamWindow(context: df.OrchestrationContext): Generator<df.Ta
   } catch (error) {
     failure = `The window stopped on an unexpected error: ${error instanceof Error ? error.message.split('\n')[0]?.trim() : String(error)}`;
   }
-  return (yield context.df.callActivity(activity.commit, {
+  return (yield context.df.callActivityWithRetry(activity.commit, retry, {
     ...window,
     close: closed,
     aggregate,

@@ -5,6 +5,12 @@ import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
 import { findFreePort } from '../../src/host/azurite/startAzurite';
 import { StorageClients } from '../../src/storage/StorageClients';
 import { referencePredictions } from '../support/scoringHarness';
+import {
+  directFeatures,
+  readings as readingsAt,
+  sensorFeatures,
+  type Reading,
+} from '../support/sensorReadings';
 import { TestHost } from '../support/TestHost';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, uniqueName } from '../support/testStorage';
@@ -13,8 +19,7 @@ import { hostSecrets, uniqueName } from '../support/testStorage';
 // landed per window by the trigger, closed by the watermark, aggregated, scored by the registry's
 // production model and committed once per window; outputs read back from blob storage and compared with
 // a direct computation and plain onnxruntime.
-const features = ['count', 'temp_mean', 'temp_min', 'temp_max', 'temp_std', 'temp_last'];
-features.push('rpm_mean', 'rpm_max', 'vib_mean', 'vib_std');
+const features = sensorFeatures;
 const storage = new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? '');
 const hostId = uniqueName('windows');
 const output = uniqueName('windowout');
@@ -22,9 +27,14 @@ const hubs = { sensors: uniqueName('sensors'), broken: uniqueName('broken') };
 const streamsDirectory = path.join(mkdtempSync(path.join(os.tmpdir(), 'streams-')), 'streams');
 const base = Date.parse('2026-06-01T10:00:00Z');
 const diabetesOnnx = readFileSync('models/diabetes/model.onnx');
+const readings = (from: number, to: number, devices: number, seed: number) =>
+  readingsAt(base, from, to, devices, seed);
 let host: TestHost;
 let key: string;
 let connection: string;
+/** What the first test sent (good readings, and the ones sent after their window committed). */
+let sent: Reading[] = [];
+let lateSent: Reading[] = [];
 
 const schema = { deviceId: 'string', at: 'timestamp', temp: 'number', rpm: 'number', vib: 'number' };
 const window = { size: '10s', allowedLateness: '2s', eventTime: 'at', idleTimeout: '2m' };
@@ -40,6 +50,19 @@ const definitions = {
     model: 'windowed@production',
     outputs: { folder: 'sensors', alert: { above: 150 } },
   },
+  // The same events, read by a second consumer group: windows of 10 s every 5 s. Its lateness keeps
+  // each window open until every phase of readings it holds has landed.
+  hops: {
+    name: 'hops',
+    source: { hub: hubs.sensors, consumerGroup: 'hops' },
+    schema,
+    key: 'deviceId',
+    mode: 'window',
+    window: { ...window, kind: 'hopping', hop: '5s', allowedLateness: '12s' },
+    features,
+    model: 'windowed@production',
+    outputs: { folder: 'hops' },
+  },
   broken: {
     name: 'broken',
     source: { hub: hubs.broken },
@@ -52,33 +75,6 @@ const definitions = {
     outputs: { folder: 'broken' },
   },
 };
-
-interface Reading {
-  deviceId: string;
-  at: string;
-  temp: number;
-  rpm: number;
-  vib: number;
-}
-
-/** Readings of `devices` devices at seconds [from, to) after the base, in a scrambled order. */
-function readings(from: number, to: number, devices: number, seed: number): Reading[] {
-  const list: Reading[] = [];
-  let state = seed;
-  const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
-  for (let device = 0; device < devices; device++)
-    for (let n = 0; n < 10; n++) {
-      const at = base + (from + next() * (to - from)) * 1000;
-      list.push({
-        deviceId: `dev${device}`,
-        at: new Date(Math.floor(at)).toISOString(),
-        temp: 20 + next() * 40,
-        rpm: 1000 + next() * 500,
-        vib: next() * 3,
-      });
-    }
-  return list;
-}
 
 /** Sends each device's readings in one batch keyed by the device: several partitions, out of order. */
 async function produce(hub: string, events: EventData[], keyOf: (event: EventData) => string): Promise<void> {
@@ -162,32 +158,26 @@ const jsonLines = (text: string) =>
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-/** A window's features per device, the plain way: two passes over each device's readings. */
-function directFeatures(list: readonly Reading[], second: number): Map<string, number[]> {
-  const start = base + second * 1000;
-  const inWindow = list.filter((r) => Date.parse(r.at) >= start && Date.parse(r.at) < start + 10_000);
-  const byDevice = new Map<string, Reading[]>();
-  for (const r of inWindow) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r]);
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  const std = (values: number[]) => Math.sqrt(mean(values.map((v) => (v - mean(values)) ** 2)));
-  const result = new Map<string, number[]>();
-  for (const [device, own] of byDevice) {
-    const temps = own.map((r) => r.temp);
-    const latest = [...own].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).at(-1)!;
-    result.set(device, [
-      own.length,
-      mean(temps),
-      Math.min(...temps),
-      Math.max(...temps),
-      std(temps),
-      latest.temp,
-      mean(own.map((r) => r.rpm)),
-      Math.max(...own.map((r) => r.rpm)),
-      mean(own.map((r) => r.vib)),
-      std(own.map((r) => r.vib)),
-    ]);
-  }
-  return result;
+/**
+ * A committed window's output blob: a row per device, its features as computed directly, its
+ * prediction as plain onnxruntime makes it from those features. Returns the rows.
+ */
+async function expectWindowOutput(stream: string, row: WindowRow, expected: Map<string, number[]>) {
+  const hour = `${row.windowStart.slice(0, 10)}/${row.windowStart.slice(11, 13)}`;
+  expect(row.output).toBe(`${output}/${stream}/${hour}/${row.windowStart}.jsonl`);
+  const rows = jsonLines(await readText(row.output!.slice(output.length + 1)));
+  expect(rows.map((r) => r.deviceId).sort()).toEqual([...expected.keys()].sort());
+  const reference = referencePredictions(
+    'models/diabetes/model.onnx',
+    rows.map((r) => expected.get(r.deviceId as string)!),
+  ).variable!;
+  rows.forEach((r, at) => {
+    const direct = expected.get(r.deviceId as string)!;
+    features.forEach((feature, i) => expect(r[feature] as number).toBeCloseTo(direct[i]!, 9));
+    expect(r.variable as number).toBeCloseTo(reference[at]!, 3);
+    expect(r).toMatchObject({ windowStart: row.windowStart, model: 'windowed' });
+  });
+  return rows;
 }
 
 async function registerModel(): Promise<number> {
@@ -250,9 +240,12 @@ test('windows close on the watermark and commit features and predictions once; l
   await sendReadings(hubs.sensors, first);
   await produce(hubs.sensors, bad, () => 'bad');
   await eventsIn('sensors', 303);
+  await eventsIn('hops', 303);
   // Window +10s: a reading at +12s or later closes window +0s (end + 2 s lateness).
   await sendReadings(hubs.sensors, second);
   await eventsIn('sensors', 603);
+  await eventsIn('hops', 603);
+  await windowDone('hops', -5);
   const w0 = await windowDone('sensors', 0);
   expect(w0).toMatchObject({ state: 'Committed', eventsIn: 300, keys: 30, scoredRows: 30, modelVersion: 1 });
   // A new version is promoted while window +10s is open: it scores that window and the next.
@@ -261,6 +254,7 @@ test('windows close on the watermark and commit features and predictions once; l
   // Readings for window +0s after its commit are late; window +20s's readings close window +10s.
   await sendReadings(hubs.sensors, [...late, ...third]);
   await eventsIn('sensors', 908);
+  await eventsIn('hops', 908);
   await windowDone('sensors', 10);
   await sendReadings(hubs.sensors, [
     { ...third[0]!, deviceId: 'closer', at: new Date(base + 45_000).toISOString() },
@@ -277,27 +271,21 @@ test('windows close on the watermark and commit features and predictions once; l
   ]);
   for (const [index, sent] of [first, second, third].entries()) {
     const row = body.windows[index]!;
-    const expected = directFeatures(sent, index * 10);
     expect(row).toMatchObject({ eventsIn: 300, keys: 30, scoredRows: 30 });
     expect(row.closeToCommitMs).toEqual(expect.any(Number));
+    const rows = await expectWindowOutput(
+      'sensors',
+      row,
+      directFeatures(sent, base + index * 10_000, 10_000),
+    );
+    expect(rows.every((r) => r.modelVersion === (index === 0 ? 1 : 2))).toBe(true);
     const iso = new Date(base + index * 10_000).toISOString();
-    expect(row.output).toBe(`${output}/sensors/2026-06-01/10/${iso}.jsonl`);
-    const rows = jsonLines(await readText(row.output!.slice(output.length + 1)));
-    expect(rows.map((r) => r.deviceId).sort()).toEqual([...expected.keys()].sort());
-    const reference = referencePredictions(
-      'models/diabetes/model.onnx',
-      rows.map((r) => expected.get(r.deviceId as string)!),
-    ).variable!;
-    rows.forEach((r, at) => {
-      const direct = expected.get(r.deviceId as string)!;
-      features.forEach((feature, i) => expect(r[feature] as number).toBeCloseTo(direct[i]!, 9));
-      expect(r.variable as number).toBeCloseTo(reference[at]!, 3);
-      expect(r).toMatchObject({ windowStart: iso, model: 'windowed', modelVersion: index === 0 ? 1 : 2 });
-    });
     const alerts = (await listNames(`sensors/_alerts/2026-06-01/10/${iso}`)).length;
     const over = rows.filter((r) => (r.variable as number) > 150).length;
     expect(alerts).toBe(over > 0 ? 1 : 0);
   }
+  sent = [...first, ...second, ...third];
+  lateSent = late;
 
   const lateBlobs = await listNames(`sensors/_late/`);
   const kept = (await Promise.all(lateBlobs.map(readText))).flatMap(jsonLines);
@@ -319,6 +307,19 @@ test('windows close on the watermark and commit features and predictions once; l
     windowStart: new Date(base + 40_000).toISOString(),
     state: 'Open',
   });
+});
+
+test('hopping windows of 10 s every 5 s: each reading counts in both of its windows, as computed directly', async () => {
+  // Window -5s was committed before the late readings were sent: those before +5s are late there.
+  const late = lateSent.filter((reading) => Date.parse(reading.at) < base + 5_000).length;
+  await windowDone('hops', -5, (row) => (row.lateEvents ?? 0) === late);
+  for (const second of [-5, 10, 15, 20]) {
+    const row = await windowDone('hops', second);
+    const expected = directFeatures(sent, base + second * 1000, 10_000);
+    const count = [...expected.values()].reduce((sum, values) => sum + values[0]!, 0);
+    expect(row).toMatchObject({ state: 'Committed', keys: expected.size, eventsIn: count });
+    await expectWindowOutput('hops', row, expected);
+  }
 });
 
 test('GET /api/streams/{name}/windows takes a range; a bad bound is 400 naming it', async () => {

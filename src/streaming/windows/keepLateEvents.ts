@@ -3,7 +3,7 @@ import type { StreamingServices } from '../StreamingServices';
 import { streamContainer } from '../streamContainer';
 import type { WindowBounds } from './assignWindows';
 import type { LandedEvent } from './LandedEvent';
-import { countEvents, readJson, writeJsonLines, type WindowManifest } from './windowBlobs';
+import { countDistinctEvents, readJson, writeJsonLines, type WindowManifest } from './windowBlobs';
 import type { LandingRef } from './windowContracts';
 import { landingOf, windowBlobNames } from './windowNames';
 
@@ -31,8 +31,8 @@ export function eventsNotIncluded(
  * Late events (the `drop` policy): the events of these landings that the window's commit did not
  * include go to `_late/<window>/<partition>/<first sequence>.jsonl` with the reason, named by their
  * landing so doing it again rewrites the same blob, and the window's late count is recounted from
- * those blobs. Both the trigger (a landing after the commit) and the commit (a landing during the
- * close) call it; either may see a landing first. Returns the window's late count.
+ * those blobs (each event once). Both the trigger (a landing after the commit) and the commit (a
+ * landing during the close) call it; either may see a landing first. Returns the window's late count.
  */
 export async function keepLateEvents(
   stream: StreamDefinition,
@@ -58,5 +58,7 @@ export async function keepLateEvents(
     wrote = true;
   }
   if (!wrote) return undefined;
-  return services.windows.recountLate(stream.name, window.start, () => countEvents(container, names.lates));
+  return services.windows.recountLate(stream.name, window.start, () =>
+    countDistinctEvents(container, names.lates),
+  );
 }

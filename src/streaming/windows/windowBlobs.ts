@@ -65,12 +65,16 @@ export async function listLandings(container: ContainerClient, prefix: string): 
   return landings;
 }
 
-/** The sum of the `events` metadata of the blobs under a prefix. */
-export async function countEvents(container: ContainerClient, prefix: string): Promise<number> {
-  let total = 0;
-  for await (const blob of container.listBlobsFlat({ prefix, includeMetadata: true }))
-    total += Number(blob.metadata?.events ?? 0);
-  return total;
+/**
+ * The distinct events (by partition and sequence number) in the JSON Lines blobs under a prefix: two
+ * readers of one partition during a handover may keep one event in two blobs.
+ */
+export async function countDistinctEvents(container: ContainerClient, prefix: string): Promise<number> {
+  const seen = new Set<string>();
+  for await (const blob of container.listBlobsFlat({ prefix }))
+    for (const event of await readLanding(container, blob.name))
+      seen.add(`${event.partitionId}:${event.sequenceNumber}`);
+  return seen.size;
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */

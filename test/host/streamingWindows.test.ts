@@ -12,6 +12,7 @@ import {
   type Reading,
 } from '../support/sensorReadings';
 import { TestHost } from '../support/TestHost';
+import { blobReader, jsonLines, until, type WindowRow } from '../support/windowStreamProbes';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, uniqueName } from '../support/testStorage';
 
@@ -106,57 +107,29 @@ async function api<T>(route: string, init: RequestInit = {}): Promise<{ status: 
   return { status: response.status, body: (await response.json()) as T };
 }
 
-interface WindowRow {
-  windowStart: string;
-  state: string;
-  eventsIn: number;
-  lateEvents?: number;
-  keys: number;
-  scoredRows: number;
-  modelVersion?: number;
-  reason?: string;
-  output?: string;
-  closeToCommitMs?: number;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out waiting for ${what}.\n${host.output().slice(-4000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 const eventsIn = (stream: string, count: number) =>
-  until(`${count} events in ${stream}`, async () => {
-    const { body } = await api<{ eventsIn: number }>(`streams/${stream}`);
-    return body.eventsIn >= count ? body : undefined;
-  });
+  until(
+    `${count} events in ${stream}`,
+    async () => {
+      const { body } = await api<{ eventsIn: number }>(`streams/${stream}`);
+      return body.eventsIn >= count ? body : undefined;
+    },
+    () => host.output(),
+  );
 
 const windowDone = (stream: string, second: number, check: (row: WindowRow) => boolean = () => true) =>
-  until(`window +${second}s of ${stream}`, async () => {
-    const start = new Date(base + second * 1000).toISOString();
-    const { body } = await api<{ windows: WindowRow[] }>(`streams/${stream}/windows`);
-    const row = body.windows.find((candidate) => candidate.windowStart === start);
-    return row && ['Committed', 'Failed'].includes(row.state) && check(row) ? row : undefined;
-  });
+  until(
+    `window +${second}s of ${stream}`,
+    async () => {
+      const start = new Date(base + second * 1000).toISOString();
+      const { body } = await api<{ windows: WindowRow[] }>(`streams/${stream}/windows`);
+      const row = body.windows.find((candidate) => candidate.windowStart === start);
+      return row && ['Committed', 'Failed'].includes(row.state) && check(row) ? row : undefined;
+    },
+    () => host.output(),
+  );
 
-async function readText(name: string): Promise<string> {
-  return (await storage.container(output).getBlobClient(name).downloadToBuffer()).toString();
-}
-async function listNames(prefix: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const blob of storage.container(output).listBlobsFlat({ prefix })) names.push(blob.name);
-  return names;
-}
-const jsonLines = (text: string) =>
-  text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const { readText, listNames } = blobReader(storage, output);
 
 /**
  * A committed window's output blob: a row per device, its features as computed directly, its

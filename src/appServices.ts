@@ -197,7 +197,7 @@ export function streamingServices(): StreamingServices {
       tracker: new WindowTracker({ windows, streams, maxConcurrency: config.maxConcurrency }),
       containers,
       outputContainer: config.outputContainer,
-      windowShardRows: 2000,
+      windowShardRows: config.streamWindowShardKeys,
       definitions: streamDefinitions(),
     };
   }

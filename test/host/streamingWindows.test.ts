@@ -12,7 +12,7 @@ import {
   type Reading,
 } from '../support/sensorReadings';
 import { TestHost } from '../support/TestHost';
-import { blobReader, jsonLines, until, type WindowRow } from '../support/windowStreamProbes';
+import { blobReader, csvRows, jsonLines, until, type WindowRow } from '../support/windowStreamProbes';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, uniqueName } from '../support/testStorage';
 
@@ -49,7 +49,7 @@ const definitions = {
     window,
     features,
     model: 'windowed@production',
-    outputs: { folder: 'sensors', alert: { above: 150 } },
+    outputs: { folder: 'sensors', format: 'jsonl', alert: { above: 150 } },
   },
   // The same events, read by a second consumer group: windows of 10 s every 5 s. Its lateness keeps
   // each window open until every phase of readings it holds has landed.
@@ -62,7 +62,7 @@ const definitions = {
     window: { ...window, kind: 'hopping', hop: '5s', allowedLateness: '12s' },
     features,
     model: 'windowed@production',
-    outputs: { folder: 'hops' },
+    outputs: { folder: 'hops', format: 'csv' },
   },
   broken: {
     name: 'broken',
@@ -73,7 +73,7 @@ const definitions = {
     window,
     features: ['count', 'temp_mean'],
     model: 'windowed@production',
-    outputs: { folder: 'broken' },
+    outputs: { folder: 'broken', format: 'jsonl' },
   },
 };
 
@@ -137,8 +137,16 @@ const { readText, listNames } = blobReader(storage, output);
  */
 async function expectWindowOutput(stream: string, row: WindowRow, expected: Map<string, number[]>) {
   const hour = `${row.windowStart.slice(0, 10)}/${row.windowStart.slice(11, 13)}`;
-  expect(row.output).toBe(`${output}/${stream}/${hour}/${row.windowStart}.jsonl`);
-  const rows = jsonLines(await readText(row.output!.slice(output.length + 1)));
+  const format = definitions[stream as keyof typeof definitions].outputs.format ?? 'jsonl';
+  expect(row.output).toBe(`${output}/${stream}/${hour}/${row.windowStart}.${format}`);
+  const text = await readText(row.output!.slice(output.length + 1));
+  const rows = format === 'csv' ? csvRows(text) : jsonLines(text);
+  // One block per shard of 7 devices, scored in waves; a CSV header only in the first.
+  const blob = storage.container(output).getBlockBlobClient(row.output!.slice(output.length + 1));
+  const { committedBlocks } = await blob.getBlockList('committed');
+  expect(committedBlocks).toHaveLength(Math.ceil(expected.size / 7));
+  if (format === 'csv')
+    expect(text.split('\n').filter((line) => line.startsWith('deviceId,'))).toHaveLength(1);
   expect(rows.map((r) => r.deviceId).sort()).toEqual([...expected.keys()].sort());
   const reference = referencePredictions(
     'models/diabetes/model.onnx',
@@ -189,6 +197,9 @@ beforeAll(async () => {
       AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('Windows'),
       'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
       AzureFunctionsJobHost__extensions__eventHubs__maxEventBatchSize: '50',
+      // 30 devices a window: 5 shards, scored in waves of 2.
+      STREAM_WINDOW_SHARD_KEYS: '7',
+      SCORING_MAX_CONCURRENCY: '2',
     },
   });
   key = (await hostSecrets(hostId)).masterKey.value;

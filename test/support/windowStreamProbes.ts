@@ -48,3 +48,19 @@ export const jsonLines = (text: string): Record<string, unknown>[] =>
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/** CSV with a header (one header line, no quoted fields): numbers as numbers, the rest as text. */
+export function csvRows(text: string): Record<string, unknown>[] {
+  const [header, ...lines] = text.trim().split('\n');
+  const columns = header!.split(',');
+  return lines.map((line) =>
+    Object.fromEntries(
+      line
+        .split(',')
+        .map((value, i) => [
+          columns[i]!,
+          value !== '' && !Number.isNaN(Number(value)) ? Number(value) : value,
+        ]),
+    ),
+  );
+}

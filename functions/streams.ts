@@ -1,15 +1,13 @@
 import { app, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import { streamDefinitions, streamingServices } from '../src/appServices';
 import { scoreStreamBatch } from '../src/streaming/scoreStreamBatch';
 import { streamBatchOf } from '../src/streaming/StreamBatch';
-import { getStream, listStreams } from '../src/streaming/streamsHttp';
+import { getStream, listStreamWindows, listStreams } from '../src/streaming/streamsHttp';
+import { landWindowBatch } from '../src/streaming/windows/landWindowBatch';
 
 // One Event Hub trigger per stream definition, registered when the app is loaded.
 for (const stream of streamDefinitions()) {
-  if (stream.mode !== 'perEvent')
-    throw new Error(
-      `Stream ${stream.name}: mode "${stream.mode}" is not built yet; only "perEvent" streams run (see docs/streaming.md).`,
-    );
   app.eventHub(`stream-${stream.name}`, {
     connection: stream.source.connection,
     eventHubName: stream.source.hub,
@@ -22,8 +20,12 @@ for (const stream of streamDefinitions()) {
       minimumInterval: 500,
       maximumInterval: 10_000,
     },
+    extraInputs: stream.mode === 'window' ? [df.input.durableClient()] : [],
     handler: async (messages: unknown[], context: InvocationContext) => {
-      await scoreStreamBatch(stream, streamBatchOf(messages, context.triggerMetadata), streamingServices());
+      const batch = streamBatchOf(messages, context.triggerMetadata);
+      if (stream.mode === 'window')
+        await landWindowBatch(stream, batch, streamingServices(), df.getClient(context));
+      else await scoreStreamBatch(stream, batch, streamingServices());
     },
   });
 }
@@ -40,4 +42,11 @@ app.http('getStream', {
   methods: ['GET'],
   authLevel: 'function',
   handler: (request) => getStream(request.params.name ?? '', streamingServices()),
+});
+
+app.http('listStreamWindows', {
+  route: 'streams/{name}/windows',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: (request) => listStreamWindows(request.params.name ?? '', request.query, streamingServices()),
 });

@@ -25,6 +25,8 @@ import type { StreamDefinition } from './streaming/StreamDefinition';
 import type { StreamingServices } from './streaming/StreamingServices';
 import { StreamModels } from './streaming/StreamModels';
 import { StreamStore } from './streaming/StreamStore';
+import { StreamWindowStore } from './streaming/windows/StreamWindowStore';
+import { WindowTracker } from './streaming/windows/WindowTracker';
 import { StorageClients } from './storage/StorageClients';
 import type { RetrainServices } from './training/retrain/RetrainServices';
 import { TrainingRunStore } from './training/retrain/TrainingRunStore';
@@ -178,18 +180,24 @@ export function streamDefinitions(): readonly StreamDefinition[] {
 
 let streaming: StreamingServices | undefined;
 
-/** The stream triggers' and the streams API's services: the kernel's model loading and worker pool. */
+/** The stream triggers', window activities' and streams API's services: the kernel's models and pool. */
 export function streamingServices(): StreamingServices {
   if (!streaming) {
     const { config, runtime, containers } = appServices();
+    const streams = new StreamStore(runtime.storage, config.streamsTable);
+    const windows = new StreamWindowStore(runtime.storage, config.streamWindowsTable);
     streaming = {
       storage: runtime.storage,
       store: runtime.store,
+      loader: runtime.models,
       runner: runtime.runner,
       models: new StreamModels(runtime),
-      streams: new StreamStore(runtime.storage, config.streamsTable),
+      streams,
+      windows,
+      tracker: new WindowTracker({ windows, streams, maxConcurrency: config.maxConcurrency }),
       containers,
       outputContainer: config.outputContainer,
+      windowShardRows: config.streamWindowShardKeys,
       definitions: streamDefinitions(),
     };
   }

@@ -48,6 +48,10 @@ const configSchema = z.object({
   streamsDirectory: z.string(),
   /** One row per stream and partition: counts and the last sequence number scored. */
   streamsTable: z.string().default('streams'),
+  /** One row per stream and window: its state, counts, model version and latency. */
+  streamWindowsTable: z.string().default('streamWindows'),
+  /** Keys per scoring shard of a window (the window's fan-out unit). */
+  streamWindowShardKeys: positiveInt(2000),
   /** Tests only: faults injected at named points (runtime/faults/TestFaults). */
   testFaults: z.string().optional(),
 });
@@ -79,6 +83,8 @@ const settingNames = {
   trainingFilesDirectory: 'TRAINING_FILES_DIRECTORY',
   streamsDirectory: 'STREAMS_DIRECTORY',
   streamsTable: 'STREAMS_TABLE',
+  streamWindowsTable: 'STREAM_WINDOWS_TABLE',
+  streamWindowShardKeys: 'STREAM_WINDOW_SHARD_KEYS',
   testFaults: 'DURABLE_SCORING_TEST_FAULTS',
 } as const satisfies Record<keyof AppConfig, string>;
 

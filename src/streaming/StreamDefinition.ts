@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { modelRefProblem } from '../runtime/models/ModelRef';
+import { parseWindowFeature } from './windows/windowFeatures';
 
 /** The JSON types a stream's event fields may have; features must be numbers. */
 export const fieldTypes = ['number', 'integer', 'string', 'boolean', 'timestamp'] as const;
@@ -22,12 +23,22 @@ const duration = z
     return Number(amount) * unitMs;
   });
 
+const positiveDuration = duration.refine((ms) => ms > 0, 'must be longer than 0');
+
 const windowSpec = z.strictObject({
-  kind: z.literal('tumbling', { error: 'only "tumbling" windows are defined' }).default('tumbling'),
-  size: duration.refine((ms) => ms > 0, 'must be longer than 0'),
+  kind: z.enum(['tumbling', 'hopping'], { error: 'must be "tumbling" or "hopping"' }).default('tumbling'),
+  size: positiveDuration,
+  /** Hopping windows only: a window starts every `hop`, each `size` long. */
+  hop: positiveDuration.optional(),
   allowedLateness: duration.default(0),
   /** A timestamp field of the event; the enqueued time when absent. */
   eventTime: fieldName.optional(),
+  /** Events for a window already closed: counted and kept apart (`_late/`), never scored. */
+  late: z
+    .enum(['drop'], { error: 'must be "drop" (late events are counted and kept; "reopen" is not built yet)' })
+    .default('drop'),
+  /** How long after its end (plus lateness) an idle stream's window closes anyway; default its size. */
+  idleTimeout: positiveDuration.optional(),
 });
 
 const outputsSpec = z.strictObject({
@@ -66,22 +77,54 @@ const definitionSchema = z
   .superRefine((spec, context) => {
     const issue = (path: (string | number)[], message: string) =>
       context.addIssue({ code: 'custom', path, message });
-    if (!(spec.key in spec.schema)) issue(['key'], `"${spec.key}" is not a field of the schema`);
-    spec.features.forEach((feature, index) => {
-      const type = spec.schema[feature];
-      if (type === undefined) issue(['features', index], `"${feature}" is not a field of the schema`);
-      else if (type !== 'number' && type !== 'integer')
-        issue(['features', index], `"${feature}" is a ${type} field; features must be number or integer`);
-    });
-    if (new Set(spec.features).size !== spec.features.length) issue(['features'], 'lists a field twice');
     if (spec.mode === 'window' && spec.window === undefined)
       issue(['window'], 'is required when mode is "window" (e.g. { "size": "1m" })');
     if (spec.mode === 'perEvent' && spec.window !== undefined)
       issue(['window'], 'applies only to mode "window"');
+    if (!(spec.key in spec.schema)) issue(['key'], `"${spec.key}" is not a field of the schema`);
+    spec.features.forEach((feature, index) => {
+      const problem = featureProblem(spec.schema, spec.mode, feature);
+      if (problem !== undefined) issue(['features', index], problem);
+    });
+    if (new Set(spec.features).size !== spec.features.length) issue(['features'], 'lists a field twice');
+    if (spec.window !== undefined)
+      windowProblems(spec.window).forEach(([field, message]) => issue(['window', field], message));
     const eventTime = spec.window?.eventTime;
     if (eventTime !== undefined && spec.schema[eventTime] !== 'timestamp')
       issue(['window', 'eventTime'], `"${eventTime}" must be a timestamp field of the schema`);
   });
+
+/** Why a feature cannot feed the model: per event a number field, per window an aggregate of one. */
+function featureProblem(
+  schema: Readonly<Record<string, FieldType>>,
+  mode: 'perEvent' | 'window',
+  feature: string,
+): string | undefined {
+  let field = feature;
+  if (mode === 'window') {
+    const parsed = parseWindowFeature(feature);
+    if (typeof parsed === 'string') return parsed;
+    if (parsed.aggregate === 'count') return undefined;
+    field = parsed.field;
+  }
+  const type = schema[field];
+  if (type === undefined) return `"${field}" is not a field of the schema`;
+  if (type !== 'number' && type !== 'integer')
+    return `"${field}" is a ${type} field; features must be number or integer`;
+  return undefined;
+}
+
+type WindowSpec = z.infer<typeof windowSpec>;
+
+function windowProblems(window: WindowSpec): [keyof WindowSpec, string][] {
+  if (window.kind === 'tumbling')
+    return window.hop === undefined ? [] : [['hop', 'applies only to hopping windows']];
+  if (window.hop === undefined) return [['hop', 'is required for hopping windows (e.g. "30s")']];
+  if (window.hop > window.size) return [['hop', 'must not be longer than window.size']];
+  if (window.size / window.hop > 100)
+    return [['hop', 'puts each event in more than 100 windows: make it at least window.size / 100']];
+  return [];
+}
 
 /** A stream definition as written in `streams/<name>.json`, with its defaults applied. */
 export type StreamDefinition = Readonly<z.infer<typeof definitionSchema>>;

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors';
 import type { FeatureMapping } from '../runtime/inference/mapFeatures';
 import type { ModelRunner } from '../runtime/inference/ModelRunner';
-import type { LoadedModel } from '../runtime/models/LoadedModel';
+import { labelOf, type LoadedModel, type PinnedModel } from '../runtime/models/LoadedModel';
 import type { ModelLoader } from '../runtime/models/ModelLoader';
 import { parseModelRef } from '../runtime/models/ModelRef';
 import type { StreamDefinition } from './StreamDefinition';
@@ -19,6 +19,7 @@ export interface StreamModel {
  */
 export class StreamModels {
   readonly #pinned = new Map<string, Promise<StreamModel>>();
+  readonly #versions = new Map<string, Promise<StreamModel>>();
 
   constructor(private readonly runtime: { readonly models: ModelLoader; readonly runner: ModelRunner }) {}
 
@@ -32,8 +33,23 @@ export class StreamModels {
     return pinned;
   }
 
+  /** A version pinned elsewhere (a window pins its own), loaded and mapped; cached per version. */
+  forPinned(stream: StreamDefinition, pinned: PinnedModel): Promise<StreamModel> {
+    const key = `${stream.name}\n${labelOf(pinned)}:${pinned.sha256}`;
+    let loaded = this.#versions.get(key);
+    if (!loaded) {
+      loaded = this.runtime.models.load(pinned).then((model) => this.#mapped(stream, model));
+      loaded.catch(() => this.#versions.delete(key));
+      this.#versions.set(key, loaded);
+    }
+    return loaded;
+  }
+
   async #pin(stream: StreamDefinition): Promise<StreamModel> {
-    const model = await this.runtime.models.resolve(parseModelRef(stream.model, 'model'));
+    return this.#mapped(stream, await this.runtime.models.resolve(parseModelRef(stream.model, 'model')));
+  }
+
+  async #mapped(stream: StreamDefinition, model: LoadedModel): Promise<StreamModel> {
     const mapping = await this.runtime.runner.mapInputs(model, stream.features, stream.features);
     const unused = stream.features.filter((feature) => !mapping.featureColumns.includes(feature));
     if (unused.length > 0)

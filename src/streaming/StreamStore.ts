@@ -7,6 +7,10 @@ export interface StreamPartitionProgress {
   readonly eventsIn: number;
   readonly badEvents: number;
   readonly scoredEvents: number;
+  /** Window streams: events landed for their windows (scored when the window closes). */
+  readonly landedEvents?: number;
+  /** Window streams: the latest event time seen in the partition (epoch ms). */
+  readonly watermark?: number;
   readonly lastSequenceNumber: number;
   readonly lastBatchAt: string;
   /** `name@version` of the model that scored the last batch. */
@@ -16,8 +20,13 @@ export interface StreamPartitionProgress {
 /** What a batch adds, per event, so a batch delivered again counts only the events it did not count. */
 export interface BatchCounts {
   readonly partitionId: string;
-  readonly events: readonly { readonly sequenceNumber: number; readonly outcome: 'bad' | 'scored' }[];
+  readonly events: readonly {
+    readonly sequenceNumber: number;
+    readonly outcome: 'bad' | 'scored' | 'landed';
+  }[];
   readonly model?: string;
+  /** Window streams: the batch's latest event time. */
+  readonly watermark?: number;
   readonly at: string;
 }
 
@@ -37,12 +46,16 @@ export class StreamStore {
     const previous = await this.#read(table, stream, counts.partitionId);
     const last = previous?.lastSequenceNumber ?? -1;
     const fresh = counts.events.filter((event) => event.sequenceNumber > last);
-    const bad = fresh.filter((event) => event.outcome === 'bad').length;
+    const count = (outcome: string) => fresh.filter((event) => event.outcome === outcome).length;
+    const watermark = Math.max(previous?.watermark ?? -Infinity, counts.watermark ?? -Infinity);
     const progress: StreamPartitionProgress = {
       partitionId: counts.partitionId,
       eventsIn: (previous?.eventsIn ?? 0) + fresh.length,
-      badEvents: (previous?.badEvents ?? 0) + bad,
-      scoredEvents: (previous?.scoredEvents ?? 0) + fresh.length - bad,
+      badEvents: (previous?.badEvents ?? 0) + count('bad'),
+      scoredEvents: (previous?.scoredEvents ?? 0) + count('scored'),
+      ...(counts.watermark === undefined && previous?.watermark === undefined
+        ? {}
+        : { landedEvents: (previous?.landedEvents ?? 0) + count('landed'), watermark }),
       lastSequenceNumber: Math.max(last, ...counts.events.map((event) => event.sequenceNumber)),
       lastBatchAt: counts.at,
       model: counts.model ?? previous?.model,
@@ -76,6 +89,16 @@ export class StreamStore {
 }
 
 function progressOf(entity: StreamPartitionProgress): StreamPartitionProgress {
-  const { partitionId, eventsIn, badEvents, scoredEvents, lastSequenceNumber, lastBatchAt, model } = entity;
-  return { partitionId, eventsIn, badEvents, scoredEvents, lastSequenceNumber, lastBatchAt, model };
+  const { partitionId, eventsIn, badEvents, scoredEvents, landedEvents, watermark } = entity;
+  const { lastSequenceNumber, lastBatchAt, model } = entity;
+  return {
+    partitionId,
+    eventsIn,
+    badEvents,
+    scoredEvents,
+    ...(watermark === undefined ? {} : { landedEvents, watermark }),
+    lastSequenceNumber,
+    lastBatchAt,
+    model,
+  };
 }

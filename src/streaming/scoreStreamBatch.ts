@@ -1,6 +1,7 @@
-import type { PredictionColumn } from '../runtime/formats/ScoringBatch';
 import { labelOf } from '../runtime/models/LoadedModel';
+import { alertRows } from './alertRows';
 import { formatStreamRows } from './formatStreamRows';
+import { predictionValueAt } from './predictionValueAt';
 import { NotFoundError, ValidationError } from '../errors';
 import { parseStreamEvents, type BadEvent, type GoodEvent } from './parseStreamEvents';
 import type { StreamBatch } from './StreamBatch';
@@ -123,25 +124,9 @@ async function scoreRows(
     sequenceNumber: event.sequenceNumber,
     enqueuedTimeUtc: event.enqueuedTimeUtc,
     ...Object.fromEntries(stream.features.map((feature) => [feature, event.fields[feature]])),
-    ...Object.fromEntries(predictions.map((column) => [column.name, valueAt(column, row)])),
+    ...Object.fromEntries(predictions.map((column) => [column.name, predictionValueAt(column, row)])),
     model: model.name,
     modelVersion: model.version,
     modelSha256: model.sha256,
   }));
-}
-
-function valueAt(column: PredictionColumn, row: number): number | number[] {
-  const values = Array.from(column.values.subarray(row * column.width, (row + 1) * column.width), Number);
-  return column.width === 1 ? values[0]! : values;
-}
-
-/** Rows whose prediction (the alert's output, else the model's first) is over the threshold. */
-function alertRows(stream: StreamDefinition, rows: readonly Record<string, unknown>[], firstOutput?: string) {
-  const alert = stream.outputs.alert;
-  const output = alert?.output ?? firstOutput;
-  if (alert === undefined || output === undefined) return [];
-  return rows.filter((row) => {
-    const value = row[output];
-    return typeof value === 'number' && value > alert.above;
-  });
 }

@@ -1,10 +1,12 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { NotFoundError } from '../errors';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../errors';
 import { withErrorResponses } from '../http/withErrorResponses';
 import { parseModelRef } from '../runtime/models/ModelRef';
 import type { StreamDefinition } from './StreamDefinition';
 import type { StreamingServices } from './StreamingServices';
 import type { StreamPartitionProgress } from './StreamStore';
+import type { WindowRecord } from './windows/StreamWindowStore';
 
 /** GET /api/streams: every stream the app runs, with its totals. */
 export async function listStreams(services: StreamingServices): Promise<HttpResponseInit> {
@@ -25,16 +27,10 @@ export async function listStreams(services: StreamingServices): Promise<HttpResp
   });
 }
 
-/** GET /api/streams/{name}: the definition, its model resolved now, and progress per partition. */
+/** GET /api/streams/{name}: the definition, its model resolved now, progress per partition, the last window. */
 export async function getStream(name: string, services: StreamingServices): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    const stream = services.definitions.find(
-      (candidate) => candidate.name.toLowerCase() === name.toLowerCase(),
-    );
-    if (!stream)
-      throw new NotFoundError(
-        `No stream named "${name}". Streams: ${services.definitions.map((d) => d.name).join(', ') || 'none'}.`,
-      );
+    const stream = streamNamed(name, services);
     const partitions = await services.streams.partitions(stream.name);
     return {
       status: 200,
@@ -42,12 +38,76 @@ export async function getStream(name: string, services: StreamingServices): Prom
         name: stream.name,
         definition: stream,
         model: await resolveModel(stream, services),
-        running: stream.mode === 'perEvent',
+        running: true,
         ...totalsOf(partitions),
+        ...(stream.window ? { lastWindow: await lastWindow(stream, partitions, services) } : {}),
         partitions,
       },
     };
   });
+}
+
+const windowRange = z.object({
+  from: z.string().optional(),
+  to: z.string().optional(),
+});
+
+/** GET /api/streams/{name}/windows?from=&to=: the windows starting in [from, to) (ISO 8601 or epoch ms). */
+export async function listStreamWindows(
+  name: string,
+  query: URLSearchParams,
+  services: StreamingServices,
+): Promise<HttpResponseInit> {
+  return withErrorResponses(async () => {
+    const stream = streamNamed(name, services);
+    if (!stream.window)
+      throw new ValidationError(`Stream ${stream.name} is a perEvent stream: it has no windows.`, {
+        field: 'name',
+      });
+    const { from, to } = windowRange.parse(Object.fromEntries(query));
+    const range = { from: timeParameter(from, 'from'), to: timeParameter(to, 'to') };
+    const windows = await services.windows.list(stream.name, range);
+    return { status: 200, jsonBody: { stream: stream.name, windows } };
+  });
+}
+
+function timeParameter(text: string | undefined, field: string): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const time = /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(time))
+    throw new ValidationError(
+      `Query parameter "${field}" must be an ISO 8601 time or epoch milliseconds, not "${text}".`,
+      {
+        field,
+      },
+    );
+  return time;
+}
+
+/** The latest window near the stream's watermark (windows far behind it are closed and listed by range). */
+async function lastWindow(
+  stream: StreamDefinition,
+  partitions: readonly StreamPartitionProgress[],
+  services: StreamingServices,
+): Promise<WindowRecord | null> {
+  const watermark = Math.max(...partitions.map((row) => row.watermark ?? -Infinity));
+  if (!Number.isFinite(watermark)) return null;
+  const { size, allowedLateness } = stream.window!;
+  const windows = await services.windows.list(stream.name, {
+    from: watermark - 4 * (size + allowedLateness),
+  });
+  return windows.at(-1) ?? null;
+}
+
+function streamNamed(name: string, services: StreamingServices): StreamDefinition {
+  const stream = services.definitions.find(
+    (candidate) => candidate.name.toLowerCase() === name.toLowerCase(),
+  );
+  if (!stream)
+    throw new NotFoundError(
+      `No stream named "${name}". Streams: ${services.definitions.map((d) => d.name).join(', ') || 'none'}.`,
+    );
+  return stream;
 }
 
 /** What the reference names now; a model that cannot be resolved is reported, not an error. */
@@ -71,6 +131,7 @@ function totalsOf(partitions: readonly StreamPartitionProgress[]) {
     eventsIn: sum((row) => row.eventsIn),
     badEvents: sum((row) => row.badEvents),
     scoredEvents: sum((row) => row.scoredEvents),
+    landedEvents: sum((row) => row.landedEvents ?? 0),
     lastBatchAt: lastBatchAt ?? null,
   };
 }

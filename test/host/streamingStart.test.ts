@@ -24,9 +24,9 @@ const definition = {
 
 test.each([
   [
-    'a window stream (not built yet)',
-    { ...definition, mode: 'window', window: { size: '1m' } },
-    'Stream vitals: mode "window" is not built yet; only "perEvent" streams run',
+    'a hopping window without its hop',
+    { ...definition, mode: 'window', window: { kind: 'hopping', size: '1m' }, features: ['bmi_mean'] },
+    'Stream definition streams/vitals.json: window.hop is required for hopping windows',
   ],
   [
     'a bad definition',

@@ -26,7 +26,12 @@ test('a definition gets its defaults', () => {
 
 test('a window definition is parsed: sizes in milliseconds, event time from a timestamp field', () => {
   const parsed = parseStreamDefinition(
-    { ...valid, mode: 'window', window: { size: '5m', allowedLateness: '30s', eventTime: 'at' } },
+    {
+      ...valid,
+      mode: 'window',
+      window: { size: '5m', allowedLateness: '30s', eventTime: 'at' },
+      features: ['count', 'age_mean', 'bmi_std', 'bmi_last'],
+    },
     'w.json',
   );
   expect(parsed.window).toEqual({
@@ -34,6 +39,28 @@ test('a window definition is parsed: sizes in milliseconds, event time from a ti
     size: 300_000,
     allowedLateness: 30_000,
     eventTime: 'at',
+    late: 'drop',
+  });
+});
+
+test('a hopping window takes its hop and idle timeout; aggregates of a field with "_" in its name', () => {
+  const parsed = parseStreamDefinition(
+    {
+      ...valid,
+      schema: { ...valid.schema, inlet_temp: 'integer' },
+      mode: 'window',
+      window: { kind: 'hopping', size: '1m', hop: '15s', idleTimeout: '5s', late: 'drop' },
+      features: ['inlet_temp_max', 'age_min'],
+    },
+    'w.json',
+  );
+  expect(parsed.window).toEqual({
+    kind: 'hopping',
+    size: 60_000,
+    hop: 15_000,
+    allowedLateness: 0,
+    idleTimeout: 5_000,
+    late: 'drop',
   });
 });
 
@@ -59,15 +86,75 @@ test.each<[string, Record<string, unknown>, string, RegExp]>([
   ['a window on a perEvent stream', { window: { size: '1m' } }, 'window', /applies only to mode "window"/],
   [
     'a bad window size',
-    { mode: 'window', window: { size: '5 minutes' } },
+    { mode: 'window', window: { size: '5 minutes' }, features: ['count'] },
     'window.size',
     /unit: ms, s, m or h/,
   ],
   [
     'event time from a number field',
-    { mode: 'window', window: { size: '1m', eventTime: 'age' } },
+    { mode: 'window', window: { size: '1m', eventTime: 'age' }, features: ['count'] },
     'window.eventTime',
     /must be a timestamp field/,
+  ],
+  [
+    'a window feature that is no aggregate',
+    { mode: 'window', window: { size: '1m' }, features: ['age_mean', 'age_median'] },
+    'features[1]',
+    /"age_median" is not a window feature: use "count" or "<field>_<aggregate>"/,
+  ],
+  [
+    'a plain field as a window feature',
+    { mode: 'window', window: { size: '1m' }, features: ['age'] },
+    'features[0]',
+    /"age" is not a window feature/,
+  ],
+  [
+    'an aggregate of a field not in the schema',
+    { mode: 'window', window: { size: '1m' }, features: ['temp_mean'] },
+    'features[0]',
+    /"temp" is not a field of the schema/,
+  ],
+  [
+    'an aggregate of a text field',
+    { mode: 'window', window: { size: '1m' }, features: ['patientId_last'] },
+    'features[0]',
+    /"patientId" is a string field/,
+  ],
+  [
+    'an unknown window kind',
+    { mode: 'window', window: { kind: 'sliding', size: '1m' }, features: ['count'] },
+    'window.kind',
+    /"tumbling" or "hopping"/,
+  ],
+  [
+    'a hopping window without its hop',
+    { mode: 'window', window: { kind: 'hopping', size: '1m' }, features: ['count'] },
+    'window.hop',
+    /is required for hopping windows/,
+  ],
+  [
+    'a hop on a tumbling window',
+    { mode: 'window', window: { size: '1m', hop: '10s' }, features: ['count'] },
+    'window.hop',
+    /applies only to hopping windows/,
+  ],
+  [
+    'a hop longer than the window',
+    { mode: 'window', window: { kind: 'hopping', size: '1m', hop: '2m' }, features: ['count'] },
+    'window.hop',
+    /must not be longer than window.size/,
+  ],
+  [
+    'a hop that puts events in too many windows',
+    { mode: 'window', window: { kind: 'hopping', size: '1h', hop: '1s' }, features: ['count'] },
+    'window.hop',
+    /more than 100 windows/,
+  ],
+  [
+    'a late policy not built',
+    { mode: 'window', window: { size: '1m', late: 'reopen' }, features: ['count'] },
+    'window.late',
+    /must be "drop"/,
   ],
   ['no output folder', { outputs: { format: 'csv' } }, 'outputs.folder', /expected string/],
   ['an unknown format', { outputs: { folder: 'x', format: 'parquet' } }, 'outputs.format', /jsonl|csv/],

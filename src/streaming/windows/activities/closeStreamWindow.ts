@@ -1,0 +1,34 @@
+import { NotFoundError, ValidationError } from '../../../errors';
+import { parseModelRef } from '../../../runtime/models/ModelRef';
+import { streamContainer } from '../../streamContainer';
+import type { StreamingServices } from '../../StreamingServices';
+import { streamOf } from '../streamOf';
+import { listLandings } from '../windowBlobs';
+import type { CloseResult, WindowRef } from '../windowContracts';
+import { windowBlobNames } from '../windowNames';
+
+/**
+ * Closes a window: Closing first (so a landing that still reads Open was written before the listing
+ * below), then the list of its landings, then the model that scores it, pinned once for the whole
+ * window: a promotion after this close applies from the next window on. A model that cannot be
+ * resolved is the window's failure, not a retry.
+ */
+export async function closeStreamWindow(input: WindowRef, services: StreamingServices): Promise<CloseResult> {
+  const stream = streamOf(input.stream, services);
+  const window = { start: input.windowStart, end: input.windowEnd };
+  const record = await services.windows.beginClose(stream.name, window, new Date().toISOString());
+  const container = await streamContainer(stream, services);
+  const landings = await listLandings(container, windowBlobNames(stream, window.start).landings);
+  const closedAt = record.closedAt ?? new Date().toISOString();
+  try {
+    const model = await services.store.resolve(parseModelRef(stream.model, 'model'));
+    return { closedAt, landings, model: { name: model.name, version: model.version, sha256: model.sha256 } };
+  } catch (error) {
+    if (!(error instanceof ValidationError || error instanceof NotFoundError)) throw error;
+    return {
+      closedAt,
+      landings,
+      modelError: `model ${stream.model} cannot score this window: ${error.message}`,
+    };
+  }
+}

@@ -1,0 +1,134 @@
+import type { DurableClient } from 'durable-functions';
+import { parseStreamEvents, type BadEvent, type GoodEvent } from '../parseStreamEvents';
+import type { StreamBatch } from '../StreamBatch';
+import { streamBlobName } from '../streamBlobNames';
+import { streamContainer } from '../streamContainer';
+import type { StreamDefinition } from '../StreamDefinition';
+import type { StreamingServices } from '../StreamingServices';
+import type { StreamPartitionProgress } from '../StreamStore';
+import { assignWindows, type WindowBounds } from './assignWindows';
+import { keepLateEvents } from './keepLateEvents';
+import type { LandedEvent } from './LandedEvent';
+import { writeJsonLines } from './windowBlobs';
+import { windowFieldsOf } from './windowFeatures';
+import { windowBlobNames } from './windowNames';
+
+interface Landing {
+  readonly window: WindowBounds;
+  readonly name: string;
+  readonly events: LandedEvent[];
+}
+
+/**
+ * Lands one batch of a window stream: bad events to the dead letters, the others into one landing blob
+ * per window (named by the batch's first sequence number, so a batch delivered again overwrites its
+ * own). Only then does it read each window's state: a window still open has not listed its landings
+ * yet, so it will include this one (its orchestration is started if need be); a window already done
+ * gets these events as late ones; a closing window's commit finds them itself. Last, the watermark
+ * moves and closes the windows it passed.
+ */
+export async function landWindowBatch(
+  stream: StreamDefinition,
+  batch: StreamBatch,
+  services: StreamingServices,
+  client: DurableClient,
+): Promise<StreamPartitionProgress | undefined> {
+  const first = batch.events[0];
+  if (first === undefined) return undefined;
+  const container = await streamContainer(stream, services);
+  const { good, bad } = timedEvents(stream, batch);
+  const landings = landingsOf(stream, batch, good);
+  const metadata = {
+    stream: stream.name,
+    partition: batch.partitionId,
+    firstsequence: String(first.sequenceNumber),
+    lastsequence: String(batch.events.at(-1)!.sequenceNumber),
+  };
+  await Promise.all(
+    landings.map((landing) =>
+      writeJsonLines(container, landing.name, landing.events, {
+        ...metadata,
+        events: String(landing.events.length),
+      }),
+    ),
+  );
+  if (bad.length > 0)
+    await writeJsonLines(
+      container,
+      streamBlobName(stream, 'deadLetter', batch.partitionId, first.sequenceNumber),
+      bad,
+      metadata,
+    );
+  for (const landing of landings) {
+    const state = (await services.windows.get(stream.name, landing.window.start))?.state;
+    if (state === undefined || state === 'Open')
+      await services.tracker.ensureStarted(stream, landing.window, client);
+    else if (state !== 'Closing') await keepLateEvents(stream, landing.window, [landing], services);
+  }
+  const badSequences = new Set(bad.map((event) => event.sequenceNumber));
+  const latest = Math.max(...good.map((event) => event.eventTime));
+  const progress = await services.streams.recordBatch(stream.name, {
+    partitionId: batch.partitionId,
+    events: batch.events.map(({ sequenceNumber }) => ({
+      sequenceNumber,
+      outcome: badSequences.has(sequenceNumber) ? 'bad' : 'landed',
+    })),
+    at: new Date().toISOString(),
+    watermark: good.length > 0 ? latest : undefined,
+  });
+  if (good.length > 0) await services.tracker.advance(stream, latest, client);
+  return progress;
+}
+
+/** The batch's events that fit the schema, each with its event time; the rest, and why. */
+function timedEvents(stream: StreamDefinition, batch: StreamBatch) {
+  const parsed = parseStreamEvents(stream, batch);
+  const good: (GoodEvent & { eventTime: number })[] = [];
+  const bad: BadEvent[] = [...parsed.bad];
+  const field = stream.window?.eventTime;
+  for (const event of parsed.good) {
+    const value = field === undefined ? event.enqueuedTimeUtc : event.fields[field];
+    const eventTime = typeof value === 'number' ? value : Date.parse(String(value));
+    if (Number.isFinite(eventTime)) good.push({ ...event, eventTime });
+    else
+      bad.push({
+        ...event,
+        partitionId: batch.partitionId,
+        reason: 'the event has no enqueued time to window it by',
+      });
+  }
+  return { good, bad: bad.sort((a, b) => a.sequenceNumber - b.sequenceNumber) };
+}
+
+/** The good events grouped by the window(s) each falls in, as each window's landing keeps them. */
+function landingsOf(
+  stream: StreamDefinition,
+  batch: StreamBatch,
+  events: readonly (GoodEvent & { eventTime: number })[],
+): Landing[] {
+  const fields = windowFieldsOf(stream.features);
+  const first = batch.events[0]!.sequenceNumber;
+  const landings = new Map<number, Landing>();
+  for (const event of events) {
+    const landed: LandedEvent = {
+      key: event.fields[stream.key],
+      partitionId: batch.partitionId,
+      sequenceNumber: event.sequenceNumber,
+      eventTime: event.eventTime,
+      values: Object.fromEntries(fields.map((field) => [field, event.fields[field] as number])),
+    };
+    for (const window of assignWindows(event.eventTime, stream.window!)) {
+      let landing = landings.get(window.start);
+      if (!landing) {
+        landing = {
+          window,
+          name: windowBlobNames(stream, window.start).landing(batch.partitionId, first),
+          events: [],
+        };
+        landings.set(window.start, landing);
+      }
+      landing.events.push(landed);
+    }
+  }
+  return [...landings.values()];
+}

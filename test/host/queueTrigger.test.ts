@@ -225,16 +225,18 @@ describe('queue trigger, at-least-once', () => {
     const client = queue(uniqueName('lease-'));
     await client.create();
     await client.sendMessage('leased');
-    const [received] = (await client.receiveMessages({ visibilityTimeout: 1 })).receivedMessageItems;
+    // Hidden for 2 s, renewed every 0.3 s, watched for more than twice the timeout: a renewal may take
+    // up to 1.7 s (Azurite is shared with the suites CI runs beside this one) before the test fails.
+    const [received] = (await client.receiveMessages({ visibilityTimeout: 2 })).receivedMessageItems;
     const lease = new QueueMessageLease(client, received!.messageId, received!.popReceipt, {
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: 2,
       renewEveryMs: 300,
       onRenewalError: (error) => {
         throw error;
       },
     });
     lease.start();
-    const outlived = Date.now() + 2_500;
+    const outlived = Date.now() + 4_500;
     while (Date.now() < outlived) {
       expect((await client.peekMessages()).peekedMessageItems).toHaveLength(0);
       await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,0 +1,116 @@
+import { Command } from 'commander';
+import { defaultHostUrl, JobsApiClient } from './JobsApiClient';
+import { printTable } from './printTable';
+import { streamsSendCommand } from './streamsSendCommand';
+
+interface ApiOptions {
+  url: string;
+  json?: boolean;
+}
+
+interface StreamTotals {
+  name: string;
+  mode: string;
+  hub: string;
+  model: string;
+  eventsIn: number;
+  badEvents: number;
+  scoredEvents: number;
+  lastBatchAt: string | null;
+}
+
+interface StreamView extends Omit<StreamTotals, 'model'> {
+  definition: { source: { hub: string; consumerGroup: string; connection: string }; mode: string };
+  model: { reference: string; name?: string; version?: number; sha256?: string; error?: string };
+  partitions: {
+    partitionId: string;
+    eventsIn: number;
+    scoredEvents: number;
+    badEvents: number;
+    lastSequenceNumber: number;
+    lastBatchAt: string;
+    model?: string;
+  }[];
+}
+
+/** `durable-scoring streams list|show|send`: the streams API of a running host, and the demo's producer. */
+export function streamsCommand(): Command {
+  const command = new Command('streams').description(
+    "Event Hub streams: list and show them through a running host's API, replay a file into a hub.",
+  );
+  command
+    .command('list')
+    .description('List the streams the app runs, with their event counts.')
+    .argument('[appDir]', 'function app folder', '.')
+    .option('--url <url>', 'address of the running host', defaultHostUrl)
+    .option('--json', 'print JSON (as GET /api/streams returns it)')
+    .action(async (appDir: string, options: ApiOptions) => {
+      const api = await JobsApiClient.open(appDir, options.url);
+      const { streams } = await api.call<{ streams: StreamTotals[] }>('GET', 'streams');
+      if (options.json) console.log(JSON.stringify({ streams }, null, 2));
+      else if (streams.length === 0) console.log('No streams (the app has no stream definitions).');
+      else
+        printTable(
+          ['NAME', 'MODE', 'HUB', 'MODEL', 'EVENTS', 'SCORED', 'BAD', 'LAST BATCH'],
+          streams.map((s) => [
+            s.name,
+            s.mode,
+            s.hub,
+            s.model,
+            String(s.eventsIn),
+            String(s.scoredEvents),
+            String(s.badEvents),
+            s.lastBatchAt ?? '-',
+          ]),
+        );
+    });
+  command
+    .command('show')
+    .description(
+      'Show a stream: its source, the model its reference resolves to now, and progress per partition.',
+    )
+    .argument('<name>', 'stream name')
+    .argument('[appDir]', 'function app folder', '.')
+    .option('--url <url>', 'address of the running host', defaultHostUrl)
+    .option('--json', 'print JSON (as GET /api/streams/{name} returns it)')
+    .action(async (name: string, appDir: string, options: ApiOptions) => {
+      const api = await JobsApiClient.open(appDir, options.url);
+      const stream = await api.call<StreamView>('GET', `streams/${encodeURIComponent(name)}`);
+      if (options.json) console.log(JSON.stringify(stream, null, 2));
+      else printStream(stream);
+    });
+  command.addCommand(streamsSendCommand());
+  return command;
+}
+
+function printStream(stream: StreamView): void {
+  const { source } = stream.definition;
+  const model = stream.model;
+  const lines: [string, string][] = [
+    ['Stream', `${stream.name} (${stream.definition.mode})`],
+    ['Hub', `${source.hub} (consumer group ${source.consumerGroup}, connection ${source.connection})`],
+    [
+      'Model',
+      model.error === undefined
+        ? `${model.reference} → ${model.name}@${model.version} (sha256 ${model.sha256})`
+        : `${model.reference}: ${model.error}`,
+    ],
+    ['Events', `${stream.eventsIn} in, ${stream.scoredEvents} scored, ${stream.badEvents} bad`],
+    ['Last batch', stream.lastBatchAt ?? '-'],
+  ];
+  for (const [label, value] of lines) console.log(`${`${label}:`.padEnd(12)}${value}`);
+  if (stream.partitions.length === 0) return;
+  console.log('');
+  printTable(
+    ['PARTITION', 'EVENTS', 'SCORED', 'BAD', 'LAST SEQUENCE', 'LAST BATCH', 'MODEL'],
+    stream.partitions.map((p) => [
+      p.partitionId,
+      String(p.eventsIn),
+      String(p.scoredEvents),
+      String(p.badEvents),
+      String(p.lastSequenceNumber),
+      p.lastBatchAt,
+      p.model ?? '-',
+    ]),
+  );
+}

@@ -1,0 +1,252 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  EventHubConsumerClient,
+  EventHubProducerClient,
+  earliestEventPosition,
+  type ReceivedEventData,
+} from '@azure/event-hubs';
+import { findFreePort } from '../../src/host/azurite/startAzurite';
+import { TestHost } from '../support/TestHost';
+import { uniqueHubName } from '../support/durableTestClient';
+import { uniqueName } from '../support/testStorage';
+
+// `durable-scoring streams ...` as a user runs it, against the project app on the real host: files
+// replayed through the host's AMQP endpoint, read back with the unmodified EventHubConsumerClient.
+const cliPath = path.resolve('bin/durable-scoring.js');
+const work = mkdtempSync(path.join(os.tmpdir(), 'streams-cli-'));
+const streamsDirectory = path.join(work, 'streams');
+const hostId = uniqueName('streamscli');
+const hubs = { clinic: uniqueName('clinic'), raw: uniqueName('raw'), empty: uniqueName('empty') };
+const features = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'];
+const clinic = {
+  name: 'clinic',
+  source: { hub: hubs.clinic },
+  schema: Object.fromEntries([['patientId', 'string'], ...features.map((f) => [f, 'number'])]),
+  key: 'patientId',
+  features,
+  model: 'diabetes@production',
+  outputs: { folder: 'clinic' },
+};
+let connection: string;
+let host: TestHost;
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): Promise<CliRun> {
+  const env = {
+    ...process.env,
+    AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION,
+    AzureFunctionsWebHost__hostid: hostId,
+    EventHubConnection: connection,
+  };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cliPath, ...args], { env }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function writeFile(name: string, text: string): string {
+  const file = path.join(work, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+type Received = ReceivedEventData & { partitionId: string };
+
+/** Every event of the hub, from the start of each partition, once `count` have arrived. */
+async function readHub(hub: string, count: number): Promise<Received[]> {
+  const consumer = new EventHubConsumerClient('$Default', connection, hub);
+  const received: Received[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${received.length} of ${count} events`)), 20_000);
+      consumer.subscribe(
+        {
+          processEvents: async (events, context) => {
+            received.push(...events.map((event) => ({ ...event, partitionId: context.partitionId })));
+            if (received.length >= count) {
+              clearTimeout(timer);
+              resolve();
+            }
+            return Promise.resolve();
+          },
+          processError: async () => Promise.resolve(),
+        },
+        { startPosition: earliestEventPosition, maxWaitTimeInSeconds: 1 },
+      );
+    });
+  } finally {
+    await consumer.close();
+  }
+  return received;
+}
+
+async function isEmpty(hub: string): Promise<boolean> {
+  const producer = new EventHubProducerClient(connection, hub);
+  try {
+    const ids = await producer.getPartitionIds();
+    const properties = await Promise.all(ids.map((id) => producer.getPartitionProperties(id)));
+    return properties.every((partition) => partition.isEmpty);
+  } finally {
+    await producer.close();
+  }
+}
+
+beforeAll(async () => {
+  mkdirSync(streamsDirectory);
+  writeFileSync(path.join(streamsDirectory, 'clinic.json'), JSON.stringify(clinic));
+  const port = await findFreePort();
+  connection = `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
+  host = await TestHost.start('.', {
+    hostId,
+    settings: {
+      EventHubConnection: connection,
+      DurableScoring__EventHubs__Port: String(port),
+      DurableScoring__EventHubs__Hubs: `${hubs.raw},${hubs.empty}`,
+      STREAMS_DIRECTORY: streamsDirectory,
+      STREAMS_TABLE: uniqueName('streams'),
+      SCORING_OUTPUT_CONTAINER: uniqueName('streamout'),
+      AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('StreamsCli'),
+      'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
+    },
+  });
+});
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+test('send replays a CSV file: every row arrives once, typed, each key in one partition in file order', async () => {
+  const rows = Array.from({ length: 200 }, (_, n) => ({
+    deviceId: `d${n % 7}`,
+    n,
+    temp: 20 + n / 8,
+    note: n % 50 === 0 ? 'has, a comma' : 'ok',
+  }));
+  const csv = ['deviceId,n,temp,note', ...rows.map((r) => `${r.deviceId},${r.n},${r.temp},"${r.note}"`)];
+  const file = writeFile('readings.csv', `${csv.join('\r\n')}\r\n`);
+  const args = ['send', file, '--hub', hubs.raw, '--connection', connection];
+  const run = await cli(['streams', ...args, '--rate', '400', '--partition-key-field', 'deviceId']);
+  expect(run).toMatchObject({ code: 0 });
+  const summary = new RegExp(
+    `^Sent 200 events from ${file} to hub ${hubs.raw} \\(4 partitions, sb://127\\.0\\.0\\.1:\\d+\\) in (\\d+\\.\\d) s: (\\d+) events/s\\.\\n$`,
+  );
+  expect(run.stdout).toMatch(summary);
+  // 400 events/s at most: 200 events take half a second or more.
+  expect(Number(summary.exec(run.stdout)![1])).toBeGreaterThanOrEqual(0.4);
+
+  const received = await readHub(hubs.raw, 200);
+  expect(received).toHaveLength(200);
+  expect(received.map((event) => event.body as unknown).sort((a, b) => byN(a) - byN(b))).toEqual(rows);
+  const partitionsOf = new Map<string, Set<string>>();
+  for (const event of received) {
+    const { deviceId } = event.body as { deviceId: string };
+    partitionsOf.set(deviceId, (partitionsOf.get(deviceId) ?? new Set()).add(event.partitionId));
+  }
+  expect([...partitionsOf.values()].every((partitions) => partitions.size === 1)).toBe(true);
+  for (const device of partitionsOf.keys()) {
+    const ofDevice = received.filter((event) => (event.body as { deviceId: string }).deviceId === device);
+    const inSequence = [...ofDevice].sort((a, b) => a.sequenceNumber - b.sequenceNumber);
+    expect(inSequence.map((event) => byN(event.body))).toEqual(
+      ofDevice.map((e) => byN(e.body)).sort((a, b) => a - b),
+    );
+  }
+});
+
+test('send a JSON Lines file through the app setting; list and show count the events the stream scored', async () => {
+  const patients = Array.from({ length: 30 }, (_, n) => ({
+    patientId: `p${n}`,
+    ...Object.fromEntries(features.map((f, i) => [f, n + i])),
+  }));
+  const file = writeFile('patients.jsonl', patients.map((p) => JSON.stringify(p)).join('\n'));
+  const sent = await cli([
+    'streams',
+    'send',
+    file,
+    '--hub',
+    hubs.clinic,
+    '--connection',
+    'EventHubConnection',
+  ]);
+  expect(sent.stdout).toMatch(
+    /^Sent 30 events from .+ \(4 partitions, sb:\/\/127\.0\.0\.1:\d+ from setting EventHubConnection\) in /,
+  );
+
+  const url = ['--url', host.baseUrl];
+  const deadline = Date.now() + 20_000;
+  let show: CliRun;
+  do {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    show = await cli(['streams', 'show', 'clinic', ...url]);
+  } while (!show.stdout.includes('30 in,') && Date.now() < deadline);
+  expect(show.stdout).toMatch(/^Stream: {5}clinic \(perEvent\)\n/);
+  expect(show.stdout).toContain(
+    `Hub:        ${hubs.clinic} (consumer group $Default, connection EventHubConnection)\n`,
+  );
+  expect(show.stdout).toMatch(/\nModel: {6}diabetes@production → diabetes@1 \(sha256 [0-9a-f]{64}\)\n/);
+  expect(show.stdout).toContain('\nEvents:     30 in, 30 scored, 0 bad\n');
+  expect(show.stdout).toMatch(/\nPARTITION {2}EVENTS {2}SCORED {2}BAD {2}LAST SEQUENCE {2}LAST BATCH/);
+
+  const list = await cli(['streams', 'list', ...url]);
+  expect(list.stdout.split('\n')[0]).toMatch(
+    /^NAME {4}MODE {6}HUB +MODEL {16}EVENTS {2}SCORED {2}BAD {2}LAST BATCH$/,
+  );
+  expect(list.stdout.split('\n')[1]).toMatch(
+    new RegExp(`^clinic {2}perEvent {2}${hubs.clinic} +diabetes@production {2}30 {6}30 {6}0 {4}\\d{4}-`),
+  );
+  const missing = await cli(['streams', 'show', 'nosuch', ...url]);
+  expect(missing).toMatchObject({ code: 1, stderr: 'No stream named "nosuch". Streams: clinic.\n' });
+});
+
+test('a bad row stops send before anything is sent, naming the file and line', async () => {
+  const cases: [string, string, RegExp][] = [
+    [
+      'short.csv',
+      'deviceId,temp\nd1,20\nd2\n',
+      /^.+short\.csv line 3: 1 values for the header's 2 columns\.\n$/,
+    ],
+    ['open.csv', 'deviceId,temp\nd1,"20\n', /^.+open\.csv line 2: a quoted value is not closed\.\n$/],
+    ['bad.jsonl', '{"deviceId":"d1"}\n\n{"deviceId": \n', /^.+bad\.jsonl line 3: not JSON \(.+\)\.\n$/],
+    ['array.jsonl', '[1, 2]\n', /^.+array\.jsonl line 1: an event must be a JSON object\.\n$/],
+    [
+      'nokey.jsonl',
+      '{"deviceId":"d1"}\n{"temp":1}\n',
+      /^.+nokey\.jsonl line 2: the partition key field "deviceId" is missing\.\n$/,
+    ],
+    ['events.txt', 'x\n', /^.+events\.txt: events are read from \.csv or \.jsonl files, not "\.txt"\.\n$/],
+  ];
+  for (const [name, text, message] of cases) {
+    const run = await cli([
+      'streams',
+      'send',
+      writeFile(name, text),
+      '--hub',
+      hubs.empty,
+      '--partition-key-field',
+      'deviceId',
+    ]);
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(message);
+  }
+  const unknownSetting = await cli([
+    'streams',
+    'send',
+    writeFile('ok.csv', 'a\n1\n'),
+    '--hub',
+    hubs.empty,
+    '--connection',
+    'NoSuchSetting',
+  ]);
+  expect(unknownSetting.stderr).toMatch(/^--connection NoSuchSetting: no app setting "NoSuchSetting"/);
+  expect(await isEmpty(hubs.empty)).toBe(true);
+});
+
+const byN = (body: unknown) => (body as { n: number }).n;

@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { ValidationError } from '../errors';
+import { parseStreamDefinition } from '../streaming/StreamDefinition';
 import { defaultHostUrl, JobsApiClient } from './JobsApiClient';
 import { printTable } from './printTable';
 import { streamsSendCommand } from './streamsSendCommand';
@@ -33,10 +36,10 @@ interface StreamView extends Omit<StreamTotals, 'model'> {
   }[];
 }
 
-/** `durable-scoring streams list|show|send`: the streams API of a running host, and the demo's producer. */
+/** `durable-scoring streams list|show|validate|send`: the streams API of a running host, and the demo's producer. */
 export function streamsCommand(): Command {
   const command = new Command('streams').description(
-    "Event Hub streams: list and show them through a running host's API, replay a file into a hub.",
+    "Event Hub streams: list and show them through a running host's API, check a definition, replay a file into a hub.",
   );
   command
     .command('list')
@@ -79,6 +82,11 @@ export function streamsCommand(): Command {
       if (options.json) console.log(JSON.stringify(stream, null, 2));
       else printStream(stream);
     });
+  command
+    .command('validate')
+    .description('Check a stream definition file; print it with its defaults, or the field that is wrong.')
+    .argument('<file>', 'stream definition (.json)')
+    .action((file: string) => validateFile(file));
   command.addCommand(streamsSendCommand());
   return command;
 }
@@ -113,4 +121,22 @@ function printStream(stream: StreamView): void {
       p.model ?? '-',
     ]),
   );
+}
+
+/** Checks a definition file locally, as the app checks `streams/*.json` when it loads. */
+async function validateFile(file: string): Promise<void> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ValidationError(
+      `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`,
+    );
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`Stream definition ${file} is not JSON: ${(error as Error).message}`);
+  }
+  const definition = parseStreamDefinition(json, file);
+  console.error(`${file}: stream "${definition.name}" is valid. With its defaults:`);
+  console.log(JSON.stringify(definition, null, 2));
 }

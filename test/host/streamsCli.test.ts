@@ -11,7 +11,7 @@ import {
 import { findFreePort } from '../../src/host/azurite/startAzurite';
 import { TestHost } from '../support/TestHost';
 import { uniqueHubName } from '../support/durableTestClient';
-import { uniqueName } from '../support/testStorage';
+import { hostSecrets, uniqueName } from '../support/testStorage';
 
 // `durable-scoring streams ...` as a user runs it, against the project app on the real host: files
 // replayed through the host's AMQP endpoint, read back with the unmodified EventHubConsumerClient.
@@ -32,6 +32,7 @@ const clinic = {
 };
 let connection: string;
 let host: TestHost;
+let key: string;
 
 interface CliRun {
   code: number;
@@ -118,6 +119,7 @@ beforeAll(async () => {
       'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
     },
   });
+  key = (await hostSecrets(hostId)).masterKey.value;
 });
 
 afterAll(async () => {
@@ -250,3 +252,87 @@ test('a bad row stops send before anything is sent, naming the file and line', a
 });
 
 const byN = (body: unknown) => (body as { n: number }).n;
+
+describe('validating a stream definition', () => {
+  const validate = async (body: unknown) => {
+    const response = await host.fetch('/api/streams/validate', {
+      method: 'POST',
+      headers: { 'x-functions-key': key, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('POST /api/streams/validate: 200 with the defaults applied and the model it resolves to now', async () => {
+    expect(await validate({ ...clinic, name: 'other' })).toEqual({
+      status: 200,
+      body: {
+        valid: true,
+        definition: {
+          ...clinic,
+          name: 'other',
+          source: { hub: hubs.clinic, consumerGroup: '$Default', connection: 'EventHubConnection' },
+          mode: 'perEvent',
+          outputs: { folder: 'clinic', format: 'jsonl' },
+        },
+        model: { reference: 'diabetes@production', name: 'diabetes', version: 1, sha256: expect.any(String) },
+      },
+    });
+    const unknownModel = await validate({ ...clinic, model: 'nosuch@3' });
+    expect(unknownModel).toMatchObject({
+      status: 200,
+      body: { model: { reference: 'nosuch@3', error: expect.any(String) } },
+    });
+  });
+
+  it('POST /api/streams/validate: 400 naming the field for a bad definition', async () => {
+    const cases: [unknown, string, string][] = [
+      ['{ not json', '(body)', 'The request body must be a JSON stream definition.'],
+      [
+        { ...clinic, features: ['age', 'glucose'] },
+        'features[1]',
+        'features[1] "glucose" is not a field of the schema',
+      ],
+      [{ ...clinic, source: {} }, 'source.hub', 'source.hub'],
+      [{ ...clinic, mode: 'window' }, 'window', 'window is required when mode is "window"'],
+      [
+        { ...clinic, mode: 'window', window: { size: '10 s' } },
+        'window.size',
+        'window.size must be a whole number with a unit',
+      ],
+      [{ ...clinic, extra: 1 }, '(definition)', 'has unknown field(s) extra'],
+      [
+        { ...clinic, outputs: { folder: 'x', container: 'azure-webjobs-hosts' } },
+        'outputs.container',
+        'container "azure-webjobs-hosts" is not one jobs may write',
+      ],
+    ];
+    for (const [body, field, message] of cases) {
+      const answer = await validate(body);
+      expect(answer).toMatchObject({ status: 400, body: { field } });
+      expect(answer.body.error).toContain(message);
+    }
+    expect((await validate({ ...clinic, features: ['age', 'glucose'] })).body.error).toBe(
+      'Stream definition in the request body: features[1] "glucose" is not a field of the schema',
+    );
+  });
+
+  it('streams validate <file> prints the definition with its defaults, or the field that is wrong', async () => {
+    const good = await cli(['streams', 'validate', writeFile('good.json', JSON.stringify(clinic))]);
+    expect(good).toMatchObject({ code: 0 });
+    expect(good.stderr).toMatch(/good\.json: stream "clinic" is valid\. With its defaults:\n$/);
+    expect(JSON.parse(good.stdout)).toMatchObject({
+      ...clinic,
+      mode: 'perEvent',
+      source: { consumerGroup: '$Default' },
+    });
+    const badFile = writeFile('bad.json', JSON.stringify({ ...clinic, key: 'deviceId' }));
+    expect(await cli(['streams', 'validate', badFile])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Stream definition ${badFile}: key "deviceId" is not a field of the schema\n`,
+    });
+    const notJson = await cli(['streams', 'validate', writeFile('broken.json', '{')]);
+    expect(notJson.stderr).toMatch(/^Stream definition .+broken\.json is not JSON: /);
+  });
+});

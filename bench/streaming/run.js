@@ -81,8 +81,10 @@ async function oneRun(run) {
   const hostRss = sampleRss(project.pid);
   try {
     const produced = await produceSteadily({ connection, hub, rate, seconds, devices });
+    const achieved = produced.sent / produced.seconds;
     console.log(
-      `run ${run + 1}: sent ${fmt(produced.sent)} events in ${produced.seconds.toFixed(1)} s (${fmt(produced.sent / produced.seconds)} events/s)`,
+      `run ${run + 1}: sent ${fmt(produced.sent)} events in ${produced.seconds.toFixed(1)} s (${fmt(achieved)} events/s` +
+        `${achieved < rate * 0.95 ? `: the producer fell behind ${fmt(rate)} events/s, so neither side saw more` : ''})`,
     );
     reference.send({ total: produced.sent });
     const [referenceFigures, projectFigures] = await Promise.all([

@@ -8,8 +8,9 @@ export interface FileEvent {
   readonly line: number;
 }
 
-// A CSV cell that is a plain decimal number becomes a JSON number; anything else stays text.
-const decimal = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+// A CSV cell that is a plain decimal number becomes a JSON number; anything else stays text, including
+// numbers with leading zeros (codes such as "007").
+const decimal = /^-?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /**
  * Reads a `.csv` (header line, then rows; `"` quoting) or `.jsonl` file as event bodies, whole, before

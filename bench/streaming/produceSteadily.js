@@ -62,7 +62,7 @@ async function produceSteadily({ connection, hub, rate, seconds, devices }) {
       if (inFlight.size > 64) await Promise.all(inFlight);
     }
     await Promise.all(inFlight);
-    return { sent, seconds: (performance.now() - started) / 1000 };
+    return { sent, seconds: (performance.now() - started) / 1000, endedAtMs: Date.now() };
   } finally {
     await producer.close();
   }

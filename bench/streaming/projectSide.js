@@ -1,7 +1,8 @@
-// The project's side of the bench: the embedded host running this app. `endpointOnly` serves the hub
-// (for the reference) with no stream reading it.
+// The project's side of the bench: the embedded host running this app with a window stream on the hub.
+// `endpointOnly` serves the hub (for the reference) with no stream reading it.
 'use strict';
 const { spawn } = require('node:child_process');
+const { mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 function startHost(root, env) {
@@ -47,12 +48,83 @@ const projectSide = {
     return { pid: host.child.pid, stop: stopper(host.child) };
   },
 
-  async start() {
-    throw new Error(
-      'The project side needs windowed streams (mode "window"), which this build does not run yet: ' +
-        'run with BENCH_PROJECT=0 for the reference alone.',
+  /**
+   * The demo's window stream on the hub (`bench`, outputs under `bench/`), with a 1 s idle timeout so the
+   * last windows close soon after the producer stops. `waitForScored(total)` polls the streamWindows
+   * table until the committed windows hold `total` events, then returns the side's figures.
+   */
+  async start({ root, scratch, storage, amqpPort, connection, hub, definition, windowMs, latenessMs }) {
+    const streams = path.join(scratch, 'streams');
+    mkdirSync(streams);
+    const stream = {
+      ...definition,
+      name: 'bench',
+      source: { hub, connection: 'EventHubConnection' },
+      window: {
+        ...definition.window,
+        size: `${windowMs}ms`,
+        allowedLateness: `${latenessMs}ms`,
+        idleTimeout: '1s',
+      },
+      outputs: { folder: 'bench', format: 'jsonl' },
+    };
+    writeFileSync(path.join(streams, 'bench.json'), JSON.stringify(stream));
+    const host = await startHost(root, {
+      AzureWebJobsStorage: storage,
+      EventHubConnection: connection,
+      DurableScoring__EventHubs__Port: String(amqpPort),
+      STREAMS_DIRECTORY: streams,
+      ...(process.env.BENCH_MAX_BATCH
+        ? { AzureFunctionsJobHost__extensions__eventHubs__maxEventBatchSize: process.env.BENCH_MAX_BATCH }
+        : {}),
+    });
+    const { StorageClients } = require(path.join(root, 'dist/src/storage/StorageClients.js'));
+    const windowsTable = new StorageClients(storage).table(
+      process.env.STREAM_WINDOWS_TABLE ?? 'streamWindows',
     );
+    return {
+      pid: host.child.pid,
+      stop: stopper(host.child),
+      waitForScored: (total) => waitForWindows(windowsTable, total, host),
+    };
   },
 };
+
+async function waitForWindows(tablePromise, total, host) {
+  const table = await tablePromise;
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    const rows = [];
+    for await (const row of table.listEntities({ queryOptions: { filter: "PartitionKey eq 'bench'" } }))
+      rows.push(row);
+    const done = rows.filter((row) => row.state === 'Committed' || row.state === 'Failed');
+    const counted = done.reduce((sum, row) => sum + (row.eventsIn ?? 0) + (row.lateEvents ?? 0), 0);
+    if (counted >= total) return figuresOf(done);
+    if (Date.now() > deadline)
+      throw new Error(
+        `The project side committed ${counted} of ${total} events in 10 minutes.\n${host.output().slice(-3000)}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function figuresOf(rows) {
+  const failed = rows.filter((row) => row.state === 'Failed');
+  if (failed.length > 0) throw new Error(`${failed.length} window(s) failed: ${failed[0].reason}`);
+  const scored = rows.reduce((sum, row) => sum + (row.eventsIn ?? 0), 0);
+  const firstOpened = Math.min(...rows.map((row) => Date.parse(row.openedAt ?? row.closedAt)));
+  const lastCommitted = Math.max(...rows.map((row) => Date.parse(row.committedAt)));
+  return {
+    scored,
+    late: rows.reduce((sum, row) => sum + (row.lateEvents ?? 0), 0),
+    eventsPerSecond: scored / ((lastCommitted - firstOpened) / 1000),
+    windows: rows.map((row) => ({
+      start: Date.parse(row.windowStart),
+      events: row.eventsIn,
+      closeToCommitMs: row.closeToCommitMs,
+      writtenAt: Date.parse(row.committedAt),
+    })),
+  };
+}
 
 module.exports = { projectSide };

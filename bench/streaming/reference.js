@@ -17,7 +17,7 @@ const fields = [...new Set(features.map((name) => name.slice(0, name.lastIndexOf
 
 const open = new Map(); // windowStartMs -> Map(deviceId -> figures)
 const closed = new Set();
-const latencies = [];
+const windows = []; // { start, events, closedAt, writtenAt, byWatermark }
 let session;
 let watermark = -Infinity;
 let received = 0;
@@ -95,7 +95,13 @@ async function closeWindow(start, closedAt, byWatermark) {
   await appendFile(outFile, `${lines.join('\n')}\n`);
   lastScoredAt = performance.now();
   for (const figures of devices.values()) scored += figures.count;
-  if (byWatermark) latencies.push(Date.now() - closedAt);
+  windows.push({
+    start,
+    events: ids.reduce((sum, id) => sum + devices.get(id).count, 0),
+    closedAt,
+    writtenAt: Date.now(),
+    byWatermark,
+  });
 }
 
 function closeDue() {
@@ -134,7 +140,7 @@ let finished = false;
 async function finish(subscription, consumer) {
   if (finished) return;
   finished = true;
-  // The stream ends here: the windows still open close now (not counted in the latencies).
+  // The stream ends here: the windows still open close now (run.js leaves them out of the latencies).
   for (const start of [...open.keys()].sort((a, b) => a - b))
     closing = closing.then(() => closeWindow(start, Date.now(), false));
   await closing;
@@ -147,7 +153,7 @@ async function finish(subscription, consumer) {
     late,
     seconds,
     eventsPerSecond: scored / seconds,
-    latencies,
+    windows,
     rssBytes: process.memoryUsage().rss,
   });
   process.exit(0);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { parseStreamDefinition } from '../../../src/streaming/StreamDefinition';
 import { referencePredictions } from '../../support/scoringHarness';
 
 // The IoT demo's pieces: its simulated readings, its window aggregates, and the bundled model trained on
@@ -83,6 +84,10 @@ test('window aggregates: count, mean, min, max, population std and last per devi
 
 test('the bundled sensor-anomaly model reads the demo stream features and scores worn windows high', () => {
   expect(card.features).toEqual(stream.features);
+  expect(parseStreamDefinition(stream, 'sensors.json')).toMatchObject({
+    mode: 'window',
+    window: { kind: 'tumbling', size: 10_000, eventTime: 'timestamp' },
+  });
   const windows = windowAggregates(sensorReadings({ ...options, labels: true }), {
     sizeMs: 10_000,
     features: [...card.features, 'wear_mean'],

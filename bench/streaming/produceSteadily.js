@@ -41,6 +41,7 @@ async function produceSteadily({ connection, hub, rate, seconds, devices }) {
   let sent = 0;
   let next = 0;
   const started = performance.now();
+  const startedAtMs = Date.now();
   try {
     for (let tick = 0; performance.now() - started < seconds * 1000; tick++) {
       const wait = started + tick * tickMs - performance.now();
@@ -62,7 +63,9 @@ async function produceSteadily({ connection, hub, rate, seconds, devices }) {
       if (inFlight.size > 64) await Promise.all(inFlight);
     }
     await Promise.all(inFlight);
-    return { sent, seconds: (performance.now() - started) / 1000, endedAtMs: Date.now() };
+    const endedAtMs = Date.now();
+    const elapsed = (performance.now() - started) / 1000;
+    return { sent, seconds: elapsed, startedAtMs, endedAtMs };
   } finally {
     await producer.close();
   }

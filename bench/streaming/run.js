@@ -90,7 +90,7 @@ async function oneRun(run) {
     reference.send({ total: produced.sent });
     const [referenceFigures, projectFigures] = await Promise.all([
       referenceDone,
-      withProject ? project.waitForScored(produced.sent) : Promise.resolve(undefined),
+      withProject ? project.waitForWindows(produced, windowMs, latenessMs) : Promise.resolve(undefined),
     ]);
     return {
       produced,
@@ -108,11 +108,10 @@ async function oneRun(run) {
 
 function report(results) {
   const side = (pick) => {
-    const figures = results.map(
-      (r) => pick(r) && { ...pick(r), latencies: dueLatencies(pick(r).windows, r.produced) },
-    );
-    if (!figures.some(Boolean)) return undefined;
-    const runsOf = figures.filter(Boolean);
+    const runsOf = results
+      .filter(pick)
+      .map((r) => ({ ...pick(r), ...measured(pick(r).windows, r.produced) }));
+    if (runsOf.length === 0) return undefined;
     const latencies = (q) => median(runsOf.map((f) => percentile(f.latencies, q)));
     return {
       eventsPerSecond: median(runsOf.map((f) => f.eventsPerSecond)),
@@ -142,14 +141,19 @@ function report(results) {
 }
 
 /**
- * Per window: from the moment it could close (its end plus the lateness, in event time, which is the
- * time of sending) to its output written. Only windows that end before the producer stopped: the last
- * ones close on an idle timer (the project) or at the end of the input (the reference).
+ * Over the windows that closed while the producer ran (their end plus the lateness before it stopped,
+ * so the latest event time seen closed them, on both sides): throughput is their events over the time
+ * from the first send to the last of them written; latency, per window, runs from the moment it may
+ * close (its end plus the lateness, in event time, which is the time of sending) to its output written.
  */
-function dueLatencies(windows, produced) {
-  return windows
-    .filter((w) => w.start + windowMs <= produced.endedAtMs)
-    .map((w) => w.writtenAt - (w.start + windowMs + latenessMs));
+function measured(windows, produced) {
+  const closedLive = windows.filter((w) => w.start + windowMs + latenessMs <= produced.endedAtMs);
+  const events = closedLive.reduce((sum, w) => sum + w.events, 0);
+  const lastWritten = Math.max(...closedLive.map((w) => w.writtenAt));
+  return {
+    eventsPerSecond: events / ((lastWritten - produced.startedAtMs) / 1000),
+    latencies: closedLive.map((w) => w.writtenAt - (w.start + windowMs + latenessMs)),
+  };
 }
 
 /** Peak resident memory of a process, read from /proc every 250 ms. */

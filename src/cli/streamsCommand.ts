@@ -22,8 +22,26 @@ interface StreamTotals {
   lastBatchAt: string | null;
 }
 
+interface WindowView {
+  windowStart: string;
+  windowEnd: string;
+  state: string;
+  keys?: number;
+  eventsIn?: number;
+  lateEvents?: number;
+  model?: string;
+  modelVersion?: number;
+  closeToCommitMs?: number;
+  reason?: string;
+}
+
 interface StreamView extends Omit<StreamTotals, 'model'> {
-  definition: { source: { hub: string; consumerGroup: string; connection: string }; mode: string };
+  definition: {
+    source: { hub: string; consumerGroup: string; connection: string };
+    mode: string;
+    window?: { kind: string; size: number; hop?: number; allowedLateness: number; eventTime?: string };
+  };
+  lastWindow?: WindowView | null;
   model: { reference: string; name?: string; version?: number; sha256?: string; error?: string };
   partitions: {
     partitionId: string;
@@ -105,8 +123,9 @@ function printStream(stream: StreamView): void {
     ],
     ['Events', `${stream.eventsIn} in, ${stream.scoredEvents} scored, ${stream.badEvents} bad`],
     ['Last batch', stream.lastBatchAt ?? '-'],
+    ...windowLines(stream),
   ];
-  for (const [label, value] of lines) console.log(`${`${label}:`.padEnd(12)}${value}`);
+  for (const [label, value] of lines) console.log(`${`${label}:`.padEnd(13)}${value}`);
   if (stream.partitions.length === 0) return;
   console.log('');
   printTable(
@@ -120,6 +139,31 @@ function printStream(stream: StreamView): void {
       p.lastBatchAt,
       p.model ?? '-',
     ]),
+  );
+}
+
+function windowLines(stream: StreamView): [string, string][] {
+  const window = stream.definition.window;
+  if (window === undefined) return [];
+  const hop = window.hop === undefined ? '' : ` every ${window.hop} ms`;
+  const time = window.eventTime === undefined ? 'enqueued time' : `event time "${window.eventTime}"`;
+  const last = stream.lastWindow;
+  return [
+    [
+      'Windows',
+      `${window.kind}, ${window.size} ms${hop}, ${time}, ${window.allowedLateness} ms late allowed`,
+    ],
+    ['Last window', last ? describeWindow(last) : 'none yet'],
+  ];
+}
+
+function describeWindow(window: WindowView): string {
+  const head = `${window.windowStart} to ${window.windowEnd} ${window.state}`;
+  if (window.state === 'Failed') return `${head}: ${window.reason}`;
+  if (window.state !== 'Committed') return head;
+  return (
+    `${head}: ${window.keys} keys, ${window.eventsIn} events (${window.lateEvents ?? 0} late), ` +
+    `${window.model}@${window.modelVersion}, committed ${window.closeToCommitMs} ms after its close`
   );
 }
 

@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -9,6 +10,8 @@ import {
   type ReceivedEventData,
 } from '@azure/event-hubs';
 import { findFreePort } from '../../src/host/azurite/startAzurite';
+import { StorageClients } from '../../src/storage/StorageClients';
+import { referencePredictions } from '../support/scoringHarness';
 import { TestHost } from '../support/TestHost';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, uniqueName } from '../support/testStorage';
@@ -19,7 +22,14 @@ const cliPath = path.resolve('bin/durable-scoring.js');
 const work = mkdtempSync(path.join(os.tmpdir(), 'streams-cli-'));
 const streamsDirectory = path.join(work, 'streams');
 const hostId = uniqueName('streamscli');
-const hubs = { clinic: uniqueName('clinic'), raw: uniqueName('raw'), empty: uniqueName('empty') };
+const output = uniqueName('streamout');
+const storage = new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? '');
+const hubs = {
+  clinic: uniqueName('clinic'),
+  raw: uniqueName('raw'),
+  empty: uniqueName('empty'),
+  sensors: uniqueName('sensors'),
+};
 const features = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'];
 const clinic = {
   name: 'clinic',
@@ -29,6 +39,13 @@ const clinic = {
   features,
   model: 'diabetes@production',
   outputs: { folder: 'clinic' },
+};
+// The IoT demo's window stream, on a hub of one partition: events arrive in file order, so which window
+// each lands in and when each closes do not depend on how partitions interleave.
+const sensors = {
+  ...(JSON.parse(readFileSync('demo/iot/streams/sensors.json', 'utf8')) as { features: string[] }),
+  source: { hub: hubs.sensors },
+  outputs: { folder: 'sensors', alert: { above: 0.5 } },
 };
 let connection: string;
 let host: TestHost;
@@ -46,6 +63,7 @@ function cli(args: string[]): Promise<CliRun> {
     AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION,
     AzureFunctionsWebHost__hostid: hostId,
     EventHubConnection: connection,
+    SCORING_OUTPUT_CONTAINER: output,
   };
   return new Promise((resolve) => {
     execFile(process.execPath, [cliPath, ...args], { env }, (error, stdout, stderr) => {
@@ -104,6 +122,7 @@ async function isEmpty(hub: string): Promise<boolean> {
 beforeAll(async () => {
   mkdirSync(streamsDirectory);
   writeFileSync(path.join(streamsDirectory, 'clinic.json'), JSON.stringify(clinic));
+  writeFileSync(path.join(streamsDirectory, 'sensors.json'), JSON.stringify(sensors));
   const port = await findFreePort();
   connection = `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
   host = await TestHost.start('.', {
@@ -114,7 +133,9 @@ beforeAll(async () => {
       DurableScoring__EventHubs__Hubs: `${hubs.raw},${hubs.empty}`,
       STREAMS_DIRECTORY: streamsDirectory,
       STREAMS_TABLE: uniqueName('streams'),
-      SCORING_OUTPUT_CONTAINER: uniqueName('streamout'),
+      STREAM_WINDOWS_TABLE: uniqueName('windows'),
+      [`EventHubs__${hubs.sensors}__PartitionCount`]: '1',
+      SCORING_OUTPUT_CONTAINER: output,
       AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('StreamsCli'),
       'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
     },
@@ -189,23 +210,22 @@ test('send a JSON Lines file through the app setting; list and show count the ev
     await new Promise((resolve) => setTimeout(resolve, 300));
     show = await cli(['streams', 'show', 'clinic', ...url]);
   } while (!show.stdout.includes('30 in,') && Date.now() < deadline);
-  expect(show.stdout).toMatch(/^Stream: {5}clinic \(perEvent\)\n/);
+  expect(show.stdout).toMatch(/^Stream: {6}clinic \(perEvent\)\n/);
   expect(show.stdout).toContain(
-    `Hub:        ${hubs.clinic} (consumer group $Default, connection EventHubConnection)\n`,
+    `Hub:         ${hubs.clinic} (consumer group $Default, connection EventHubConnection)\n`,
   );
-  expect(show.stdout).toMatch(/\nModel: {6}diabetes@production → diabetes@1 \(sha256 [0-9a-f]{64}\)\n/);
-  expect(show.stdout).toContain('\nEvents:     30 in, 30 scored, 0 bad\n');
+  expect(show.stdout).toMatch(/\nModel: {7}diabetes@production → diabetes@1 \(sha256 [0-9a-f]{64}\)\n/);
+  expect(show.stdout).toContain('\nEvents:      30 in, 30 scored, 0 bad\n');
   expect(show.stdout).toMatch(/\nPARTITION {2}EVENTS {2}SCORED {2}BAD {2}LAST SEQUENCE {2}LAST BATCH/);
 
-  const list = await cli(['streams', 'list', ...url]);
-  expect(list.stdout.split('\n')[0]).toMatch(
-    /^NAME {4}MODE {6}HUB +MODEL {16}EVENTS {2}SCORED {2}BAD {2}LAST BATCH$/,
+  const list = (await cli(['streams', 'list', ...url])).stdout.split('\n');
+  expect(list[0]).toMatch(/^NAME +MODE +HUB +MODEL +EVENTS +SCORED +BAD +LAST BATCH$/);
+  expect(list[1]).toMatch(
+    new RegExp(`^clinic +perEvent +${hubs.clinic} +diabetes@production +30 +30 +0 +\\d{4}-`),
   );
-  expect(list.stdout.split('\n')[1]).toMatch(
-    new RegExp(`^clinic {2}perEvent {2}${hubs.clinic} +diabetes@production {2}30 {6}30 {6}0 {4}\\d{4}-`),
-  );
+  expect(list[2]).toMatch(new RegExp(`^sensors +window +${hubs.sensors} +sensor-anomaly@production +`));
   const missing = await cli(['streams', 'show', 'nosuch', ...url]);
-  expect(missing).toMatchObject({ code: 1, stderr: 'No stream named "nosuch". Streams: clinic.\n' });
+  expect(missing).toMatchObject({ code: 1, stderr: 'No stream named "nosuch". Streams: clinic, sensors.\n' });
 });
 
 test('a bad row stops send before anything is sent, naming the file and line', async () => {
@@ -335,4 +355,97 @@ describe('validating a stream definition', () => {
     const notJson = await cli(['streams', 'validate', writeFile('broken.json', '{')]);
     expect(notJson.stderr).toMatch(/^Stream definition .+broken\.json is not JSON: /);
   });
+});
+
+test('the IoT demo: readings sent with send are windowed, scored as onnxruntime scores their aggregates, shown by show', async () => {
+  const file = path.join(work, 'sensors.csv');
+  const generate = ['demo/iot/generateReadings.js', file, '--devices', '20', '--seconds', '30'];
+  execFileSync(process.execPath, [
+    ...generate,
+    '--start',
+    '2026-01-01T00:00:00Z',
+    '--seed',
+    '5',
+    '--wear-rate',
+    '0.03',
+  ]);
+  const sent = await cli([
+    'streams',
+    'send',
+    file,
+    '--hub',
+    hubs.sensors,
+    '--partition-key-field',
+    'deviceId',
+  ]);
+  expect(sent.stdout).toMatch(/^Sent 600 events from .+ \(1 partitions, /);
+
+  // Two windows close as later events arrive; the last one on its idle timer, 10 s after it opened.
+  const windowsOf = async () => {
+    const response = await host.fetch(`/api/streams/sensors/windows?from=2026-01-01T00:00:00Z`, {
+      headers: { 'x-functions-key': key },
+    });
+    return ((await response.json()) as { windows: Record<string, unknown>[] }).windows;
+  };
+  const deadline = Date.now() + 40_000;
+  let windows = await windowsOf();
+  while (windows.filter((w) => w.state === 'Committed').length < 3 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    windows = await windowsOf();
+  }
+  expect(windows.map((w) => [w.windowStart, w.state, w.keys, w.eventsIn, w.lateEvents ?? 0])).toEqual(
+    ['00', '10', '20'].map((s) => [`2026-01-01T00:00:${s}.000Z`, 'Committed', 20, 200, 0]),
+  );
+
+  const load = createRequire(__filename);
+  const { windowAggregates } = load(path.resolve('demo/iot/windowAggregates.js')) as {
+    windowAggregates: (
+      readings: Record<string, unknown>[],
+      options: { sizeMs: number; features: string[] },
+    ) => { windowStartMs: number; deviceId: string; features: Record<string, number> }[];
+  };
+  const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
+  const columns = header!.split(',');
+  const readings = lines.map((line) =>
+    Object.fromEntries(line.split(',').map((cell, i) => [columns[i]!, i < 2 ? cell : Number(cell)])),
+  );
+  const features = sensors.features;
+  const expected = windowAggregates(readings, { sizeMs: 10_000, features });
+  const predictions = referencePredictions(
+    'models/sensor-anomaly/model.onnx',
+    expected.map((row) => features.map((name) => row.features[name]!)),
+  ).variable!;
+  const scored = (
+    await Promise.all(
+      windows.map(async (window) => {
+        const [container, ...blob] = (window.output as string).split('/');
+        const text = (
+          await storage.container(container!).getBlobClient(blob.join('/')).downloadToBuffer()
+        ).toString();
+        return text
+          .trim()
+          .split('\n')
+          .map((line): Record<string, unknown> => ({
+            window: window.windowStart,
+            ...(JSON.parse(line) as Record<string, unknown>),
+          }));
+      }),
+    )
+  ).flat();
+  expect(scored).toHaveLength(60);
+  expected.forEach((row, index) => {
+    const found = scored.find(
+      (r) => r.deviceId === row.deviceId && r.window === new Date(row.windowStartMs).toISOString(),
+    )!;
+    expect(found.variable as number).toBeCloseTo(predictions[index]!, 4);
+    for (const name of features) expect(found[name] as number).toBeCloseTo(row.features[name]!, 6);
+  });
+
+  const show = await cli(['streams', 'show', 'sensors', '--url', host.baseUrl]);
+  expect(show.stdout).toContain(
+    '\nWindows:     tumbling, 10000 ms, event time "timestamp", 2000 ms late allowed\n',
+  );
+  expect(show.stdout).toMatch(
+    /\nLast window: 2026-01-01T00:00:20\.000Z to 2026-01-01T00:00:30\.000Z Committed: 20 keys, 200 events \(0 late\), sensor-anomaly@1, committed \d+ ms after its close\n/,
+  );
 });

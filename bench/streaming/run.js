@@ -16,7 +16,9 @@ const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
-const { startAzurite, findFreePort } = require(path.join(root, 'dist/src/host/azurite/startAzurite.js'));
+const { startAzurite, findFreePort, findFreeAzuritePorts } = require(
+  path.join(root, 'dist/src/host/azurite/startAzurite.js'),
+);
 const { azuriteConnectionString } = require(path.join(root, 'dist/src/host/storage/StorageConnection.js'));
 const { produceSteadily } = require('./produceSteadily');
 const { projectSide } = require('./projectSide');
@@ -43,7 +45,7 @@ async function main() {
 
 async function oneRun(run) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'streaming-bench-'));
-  const ports = { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
+  const ports = await findFreeAzuritePorts();
   const azurite = await startAzurite({ ports });
   const amqpPort = await findFreePort();
   const connection = `Endpoint=sb://127.0.0.1:${amqpPort};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;

@@ -13,6 +13,7 @@ export default tseslint.config(
       '*.config.mjs',
       'bin/**',
       'bench/**/*.js',
+      'demo/**/*.js',
       'scripts/**/*.js',
       'scripts/**/*.mjs',
       '.dependency-cruiser.cjs',

@@ -5,6 +5,7 @@ import { scoreStreamBatch } from '../src/streaming/scoreStreamBatch';
 import { streamBatchOf } from '../src/streaming/StreamBatch';
 import { getStream, listStreamWindows, listStreams } from '../src/streaming/streamsHttp';
 import { landWindowBatch } from '../src/streaming/windows/landWindowBatch';
+import { validateStream } from '../src/streaming/validateStream';
 
 // One Event Hub trigger per stream definition, registered when the app is loaded.
 for (const stream of streamDefinitions()) {
@@ -42,6 +43,13 @@ app.http('getStream', {
   methods: ['GET'],
   authLevel: 'function',
   handler: (request) => getStream(request.params.name ?? '', streamingServices()),
+});
+
+app.http('validateStream', {
+  route: 'streams/validate',
+  methods: ['POST'],
+  authLevel: 'function',
+  handler: (request) => validateStream(request, streamingServices()),
 });
 
 app.http('listStreamWindows', {

@@ -9,6 +9,7 @@ import { jobsCommand } from './jobsCommand';
 import { modelsCommand } from './modelsCommands';
 import { partitionCommand } from './partitionCommand';
 import { scoreCommand } from './scoreCommand';
+import { streamsCommand } from './streamsCommand';
 
 /** The `durable-scoring` command line. */
 export async function main(argv: string[]): Promise<void> {
@@ -49,6 +50,8 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(partitionCommand());
   // The Event Hubs endpoint alone, as an emulator for other apps and tests.
   program.addCommand(eventHubsCommand());
+  // Event Hub streams: their API, definition checks, and replaying a file into a hub.
+  program.addCommand(streamsCommand());
   await program.parseAsync(argv);
 }
 

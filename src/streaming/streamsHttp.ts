@@ -111,7 +111,7 @@ function streamNamed(name: string, services: StreamingServices): StreamDefinitio
 }
 
 /** What the reference names now; a model that cannot be resolved is reported, not an error. */
-async function resolveModel(stream: StreamDefinition, services: StreamingServices) {
+export async function resolveModel(stream: StreamDefinition, services: StreamingServices) {
   try {
     const pinned = await services.store.resolve(parseModelRef(stream.model, 'model'));
     return { reference: stream.model, name: pinned.name, version: pinned.version, sha256: pinned.sha256 };

@@ -1,0 +1,130 @@
+// The project's side of the bench: the embedded host running this app with a window stream on the hub.
+// `endpointOnly` serves the hub (for the reference) with no stream reading it.
+'use strict';
+const { spawn } = require('node:child_process');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+
+function startHost(root, env) {
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/durable-scoring.js'), 'host', root, '--port', '0'],
+    {
+      env: { ...process.env, 'AzureWebJobs.retrainOnSchedule.Disabled': 'true', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk) => {
+      output += chunk;
+      const ready = /Host ready at (http:\/\/\S+)/.exec(output);
+      if (ready) resolve({ child, baseUrl: ready[1], output: () => output });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`the host exited (${code}): ${output.slice(-2000)}`)));
+  });
+}
+
+function stopper(child) {
+  return () => {
+    if (child.exitCode !== null) return Promise.resolve();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    return exited;
+  };
+}
+
+const projectSide = {
+  async endpointOnly({ root, storage, amqpPort, hub }) {
+    const host = await startHost(root, {
+      AzureWebJobsStorage: storage,
+      DurableScoring__EventHubs__Enabled: 'true',
+      DurableScoring__EventHubs__Port: String(amqpPort),
+      DurableScoring__EventHubs__Hubs: hub,
+      STREAMS_DIRECTORY: path.join(root, 'bench', 'streaming', 'no-streams'),
+    });
+    return { pid: host.child.pid, stop: stopper(host.child) };
+  },
+
+  /**
+   * The demo's window stream on the hub (`bench`, outputs under `bench/`). `waitForWindows` returns
+   * the figures of its committed windows once those the bench measures are done.
+   */
+  async start({ root, scratch, storage, amqpPort, connection, hub, definition, windowMs, latenessMs }) {
+    const streams = path.join(scratch, 'streams');
+    mkdirSync(streams);
+    const stream = {
+      ...definition,
+      name: 'bench',
+      source: { hub, connection: 'EventHubConnection' },
+      window: {
+        ...definition.window,
+        size: `${windowMs}ms`,
+        allowedLateness: `${latenessMs}ms`,
+        idleTimeout: '1s',
+      },
+      outputs: { folder: 'bench', format: 'jsonl' },
+    };
+    writeFileSync(path.join(streams, 'bench.json'), JSON.stringify(stream));
+    const host = await startHost(root, {
+      AzureWebJobsStorage: storage,
+      EventHubConnection: connection,
+      DurableScoring__EventHubs__Port: String(amqpPort),
+      STREAMS_DIRECTORY: streams,
+      ...(process.env.BENCH_MAX_BATCH
+        ? { AzureFunctionsJobHost__extensions__eventHubs__maxEventBatchSize: process.env.BENCH_MAX_BATCH }
+        : {}),
+    });
+    const { StorageClients } = require(path.join(root, 'dist/src/storage/StorageClients.js'));
+    const windowsTable = new StorageClients(storage).table(
+      process.env.STREAM_WINDOWS_TABLE ?? 'streamWindows',
+    );
+    return {
+      pid: host.child.pid,
+      stop: stopper(host.child),
+      waitForWindows: (produced, windowMs, latenessMs) =>
+        waitForWindows(windowsTable, { produced, windowMs, latenessMs }, host),
+    };
+  },
+};
+
+/** Polls the streamWindows rows until every window that could close while the producer ran is done. */
+async function waitForWindows(tablePromise, { produced, windowMs, latenessMs }, host) {
+  const table = await tablePromise;
+  const first = Math.floor(produced.startedAtMs / windowMs) * windowMs;
+  const wanted = [];
+  for (let start = first; start + windowMs + latenessMs <= produced.endedAtMs; start += windowMs)
+    wanted.push(start);
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    const rows = [];
+    for await (const row of table.listEntities({ queryOptions: { filter: "PartitionKey eq 'bench'" } }))
+      rows.push(row);
+    const done = rows.filter((row) => row.state === 'Committed' || row.state === 'Failed');
+    const doneStarts = new Set(done.map((row) => Date.parse(row.windowStart)));
+    if (wanted.every((start) => doneStarts.has(start))) return figuresOf(done);
+    if (Date.now() > deadline)
+      throw new Error(
+        `The project side committed ${doneStarts.size} of ${wanted.length} windows in 10 minutes.\n${host.output().slice(-3000)}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function figuresOf(rows) {
+  const failed = rows.filter((row) => row.state === 'Failed');
+  if (failed.length > 0) throw new Error(`${failed.length} window(s) failed: ${failed[0].reason}`);
+  return {
+    late: rows.reduce((sum, row) => sum + (row.lateEvents ?? 0), 0),
+    windows: rows.map((row) => ({
+      start: Date.parse(row.windowStart),
+      events: row.eventsIn,
+      closeToCommitMs: row.closeToCommitMs,
+      writtenAt: Date.parse(row.committedAt),
+    })),
+  };
+}
+
+module.exports = { projectSide };

@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// Windowed stream scoring, end to end: 1 KB JSON events (a device id, an event time, ten numeric sensor
+// fields and padding) from 1,000 devices, produced with the unmodified @azure/event-hubs producer at a
+// steady rate (event time = the time of sending) into the host's Event Hubs endpoint, scored in 10 s
+// tumbling windows by the IoT demo's model. Two readers of the same hub in the same run:
+//  - the project: the demo's window stream on the embedded host; figures from its streamWindows rows;
+//  - the reference: a plain EventHubConsumerClient + onnxruntime-node script (reference.js) computing
+//    the same windows over the same events.
+// Prints, for each, events/s scored, window close → output written latency p50/p99 and peak RSS, then
+// the ratios. Settings: BENCH_RATE (events/s, default 20000), BENCH_SECONDS (default 40), BENCH_RUNS
+// (default 1; medians over runs), BENCH_PROJECT=0 to run the reference alone, BENCH_MAX_BATCH (the
+// host's maxEventBatchSize).
+'use strict';
+const { fork } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const root = path.resolve(__dirname, '..', '..');
+const { startAzurite, findFreePort, findFreeAzuritePorts } = require(
+  path.join(root, 'dist/src/host/azurite/startAzurite.js'),
+);
+const { azuriteConnectionString } = require(path.join(root, 'dist/src/host/storage/StorageConnection.js'));
+const { produceSteadily } = require('./produceSteadily');
+const { projectSide } = require('./projectSide');
+
+const rate = Number(process.env.BENCH_RATE ?? 20_000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 40);
+const runs = Number(process.env.BENCH_RUNS ?? 1);
+const withProject = process.env.BENCH_PROJECT !== '0';
+const devices = 1000;
+const windowMs = 10_000;
+const latenessMs = 1000;
+const definition = JSON.parse(readFileSync(path.join(root, 'demo/iot/streams/sensors.json'), 'utf8'));
+const modelPath = path.join(root, 'models/sensor-anomaly/model.onnx');
+
+async function main() {
+  console.log(
+    `Streaming bench: ${runs} run(s) of ${seconds} s at ${fmt(rate)} events/s, 1 KB events, ${fmt(devices)} devices, ` +
+      `${windowMs / 1000} s tumbling windows, ${definition.features.length} window features, ${os.cpus().length} cores`,
+  );
+  const results = [];
+  for (let run = 0; run < runs; run++) results.push(await oneRun(run));
+  report(results);
+}
+
+async function oneRun(run) {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'streaming-bench-'));
+  const ports = await findFreeAzuritePorts();
+  const azurite = await startAzurite({ ports });
+  const amqpPort = await findFreePort();
+  const connection = `Endpoint=sb://127.0.0.1:${amqpPort};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
+  const hub = `bench${run}${Date.now().toString(36)}`;
+  const storage = azuriteConnectionString(ports);
+  const project = withProject
+    ? await projectSide.start({
+        root,
+        scratch,
+        storage,
+        amqpPort,
+        connection,
+        hub,
+        definition,
+        windowMs,
+        latenessMs,
+      })
+    : await projectSide.endpointOnly({ root, storage, amqpPort, hub });
+  const reference = fork(
+    path.join(__dirname, 'reference.js'),
+    [
+      connection,
+      hub,
+      modelPath,
+      String(windowMs),
+      String(latenessMs),
+      path.join(scratch, 'reference.jsonl'),
+      definition.features.join(','),
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const referenceDone = new Promise((resolve, reject) => {
+    reference.on('message', (message) => message.ready || resolve(message));
+    reference.once('exit', (code) => code !== 0 && reject(new Error(`reference.js exited with ${code}`)));
+  });
+  const hostRss = sampleRss(project.pid);
+  try {
+    const produced = await produceSteadily({ connection, hub, rate, seconds, devices });
+    const achieved = produced.sent / produced.seconds;
+    console.log(
+      `run ${run + 1}: sent ${fmt(produced.sent)} events in ${produced.seconds.toFixed(1)} s (${fmt(achieved)} events/s` +
+        `${achieved < rate * 0.95 ? `: the producer fell behind ${fmt(rate)} events/s, so neither side saw more` : ''})`,
+    );
+    reference.send({ total: produced.sent });
+    const [referenceFigures, projectFigures] = await Promise.all([
+      referenceDone,
+      withProject ? project.waitForWindows(produced, windowMs, latenessMs) : Promise.resolve(undefined),
+    ]);
+    return {
+      produced,
+      reference: referenceFigures,
+      project: projectFigures && { ...projectFigures, rssBytes: hostRss.peak() },
+    };
+  } finally {
+    hostRss.stop();
+    reference.kill('SIGINT');
+    await project.stop();
+    await azurite.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function report(results) {
+  const side = (pick) => {
+    const runsOf = results
+      .filter(pick)
+      .map((r) => ({ ...pick(r), ...measured(pick(r).windows, r.produced) }));
+    if (runsOf.length === 0) return undefined;
+    const latencies = (q) => median(runsOf.map((f) => percentile(f.latencies, q)));
+    return {
+      eventsPerSecond: median(runsOf.map((f) => f.eventsPerSecond)),
+      p50: latencies(0.5),
+      p99: latencies(0.99),
+      windows: median(runsOf.map((f) => f.latencies.length)),
+      late: median(runsOf.map((f) => f.late ?? 0)),
+      rssMb: median(runsOf.map((f) => f.rssBytes / 2 ** 20)),
+    };
+  };
+  const reference = side((r) => r.reference);
+  const project = side((r) => r.project);
+  const row = (name, s) =>
+    s === undefined
+      ? `${name.padEnd(10)} not run`
+      : `${name.padEnd(10)} ${fmt(s.eventsPerSecond).padStart(10)} events/s  due→written p50 ${fmt(s.p50).padStart(6)} ms  p99 ${fmt(s.p99).padStart(6)} ms  (${s.windows} windows, ${fmt(s.late)} late)  RSS ${fmt(s.rssMb)} MB`;
+  console.log(`medians over ${results.length} run(s):`);
+  console.log(row('project', project));
+  console.log(row('reference', reference));
+  if (project && reference)
+    console.log(
+      `project / reference: throughput ${(project.eventsPerSecond / reference.eventsPerSecond).toFixed(2)}x, ` +
+        `p50 ${(project.p50 / reference.p50).toFixed(2)}x, p99 ${(project.p99 / reference.p99).toFixed(2)}x | ` +
+        `goals: >= 20,000 events/s ${project.eventsPerSecond >= 20_000 ? 'met' : 'NOT met'}, ` +
+        `p99 <= 2 s ${project.p99 <= 2000 ? 'met' : 'NOT met'}, host RSS <= 1 GB ${project.rssMb <= 1024 ? 'met' : 'NOT met'}`,
+    );
+}
+
+/**
+ * Over the windows that closed while the producer ran (their end plus the lateness before it stopped,
+ * so the latest event time seen closed them, on both sides): throughput is their events over the time
+ * from the first send to the last of them written; latency, per window, runs from the moment it may
+ * close (its end plus the lateness, in event time, which is the time of sending) to its output written.
+ */
+function measured(windows, produced) {
+  const closedLive = windows.filter((w) => w.start + windowMs + latenessMs <= produced.endedAtMs);
+  const events = closedLive.reduce((sum, w) => sum + w.events, 0);
+  const lastWritten = Math.max(...closedLive.map((w) => w.writtenAt));
+  return {
+    eventsPerSecond: events / ((lastWritten - produced.startedAtMs) / 1000),
+    latencies: closedLive.map((w) => w.writtenAt - (w.start + windowMs + latenessMs)),
+  };
+}
+
+/** Peak resident memory of a process, read from /proc every 250 ms. */
+function sampleRss(pid) {
+  let peak = 0;
+  const read = () => {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      peak = Math.max(peak, kb * 1024);
+    } catch {
+      // the process has ended
+    }
+  };
+  const timer = setInterval(read, 250);
+  return { peak: () => (read(), peak), stop: () => clearInterval(timer) };
+}
+
+function percentile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function fmt(value) {
+  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : String(value);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

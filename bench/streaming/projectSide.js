@@ -2,7 +2,7 @@
 // `endpointOnly` serves the hub (for the reference) with no stream reading it.
 'use strict';
 const { spawn } = require('node:child_process');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { appendFileSync, mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 function startHost(root, env) {
@@ -18,6 +18,8 @@ function startHost(root, env) {
     let output = '';
     const onData = (chunk) => {
       output += chunk;
+      // BENCH_HOST_LOG=<file> keeps the host's log (each function's duration) to see where time goes.
+      if (process.env.BENCH_HOST_LOG) appendFileSync(process.env.BENCH_HOST_LOG, chunk);
       const ready = /Host ready at (http:\/\/\S+)/.exec(output);
       if (ready) resolve({ child, baseUrl: ready[1], output: () => output });
     };

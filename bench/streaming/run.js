@@ -122,6 +122,9 @@ function report(results) {
       windows: median(runsOf.map((f) => f.latencies.length)),
       late: median(runsOf.map((f) => f.late ?? 0)),
       rssMb: median(runsOf.map((f) => f.rssBytes / 2 ** 20)),
+      // The project's windows record their close → commit time: the rest of due → written is the wait
+      // for the watermark to pass the window (how far the trigger is behind the producer).
+      closeToCommit: runsOf.flatMap((f) => f.windows.map((w) => w.closeToCommitMs).filter(Number.isFinite)),
     };
   };
   const reference = side((r) => r.reference);
@@ -133,6 +136,13 @@ function report(results) {
   console.log(`medians over ${results.length} run(s):`);
   console.log(row('project', project));
   console.log(row('reference', reference));
+  if (project && project.closeToCommit.length > 0) {
+    const orchestration = median(project.closeToCommit);
+    console.log(
+      `project stages (medians): due → closed ${fmt(Math.max(0, project.p50 - orchestration))} ms (the trigger's lag behind ` +
+        `the producer), closed → committed ${fmt(orchestration)} ms (the window's orchestration and activities)`,
+    );
+  }
   if (project && reference)
     console.log(
       `project / reference: throughput ${(project.eventsPerSecond / reference.eventsPerSecond).toFixed(2)}x, ` +

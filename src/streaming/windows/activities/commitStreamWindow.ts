@@ -29,7 +29,7 @@ export async function commitStreamWindow(
   const window = { start: input.windowStart, end: input.windowEnd };
   const container = await streamContainer(stream, services);
   const names = windowBlobNames(stream, window.start, input.version);
-  const outcome = await commitBlocks(input, container, names);
+  const outcome = await commitBlocks(input, container, names, stream.window?.late === 'reopen');
   const manifest: WindowManifest = {
     stream: stream.name,
     windowStart: new Date(window.start).toISOString(),
@@ -67,6 +67,7 @@ async function commitBlocks(
   input: CommitWindowInput,
   container: ContainerClient,
   names: ReturnType<typeof windowBlobNames>,
+  reopen: boolean,
 ) {
   const shards = [...input.shards].sort((a, b) => a.shard - b.shard);
   const reason = input.failure ?? input.close.modelError ?? shards.find((shard) => shard.error)?.error;
@@ -87,8 +88,11 @@ async function commitBlocks(
   return {
     state,
     version: input.version ?? 1,
-    // A re-opened version: the events it includes that earlier versions did not are late ones.
-    ...(previous ? { lateEvents: previous.lateEvents + Math.max(0, eventsIn - previous.eventsIn) } : {}),
+    // Re-opening: the events a version includes that earlier versions did not are late ones. (Kept
+    // apart instead, they are counted from their blobs.)
+    ...(reopen
+      ? { lateEvents: previous ? previous.lateEvents + Math.max(0, eventsIn - previous.eventsIn) : 0 }
+      : {}),
     reason,
     closedAt,
     committedAt,

@@ -68,14 +68,16 @@ export async function landWindowBatch(
       await services.tracker.ensureStarted(stream, landing.window, client);
     else if (record.state !== 'Closing') await keepLateEvents(stream, landing.window, [landing], services);
   }
-  const badSequences = new Set(bad.map((event) => event.sequenceNumber));
+  const badReasons = new Map(bad.map((event) => [event.sequenceNumber, event.reason]));
   const latest = Math.max(...good.map((event) => event.eventTime));
   const progress = await services.streams.recordBatch(stream.name, {
     partitionId: batch.partitionId,
-    events: batch.events.map(({ sequenceNumber }) => ({
-      sequenceNumber,
-      outcome: badSequences.has(sequenceNumber) ? 'bad' : 'landed',
-    })),
+    events: batch.events.map(({ sequenceNumber }) => {
+      const reason = badReasons.get(sequenceNumber);
+      return reason === undefined
+        ? { sequenceNumber, outcome: 'landed' }
+        : { sequenceNumber, outcome: 'bad', reason };
+    }),
     at: new Date().toISOString(),
     watermark: good.length > 0 ? latest : undefined,
   });

@@ -149,6 +149,11 @@ export class StreamWindowStore {
     return this.#query(`PartitionKey eq '${stream.replaceAll("'", "''")}' and state eq 'Open'`);
   }
 
+  /** The stream's windows that ended Failed, earliest first. */
+  async listFailed(stream: string): Promise<WindowRecord[]> {
+    return this.#query(`PartitionKey eq '${stream.replaceAll("'", "''")}' and state eq 'Failed'`);
+  }
+
   async #query(filter: string): Promise<WindowRecord[]> {
     const table = await this.#table();
     const rows: WindowRecord[] = [];

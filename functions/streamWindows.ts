@@ -26,5 +26,8 @@ df.app.activity(names.scoreShard, {
   handler: (input: ScoreShardInput) => scoreStreamWindowShard(input, streamingServices()),
 });
 df.app.activity(names.commit, {
-  handler: (input: CommitWindowInput) => commitStreamWindow(input, streamingServices()),
+  // Late events of a window re-opened (late: "reopen") start its next version.
+  extraInputs: [df.input.durableClient()],
+  handler: (input: CommitWindowInput, context) =>
+    commitStreamWindow(input, streamingServices(), df.getClient(context)),
 });

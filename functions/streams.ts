@@ -1,6 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { streamDefinitions, streamingServices } from '../src/appServices';
+import { recordingFailures } from '../src/streaming/recordingFailures';
 import { scoreStreamBatch } from '../src/streaming/scoreStreamBatch';
 import { streamBatchOf } from '../src/streaming/StreamBatch';
 import { getStream, listStreamWindows, listStreams } from '../src/streaming/streamsHttp';
@@ -24,9 +25,12 @@ for (const stream of streamDefinitions()) {
     extraInputs: stream.mode === 'window' ? [df.input.durableClient()] : [],
     handler: async (messages: unknown[], context: InvocationContext) => {
       const batch = streamBatchOf(messages, context.triggerMetadata);
-      if (stream.mode === 'window')
-        await landWindowBatch(stream, batch, streamingServices(), df.getClient(context));
-      else await scoreStreamBatch(stream, batch, streamingServices());
+      const services = streamingServices();
+      await recordingFailures(stream, batch, services, () =>
+        stream.mode === 'window'
+          ? landWindowBatch(stream, batch, services, df.getClient(context))
+          : scoreStreamBatch(stream, batch, services),
+      );
     },
   });
 }

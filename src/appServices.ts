@@ -25,6 +25,7 @@ import type { StreamDefinition } from './streaming/StreamDefinition';
 import type { StreamingServices } from './streaming/StreamingServices';
 import { StreamModels } from './streaming/StreamModels';
 import { StreamStore } from './streaming/StreamStore';
+import { EventHubPartitionTails } from './streaming/EventHubPartitionTails';
 import { StreamWindowStore } from './streaming/windows/StreamWindowStore';
 import { WindowTracker } from './streaming/windows/WindowTracker';
 import { StorageClients } from './storage/StorageClients';
@@ -195,6 +196,7 @@ export function streamingServices(): StreamingServices {
       streams,
       windows,
       tracker: new WindowTracker({ windows, streams, maxConcurrency: config.maxConcurrency }),
+      tails: new EventHubPartitionTails(process.env),
       containers,
       outputContainer: config.outputContainer,
       windowShardRows: config.streamWindowShardKeys,

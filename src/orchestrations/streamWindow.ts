@@ -18,20 +18,28 @@ const retry = new df.RetryOptions(1000, 3);
  * on an idle stream, a durable timer; then close (Closing, landings listed, model pinned), aggregate
  * (features per key, in shards), score the shards in waves of `maxConcurrency` with that one model,
  * and commit the output once. Every step is an activity; a failure ends the window Failed with the
- * reason, through the same commit.
+ * reason, through the same commit. A version after the first (late events re-opened the window)
+ * waits on its timer only, then runs the same steps over all of the window's landings.
  */
 export function* streamWindow(context: df.OrchestrationContext): Generator<df.Task, WindowOutcome, unknown> {
   const input = context.df.getInput<StreamWindowInput>();
+  const version = input.version ?? 1;
   const window: WindowRef = {
     stream: input.stream,
     windowStart: input.windowStart,
     windowEnd: input.windowEnd,
+    ...(version > 1 ? { version } : {}),
   };
   const started = context.df.currentUtcDateTime.getTime();
-  const deadline = Math.max(input.windowEnd + input.allowedLatenessMs, started) + input.idleTimeoutMs;
-  const timer = context.df.createTimer(new Date(deadline));
-  const close = context.df.waitForExternalEvent(closeWindowEvent);
-  if ((yield context.df.Task.any([close, timer])) === close) timer.cancel();
+  if (version > 1) {
+    // Re-opened by late events: the watermark passed long ago; a timer lets a burst land first.
+    yield context.df.createTimer(new Date(started + (input.reopenDelayMs ?? 0)));
+  } else {
+    const deadline = Math.max(input.windowEnd + input.allowedLatenessMs, started) + input.idleTimeoutMs;
+    const timer = context.df.createTimer(new Date(deadline));
+    const close = context.df.waitForExternalEvent(closeWindowEvent);
+    if ((yield context.df.Task.any([close, timer])) === close) timer.cancel();
+  }
 
   const closed = (yield context.df.callActivityWithRetry(activity.close, retry, window)) as CloseResult;
   const shards: ShardResult[] = [];

@@ -33,10 +33,11 @@ const windowSpec = z.strictObject({
   allowedLateness: duration.default(0),
   /** A timestamp field of the event; the enqueued time when absent. */
   eventTime: fieldName.optional(),
-  /** Events for a window already closed: counted and kept apart (`_late/`), never scored. */
-  late: z
-    .enum(['drop'], { error: 'must be "drop" (late events are counted and kept; "reopen" is not built yet)' })
-    .default('drop'),
+  /**
+   * Events for a window already committed: `drop` counts them and keeps them apart (`_late/`), never
+   * scored; `reopen` commits the window again, with them, as its next version.
+   */
+  late: z.enum(['drop', 'reopen'], { error: 'must be "drop" or "reopen"' }).default('drop'),
   /** How long after its end (plus lateness) an idle stream's window closes anyway; default its size. */
   idleTimeout: positiveDuration.optional(),
 });

@@ -15,6 +15,12 @@ export interface StreamPartitionProgress {
   readonly lastBatchAt: string;
   /** `name@version` of the model that scored the last batch. */
   readonly model?: string;
+  readonly firstBatchAt?: string;
+  /** Events counted per second over the last minute of batches: JSON `[[epochSecond, events], ...]`. */
+  readonly recentCounts?: string;
+  /** The last bad event's reason, or the last batch that failed, and when. */
+  readonly lastError?: string;
+  readonly lastErrorAt?: string;
 }
 
 /** What a batch adds, per event, so a batch delivered again counts only the events it did not count. */
@@ -23,6 +29,8 @@ export interface BatchCounts {
   readonly events: readonly {
     readonly sequenceNumber: number;
     readonly outcome: 'bad' | 'scored' | 'landed';
+    /** Why a bad event is bad. */
+    readonly reason?: string;
   }[];
   readonly model?: string;
   /** Window streams: the batch's latest event time. */
@@ -48,6 +56,7 @@ export class StreamStore {
     const fresh = counts.events.filter((event) => event.sequenceNumber > last);
     const count = (outcome: string) => fresh.filter((event) => event.outcome === outcome).length;
     const watermark = Math.max(previous?.watermark ?? -Infinity, counts.watermark ?? -Infinity);
+    const lastBad = fresh.filter((event) => event.outcome === 'bad').at(-1);
     const progress: StreamPartitionProgress = {
       partitionId: counts.partitionId,
       eventsIn: (previous?.eventsIn ?? 0) + fresh.length,
@@ -59,9 +68,26 @@ export class StreamStore {
       lastSequenceNumber: Math.max(last, ...counts.events.map((event) => event.sequenceNumber)),
       lastBatchAt: counts.at,
       model: counts.model ?? previous?.model,
+      firstBatchAt: previous?.firstBatchAt ?? counts.at,
+      recentCounts: JSON.stringify(recentCountsAfter(previous?.recentCounts, counts.at, fresh.length)),
+      ...(lastBad
+        ? {
+            lastError: `event ${lastBad.sequenceNumber}: ${lastBad.reason ?? 'bad event'}`,
+            lastErrorAt: counts.at,
+          }
+        : { lastError: previous?.lastError, lastErrorAt: previous?.lastErrorAt }),
     };
     await table.upsertEntity({ partitionKey: stream, rowKey: counts.partitionId, ...progress }, 'Replace');
     return progress;
+  }
+
+  /** Records a batch that failed (it is retried, then the host moves on) as the partition's last error. */
+  async recordError(stream: string, partitionId: string, message: string, at: string): Promise<void> {
+    const table = await this.#table();
+    await table.upsertEntity(
+      { partitionKey: stream, rowKey: partitionId, partitionId, lastError: message, lastErrorAt: at },
+      'Merge',
+    );
   }
 
   /** Every partition's progress of a stream, by partition id. */
@@ -88,9 +114,20 @@ export class StreamStore {
   }
 }
 
+/** Events per second of the minute before `at`, with `events` added to its second. */
+function recentCountsAfter(previous: string | undefined, at: string, events: number): [number, number][] {
+  const second = Math.floor(Date.parse(at) / 1000);
+  const recent = (JSON.parse(previous ?? '[]') as [number, number][]).filter(([s]) => s > second - 60);
+  const current = recent.find(([s]) => s === second);
+  if (current) current[1] += events;
+  else if (events > 0) recent.push([second, events]);
+  return recent;
+}
+
 function progressOf(entity: StreamPartitionProgress): StreamPartitionProgress {
-  const { partitionId, eventsIn, badEvents, scoredEvents, landedEvents, watermark } = entity;
-  const { lastSequenceNumber, lastBatchAt, model } = entity;
+  const { partitionId, eventsIn = 0, badEvents = 0, scoredEvents = 0, landedEvents, watermark } = entity;
+  const { lastSequenceNumber = -1, lastBatchAt, model, firstBatchAt, recentCounts } = entity;
+  const { lastError, lastErrorAt } = entity;
   return {
     partitionId,
     eventsIn,
@@ -100,5 +137,8 @@ function progressOf(entity: StreamPartitionProgress): StreamPartitionProgress {
     lastSequenceNumber,
     lastBatchAt,
     model,
+    ...(firstBatchAt === undefined ? {} : { firstBatchAt }),
+    ...(recentCounts === undefined ? {} : { recentCounts }),
+    ...(lastError === undefined ? {} : { lastError, lastErrorAt }),
   };
 }

@@ -3,6 +3,7 @@ import type { StorageClients } from '../storage/StorageClients';
 import type { ModelStore } from '../runtime/models/ModelStore';
 import type { ModelLoader } from '../runtime/models/ModelLoader';
 import type { ModelRunner } from '../runtime/inference/ModelRunner';
+import type { PartitionTails } from './PartitionTails';
 import type { StreamDefinition } from './StreamDefinition';
 import type { StreamModels } from './StreamModels';
 import type { StreamStore } from './StreamStore';
@@ -20,6 +21,8 @@ export interface StreamingServices {
   readonly streams: StreamStore;
   readonly windows: StreamWindowStore;
   readonly tracker: WindowTracker;
+  /** The hubs' partition tails, for the streams' lag. */
+  readonly tails: PartitionTails;
   readonly containers: DataContainers;
   /** The container outputs go to when a definition names none. */
   readonly outputContainer: string;

@@ -59,13 +59,15 @@ export async function scoreStreamBatch(
       'deadLetter',
       bad.map((event) => ({ ...event })),
     );
-  const badSequences = new Set(bad.map((event) => event.sequenceNumber));
+  const badReasons = new Map(bad.map((event) => [event.sequenceNumber, event.reason]));
   return services.streams.recordBatch(stream.name, {
     partitionId: batch.partitionId,
-    events: batch.events.map((event) => ({
-      sequenceNumber: event.sequenceNumber,
-      outcome: badSequences.has(event.sequenceNumber) ? 'bad' : 'scored',
-    })),
+    events: batch.events.map(({ sequenceNumber }) => {
+      const reason = badReasons.get(sequenceNumber);
+      return reason === undefined
+        ? { sequenceNumber, outcome: 'scored' }
+        : { sequenceNumber, outcome: 'bad', reason };
+    }),
     model,
     at: new Date().toISOString(),
   });

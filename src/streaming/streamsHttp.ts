@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors';
 import { withErrorResponses } from '../http/withErrorResponses';
 import { parseModelRef } from '../runtime/models/ModelRef';
+import { partitionStatus, type PartitionStatus } from './partitionStatus';
 import type { StreamDefinition } from './StreamDefinition';
 import type { StreamingServices } from './StreamingServices';
 import type { StreamPartitionProgress } from './StreamStore';
@@ -27,11 +28,19 @@ export async function listStreams(services: StreamingServices): Promise<HttpResp
   });
 }
 
-/** GET /api/streams/{name}: the definition, its model resolved now, progress per partition, the last window. */
+/**
+ * GET /api/streams/{name}: the definition, its model resolved now, the last window, and per partition
+ * its progress, lag, throughput and errors.
+ */
 export async function getStream(name: string, services: StreamingServices): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
     const stream = streamNamed(name, services);
-    const partitions = await services.streams.partitions(stream.name);
+    const [partitions, tails, failedWindows] = await Promise.all([
+      services.streams.partitions(stream.name),
+      services.tails.read(stream).catch((error: unknown) => ({ error: (error as Error).message })),
+      stream.window ? services.windows.listFailed(stream.name) : [],
+    ]);
+    const statuses = partitionStatus(partitions, Array.isArray(tails) ? tails : undefined, Date.now());
     return {
       status: 200,
       jsonBody: {
@@ -40,11 +49,35 @@ export async function getStream(name: string, services: StreamingServices): Prom
         model: await resolveModel(stream, services),
         running: true,
         ...totalsOf(partitions),
+        lag: Array.isArray(tails) ? statuses.reduce((sum, p) => sum + (p.lag ?? 0), 0) : null,
+        ...(Array.isArray(tails)
+          ? {}
+          : { lagError: `The hub's partitions could not be read: ${tails.error}` }),
+        errors: errorsOf(statuses, failedWindows),
         ...(stream.window ? { lastWindow: await lastWindow(stream, partitions, services) } : {}),
-        partitions,
+        partitions: statuses,
       },
     };
   });
+}
+
+/** The stream's bad events, failed windows and its latest error: a partition's or a window's. */
+function errorsOf(partitions: readonly PartitionStatus[], failedWindows: readonly WindowRecord[]) {
+  const candidates = [
+    ...partitions.flatMap(({ partitionId, errors: { lastError } }) =>
+      lastError ? [{ ...lastError, partitionId }] : [],
+    ),
+    ...failedWindows.map((window) => ({
+      message: window.reason ?? 'failed',
+      at: window.committedAt ?? '',
+      windowStart: window.windowStart,
+    })),
+  ];
+  return {
+    badEvents: partitions.reduce((sum, p) => sum + p.errors.badEvents, 0),
+    failedWindows: failedWindows.length,
+    lastError: candidates.sort((a, b) => a.at.localeCompare(b.at)).at(-1) ?? null,
+  };
 }
 
 const windowRange = z.object({

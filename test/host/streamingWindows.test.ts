@@ -330,6 +330,11 @@ test('a model that cannot score the window marks it Failed with the reason; the 
     /^model windowed@\d+ cannot score this window: Model "windowed" input "input" needs column\(s\) missing from the data: temp_min, /,
   );
   expect(await listNames('broken/2026-06-01/')).toEqual([]);
+  const { body: status } = await api<{ errors: Record<string, unknown> }>('streams/broken');
+  expect(status.errors).toMatchObject({
+    failedWindows: 1,
+    lastError: { windowStart: row.windowStart, message: row.reason, at: expect.any(String) },
+  });
   await sendReadings(hubs.broken, readings(60, 61, 1, 7));
   await eventsIn('broken', 41);
 });

@@ -12,7 +12,11 @@ export interface WindowRecord {
   readonly windowStart: string;
   readonly windowEnd: string;
   readonly state: WindowState;
+  /** 1, or the version late events re-opened it as (`late: "reopen"`). */
+  readonly version?: number;
   readonly openedAt?: string;
+  /** When late events re-opened it as its current version. */
+  readonly reopenedAt?: string;
   readonly closedAt?: string;
   readonly committedAt?: string;
   /** Milliseconds from the close (landings listed) to the committed output. */
@@ -84,6 +88,27 @@ export class StreamWindowStore {
     }
   }
 
+  /**
+   * Re-opens a done window for late events: `fromVersion`, Committed or Failed, becomes Open as the
+   * next version, under the row's ETag, so of several landings that find it done one re-opens it.
+   * Returns the new version; undefined when the row is no longer that done version.
+   */
+  async reopen(stream: string, start: number, fromVersion: number, at: string): Promise<number | undefined> {
+    const table = await this.#table();
+    const current = await this.#read(table, stream, start);
+    const { state, version = 1 } = current?.record ?? {};
+    if (!current || version !== fromVersion || (state !== 'Committed' && state !== 'Failed'))
+      return undefined;
+    const row = { ...this.#keys(stream, start), state: 'Open', version: version + 1, reopenedAt: at };
+    try {
+      await table.updateEntity(row, 'Merge', { etag: current.etag });
+      return version + 1;
+    } catch (error) {
+      if (statusOf(error) === 412) return undefined;
+      throw error;
+    }
+  }
+
   /** Ends the window as Committed or Failed with its counts (the same outcome again is harmless). */
   async finish(stream: string, window: WindowBounds, outcome: Outcome): Promise<void> {
     const table = await this.#table();
@@ -122,6 +147,11 @@ export class StreamWindowStore {
   /** The stream's windows still open: the trigger closes them as the watermark passes. */
   async listOpen(stream: string): Promise<WindowRecord[]> {
     return this.#query(`PartitionKey eq '${stream.replaceAll("'", "''")}' and state eq 'Open'`);
+  }
+
+  /** The stream's windows that ended Failed, earliest first. */
+  async listFailed(stream: string): Promise<WindowRecord[]> {
+    return this.#query(`PartitionKey eq '${stream.replaceAll("'", "''")}' and state eq 'Failed'`);
   }
 
   async #query(filter: string): Promise<WindowRecord[]> {

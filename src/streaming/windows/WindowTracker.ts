@@ -6,6 +6,9 @@ import type { StreamWindowStore } from './StreamWindowStore';
 import { closeWindowEvent, streamWindowOrchestrator, type StreamWindowInput } from './windowContracts';
 import { windowInstanceId } from './windowNames';
 
+/** A re-opened window waits at least this long (else its allowed lateness) for the rest of a burst. */
+const minReopenDelayMs = 1000;
+
 interface StreamClock {
   watermark: number;
   readonly open: Map<number, WindowBounds>;
@@ -42,6 +45,19 @@ export class WindowTracker {
     (await this.#clock(stream.name)).open.set(window.start, window);
   }
 
+  /**
+   * Starts a re-opened window's orchestration for `version` (after the first) unless it runs already.
+   * It is not tracked as open: the watermark passed it long ago, and its own timer closes it.
+   */
+  async startVersion(
+    stream: StreamDefinition,
+    window: WindowBounds,
+    version: number,
+    client: DurableClient,
+  ): Promise<void> {
+    await this.#start(stream, window, client, windowInstanceId(stream.name, window.start, version), version);
+  }
+
   /** Moves the watermark to `eventTime` if later, and closes every open window it passed. */
   async advance(stream: StreamDefinition, eventTime: number, client: DurableClient): Promise<void> {
     const clock = await this.#clock(stream.name);
@@ -68,17 +84,25 @@ export class WindowTracker {
     }
   }
 
-  async #start(stream: StreamDefinition, window: WindowBounds, client: DurableClient, instanceId: string) {
-    await this.services.windows.open(stream.name, window, new Date().toISOString());
+  async #start(
+    stream: StreamDefinition,
+    window: WindowBounds,
+    client: DurableClient,
+    instanceId: string,
+    version = 1,
+  ) {
+    if (version === 1) await this.services.windows.open(stream.name, window, new Date().toISOString());
     const status = await client.getStatus(instanceId).catch(() => undefined);
     if (status?.runtimeStatus) return;
+    const allowedLatenessMs = stream.window?.allowedLateness ?? 0;
     const input: StreamWindowInput = {
       stream: stream.name,
       windowStart: window.start,
       windowEnd: window.end,
-      allowedLatenessMs: stream.window?.allowedLateness ?? 0,
+      allowedLatenessMs,
       idleTimeoutMs: stream.window?.idleTimeout ?? stream.window?.size ?? 60_000,
       maxConcurrency: this.services.maxConcurrency,
+      ...(version > 1 ? { version, reopenDelayMs: Math.max(allowedLatenessMs, minReopenDelayMs) } : {}),
     };
     try {
       await client.startNew(streamWindowOrchestrator, { instanceId, input });
@@ -104,10 +128,13 @@ export class WindowTracker {
       this.services.windows.listOpen(stream),
     ]);
     const watermark = Math.max(-Infinity, ...partitions.map((row) => row.watermark ?? -Infinity));
-    const windows = open.map((row) => ({
-      start: Date.parse(row.windowStart),
-      end: Date.parse(row.windowEnd),
-    }));
+    // Re-opened versions close on their own timers.
+    const windows = open
+      .filter((row) => (row.version ?? 1) === 1)
+      .map((row) => ({
+        start: Date.parse(row.windowStart),
+        end: Date.parse(row.windowEnd),
+      }));
     return { watermark, open: new Map(windows.map((window) => [window.start, window])) };
   }
 }

@@ -9,6 +9,7 @@ import type { StreamPartitionProgress } from '../StreamStore';
 import { assignWindows, type WindowBounds } from './assignWindows';
 import { keepLateEvents } from './keepLateEvents';
 import type { LandedEvent } from './LandedEvent';
+import { reopenWindow } from './reopenWindow';
 import { writeJsonLines } from './windowBlobs';
 import { windowFieldsOf } from './windowFeatures';
 import { windowBlobNames } from './windowNames';
@@ -24,8 +25,8 @@ interface Landing {
  * per window (named by the batch's first sequence number, so a batch delivered again overwrites its
  * own). Only then does it read each window's state: a window still open has not listed its landings
  * yet, so it will include this one (its orchestration is started if need be); a window already done
- * gets these events as late ones; a closing window's commit finds them itself. Last, the watermark
- * moves and closes the windows it passed.
+ * gets these events as late ones (kept apart, or re-opening it: the stream's `late` policy); a closing
+ * window's commit finds them itself. Last, the watermark moves and closes the windows it passed.
  */
 export async function landWindowBatch(
   stream: StreamDefinition,
@@ -60,19 +61,23 @@ export async function landWindowBatch(
       metadata,
     );
   for (const landing of landings) {
-    const state = (await services.windows.get(stream.name, landing.window.start))?.state;
-    if (state === undefined || state === 'Open')
+    const record = await services.windows.get(stream.name, landing.window.start);
+    if (stream.window?.late === 'reopen' && record && (record.state !== 'Open' || (record.version ?? 1) > 1))
+      await reopenWindow(stream, landing.window, [landing], services, client);
+    else if (record === undefined || record.state === 'Open')
       await services.tracker.ensureStarted(stream, landing.window, client);
-    else if (state !== 'Closing') await keepLateEvents(stream, landing.window, [landing], services);
+    else if (record.state !== 'Closing') await keepLateEvents(stream, landing.window, [landing], services);
   }
-  const badSequences = new Set(bad.map((event) => event.sequenceNumber));
+  const badReasons = new Map(bad.map((event) => [event.sequenceNumber, event.reason]));
   const latest = Math.max(...good.map((event) => event.eventTime));
   const progress = await services.streams.recordBatch(stream.name, {
     partitionId: batch.partitionId,
-    events: batch.events.map(({ sequenceNumber }) => ({
-      sequenceNumber,
-      outcome: badSequences.has(sequenceNumber) ? 'bad' : 'landed',
-    })),
+    events: batch.events.map(({ sequenceNumber }) => {
+      const reason = badReasons.get(sequenceNumber);
+      return reason === undefined
+        ? { sequenceNumber, outcome: 'landed' }
+        : { sequenceNumber, outcome: 'bad', reason };
+    }),
     at: new Date().toISOString(),
     watermark: good.length > 0 ? latest : undefined,
   });

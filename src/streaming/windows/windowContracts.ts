@@ -21,6 +21,10 @@ export interface StreamWindowInput {
   readonly idleTimeoutMs: number;
   /** Shards scored at once. */
   readonly maxConcurrency: number;
+  /** A window re-opened by late events (`late: "reopen"`) runs again as version 2, 3, ... */
+  readonly version?: number;
+  /** Versions after the first close on a timer this long after they start: late events in a burst. */
+  readonly reopenDelayMs?: number;
 }
 
 /** A window of a stream, as every activity receives it. */
@@ -28,6 +32,8 @@ export interface WindowRef {
   readonly stream: string;
   readonly windowStart: number;
   readonly windowEnd: number;
+  /** Absent: version 1. */
+  readonly version?: number;
 }
 
 /** A landing blob and the sequence range of its batch: the window holds its events in that range. */
@@ -44,6 +50,8 @@ export interface CloseResult {
   /** The model that scores this window, pinned at its close; else why there is none. */
   readonly model?: PinnedModel;
   readonly modelError?: string;
+  /** Versions after the first: the previous version's counts, to count the late events it adds. */
+  readonly previous?: { readonly eventsIn: number; readonly lateEvents: number };
 }
 
 export interface AggregateInput extends WindowRef {
@@ -82,6 +90,7 @@ export interface WindowOutcome {
   readonly stream: string;
   readonly windowStart: string;
   readonly state: 'Committed' | 'Failed';
+  readonly version: number;
   readonly scoredRows: number;
   readonly lateEvents: number;
   readonly model?: string;

@@ -115,6 +115,31 @@ describe('streamWindow (replayed)', () => {
     expect(timers.map((timer) => timer.FireAt)).toEqual(['2026-01-01T00:00:31.000Z']);
   });
 
+  it('a re-opened version waits on its timer only (a "close" changes nothing), then runs every step as that version', async () => {
+    const { simulated, commits, shards } = activities({
+      [names.aggregate]: () => ({ eventsIn: 47, duplicates: 0, keys: 9, shards: 1 }),
+    });
+    const reopened: StreamWindowInput = { ...input, version: 2, reopenDelayMs: 2_000 };
+    const run = await runInMemory(generator, simulated, {
+      input: reopened,
+      events: [{ name: 'close', input: null, afterEpisode: 1 }],
+    });
+    expect(run.status).toBe('Completed');
+    const timers = run.history.filter((event) => event.EventType === EventType.TimerCreated);
+    // Started at 00:00:01: 2 s later, whatever the window's end and idle timeout.
+    expect(timers.map((timer) => timer.FireAt)).toEqual(['2026-01-01T00:00:03.000Z']);
+    expect(scheduledWaves(run.history)).toEqual([
+      [names.close],
+      [names.aggregate],
+      [names.scoreShard],
+      [names.commit],
+    ]);
+    const scheduled = run.history.filter((event) => event.EventType === EventType.TaskScheduled);
+    expect(scheduled.every((event) => JSON.parse(event.Input ?? '{}').version === 2)).toBe(true);
+    expect(shards[0]).toMatchObject({ version: 2, shard: 0 });
+    expect(commits[0]).toMatchObject({ version: 2, aggregate: { eventsIn: 47 } });
+  });
+
   it('a model that cannot be resolved: nothing aggregated or scored, the commit fails the window with the reason', async () => {
     const reason = 'model vibration cannot score this window: No model named "vibration".';
     const { simulated, commits } = activities({

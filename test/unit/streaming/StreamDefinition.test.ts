@@ -49,7 +49,7 @@ test('a hopping window takes its hop and idle timeout; aggregates of a field wit
       ...valid,
       schema: { ...valid.schema, inlet_temp: 'integer' },
       mode: 'window',
-      window: { kind: 'hopping', size: '1m', hop: '15s', idleTimeout: '5s', late: 'drop' },
+      window: { kind: 'hopping', size: '1m', hop: '15s', idleTimeout: '5s', late: 'reopen' },
       features: ['inlet_temp_max', 'age_min'],
     },
     'w.json',
@@ -60,7 +60,7 @@ test('a hopping window takes its hop and idle timeout; aggregates of a field wit
     hop: 15_000,
     allowedLateness: 0,
     idleTimeout: 5_000,
-    late: 'drop',
+    late: 'reopen',
   });
 });
 
@@ -151,10 +151,10 @@ test.each<[string, Record<string, unknown>, string, RegExp]>([
     /more than 100 windows/,
   ],
   [
-    'a late policy not built',
-    { mode: 'window', window: { size: '1m', late: 'reopen' }, features: ['count'] },
+    'an unknown late policy',
+    { mode: 'window', window: { size: '1m', late: 'retry' }, features: ['count'] },
     'window.late',
-    /must be "drop"/,
+    /must be "drop" or "reopen"/,
   ],
   ['no output folder', { outputs: { format: 'csv' } }, 'outputs.folder', /expected string/],
   ['an unknown format', { outputs: { folder: 'x', format: 'parquet' } }, 'outputs.format', /jsonl|csv/],

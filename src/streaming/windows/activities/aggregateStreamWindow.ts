@@ -18,7 +18,7 @@ export async function aggregateStreamWindow(
 ): Promise<AggregateResult> {
   const stream = streamOf(input.stream, services);
   const container = await streamContainer(stream, services);
-  const names = windowBlobNames(stream, input.windowStart);
+  const names = windowBlobNames(stream, input.windowStart, input.version);
   const events: LandedEvent[] = [];
   await forEachLimited(input.landings, 8, async (landing) => {
     for (const event of await readLanding(container, landing.name))

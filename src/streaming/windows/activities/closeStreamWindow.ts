@@ -20,15 +20,22 @@ export async function closeStreamWindow(input: WindowRef, services: StreamingSer
   const container = await streamContainer(stream, services);
   const landings = await listLandings(container, windowBlobNames(stream, window.start).landings);
   const closedAt = record.closedAt ?? new Date().toISOString();
+  // The row keeps the previous version's counts until this version commits.
+  const previous =
+    (input.version ?? 1) > 1
+      ? { previous: { eventsIn: record.eventsIn ?? 0, lateEvents: record.lateEvents ?? 0 } }
+      : {};
   try {
     const model = await services.store.resolve(parseModelRef(stream.model, 'model'));
-    return { closedAt, landings, model: { name: model.name, version: model.version, sha256: model.sha256 } };
+    const pinned = { name: model.name, version: model.version, sha256: model.sha256 };
+    return { closedAt, landings, model: pinned, ...previous };
   } catch (error) {
     if (!(error instanceof ValidationError || error instanceof NotFoundError)) throw error;
     return {
       closedAt,
       landings,
       modelError: `model ${stream.model} cannot score this window: ${error.message}`,
+      ...previous,
     };
   }
 }

@@ -1,10 +1,12 @@
 import type { ContainerClient } from '@azure/storage-blob';
+import type { DurableClient } from 'durable-functions';
 import { labelOf } from '../../../runtime/models/LoadedModel';
 import type { StreamDefinition } from '../../StreamDefinition';
 import { streamContainer } from '../../streamContainer';
 import type { StreamingServices } from '../../StreamingServices';
 import type { WindowBounds } from '../assignWindows';
 import { keepLateEvents } from '../keepLateEvents';
+import { reopenWindow } from '../reopenWindow';
 import { streamOf } from '../streamOf';
 import { listLandings, readLanding, writeJson, type WindowManifest } from '../windowBlobs';
 import type { CommitWindowInput, LandingRef, WindowOutcome } from '../windowContracts';
@@ -15,17 +17,19 @@ import { windowBlockId } from './scoreStreamWindowShard';
  * Fan-in: commits the shards' blocks as the window's output and alerts blobs (committing the same
  * list again is harmless), writes the manifest (what the window included), then ends the row
  * Committed or Failed with the reason. Landings written after the close are late: found here, after
- * the row is done, or by the trigger that wrote them, whichever comes first, and kept apart.
+ * the row is done, or by the trigger that wrote them, whichever comes first, and kept apart or (late:
+ * "reopen") committed by the window's next version.
  */
 export async function commitStreamWindow(
   input: CommitWindowInput,
   services: StreamingServices,
+  client: DurableClient,
 ): Promise<WindowOutcome> {
   const stream = streamOf(input.stream, services);
   const window = { start: input.windowStart, end: input.windowEnd };
   const container = await streamContainer(stream, services);
-  const names = windowBlobNames(stream, window.start);
-  const outcome = await commitBlocks(input, container, names);
+  const names = windowBlobNames(stream, window.start, input.version);
+  const outcome = await commitBlocks(input, container, names, stream.window?.late === 'reopen');
   const manifest: WindowManifest = {
     stream: stream.name,
     windowStart: new Date(window.start).toISOString(),
@@ -35,13 +39,18 @@ export async function commitStreamWindow(
   };
   await writeJson(container, names.manifest, manifest);
   await services.windows.finish(stream.name, window, outcome);
-  const late = await keepLandingsAfterClose(stream, window, input.close.landings, container, services);
+  const after = await landingsAfterClose(stream, window, input.close.landings, container);
+  let late: number | undefined;
+  if (after.length > 0 && stream.window?.late === 'reopen')
+    await reopenWindow(stream, window, after, services, client);
+  else if (after.length > 0) late = await keepLateEvents(stream, window, after, services);
   await deleteWorkFiles(container, names.featureShard(0).replace(/[^/]+$/, ''));
   const { model } = input.close;
   return {
     stream: stream.name,
     windowStart: manifest.windowStart,
     state: outcome.state,
+    version: outcome.version,
     scoredRows: outcome.scoredRows,
     lateEvents: late ?? (await services.windows.get(stream.name, window.start))?.lateEvents ?? 0,
     ...(model ? { model: labelOf(model) } : {}),
@@ -58,6 +67,7 @@ async function commitBlocks(
   input: CommitWindowInput,
   container: ContainerClient,
   names: ReturnType<typeof windowBlobNames>,
+  reopen: boolean,
 ) {
   const shards = [...input.shards].sort((a, b) => a.shard - b.shard);
   const reason = input.failure ?? input.close.modelError ?? shards.find((shard) => shard.error)?.error;
@@ -73,14 +83,21 @@ async function commitBlocks(
       .getBlockBlobClient(names.alerts)
       .commitBlockList(alerted.map((s) => windowBlockId(s.shard)));
   const committedAt = new Date().toISOString();
-  const { model, closedAt } = input.close;
+  const { model, closedAt, previous } = input.close;
+  const eventsIn = input.aggregate?.eventsIn ?? 0;
   return {
     state,
+    version: input.version ?? 1,
+    // Re-opening: the events a version includes that earlier versions did not are late ones. (Kept
+    // apart instead, they are counted from their blobs.)
+    ...(reopen
+      ? { lateEvents: previous ? previous.lateEvents + Math.max(0, eventsIn - previous.eventsIn) : 0 }
+      : {}),
     reason,
     closedAt,
     committedAt,
     closeToCommitMs: Date.parse(committedAt) - Date.parse(closedAt),
-    eventsIn: input.aggregate?.eventsIn ?? 0,
+    eventsIn,
     duplicatesDropped: input.aggregate?.duplicates ?? 0,
     keys: input.aggregate?.keys ?? 0,
     scoredRows: scored.reduce((sum, shard) => sum + shard.rows, 0),
@@ -93,26 +110,23 @@ async function commitBlocks(
 }
 
 /** Landings the close did not list, or listed shorter than they are now: their new events are late. */
-async function keepLandingsAfterClose(
+async function landingsAfterClose(
   stream: StreamDefinition,
   window: WindowBounds,
   included: readonly LandingRef[],
   container: ContainerClient,
-  services: StreamingServices,
-): Promise<number | undefined> {
+) {
   const now = await listLandings(container, windowBlobNames(stream, window.start).landings);
   const after = now.filter(
     (landing) =>
       !included.some((old) => old.name === landing.name && old.lastSequence >= landing.lastSequence),
   );
-  if (after.length === 0) return undefined;
-  const landings = await Promise.all(
+  return Promise.all(
     after.map(async (landing) => ({
       name: landing.name,
       events: await readLanding(container, landing.name),
     })),
   );
-  return keepLateEvents(stream, window, landings, services);
 }
 
 async function deleteWorkFiles(container: ContainerClient, prefix: string): Promise<void> {

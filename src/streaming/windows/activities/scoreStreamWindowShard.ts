@@ -37,7 +37,7 @@ export async function scoreStreamWindowShard(
     return { shard: input.shard, rows: 0, alerts: 0, error: reason };
   }
   const container = await streamContainer(stream, services);
-  const names = windowBlobNames(stream, input.windowStart);
+  const names = windowBlobNames(stream, input.windowStart, input.version);
   const features = (await readJson<FeatureRow[]>(container, names.featureShard(input.shard))) ?? [];
   const rows = await scoreRows(input, features, scorer, services);
   let body = formatStreamRows(rows, stream.outputs.format);

@@ -105,6 +105,7 @@ describe('on Azurite', () => {
         shards: [],
       },
       services,
+      client,
     );
   const lateRows = async () => {
     const rows: { partitionId: string; sequenceNumber: number }[] = [];
@@ -171,6 +172,7 @@ describe('on Azurite', () => {
         shards: [],
       },
       services,
+      client,
     );
     await landWindowBatch(stream, at(100, 5), services, client);
     await landWindowBatch(stream, at(103, 5), services, client);

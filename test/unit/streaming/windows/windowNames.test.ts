@@ -25,3 +25,15 @@ test('a window has one orchestration instance id, sortable by time', () => {
   expect(windowInstanceId('sensors', start)).toBe('stream-sensors-001772600770000');
   expect(windowInstanceId('sensors', 5000) < windowInstanceId('sensors', start)).toBe(true);
 });
+
+test('a re-opened window version has its own instance, output, alerts and work files; one manifest', () => {
+  const names = windowBlobNames(stream, start, 2);
+  expect(windowInstanceId('sensors', start, 2)).toBe('stream-sensors-001772600770000-v2');
+  expect(windowInstanceId('sensors', start, 1)).toBe(windowInstanceId('sensors', start));
+  expect(names.output).toBe('streams/sensors/2026-03-04/05/2026-03-04T05:06:10.000Z.v2.csv');
+  expect(names.alerts).toBe('streams/sensors/_alerts/2026-03-04/05/2026-03-04T05:06:10.000Z.v2.jsonl');
+  expect(names.featureShard(0)).toBe('streams/sensors/_work/001772600770000.v2/features-00000.json');
+  // Version 1 deletes its work folder by prefix: it must not hold version 2's.
+  expect(names.featureShard(0).startsWith('streams/sensors/_work/001772600770000/')).toBe(false);
+  expect(names.manifest).toBe(windowBlobNames(stream, start).manifest);
+});

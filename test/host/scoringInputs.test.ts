@@ -197,7 +197,9 @@ describe('inputs that cannot be scored fail the job with a reason', () => {
   it('an unknown model named in blob metadata', async () => {
     const job = await dropAndWait('fail/unknown-model.csv', diabetesCsv, { model: 'nope' });
     expect(job).toMatchObject({ status: 'Failed', model: 'nope' });
-    expect(job.reason).toBe('Model "nope" is not registered and is not a bundled model (bundled: diabetes).');
+    expect(job.reason).toBe(
+      'Model "nope" is not registered and is not a bundled model (bundled: diabetes, sensor-anomaly).',
+    );
   });
 });
 

@@ -92,7 +92,7 @@ async function within<T>(run: WindowCrashRun, what: string, promise: Promise<T>,
   }
 }
 
-/** The same delays on every run: a Lehmer generator from a fixed seed. */
+/** The same delays on every run: a Lehmer generator from a fixed seed (WINDOW_KILL_SEED tries another). */
 function seededDelays(seed: number) {
   let state = seed;
   return (maxMs: number) => (state = (state * 48271) % 2147483647) % maxMs;
@@ -155,7 +155,8 @@ async function expectCommittedOnce(run: WindowCrashRun, k: number, row: WindowRo
  */
 export function windowKillTests(kills: readonly (readonly [string, WindowKill])[], seed: number): void {
   let run: WindowCrashRun;
-  const delay = seededDelays(seed);
+  const chosenSeed = Number(process.env.WINDOW_KILL_SEED ?? seed);
+  const delay = seededDelays(chosenSeed);
 
   beforeAll(async () => {
     run = await WindowCrashRun.create();
@@ -195,7 +196,7 @@ export function windowKillTests(kills: readonly (readonly [string, WindowKill])[
     }
     const dropped = rows.slice(0, kills.length).map((row) => row.duplicatesDropped ?? 0);
     console.log(
-      `${kills.length} kills; duplicates dropped per window: ${dropped.join(', ')}; host starts (ms): ${run.starts.join(', ')}`,
+      `${kills.length} kills (seed ${chosenSeed}); duplicates dropped per window: ${dropped.join(', ')}; host starts (ms): ${run.starts.join(', ')}`,
     );
   });
 }

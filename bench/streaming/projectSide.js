@@ -6,26 +6,39 @@ const { appendFileSync, mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 function startHost(root, env) {
-  const child = spawn(
-    process.execPath,
-    [path.join(root, 'bin/durable-scoring.js'), 'host', root, '--port', '0'],
-    {
-      env: { ...process.env, 'AzureWebJobs.retrainOnSchedule.Disabled': 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  return startCli(
+    root,
+    ['host', root, '--port', '0'],
+    env,
+    /Host ready at (http:\/\/\S+)/,
+    (child, ready, output) => ({
+      child,
+      baseUrl: ready[1],
+      output,
+    }),
   );
+}
+
+/** Runs a `durable-scoring` command until its output matches `readyLine`. */
+function startCli(root, args, env, readyLine, started) {
+  const child = spawn(process.execPath, [path.join(root, 'bin/durable-scoring.js'), ...args], {
+    env: { ...process.env, 'AzureWebJobs.retrainOnSchedule.Disabled': 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk) => {
       output += chunk;
       // BENCH_HOST_LOG=<file> keeps the host's log (each function's duration) to see where time goes.
       if (process.env.BENCH_HOST_LOG) appendFileSync(process.env.BENCH_HOST_LOG, chunk);
-      const ready = /Host ready at (http:\/\/\S+)/.exec(output);
-      if (ready) resolve({ child, baseUrl: ready[1], output: () => output });
+      const ready = readyLine.exec(output);
+      if (ready) resolve(started(child, ready, () => output));
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => reject(new Error(`the host exited (${code}): ${output.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`durable-scoring ${args[0]} exited (${code}): ${output.slice(-2000)}`)),
+    );
   });
 }
 
@@ -39,6 +52,21 @@ function stopper(child) {
 }
 
 const projectSide = {
+  /**
+   * The Event Hubs endpoint in a process of its own (`durable-scoring eventhubs`), as a namespace is a
+   * service of its own on Azure: the host then reads it through the Event Hubs SDK, as a real namespace.
+   */
+  async separateEndpoint({ root, storage, amqpPort, hub }) {
+    const endpoint = await startCli(
+      root,
+      ['eventhubs', root, '--hub', hub, '--port', String(amqpPort)],
+      { AzureWebJobsStorage: storage },
+      /Event Hubs \(AMQP\) on/,
+      (child) => ({ child }),
+    );
+    return { pid: endpoint.child.pid, stop: stopper(endpoint.child) };
+  },
+
   async endpointOnly({ root, storage, amqpPort, hub }) {
     const host = await startHost(root, {
       AzureWebJobsStorage: storage,
@@ -51,10 +79,22 @@ const projectSide = {
   },
 
   /**
-   * The demo's window stream on the hub (`bench`, outputs under `bench/`). `waitForWindows` returns
+   * The demo's window stream on the hub (`bench`, outputs under `bench/`), served by the host's own
+   * endpoint (`ownEndpoint`) or by the separate one at `connection`. `waitForWindows` returns
    * the figures of its committed windows once those the bench measures are done.
    */
-  async start({ root, scratch, storage, amqpPort, connection, hub, definition, windowMs, latenessMs }) {
+  async start({
+    root,
+    scratch,
+    storage,
+    amqpPort,
+    ownEndpoint,
+    connection,
+    hub,
+    definition,
+    windowMs,
+    latenessMs,
+  }) {
     const streams = path.join(scratch, 'streams');
     mkdirSync(streams);
     const stream = {
@@ -73,7 +113,9 @@ const projectSide = {
     const host = await startHost(root, {
       AzureWebJobsStorage: storage,
       EventHubConnection: connection,
-      DurableScoring__EventHubs__Port: String(amqpPort),
+      // On its own endpoint's port the host reads its own log; on another (0: a free one) the connection
+      // names another emulator, which the host reads through the Event Hubs SDK.
+      DurableScoring__EventHubs__Port: ownEndpoint ? String(amqpPort) : '0',
       STREAMS_DIRECTORY: streams,
       ...(process.env.BENCH_MAX_BATCH
         ? { AzureFunctionsJobHost__extensions__eventHubs__maxEventBatchSize: process.env.BENCH_MAX_BATCH }

@@ -9,7 +9,9 @@
 // Prints, for each, events/s scored, window close → output written latency p50/p99 and peak RSS, then
 // the ratios. Settings: BENCH_RATE (events/s, default 20000), BENCH_SECONDS (default 40), BENCH_RUNS
 // (default 1; medians over runs), BENCH_PROJECT=0 to run the reference alone, BENCH_MAX_BATCH (the
-// host's maxEventBatchSize).
+// host's maxEventBatchSize), BENCH_ENDPOINT: `separate` (default: the Event Hubs endpoint runs in a process
+// of its own, `durable-scoring eventhubs`, and the host reads it through the Event Hubs SDK, as it reads a
+// namespace on Azure) or `host` (the host's own endpoint serves both sides from the host's process).
 'use strict';
 const { fork } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
@@ -27,6 +29,14 @@ const rate = Number(process.env.BENCH_RATE ?? 20_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 40);
 const runs = Number(process.env.BENCH_RUNS ?? 1);
 const withProject = process.env.BENCH_PROJECT !== '0';
+const layout = process.env.BENCH_ENDPOINT ?? 'separate';
+if (layout !== 'separate' && layout !== 'host')
+  throw new Error(`BENCH_ENDPOINT is "${layout}"; use "separate" or "host".`);
+const layoutText = {
+  separate:
+    'Event Hubs endpoint in its own process (durable-scoring eventhubs), read by the host through the Event Hubs SDK',
+  host: "Event Hubs endpoint inside the host's process, read by the host from its own log",
+}[layout];
 const devices = 1000;
 const windowMs = 10_000;
 const latenessMs = 1000;
@@ -38,6 +48,7 @@ async function main() {
     `Streaming bench: ${runs} run(s) of ${seconds} s at ${fmt(rate)} events/s, 1 KB events, ${fmt(devices)} devices, ` +
       `${windowMs / 1000} s tumbling windows, ${definition.features.length} window features, ${os.cpus().length} cores`,
   );
+  console.log(`Layout: ${layoutText} (BENCH_ENDPOINT=${layout})`);
   const results = [];
   for (let run = 0; run < runs; run++) results.push(await oneRun(run));
   report(results);
@@ -51,19 +62,29 @@ async function oneRun(run) {
   const connection = `Endpoint=sb://127.0.0.1:${amqpPort};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
   const hub = `bench${run}${Date.now().toString(36)}`;
   const storage = azuriteConnectionString(ports);
+  const endpoint =
+    layout === 'separate' || !withProject
+      ? await projectSide[layout === 'separate' ? 'separateEndpoint' : 'endpointOnly']({
+          root,
+          storage,
+          amqpPort,
+          hub,
+        })
+      : undefined;
   const project = withProject
     ? await projectSide.start({
         root,
         scratch,
         storage,
         amqpPort,
+        ownEndpoint: layout === 'host',
         connection,
         hub,
         definition,
         windowMs,
         latenessMs,
       })
-    : await projectSide.endpointOnly({ root, storage, amqpPort, hub });
+    : undefined;
   const reference = fork(
     path.join(__dirname, 'reference.js'),
     [
@@ -81,7 +102,8 @@ async function oneRun(run) {
     reference.on('message', (message) => message.ready || resolve(message));
     reference.once('exit', (code) => code !== 0 && reject(new Error(`reference.js exited with ${code}`)));
   });
-  const hostRss = sampleRss(project.pid);
+  const hostRss = sampleRss((project ?? endpoint).pid);
+  const endpointRss = endpoint && project ? sampleRss(endpoint.pid) : undefined;
   try {
     const produced = await produceSteadily({ connection, hub, rate, seconds, devices });
     const achieved = produced.sent / produced.seconds;
@@ -97,12 +119,18 @@ async function oneRun(run) {
     return {
       produced,
       reference: referenceFigures,
-      project: projectFigures && { ...projectFigures, rssBytes: hostRss.peak() },
+      project: projectFigures && {
+        ...projectFigures,
+        rssBytes: hostRss.peak(),
+        endpointRssBytes: endpointRss?.peak(),
+      },
     };
   } finally {
     hostRss.stop();
+    endpointRss?.stop();
     reference.kill('SIGINT');
-    await project.stop();
+    await project?.stop();
+    await endpoint?.stop();
     await azurite.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -122,6 +150,7 @@ function report(results) {
       windows: median(runsOf.map((f) => f.latencies.length)),
       late: median(runsOf.map((f) => f.late ?? 0)),
       rssMb: median(runsOf.map((f) => f.rssBytes / 2 ** 20)),
+      endpointRssMb: median(runsOf.map((f) => (f.endpointRssBytes ?? NaN) / 2 ** 20)),
       // The project's windows record their close → commit time: the rest of due → written is the wait
       // for the watermark to pass the window (how far the trigger is behind the producer).
       closeToCommit: runsOf.flatMap((f) => f.windows.map((w) => w.closeToCommitMs).filter(Number.isFinite)),
@@ -133,9 +162,13 @@ function report(results) {
     s === undefined
       ? `${name.padEnd(10)} not run`
       : `${name.padEnd(10)} ${fmt(s.eventsPerSecond).padStart(10)} events/s  due→written p50 ${fmt(s.p50).padStart(6)} ms  p99 ${fmt(s.p99).padStart(6)} ms  (${s.windows} windows, ${fmt(s.late)} late)  RSS ${fmt(s.rssMb)} MB`;
-  console.log(`medians over ${results.length} run(s):`);
+  console.log(
+    `medians over ${results.length} run(s), ${layout === 'separate' ? 'separate endpoint' : 'endpoint in the host'}:`,
+  );
   console.log(row('project', project));
   console.log(row('reference', reference));
+  if (project && Number.isFinite(project.endpointRssMb))
+    console.log(`endpoint process (not the host) peak RSS ${fmt(project.endpointRssMb)} MB`);
   if (project && project.closeToCommit.length > 0) {
     const orchestration = median(project.closeToCommit);
     console.log(

@@ -6,22 +6,21 @@ const { appendFileSync, mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 function startHost(root, env) {
+  // BENCH_HOST_NODE_ARGS=<flags> (e.g. `--cpu-prof --cpu-prof-dir=<dir>`) go to the host's node only.
+  const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
   return startCli(
     root,
     ['host', root, '--port', '0'],
     env,
     /Host ready at (http:\/\/\S+)/,
-    (child, ready, output) => ({
-      child,
-      baseUrl: ready[1],
-      output,
-    }),
+    (child, ready, output) => ({ child, baseUrl: ready[1], output }),
+    nodeArgs,
   );
 }
 
 /** Runs a `durable-scoring` command until its output matches `readyLine`. */
-function startCli(root, args, env, readyLine, started) {
-  const child = spawn(process.execPath, [path.join(root, 'bin/durable-scoring.js'), ...args], {
+function startCli(root, args, env, readyLine, started, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin/durable-scoring.js'), ...args], {
     env: { ...process.env, 'AzureWebJobs.retrainOnSchedule.Disabled': 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

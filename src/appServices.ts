@@ -28,6 +28,7 @@ import { StreamStore } from './streaming/StreamStore';
 import { EventHubPartitionTails } from './streaming/EventHubPartitionTails';
 import { StreamWindowStore } from './streaming/windows/StreamWindowStore';
 import { WindowTracker } from './streaming/windows/WindowTracker';
+import { LandingCache } from './streaming/windows/LandingCache';
 import { StorageClients } from './storage/StorageClients';
 import type { RetrainServices } from './training/retrain/RetrainServices';
 import { TrainingRunStore } from './training/retrain/TrainingRunStore';
@@ -201,6 +202,7 @@ export function streamingServices(): StreamingServices {
       outputContainer: config.outputContainer,
       windowShardRows: config.streamWindowShardKeys,
       definitions: streamDefinitions(),
+      landings: new LandingCache(),
     };
   }
   return streaming;

@@ -7,6 +7,7 @@ import type { PartitionTails } from './PartitionTails';
 import type { StreamDefinition } from './StreamDefinition';
 import type { StreamModels } from './StreamModels';
 import type { StreamStore } from './StreamStore';
+import type { LandingCache } from './windows/LandingCache';
 import type { StreamWindowStore } from './windows/StreamWindowStore';
 import type { WindowTracker } from './windows/WindowTracker';
 
@@ -29,4 +30,6 @@ export interface StreamingServices {
   /** Keys per scoring shard of a window. */
   readonly windowShardRows: number;
   readonly definitions: readonly StreamDefinition[];
+  /** Landings this process wrote, for its windows' aggregates; absent: they are read from storage. */
+  readonly landings?: LandingCache;
 }

@@ -45,13 +45,15 @@ export async function landWindowBatch(
     firstsequence: String(first.sequenceNumber),
     lastsequence: String(batch.events.at(-1)!.sequenceNumber),
   };
+  const lastSequence = batch.events.at(-1)!.sequenceNumber;
   await Promise.all(
-    landings.map((landing) =>
-      writeJsonLines(container, landing.name, landing.events, {
+    landings.map(async (landing) => {
+      const body = await writeJsonLines(container, landing.name, landing.events, {
         ...metadata,
         events: String(landing.events.length),
-      }),
-    ),
+      });
+      services.landings?.put(landing.name, lastSequence, body);
+    }),
   );
   if (bad.length > 0)
     await writeJsonLines(

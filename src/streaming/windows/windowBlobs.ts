@@ -21,12 +21,33 @@ export async function writeJsonLines(
   name: string,
   rows: readonly unknown[],
   metadata: Record<string, string> = {},
-): Promise<void> {
-  const body = Buffer.from(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+): Promise<Buffer> {
+  const body = jsonLinesOf(rows);
   await container.getBlockBlobClient(name).uploadData(body, {
     blobHTTPHeaders: { blobContentType: 'application/x-ndjson' },
     metadata,
   });
+  return body;
+}
+
+/** Rows as JSON Lines: one JSON text and a newline per row. */
+export function jsonLinesOf(rows: readonly unknown[]): Buffer {
+  return Buffer.from(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+}
+
+/** The rows of JSON Lines text (blank lines skipped). */
+export function parseJsonLines<T>(text: string): T[] {
+  const lines = text.replace(/\n+$/, '');
+  if (lines === '') return [];
+  try {
+    // One parse of the whole text: newlines only separate rows (JSON escapes those inside strings).
+    return JSON.parse(`[${lines.replaceAll('\n', ',')}]`) as T[];
+  } catch {
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as T);
+  }
 }
 
 export async function writeJson(container: ContainerClient, name: string, value: unknown): Promise<void> {
@@ -47,11 +68,7 @@ export async function readJson<T>(container: ContainerClient, name: string): Pro
 }
 
 export async function readLanding(container: ContainerClient, name: string): Promise<LandedEvent[]> {
-  const text = (await container.getBlobClient(name).downloadToBuffer()).toString();
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LandedEvent);
+  return parseJsonLines<LandedEvent>((await container.getBlobClient(name).downloadToBuffer()).toString());
 }
 
 /** The window's landing blobs with their batches' sequence ranges (from their metadata), by name. */

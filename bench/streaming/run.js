@@ -72,18 +72,24 @@ async function oneRun(run) {
         })
       : undefined;
   const project = withProject
-    ? await projectSide.start({
-        root,
-        scratch,
-        storage,
-        amqpPort,
-        ownEndpoint: layout === 'host',
-        connection,
-        hub,
-        definition,
-        windowMs,
-        latenessMs,
-      })
+    ? await projectSide
+        .start({
+          root,
+          scratch,
+          storage,
+          amqpPort,
+          ownEndpoint: layout === 'host',
+          connection,
+          hub,
+          definition,
+          windowMs,
+          latenessMs,
+        })
+        .catch(async (error) => {
+          await endpoint?.stop();
+          await azurite.stop();
+          throw error;
+        })
     : undefined;
   const reference = fork(
     path.join(__dirname, 'reference.js'),

@@ -81,7 +81,8 @@ export class StreamWindowStore {
       try {
         if (current) await table.updateEntity(row, 'Merge', { etag: current.etag });
         else await table.createEntity(row);
-        return (await this.get(stream, window.start))!;
+        // The row as merged under its ETag: no one wrote it in between.
+        return recordOf({ ...current?.record, ...row });
       } catch (error) {
         if (statusOf(error) !== 412 && statusOf(error) !== 409) throw error;
       }

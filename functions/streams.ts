@@ -26,6 +26,7 @@ for (const stream of streamDefinitions()) {
     handler: async (messages: unknown[], context: InvocationContext) => {
       const batch = streamBatchOf(messages, context.triggerMetadata);
       const services = streamingServices();
+      if (stream.mode === 'window') services.models.prepare(stream);
       await recordingFailures(stream, batch, services, () =>
         stream.mode === 'window'
           ? landWindowBatch(stream, batch, services, df.getClient(context))

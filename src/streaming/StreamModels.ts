@@ -20,6 +20,7 @@ export interface StreamModel {
 export class StreamModels {
   readonly #pinned = new Map<string, Promise<StreamModel>>();
   readonly #versions = new Map<string, Promise<StreamModel>>();
+  readonly #prepared = new Set<string>();
 
   constructor(private readonly runtime: { readonly models: ModelLoader; readonly runner: ModelRunner }) {}
 
@@ -43,6 +44,21 @@ export class StreamModels {
       this.#versions.set(key, loaded);
     }
     return loaded;
+  }
+
+  /**
+   * Resolves and loads a window stream's current model in the background, once per process, so the
+   * first window's close (the first resolution may seed the registry from the bundled models) and its
+   * first shard (the first load reads and checks the file) find them ready. A warm-up only: each close
+   * still pins the version current at its close; a failure here is the close's to report.
+   */
+  prepare(stream: StreamDefinition): void {
+    if (this.#prepared.has(stream.name)) return;
+    this.#prepared.add(stream.name);
+    this.runtime.models
+      .resolve(parseModelRef(stream.model, 'model'))
+      .then((model) => this.forPinned(stream, model))
+      .catch(() => undefined);
   }
 
   async #pin(stream: StreamDefinition): Promise<StreamModel> {

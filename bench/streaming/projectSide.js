@@ -165,6 +165,7 @@ function figuresOf(rows) {
       start: Date.parse(row.windowStart),
       events: row.eventsIn,
       closeToCommitMs: row.closeToCommitMs,
+      late: row.lateEvents ?? 0,
       writtenAt: Date.parse(row.committedAt),
     })),
   };

@@ -175,6 +175,13 @@ function report(results) {
   console.log(row('reference', reference));
   if (project && Number.isFinite(project.endpointRssMb))
     console.log(`endpoint process (not the host) peak RSS ${fmt(project.endpointRssMb)} MB`);
+  const lateWindows = results.flatMap((r, run) =>
+    (r.project?.windows ?? [])
+      .filter((w) => w.late > 0)
+      .map((w) => `run ${run + 1} ${new Date(w.start).toISOString().slice(11, 19)}: ${fmt(w.late)}`),
+  );
+  if (lateWindows.length > 0)
+    console.log(`project late events by window (start, UTC): ${lateWindows.join(', ')}`);
   if (project && project.closeToCommit.length > 0) {
     const orchestration = median(project.closeToCommit);
     console.log(

@@ -38,12 +38,21 @@ export interface BatchCounts {
   readonly at: string;
 }
 
+interface WrittenRow {
+  readonly progress: StreamPartitionProgress;
+  readonly etag: string;
+}
+
 /**
  * The streams table: one row per (stream, partition). A batch adds only its events after the row's last
  * sequence number, so a batch delivered again (after a crash between writing and checkpointing) is not
- * counted twice. One host reads a partition at a time, so the row has one writer.
+ * counted twice. One host reads a partition at a time, so the row has one writer; it writes under the
+ * row's ETag and keeps what it wrote, so a batch reads the row only when someone else wrote it since.
  */
 export class StreamStore {
+  /** Rows this process wrote last, with their ETags: the next batch's update needs no read. */
+  readonly #written = new Map<string, WrittenRow>();
+
   constructor(
     private readonly storage: StorageClients,
     private readonly tableName: string,
@@ -51,34 +60,25 @@ export class StreamStore {
 
   async recordBatch(stream: string, counts: BatchCounts): Promise<StreamPartitionProgress> {
     const table = await this.#table();
-    const previous = await this.#read(table, stream, counts.partitionId);
-    const last = previous?.lastSequenceNumber ?? -1;
-    const fresh = counts.events.filter((event) => event.sequenceNumber > last);
-    const count = (outcome: string) => fresh.filter((event) => event.outcome === outcome).length;
-    const watermark = Math.max(previous?.watermark ?? -Infinity, counts.watermark ?? -Infinity);
-    const lastBad = fresh.filter((event) => event.outcome === 'bad').at(-1);
-    const progress: StreamPartitionProgress = {
-      partitionId: counts.partitionId,
-      eventsIn: (previous?.eventsIn ?? 0) + fresh.length,
-      badEvents: (previous?.badEvents ?? 0) + count('bad'),
-      scoredEvents: (previous?.scoredEvents ?? 0) + count('scored'),
-      ...(counts.watermark === undefined && previous?.watermark === undefined
-        ? {}
-        : { landedEvents: (previous?.landedEvents ?? 0) + count('landed'), watermark }),
-      lastSequenceNumber: Math.max(last, ...counts.events.map((event) => event.sequenceNumber)),
-      lastBatchAt: counts.at,
-      model: counts.model ?? previous?.model,
-      firstBatchAt: previous?.firstBatchAt ?? counts.at,
-      recentCounts: JSON.stringify(recentCountsAfter(previous?.recentCounts, counts.at, fresh.length)),
-      ...(lastBad
-        ? {
-            lastError: `event ${lastBad.sequenceNumber}: ${lastBad.reason ?? 'bad event'}`,
-            lastErrorAt: counts.at,
-          }
-        : { lastError: previous?.lastError, lastErrorAt: previous?.lastErrorAt }),
-    };
-    await table.upsertEntity({ partitionKey: stream, rowKey: counts.partitionId, ...progress }, 'Replace');
-    return progress;
+    const key = `${stream}\n${counts.partitionId}`;
+    for (;;) {
+      // The row as this process last wrote it, while its ETag still holds; else as stored.
+      const previous = this.#written.get(key) ?? (await this.#read(table, stream, counts.partitionId));
+      this.#written.delete(key);
+      const progress = progressAfter(previous?.progress, counts);
+      const entity = { partitionKey: stream, rowKey: counts.partitionId, ...progress };
+      try {
+        const { etag } = previous
+          ? await table.updateEntity(entity, 'Replace', { etag: previous.etag })
+          : await table.createEntity(entity);
+        if (etag) this.#written.set(key, { progress, etag });
+        return progress;
+      } catch (error) {
+        // Written by someone else since (a failed batch's error, another host during a handover): read it again.
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status !== 412 && status !== 409 && status !== 404) throw error;
+      }
+    }
   }
 
   /** Records a batch that failed (it is retried, then the host moves on) as the partition's last error. */
@@ -100,9 +100,10 @@ export class StreamStore {
     return rows.sort((a, b) => a.partitionId.localeCompare(b.partitionId, 'en', { numeric: true }));
   }
 
-  async #read(table: TableClient, stream: string, partitionId: string) {
+  async #read(table: TableClient, stream: string, partitionId: string): Promise<WrittenRow | undefined> {
     try {
-      return progressOf(await table.getEntity<StreamPartitionProgress>(stream, partitionId));
+      const entity = await table.getEntity<StreamPartitionProgress>(stream, partitionId);
+      return { progress: progressOf(entity), etag: entity.etag };
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;
       throw error;
@@ -112,6 +113,38 @@ export class StreamStore {
   #table(): Promise<TableClient> {
     return this.storage.table(this.tableName);
   }
+}
+
+/** The partition's progress after a batch: only its events after the last sequence number count. */
+function progressAfter(
+  previous: StreamPartitionProgress | undefined,
+  counts: BatchCounts,
+): StreamPartitionProgress {
+  const last = previous?.lastSequenceNumber ?? -1;
+  const fresh = counts.events.filter((event) => event.sequenceNumber > last);
+  const count = (outcome: string) => fresh.filter((event) => event.outcome === outcome).length;
+  const watermark = Math.max(previous?.watermark ?? -Infinity, counts.watermark ?? -Infinity);
+  const lastBad = fresh.filter((event) => event.outcome === 'bad').at(-1);
+  return {
+    partitionId: counts.partitionId,
+    eventsIn: (previous?.eventsIn ?? 0) + fresh.length,
+    badEvents: (previous?.badEvents ?? 0) + count('bad'),
+    scoredEvents: (previous?.scoredEvents ?? 0) + count('scored'),
+    ...(counts.watermark === undefined && previous?.watermark === undefined
+      ? {}
+      : { landedEvents: (previous?.landedEvents ?? 0) + count('landed'), watermark }),
+    lastSequenceNumber: Math.max(last, ...counts.events.map((event) => event.sequenceNumber)),
+    lastBatchAt: counts.at,
+    model: counts.model ?? previous?.model,
+    firstBatchAt: previous?.firstBatchAt ?? counts.at,
+    recentCounts: JSON.stringify(recentCountsAfter(previous?.recentCounts, counts.at, fresh.length)),
+    ...(lastBad
+      ? {
+          lastError: `event ${lastBad.sequenceNumber}: ${lastBad.reason ?? 'bad event'}`,
+          lastErrorAt: counts.at,
+        }
+      : { lastError: previous?.lastError, lastErrorAt: previous?.lastErrorAt }),
+  };
 }
 
 /** Events per second of the minute before `at`, with `events` added to its second. */

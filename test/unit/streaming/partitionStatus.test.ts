@@ -90,3 +90,24 @@ test('the hub is read with the stream connection setting; a missing one says whi
     new ValidationError('The app setting StatusConnection (source.connection) is not set.'),
   );
 });
+
+test('a row written elsewhere between two batches is read again, not overwritten', async () => {
+  const name = uniqueName('elsewhere');
+  const first = new StreamStore(storage, name);
+  await first.recordBatch('s', { partitionId: '0', events: events(0, 10), at: at(0) });
+  // Another host took the partition for a while and counted ten more; then a failed batch was recorded.
+  await new StreamStore(storage, name).recordBatch('s', {
+    partitionId: '0',
+    events: events(10, 10),
+    at: at(5),
+  });
+  await first.recordError('s', '0', 'the batch failed', at(6));
+  const progress = await first.recordBatch('s', { partitionId: '0', events: events(15, 10), at: at(10) });
+  expect(progress).toMatchObject({
+    eventsIn: 25,
+    lastSequenceNumber: 24,
+    lastError: 'the batch failed',
+    firstBatchAt: at(0),
+  });
+  expect(await first.partitions('s')).toEqual([progress]);
+});

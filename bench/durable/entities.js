@@ -5,8 +5,8 @@
 // the last one applied (the control queues are empty; the committed states then add up). Medians of
 // BENCH_RUNS (3) after a warm-up, printed next to the Azure Storage provider's published entity target.
 'use strict';
-const { spawn } = require('node:child_process');
 const path = require('node:path');
+const { startBenchHost } = require('./startBenchHost');
 const root = path.resolve(__dirname, '..', '..');
 const { startAzurite, findFreeAzuritePorts } = require(
   path.join(root, 'dist/src/host/azurite/startAzurite.js'),
@@ -44,7 +44,7 @@ async function main() {
   const azurite = await startAzurite({ ports });
   const connectionString = azuriteConnectionString(ports);
   const hub = 'Bench' + Date.now().toString(36);
-  const host = await startHost(connectionString, hub);
+  const host = await startBenchHost(connectionString, hub);
   try {
     const storage = new StorageConnection(connectionString);
     const taskHub = new TaskHub(storage, hub, 4);
@@ -125,33 +125,6 @@ async function appliedTotal({ taskHub }, run) {
     continuationToken = page.continuationToken;
   } while (continuationToken);
   return total;
-}
-
-function startHost(connectionString, hub) {
-  const nodeArgs = process.env.BENCH_HOST_NODE_ARGS ? process.env.BENCH_HOST_NODE_ARGS.split(' ') : [];
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      path.join(root, 'bin/durable-scoring.js'),
-      'host',
-      path.join(__dirname, 'app'),
-      '--port',
-      '0',
-    ],
-    {
-      env: { ...process.env, AzureWebJobsStorage: connectionString, BENCH_HUB: hub },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Host ready at')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`host exited (${code}): ${output}`)));
-  });
 }
 
 main().catch((error) => {

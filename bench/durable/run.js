@@ -3,8 +3,8 @@
 // through the real host (child process) on an in-memory Azurite. Prints medians next to the Azure
 // Storage provider's published throughput targets, and the ratio between them.
 'use strict';
-const { spawn } = require('node:child_process');
 const path = require('node:path');
+const { startBenchHost } = require('./startBenchHost');
 const root = path.resolve(__dirname, '..', '..');
 const { startAzurite, findFreeAzuritePorts } = require(
   path.join(root, 'dist/src/host/azurite/startAzurite.js'),
@@ -38,7 +38,7 @@ async function main() {
   const azurite = await startAzurite({ ports });
   const connectionString = azuriteConnectionString(ports);
   const hub = 'Bench' + Date.now().toString(36);
-  const host = await startHost(connectionString, hub);
+  const host = await startBenchHost(connectionString, hub);
   try {
     const client = new TaskHubClient(
       new TaskHub(new StorageConnection(connectionString), hub, 4),
@@ -79,33 +79,6 @@ async function timeOne(client, bench) {
       throw new Error(`${id} ${status.runtimeStatus}: ${status.output}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function startHost(connectionString, hub) {
-  const nodeArgs = process.env.BENCH_HOST_NODE_ARGS ? process.env.BENCH_HOST_NODE_ARGS.split(' ') : [];
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      path.join(root, 'bin/durable-scoring.js'),
-      'host',
-      path.join(__dirname, 'app'),
-      '--port',
-      '0',
-    ],
-    {
-      env: { ...process.env, AzureWebJobsStorage: connectionString, BENCH_HUB: hub },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Host ready at')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`host exited (${code}): ${output}`)));
-  });
 }
 
 main().catch((error) => {

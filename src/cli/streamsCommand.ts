@@ -19,6 +19,7 @@ interface StreamTotals {
   eventsIn: number;
   badEvents: number;
   scoredEvents: number;
+  landedEvents?: number;
   lastBatchAt: string | null;
 }
 
@@ -47,6 +48,7 @@ interface StreamView extends Omit<StreamTotals, 'model'> {
     partitionId: string;
     eventsIn: number;
     scoredEvents: number;
+    landedEvents?: number;
     badEvents: number;
     lastSequenceNumber: number;
     lastBatchAt: string;
@@ -72,14 +74,14 @@ export function streamsCommand(): Command {
       else if (streams.length === 0) console.log('No streams (the app has no stream definitions).');
       else
         printTable(
-          ['NAME', 'MODE', 'HUB', 'MODEL', 'EVENTS', 'SCORED', 'BAD', 'LAST BATCH'],
+          ['NAME', 'MODE', 'HUB', 'MODEL', 'EVENTS', 'SCORED / LANDED', 'BAD', 'LAST BATCH'],
           streams.map((s) => [
             s.name,
             s.mode,
             s.hub,
             s.model,
             String(s.eventsIn),
-            String(s.scoredEvents),
+            String(progressCount(s.mode, s)),
             String(s.badEvents),
             s.lastBatchAt ?? '-',
           ]),
@@ -121,7 +123,10 @@ function printStream(stream: StreamView): void {
         ? `${model.reference} → ${model.name}@${model.version} (sha256 ${model.sha256})`
         : `${model.reference}: ${model.error}`,
     ],
-    ['Events', `${stream.eventsIn} in, ${stream.scoredEvents} scored, ${stream.badEvents} bad`],
+    [
+      'Events',
+      `${stream.eventsIn} in, ${progressOf(stream.definition.mode, stream)}, ${stream.badEvents} bad`,
+    ],
     ['Last batch', stream.lastBatchAt ?? '-'],
     ...windowLines(stream),
   ];
@@ -129,11 +134,11 @@ function printStream(stream: StreamView): void {
   if (stream.partitions.length === 0) return;
   console.log('');
   printTable(
-    ['PARTITION', 'EVENTS', 'SCORED', 'BAD', 'LAST SEQUENCE', 'LAST BATCH', 'MODEL'],
+    ['PARTITION', 'EVENTS', 'SCORED / LANDED', 'BAD', 'LAST SEQUENCE', 'LAST BATCH', 'MODEL'],
     stream.partitions.map((p) => [
       p.partitionId,
       String(p.eventsIn),
-      String(p.scoredEvents),
+      String(progressCount(stream.definition.mode, p)),
       String(p.badEvents),
       String(p.lastSequenceNumber),
       p.lastBatchAt,
@@ -183,4 +188,16 @@ async function validateFile(file: string): Promise<void> {
   const definition = parseStreamDefinition(json, file);
   console.error(`${file}: stream "${definition.name}" is valid. With its defaults:`);
   console.log(JSON.stringify(definition, null, 2));
+}
+
+/**
+ * A per-event stream scores events as they come; a window stream lands them, and scores each key's
+ * aggregates when the window closes (its windows say how many rows were scored).
+ */
+function progressCount(mode: string, counts: { scoredEvents: number; landedEvents?: number }): number {
+  return mode === 'window' ? (counts.landedEvents ?? 0) : counts.scoredEvents;
+}
+
+function progressOf(mode: string, counts: { scoredEvents: number; landedEvents?: number }): string {
+  return `${progressCount(mode, counts)} ${mode === 'window' ? 'landed' : 'scored'}`;
 }

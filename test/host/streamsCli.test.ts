@@ -216,10 +216,12 @@ test('send a JSON Lines file through the app setting; list and show count the ev
   );
   expect(show.stdout).toMatch(/\nModel: {7}diabetes@production → diabetes@1 \(sha256 [0-9a-f]{64}\)\n/);
   expect(show.stdout).toContain('\nEvents:      30 in, 30 scored, 0 bad\n');
-  expect(show.stdout).toMatch(/\nPARTITION {2}EVENTS {2}SCORED {2}BAD {2}LAST SEQUENCE {2}LAST BATCH/);
+  expect(show.stdout).toMatch(
+    /\nPARTITION {2}EVENTS {2}SCORED \/ LANDED {2}BAD {2}LAST SEQUENCE {2}LAST BATCH/,
+  );
 
   const list = (await cli(['streams', 'list', ...url])).stdout.split('\n');
-  expect(list[0]).toMatch(/^NAME +MODE +HUB +MODEL +EVENTS +SCORED +BAD +LAST BATCH$/);
+  expect(list[0]).toMatch(/^NAME +MODE +HUB +MODEL +EVENTS +SCORED \/ LANDED +BAD +LAST BATCH$/);
   expect(list[1]).toMatch(
     new RegExp(`^clinic +perEvent +${hubs.clinic} +diabetes@production +30 +30 +0 +\\d{4}-`),
   );
@@ -445,6 +447,8 @@ test('the IoT demo: readings sent with send are windowed, scored as onnxruntime 
   expect(show.stdout).toContain(
     '\nWindows:     tumbling, 10000 ms, event time "timestamp", 2000 ms late allowed\n',
   );
+  // A window stream lands its events; its windows score them (events in = landed: no bad reading).
+  expect(show.stdout).toMatch(/\nEvents: {6}(\d+) in, \1 landed, 0 bad\n/);
   expect(show.stdout).toMatch(
     /\nLast window: 2026-01-01T00:00:20\.000Z to 2026-01-01T00:00:30\.000Z Committed: 20 keys, 200 events \(0 late\), sensor-anomaly@1, committed \d+ ms after its close\n/,
   );

@@ -71,7 +71,8 @@ export async function landWindowBatch(
     else if (record.state !== 'Closing') await keepLateEvents(stream, landing.window, [landing], services);
   }
   const badReasons = new Map(bad.map((event) => [event.sequenceNumber, event.reason]));
-  const latest = Math.max(...good.map((event) => event.eventTime));
+  // A loop, not Math.max(...times): a batch can hold more events than call arguments fit.
+  const latest = good.reduce((max, event) => Math.max(max, event.eventTime), -Infinity);
   const progress = await services.streams.recordBatch(stream.name, {
     partitionId: batch.partitionId,
     events: batch.events.map(({ sequenceNumber }) => {

@@ -58,6 +58,14 @@ module.exports = {
       to: { path: `^src/(${features})/`, pathNot: '^src/streaming/' },
     },
     {
+      name: 'no-feature-uses-streaming',
+      comment:
+        'Streaming sits on top of the kernel and no other feature builds on it (its public entry is for the composition root and functions/).',
+      severity: 'error',
+      from: { path: '^src/(scoring|models|training|manyModels)/' },
+      to: { path: '^src/streaming/' },
+    },
+    {
       name: 'features-do-not-compose',
       severity: 'error',
       comment:

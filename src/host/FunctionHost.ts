@@ -63,6 +63,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
   const folder = loadAppFolder(options.appDir);
   const environment = options.environment ?? process.env;
   const settings = new AppSettings(folder.localValues, environment);
+  settings.assertNoKeyVaultReferences();
   const app = { ...folder, hostJson: applyHostJsonOverrides(folder.hostJson, settings) };
   const log = new HostLogger(app.hostJson.logging?.logLevel, options.logSink);
   const hostId = hostIdFrom(settings, app.hostId);

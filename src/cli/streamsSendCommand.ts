@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { endpointConnectionString, endpointSettings } from '../host/eventHubs/endpointSettings';
 import { loadAppFolder } from '../host/app/loadAppFolder';
 import { AppSettings } from '../host/settings/AppSettings';
+import { keyVaultReferenceIn, keyVaultReferencesError } from '../host/settings/keyVaultReferences';
 import { readEventFile } from './readEventFile';
 import { sendEventFile } from './sendEventFile';
 
@@ -68,6 +69,8 @@ function connectionFrom(option: string | undefined, settings: AppSettings): { va
   if (option !== undefined && /Endpoint=/i.test(option)) return { value: option, shown: endpointOf(option) };
   const name = option ?? defaultConnectionSetting;
   const value = settings.get(name);
+  const reference = keyVaultReferenceIn(value ?? '');
+  if (reference) throw keyVaultReferencesError([{ name, reference }]);
   if (value !== undefined && value !== '')
     return { value, shown: `${endpointOf(value)} from setting ${name}` };
   if (option !== undefined)

@@ -10,6 +10,7 @@ import { installCoreModule } from './core/installCoreModule';
 import { CrashPoints } from './CrashPoints';
 import { HostConfigurationError, HostSystemError } from './errors';
 import { builtinExtensions } from './extensions/builtinExtensions';
+import { extensionBundleNote } from './extensions/extensionBundleNote';
 import type {
   AppFunction,
   HostExtension,
@@ -62,6 +63,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
   const folder = loadAppFolder(options.appDir);
   const environment = options.environment ?? process.env;
   const settings = new AppSettings(folder.localValues, environment);
+  settings.assertNoKeyVaultReferences();
   const app = { ...folder, hostJson: applyHostJsonOverrides(folder.hostJson, settings) };
   const log = new HostLogger(app.hostJson.logging?.logLevel, options.logSink);
   const hostId = hostIdFrom(settings, app.hostId);
@@ -126,6 +128,8 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
       binding: (type) => bindings.has(type.toLowerCase()),
     });
     for (const fn of disabled) log.warn(`Function '${fn.name}' is disabled: ${fn.reason}.`);
+    const bundleNote = extensionBundleNote(app.hostJson.extensionBundle, functions, disabled);
+    if (bundleNote) log[bundleNote.level](bundleNote.message);
     await checkCapabilities(core);
 
     const invoker = new FunctionInvoker(core, app.directory, (level, _category, message, functionName) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { extensionBundleSchema } from './ExtensionBundle';
 
 const logLevel = z.enum(['Trace', 'Debug', 'Information', 'Warning', 'Error', 'Critical', 'None']);
 
@@ -38,6 +39,8 @@ export const hostJsonSchema = z.looseObject({
       durableTask: z.looseObject({ hubName: z.string().optional() }).optional(),
     })
     .optional(),
+  /** Read by the Functions runtime to download binding extensions; checked here, not downloaded. */
+  extensionBundle: extensionBundleSchema.optional(),
   functionTimeout: z.string().optional(),
   singleton: z
     .looseObject({

@@ -1,4 +1,5 @@
 import { HostConfigurationError } from '../errors';
+import { keyVaultReferenceIn, keyVaultReferencesError } from './keyVaultReferences';
 
 /**
  * App settings as a function app sees them: local.settings.json `Values` under the environment
@@ -28,7 +29,18 @@ export class AppSettings {
         `${usedBy} needs the app setting "${name}", which is not set. Add it to "Values" in local.settings.json or set the environment variable ${name}.`,
       );
     }
+    const reference = keyVaultReferenceIn(value);
+    if (reference) throw keyVaultReferencesError([{ name, reference }]);
     return value;
+  }
+
+  /** Stops start-up if any setting is a Key Vault reference, which only Azure resolves. */
+  assertNoKeyVaultReferences(): void {
+    const found = [...this.#values.values()].flatMap(([name, value]) => {
+      const reference = keyVaultReferenceIn(value);
+      return reference ? [{ name, reference }] : [];
+    });
+    if (found.length > 0) throw keyVaultReferencesError(found.sort((a, b) => a.name.localeCompare(b.name)));
   }
 
   /** Settings whose names start with the prefix, keyed by the rest of the name as written. */

@@ -4,6 +4,7 @@ import type { HostHttpResponse, HttpRouter } from './HttpRouter';
 import type { KeyStore } from '../keys/KeyStore';
 import type { HostLogger } from '../logging/HostLogger';
 import { declaredLength, readRequestBody, refuseBody } from './requestBody';
+import { redactUrl } from './redactUrl';
 
 export interface HostHttpServerOptions {
   /** The largest request body accepted, in bytes (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT). */
@@ -24,7 +25,7 @@ export class HostHttpServer {
     this.#server = http.createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         this.log.error(
-          `HTTP ${request.method} ${request.url} failed in the host: ${(error as Error).stack ?? String(error)}`,
+          `HTTP ${request.method} ${redactUrl(request.url)} failed in the host: ${(error as Error).stack ?? String(error)}`,
         );
         // The stack and the host's folders stay in the log; the caller learns only that the host failed.
         if (!response.headersSent) {

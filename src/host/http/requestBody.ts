@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HostConfigurationError } from '../errors';
 import type { HostLogger } from '../logging/HostLogger';
 import type { AppSettings } from '../settings/AppSettings';
+import { redactUrl } from './redactUrl';
 
 /** The app setting that changes the largest request body the host accepts, in bytes (as on Azure). */
 export const requestBodyLimitSetting = 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT';
@@ -73,7 +74,7 @@ export function refuseBody(
   const declared = declaredLength(request);
   const size = declared === undefined ? 'over the limit' : `${declared} bytes`;
   log.warn(
-    `${request.method} ${request.url}: 413, the request body (${size}) is larger than ${limit} bytes (${requestBodyLimitSetting}).`,
+    `${request.method} ${redactUrl(request.url)}: 413, the request body (${size}) is larger than ${limit} bytes (${requestBodyLimitSetting}).`,
   );
   const body = Buffer.from(JSON.stringify({ message }));
   response.writeHead(413, {

@@ -11,6 +11,8 @@ export interface TestHostOptions {
   /** Reuse a host id (to restart "the same" host); a fresh one isolates the test. */
   hostId?: string;
   startTimeoutMs?: number;
+  /** `host` (the default) serves the app; `start` also runs the demo, as `npm start` does. */
+  command?: 'host' | 'start';
 }
 
 /**
@@ -64,7 +66,8 @@ export class TestHost {
 
   private static spawn(appDir: string, options: TestHostOptions): TestHost {
     const hostId = options.hostId ?? uniqueName('test');
-    const child = spawn(process.execPath, [cli, 'host', path.resolve(repoRoot, appDir), '--port', '0'], {
+    const args = [cli, options.command ?? 'host', path.resolve(repoRoot, appDir), '--port', '0'];
+    const child = spawn(process.execPath, args, {
       env: {
         ...process.env,
         AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION,

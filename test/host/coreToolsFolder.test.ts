@@ -14,6 +14,7 @@ import { extensionForBindingType, isRuntimeBindingType } from '../../src/host/ex
 import { TestHost } from '../support/TestHost';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, uniqueName } from '../support/testStorage';
+import { emulatorConnectionString } from '../support/eventHubsEmulator';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const readJson = (file: string) => JSON.parse(readFileSync(path.join(repoRoot, file), 'utf8')) as unknown;
@@ -135,7 +136,7 @@ describe('the binding types the app registers', () => {
       settings: {
         // The demo's stream definitions, so that the Event Hubs triggers register too.
         STREAMS_DIRECTORY: path.join(repoRoot, 'demo', 'iot', 'streams'),
-        EventHubConnection: `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`,
+        EventHubConnection: emulatorConnectionString(port),
         DurableScoring__EventHubs__Port: String(port),
         STREAMS_TABLE: uniqueName('streams'),
         SCORING_INPUT_CONTAINER: uniqueName('bindin'),

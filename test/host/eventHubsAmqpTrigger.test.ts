@@ -2,6 +2,7 @@ import { EventHubProducerClient } from '@azure/event-hubs';
 import { findFreePort } from '../../src/host/azurite/startAzurite';
 import { TestHost } from '../support/TestHost';
 import { uniqueName } from '../support/testStorage';
+import { emulatorConnectionString } from '../support/eventHubsEmulator';
 
 // The Event Hub trigger fed by events an unmodified EventHubProducerClient sends over AMQP to the host's
 // own endpoint, as a device or service would publish them on Azure.
@@ -62,7 +63,7 @@ async function waitFor<T>(check: () => T | undefined, timeoutMs: number, what: s
 beforeAll(async () => {
   port = await findFreePort();
   settings = {
-    EventHubConnection: `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`,
+    EventHubConnection: emulatorConnectionString(port),
     DurableScoring__EventHubs__Port: String(port),
     BATCH_HUB: hubs.batch,
     FAIL_HUB: hubs.fail,

@@ -9,6 +9,7 @@ import { diabetesReference } from '../support/scoringHarness';
 import { TestHost } from '../support/TestHost';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, testStorage, uniqueName } from '../support/testStorage';
+import { emulatorConnectionString } from '../support/eventHubsEmulator';
 
 // Streams end to end on this app: events produced over AMQP with the unmodified EventHubProducerClient,
 // scored per event by the bundled diabetes model, outputs read back from blob storage.
@@ -124,7 +125,7 @@ beforeAll(async () => {
     writeFileSync(path.join(streamsDirectory, `${name}.json`), JSON.stringify(definition));
   const port = await findFreePort();
   settings = {
-    EventHubConnection: `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`,
+    EventHubConnection: emulatorConnectionString(port),
     DurableScoring__EventHubs__Port: String(port),
     STREAMS_DIRECTORY: streamsDirectory,
     STREAMS_TABLE: uniqueName('streams'),

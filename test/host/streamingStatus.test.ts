@@ -8,6 +8,7 @@ import { TestHost } from '../support/TestHost';
 import { until } from '../support/windowStreamProbes';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, uniqueName } from '../support/testStorage';
+import { emulatorConnectionString } from '../support/eventHubsEmulator';
 
 // GET /api/streams/{name} through the host: per partition, the lag against the hub's last enqueued
 // sequence number (read through the stream's own connection), events per second and errors. Events
@@ -78,7 +79,7 @@ beforeAll(async () => {
   for (const [name, hub] of Object.entries(hubs))
     writeFileSync(path.join(streamsDirectory, `${name}.json`), JSON.stringify(stream(name, hub)));
   const port = await findFreePort();
-  connection = `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
+  connection = emulatorConnectionString(port);
   host = await TestHost.start('.', {
     hostId,
     settings: {

@@ -15,6 +15,7 @@ import { TestHost } from '../support/TestHost';
 import { blobReader, csvRows, jsonLines, until, type WindowRow } from '../support/windowStreamProbes';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, uniqueName } from '../support/testStorage';
+import { emulatorConnectionString } from '../support/eventHubsEmulator';
 
 // Windowed streams end to end: events produced over AMQP with the unmodified EventHubProducerClient,
 // landed per window by the trigger, closed by the watermark, aggregated, scored by the registry's
@@ -181,7 +182,7 @@ beforeAll(async () => {
   for (const [name, definition] of Object.entries(definitions))
     writeFileSync(path.join(streamsDirectory, `${name}.json`), JSON.stringify(definition));
   const port = await findFreePort();
-  connection = `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
+  connection = emulatorConnectionString(port);
   host = await TestHost.start('.', {
     hostId,
     settings: {

@@ -10,6 +10,7 @@ import { TestHost } from '../support/TestHost';
 import { blobReader, jsonLines, until, type WindowRow } from '../support/windowStreamProbes';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, uniqueName } from '../support/testStorage';
+import { emulatorConnectionString } from '../support/eventHubsEmulator';
 
 // late: "reopen" end to end: a window commits as version 1; readings for it sent afterwards (with the
 // unmodified EventHubProducerClient, a burst over several partitions) re-open it once, and version 2
@@ -96,7 +97,7 @@ beforeAll(async () => {
   mkdirSync(streamsDirectory);
   writeFileSync(path.join(streamsDirectory, 'reopen.json'), JSON.stringify(definition));
   const port = await findFreePort();
-  connection = `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
+  connection = emulatorConnectionString(port);
   host = await TestHost.start('.', {
     hostId,
     settings: {

@@ -9,6 +9,7 @@ import { directFeatures, readings, sensorFeatures, type Reading } from '../suppo
 import { TestHost } from '../support/TestHost';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, testStorage, uniqueName } from '../support/testStorage';
+import { emulatorConnectionString } from '../support/eventHubsEmulator';
 
 // A window stream whose host is killed after a batch is landed and before its checkpoint: after the
 // restart the batch comes again (longer), the new process reads the watermark and the open windows
@@ -64,7 +65,7 @@ test('a host killed between landing a batch and its checkpoint: the window still
   mkdirSync(directory);
   writeFileSync(path.join(directory, 'restart.json'), JSON.stringify(definition));
   const port = await findFreePort();
-  const connection = `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
+  const connection = emulatorConnectionString(port);
   const settings = {
     EventHubConnection: connection,
     DurableScoring__EventHubs__Port: String(port),

@@ -15,6 +15,7 @@ import { referencePredictions } from '../support/scoringHarness';
 import { TestHost } from '../support/TestHost';
 import { uniqueHubName } from '../support/durableTestClient';
 import { hostSecrets, uniqueName } from '../support/testStorage';
+import { emulatorConnectionString } from '../support/eventHubsEmulator';
 
 // `durable-scoring streams ...` as a user runs it, against the project app on the real host: files
 // replayed through the host's AMQP endpoint, read back with the unmodified EventHubConsumerClient.
@@ -124,7 +125,7 @@ beforeAll(async () => {
   writeFileSync(path.join(streamsDirectory, 'clinic.json'), JSON.stringify(clinic));
   writeFileSync(path.join(streamsDirectory, 'sensors.json'), JSON.stringify(sensors));
   const port = await findFreePort();
-  connection = `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
+  connection = emulatorConnectionString(port);
   host = await TestHost.start('.', {
     hostId,
     settings: {

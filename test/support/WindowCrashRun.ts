@@ -10,6 +10,7 @@ import { StorageTap, type TapCut } from './StorageTap';
 import { TestHost } from './TestHost';
 import { hostSecrets, uniqueName } from './testStorage';
 import { base, features, latenessMs, windowIso, windowMs, type Reading } from './windowReadings';
+import { emulatorConnectionString } from './eventHubsEmulator';
 
 /** A row of GET /api/streams/{name}/windows. */
 export interface WindowRow {
@@ -87,7 +88,7 @@ export class WindowCrashRun {
 
   /** The host's connection string for producers: its own Event Hubs endpoint, on a fixed port. */
   get connection(): string {
-    return `Endpoint=sb://127.0.0.1:${this.port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
+    return emulatorConnectionString(this.port);
   }
 
   /** Start-up times (ms from spawn to ready), one per start. */

@@ -1,4 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
+import { jsonLinesOf } from '../formatStreamRows';
 import type { LandedEvent } from './LandedEvent';
 import type { LandingRef } from './windowContracts';
 import { landingOf } from './windowNames';
@@ -28,11 +29,6 @@ export async function writeJsonLines(
     metadata,
   });
   return body;
-}
-
-/** Rows as JSON Lines: one JSON text and a newline per row. */
-export function jsonLinesOf(rows: readonly unknown[]): Buffer {
-  return Buffer.from(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
 }
 
 /** The rows of JSON Lines text (blank lines skipped). */

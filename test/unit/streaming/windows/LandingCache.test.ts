@@ -1,5 +1,6 @@
 import { LandingCache } from '../../../../src/streaming/windows/LandingCache';
-import { jsonLinesOf, parseJsonLines } from '../../../../src/streaming/windows/windowBlobs';
+import { jsonLinesOf } from '../../../../src/streaming/formatStreamRows';
+import { parseJsonLines } from '../../../../src/streaming/windows/windowBlobs';
 
 const body = (text: string) => Buffer.from(text);
 

@@ -1,6 +1,8 @@
+import { TaskHub } from '../../src/host/durable/taskHub/TaskHub';
+import { waitUntilControlQueuesEmpty } from '../support/entityCrash';
 import { TestHost } from '../support/TestHost';
 import { durableTestClient, uniqueHubName, waitForInstance } from '../support/durableTestClient';
-import { hostSecrets } from '../support/testStorage';
+import { hostSecrets, testStorage } from '../support/testStorage';
 
 const appDir = 'test/fixtures/apps/durable-entity-app';
 const hubName = uniqueHubName('Entities');
@@ -139,5 +141,8 @@ describe('durable entities', () => {
     // Generous: the suite shares one Azurite with the suites CI runs beside it.
     for (const id of ids) expect((await waitForInstance(client, id, 90_000)).runtimeStatus).toBe('Completed');
     await waitForState('shared', 1000);
-  }, 150_000);
+    // Every message consumed, and still 1,000: a signal applied twice would show now.
+    await waitUntilControlQueuesEmpty(new TaskHub(testStorage(), hubName, 4), 60_000);
+    expect((await readThroughClient('counter', 'shared')).entityState).toBe(1000);
+  }, 210_000);
 });

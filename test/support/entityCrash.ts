@@ -108,21 +108,27 @@ export async function counterValue(run: EntityCrashRun, key: string): Promise<un
 
 /** Waits until the control queues hold no message, visible or not: every signal, sent once or again, is consumed. */
 async function waitUntilConsumed(run: EntityCrashRun, timeoutMs = recoveryTimeoutMs): Promise<void> {
+  try {
+    await waitUntilControlQueuesEmpty(run.hub, timeoutMs);
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message} (shared is at ${String(await counterValue(run, 'shared'))})`,
+    );
+  }
+}
+
+/** Waits until the hub's control queues hold no message, visible or not (4 partitions). */
+export async function waitUntilControlQueuesEmpty(hub: TaskHub, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const queues = Array.from({ length: 4 }, (_, partition) =>
-    testStorage().queues.getQueueClient(run.hub.names.controlQueue(partition)),
+    testStorage().queues.getQueueClient(hub.names.controlQueue(partition)),
   );
   for (;;) {
     const counts = await Promise.all(
       queues.map(async (queue) => (await queue.getProperties()).approximateMessagesCount ?? 0),
     );
     if (counts.every((count) => count === 0)) return;
-    if (Date.now() > deadline) {
-      const shared = await counterValue(run, 'shared');
-      throw new Error(
-        `Control queues still hold ${counts.join(', ')} messages (shared is at ${String(shared)}).`,
-      );
-    }
+    if (Date.now() > deadline) throw new Error(`Control queues still hold ${counts.join(', ')} messages.`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

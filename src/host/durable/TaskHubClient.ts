@@ -214,10 +214,4 @@ export class TaskHubClient {
 function validateInstanceId(instanceId: string): void {
   const problem = instanceIdProblem(instanceId);
   if (problem) throw new DurableClientError(400, problem);
-  // Entities live under @name@key.
-  if (instanceId.startsWith('@'))
-    throw new DurableClientError(
-      400,
-      `Instance ID '${instanceId}' is invalid: an orchestration's ID does not start with @ (entities use @name@key).`,
-    );
 }

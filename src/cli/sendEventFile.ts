@@ -2,6 +2,7 @@ import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
 import { Presets, SingleBar } from 'cli-progress';
 import { ValidationError } from '../errors';
 import type { FileEvent } from './readEventFile';
+import { fnv1a32 } from '../host/eventHubs/partitionForKey';
 
 export interface SendOptions {
   readonly connection: string;
@@ -95,9 +96,7 @@ function keysOf(events: readonly FileEvent[], options: SendOptions): string[] {
 /** The same key always goes to the same partition (FNV-1a of the key); without keys, partitions in turn. */
 function partitionOf(index: number, keys: readonly string[] | undefined, count: number): number {
   if (keys === undefined) return index % count;
-  let hash = 0x811c9dc5;
-  for (const char of keys[index]!) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
-  return (hash >>> 0) % count;
+  return fnv1a32(keys[index]!) % count;
 }
 
 async function sendInBatches(

@@ -17,7 +17,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,12 @@ import { durableSampleScenarios } from './durableSampleScenarios.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(repoRoot, 'bin', 'durable-scoring.js');
-// Azurite's well-known development account; it is public.
-const storageKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+// Built by `npm run build`: ports taken together (never one twice) and Azurite's connection string.
+const require = createRequire(import.meta.url);
+const { findFreePorts } = require(path.join(repoRoot, 'dist/src/host/azurite/startAzurite.js'));
+const { azuriteConnectionString } = require(
+  path.join(repoRoot, 'dist/src/host/storage/StorageConnection.js'),
+);
 const usage = 'usage: node scripts/runDurableSamples.mjs <app folder> [--only a,b] [--markdown]';
 
 function parseArguments(argv) {
@@ -47,17 +51,6 @@ function parseArguments(argv) {
   if (!existsSync(path.join(folder, 'node_modules', 'durable-functions')))
     throw new Error(`${folder} has no node_modules/durable-functions: run npm install there first.`);
   return { ...options, folder };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A certificate for api.openweathermap.org that the host is told to trust (NODE_EXTRA_CA_CERTS). */
@@ -182,11 +175,8 @@ function hostEnvironment({ azurite, weather, hub }) {
   };
 }
 
-function blobReader(blobPort) {
-  const endpoint = `http://127.0.0.1:${blobPort}/devstoreaccount1`;
-  const client = BlobServiceClient.fromConnectionString(
-    `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${storageKey};BlobEndpoint=${endpoint}`,
-  );
+function blobReader([blob, queue, table]) {
+  const client = BlobServiceClient.fromConnectionString(azuriteConnectionString({ blob, queue, table }));
   return async (container, name) => {
     try {
       return (await client.getContainerClient(container).getBlobClient(name).downloadToBuffer()).toString();
@@ -231,7 +221,7 @@ function printTable(rows, markdown) {
 
 async function main() {
   const options = parseArguments(process.argv.slice(2));
-  const [port, blob, queue, table] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [port, blob, queue, table] = await findFreePorts(4);
   const logFolder = mkdtempSync(path.join(os.tmpdir(), 'durable-samples-logs-'));
   const weather = await startWeatherStandIn(logFolder);
   const hub = `Samples${Date.now().toString(36)}`;
@@ -241,7 +231,7 @@ async function main() {
   const host = await startHost(options.folder, port, environment);
   try {
     const driver = new DurableDriver(host.baseUrl, await systemKey(options.folder, environment));
-    const scenarios = durableSampleScenarios({ readBlob: blobReader(blob), weather })
+    const scenarios = durableSampleScenarios({ readBlob: blobReader([blob, queue, table]), weather })
       .filter((scenario) => scenario.functions.every((name) => host.functions.has(name)))
       .filter((scenario) => !options.only || options.only.has(scenario.name));
     if (scenarios.length === 0) throw new Error(`No sample this script knows is in ${options.folder}.`);

@@ -1,14 +1,27 @@
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 
 /** Storage clients built once from the app's connection string. */
 export class StorageClients {
   readonly blobs: BlobServiceClient;
+  readonly queues: QueueServiceClient;
   readonly #tables = new Map<string, TableClient>();
   readonly #ensured = new Set<string>();
 
   constructor(private readonly connectionString: string) {
     this.blobs = BlobServiceClient.fromConnectionString(connectionString);
+    this.queues = QueueServiceClient.fromConnectionString(connectionString);
+  }
+
+  /** A queue client; the queue is created on first use. */
+  async queue(name: string): Promise<QueueClient> {
+    const queue = this.queues.getQueueClient(name);
+    if (!this.#ensured.has(`queue:${name}`)) {
+      await queue.createIfNotExists();
+      this.#ensured.add(`queue:${name}`);
+    }
+    return queue;
   }
 
   container(name: string): ContainerClient {

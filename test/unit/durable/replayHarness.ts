@@ -14,7 +14,12 @@ const testing = require('durable-functions/lib/src/util/testingUtils') as {
   DummyOrchestrationContext: new () => unknown;
 };
 
-export type Activity = (input: unknown, attempt: number) => unknown;
+/** A simulated activity; `raise` sends the orchestration an event, delivered with the activity's completion. */
+export type Activity = (
+  input: unknown,
+  attempt: number,
+  raise: (name: string, input: unknown) => void,
+) => unknown;
 /** A sub-orchestration simulated as one call: its output, or a throw for a failed child. */
 export type Child = (input: unknown, instanceId: string) => unknown;
 
@@ -97,11 +102,14 @@ export async function runInMemory(
       };
     }
     inbox = responses.map((message) => ({ ...message.event, MessageId: message.id }));
+    const raised: HistoryEvent[] = [];
+    const raise = (name: string, input: unknown) =>
+      raised.push(newEvent(EventType.EventRaised, now, { Name: name, Input: JSON.stringify(input) }));
     const completions = outcome.outbound.flatMap((item) =>
-      complete(item, activities, options.children ?? {}, attempts, now, timers),
+      complete(item, activities, options.children ?? {}, attempts, now, timers, raise),
     );
     if (options.order === 'lifo') completions.reverse();
-    inbox.push(...completions);
+    inbox.push(...completions, ...raised);
     for (const event of options.events ?? [])
       if (event.afterEpisode === episode)
         inbox.push(
@@ -126,13 +134,14 @@ function complete(
   attempts: Map<string, number>,
   now: string,
   timers: HistoryEvent[],
+  raise: (name: string, input: unknown) => void,
 ): HistoryEvent[] {
   if (item.kind === 'activity') {
     const { name, input, taskScheduledId } = item.message;
     const attempt = (attempts.get(name) ?? 0) + 1;
     attempts.set(name, attempt);
     try {
-      const result = activities[name]!(input === undefined ? undefined : JSON.parse(input), attempt);
+      const result = activities[name]!(input === undefined ? undefined : JSON.parse(input), attempt, raise);
       return [
         newEvent(EventType.TaskCompleted, now, {
           TaskScheduledId: taskScheduledId,

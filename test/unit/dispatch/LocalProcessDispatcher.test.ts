@@ -74,7 +74,7 @@ describe('LocalProcessDispatcher', () => {
 
   it('runs an item again in another worker when its worker is killed mid-item', async () => {
     const { storage, dispatcher, names, container } = await setUp(1, {
-      WORKER_LEASE_SECONDS: '2',
+      WORKER_LEASE_SECONDS: '3',
       WORKER_IDLE_SECONDS: '15',
     });
     const item = sleepItem('job2', 'frames-1-8', { container, steps: 8, stepMs: 250 });

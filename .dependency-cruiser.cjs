@@ -66,6 +66,29 @@ module.exports = {
       to: { path: '^src/streaming/' },
     },
     {
+      name: 'dispatch-uses-only-the-foundation',
+      severity: 'error',
+      comment:
+        'Container dispatch (src/dispatch) is generic: queues, cancel markers, dispatchers. It knows no feature.',
+      from: { path: '^src/dispatch/' },
+      to: { path: '^src/', pathNot: `^src/dispatch/|${foundation}` },
+    },
+    {
+      name: 'dispatch-through-its-entry',
+      severity: 'error',
+      comment:
+        'The app uses dispatch through src/dispatch/index.ts (orchestrators through workContracts.ts); only the worker, the other end of the protocol, uses its internals.',
+      from: { path: '^src/', pathNot: '^src/(dispatch|worker)/' },
+      to: { path: '^src/dispatch/', pathNot: '^src/dispatch/(index|workContracts)[.]ts$' },
+    },
+    {
+      name: 'worker-is-a-program',
+      severity: 'error',
+      comment: 'src/worker is the worker program (started as a process or a container); nothing imports it.',
+      from: { path: '^src/', pathNot: '^src/worker/' },
+      to: { path: '^src/worker/' },
+    },
+    {
       name: 'features-do-not-compose',
       severity: 'error',
       comment:

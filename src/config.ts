@@ -54,6 +54,21 @@ const configSchema = z.object({
   streamWindowShardKeys: positiveInt(2000),
   /** Tests only: faults injected at named points (runtime/faults/TestFaults). */
   testFaults: z.string().optional(),
+  /** Container work items (storage queue; see docs/container-jobs.md). */
+  workQueue: z.string().default('work-items'),
+  /** Work results, one message per finished item. */
+  workResultsQueue: z.string().default('work-results'),
+  /** Who runs work items: worker processes on this machine, or Azure Container Apps job executions. */
+  containerDispatcher: z.enum(['local', 'containerApps']).default('local'),
+  /** Local worker processes at most (each runs one item at a time). */
+  localWorkers: positiveInt(1),
+  containerAppsSubscriptionId: z.string().optional(),
+  containerAppsResourceGroup: z.string().optional(),
+  containerAppsJobName: z.string().optional(),
+  /** Executions of the job running at once at most; a dispatch starts no more. */
+  containerAppsMaxExecutions: positiveInt(4),
+  /** When set, each execution runs this image (the start request's template); else the job's own. */
+  containerAppsImage: z.string().optional(),
 });
 
 export type AppConfig = Readonly<z.infer<typeof configSchema>>;
@@ -65,7 +80,7 @@ export const containerSettings = { read: 'DATA_READ_CONTAINERS', write: 'DATA_WR
 export const defaultReadContainers = ['training-data'];
 
 /** The app setting behind each field. */
-const settingNames = {
+export const settingNames = {
   storageConnection: 'AzureWebJobsStorage',
   inputContainer: 'SCORING_INPUT_CONTAINER',
   outputContainer: 'SCORING_OUTPUT_CONTAINER',
@@ -86,6 +101,15 @@ const settingNames = {
   streamWindowsTable: 'STREAM_WINDOWS_TABLE',
   streamWindowShardKeys: 'STREAM_WINDOW_SHARD_KEYS',
   testFaults: 'DURABLE_SCORING_TEST_FAULTS',
+  workQueue: 'WORK_QUEUE',
+  workResultsQueue: 'WORK_RESULTS_QUEUE',
+  containerDispatcher: 'CONTAINER_DISPATCHER',
+  localWorkers: 'LOCAL_WORKERS',
+  containerAppsSubscriptionId: 'CONTAINER_APPS_SUBSCRIPTION_ID',
+  containerAppsResourceGroup: 'CONTAINER_APPS_RESOURCE_GROUP',
+  containerAppsJobName: 'CONTAINER_APPS_JOB_NAME',
+  containerAppsMaxExecutions: 'CONTAINER_APPS_MAX_EXECUTIONS',
+  containerAppsImage: 'CONTAINER_APPS_IMAGE',
 } as const satisfies Record<keyof AppConfig, string>;
 
 // Folders are resolved against the app root, with these defaults.

@@ -1,5 +1,5 @@
 import * as df from 'durable-functions';
-import { workEventName, type WorkItem, type WorkResult } from '../dispatch/workContracts';
+import { workEventName, workItemId, type WorkItem, type WorkResult } from '../dispatch/workContracts';
 
 /** A unit of container work: the same unit keeps its name (and output names) across attempts. */
 export interface WorkUnit {
@@ -134,7 +134,7 @@ function takeItems(
     const attempt = (attempts.get(unit.unit) ?? 0) + 1;
     attempts.set(unit.unit, attempt);
     items.push({
-      itemId: `${options.jobId}.${unit.unit}.a${attempt}`,
+      itemId: workItemId(options.jobId, unit.unit, attempt),
       jobId: options.jobId,
       unit: unit.unit,
       attempt,

@@ -32,6 +32,9 @@ import { LandingCache } from './streaming/windows/LandingCache';
 import { StorageClients } from './storage/StorageClients';
 import type { RetrainServices } from './training/retrain/RetrainServices';
 import { TrainingRunStore } from './training/retrain/TrainingRunStore';
+import { createWorkDispatcher, workControlContainer, type WorkDispatcher } from './dispatch';
+import type { VideoJobServices } from './video/job/VideoJobServices';
+import { VideoJobStore } from './video/job/VideoJobStore';
 
 // dist/src/appServices.js → the app root two levels up (where models/ and data/ live).
 const appRoot = path.resolve(__dirname, '..', '..');
@@ -123,10 +126,19 @@ function compose(config: AppConfig): AppServices {
 /** The containers jobs may read and write: the configured ones, never the host's or the app's own. */
 function dataContainersOf(config: AppConfig): DataContainers {
   return new DataContainers({
-    read: [config.inputContainer, ...(config.readContainers ?? defaultReadContainers)],
+    read: [
+      config.inputContainer,
+      config.videoInputContainer,
+      ...(config.readContainers ?? defaultReadContainers),
+    ],
     write: [config.outputContainer, ...(config.writeContainers ?? [])],
-    appContainers: [config.modelRegistryContainer, config.retrainRunsContainer],
-    watchedContainers: [config.inputContainer],
+    appContainers: [
+      config.modelRegistryContainer,
+      config.retrainRunsContainer,
+      config.videoWorkContainer,
+      workControlContainer,
+    ],
+    watchedContainers: [config.inputContainer, config.videoInputContainer],
     settings: containerSettings,
   });
 }
@@ -206,4 +218,42 @@ export function streamingServices(): StreamingServices {
     };
   }
   return streaming;
+}
+
+let dispatcher: WorkDispatcher | undefined;
+
+/** The one container work dispatcher (local worker processes or Container Apps), built on first use. */
+function workDispatcher(): WorkDispatcher {
+  if (!dispatcher) {
+    const { config, runtime } = appServices();
+    dispatcher = createWorkDispatcher(config, runtime.storage, appRoot);
+  }
+  return dispatcher;
+}
+
+let videos: VideoJobServices | undefined;
+
+/** The video jobs' edges and activities: the job table, the registry, the dispatcher. */
+export function videoJobServices(): VideoJobServices {
+  if (!videos) {
+    const { config, runtime, containers } = appServices();
+    videos = {
+      storage: runtime.storage,
+      jobs: new VideoJobStore(runtime.storage),
+      containers,
+      defaults: {
+        inputContainer: config.videoInputContainer,
+        outputContainer: config.outputContainer,
+        model: config.videoStyleModel,
+        batchFrames: config.videoBatchFrames,
+        maxInFlight: config.videoMaxInFlight,
+        unitTimeoutSeconds: config.videoUnitTimeoutSeconds,
+        maxAttempts: 3,
+      },
+      workContainer: config.videoWorkContainer,
+      store: runtime.store,
+      dispatcher: workDispatcher,
+    };
+  }
+  return videos;
 }

@@ -69,6 +69,18 @@ const configSchema = z.object({
   containerAppsMaxExecutions: positiveInt(4),
   /** When set, each execution runs this image (the start request's template); else the job's own. */
   containerAppsImage: z.string().optional(),
+  /** Videos dropped here are styled (the video blob trigger watches it). */
+  videoInputContainer: z.string().default('videos'),
+  /** Frames, audio and styled frames of running video jobs: the app's own, no job may name it. */
+  videoWorkContainer: z.string().default('video-work'),
+  /** The style model a video job uses unless it names one. */
+  videoStyleModel: z.string().default('fns-candy'),
+  /** Frames per work item (one container task). */
+  videoBatchFrames: positiveInt(4),
+  /** Work items of one video job dispatched at once. */
+  videoMaxInFlight: positiveInt(2),
+  /** One attempt at one work item may take this long before it is dispatched again. */
+  videoUnitTimeoutSeconds: positiveInt(600),
 });
 
 export type AppConfig = Readonly<z.infer<typeof configSchema>>;
@@ -110,6 +122,12 @@ export const settingNames = {
   containerAppsJobName: 'CONTAINER_APPS_JOB_NAME',
   containerAppsMaxExecutions: 'CONTAINER_APPS_MAX_EXECUTIONS',
   containerAppsImage: 'CONTAINER_APPS_IMAGE',
+  videoInputContainer: 'VIDEO_INPUT_CONTAINER',
+  videoWorkContainer: 'VIDEO_WORK_CONTAINER',
+  videoStyleModel: 'VIDEO_STYLE_MODEL',
+  videoBatchFrames: 'VIDEO_BATCH_FRAMES',
+  videoMaxInFlight: 'VIDEO_MAX_IN_FLIGHT',
+  videoUnitTimeoutSeconds: 'VIDEO_UNIT_TIMEOUT_SECONDS',
 } as const satisfies Record<keyof AppConfig, string>;
 
 // Folders are resolved against the app root, with these defaults.

@@ -15,6 +15,7 @@ export {
 } from './workContracts';
 export { decodeWorkResult, encodeQueueMessage, parseWorkResult } from './workMessages';
 export { isJobCancelled, markJobCancelled } from './cancelMarkers';
+export { raiseWorkResult } from './raiseWorkResult';
 export { createWorkDispatcher } from './createWorkDispatcher';
 export { LocalProcessDispatcher, type LocalProcessDispatcherOptions } from './LocalProcessDispatcher';
 export {

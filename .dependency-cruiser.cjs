@@ -1,5 +1,5 @@
 // The folder rules of the app, checked in CI (`npm run depcheck`). ARCHITECTURE.md explains the layers.
-const features = 'scoring|models|training|manyModels|streaming';
+const features = 'scoring|models|training|manyModels|streaming|video';
 const foundation = '^src/(storage|http)/|^src/(errors|config)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -64,6 +64,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(scoring|models|training|manyModels)/' },
       to: { path: '^src/streaming/' },
+    },
+    {
+      name: 'video-uses-only-models',
+      comment:
+        'Video loads its pinned style models from the registry (models) and hands work to dispatch; it uses no other feature.',
+      severity: 'error',
+      from: { path: '^src/video/' },
+      to: { path: `^src/(${features})/`, pathNot: '^src/(video|models)/' },
+    },
+    {
+      name: 'no-feature-uses-video',
+      comment: 'Video sits on top; its public entry is for the composition root, functions/ and the worker.',
+      severity: 'error',
+      from: { path: '^src/(scoring|models|training|manyModels|streaming)/' },
+      to: { path: '^src/video/' },
     },
     {
       name: 'dispatch-uses-only-the-foundation',

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { StorageAccount } from './storage/StorageAccount';
+import { serviceEndpoint, type StorageAccount } from './storage/StorageAccount';
 import { resolveStorageAccount } from './storage/resolveStorageAccount';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -131,5 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): AppConfig {
     const setting = field === undefined ? '' : ` ${settingNames[field]}`;
     throw new Error(`Invalid app setting${setting}: ${issue?.message}`);
   }
-  return { ...parsed.data, dataStorage: resolveStorageAccount(env, dataConnectionName(env)) };
+  const dataStorage = resolveStorageAccount(env, dataConnectionName(env));
+  // Every feature keeps rows in tables and files in blobs: a missing endpoint stops the app loading.
+  if (dataStorage.kind === 'identity')
+    for (const service of ['blob', 'table'] as const) serviceEndpoint(dataStorage, service);
+  return { ...parsed.data, dataStorage };
 }

@@ -168,10 +168,18 @@ it('the CLI reads the keys and the data through the same settings', async () => 
   expect(manifest).toMatchObject({ status: 'Succeeded', rows: { scored: 442, bad: 0 } });
 }, 70_000);
 
-it('refuses to start when a service the host needs has no endpoint, naming the setting', async () => {
-  const { code, output } = await TestHost.startExpectingFailure('.', {
-    settings: { ...settings, AzureWebJobsStorage__queueServiceUri: '' },
-  });
-  expect(code).not.toBe(0);
-  expect(output).toContain('"AzureWebJobsStorage__queueServiceUri"');
-}, 30_000);
+it.each([
+  ['AzureWebJobsStorage__queueServiceUri', 'Durable Functions (the task hub)'],
+  ['DATA_STORAGE__queueServiceUri', "Function 'scoreDroppedBlob' (blob trigger"],
+])(
+  'refuses to start without %s, naming it and its user',
+  async (setting, user) => {
+    const { code, output } = await TestHost.startExpectingFailure('.', {
+      settings: { ...settings, [setting]: '' },
+    });
+    expect(code).not.toBe(0);
+    expect(output).toContain(`"${setting}"`);
+    expect(output).toContain(user);
+  },
+  30_000,
+);

@@ -1,6 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import { containerSettings, defaultReadContainers, loadConfig, type AppConfig } from './config';
+import {
+  containerSettings,
+  dataConnectionName,
+  defaultReadContainers,
+  loadConfig,
+  type AppConfig,
+} from './config';
 import { KeyedModelStrategy } from './manyModels/scoring/KeyedModelStrategy';
 import { KeyedVersionsCache } from './manyModels/scoring/KeyedVersionsCache';
 import type { ManyModelsTrainingServices } from './manyModels/training/ManyModelsTrainingServices';
@@ -59,7 +65,7 @@ function appServices(): AppServices {
 }
 
 function compose(config: AppConfig): AppServices {
-  const storage = new StorageClients(config.storageConnection);
+  const storage = new StorageClients(config.dataStorage);
   // One pool of threads for CPU-bound work: inference (scoring, model checks at registration,
   // retraining's evaluations) and many-models training.
   const workers = new WorkerPool({ size: config.workerThreads ?? os.availableParallelism() });
@@ -167,6 +173,14 @@ export function manyModelsTrainingServices(): ManyModelsTrainingServices {
     };
   }
   return manyModelsTraining;
+}
+
+/**
+ * The connection of the input container's blob trigger: DATA_STORAGE when the app's data has its own
+ * account (set in the app settings), else AzureWebJobsStorage. Read when functions/ is loaded.
+ */
+export function dataConnection(): string {
+  return dataConnectionName(process.env);
 }
 
 let definitions: readonly StreamDefinition[] | undefined;

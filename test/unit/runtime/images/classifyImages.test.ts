@@ -7,8 +7,8 @@ import { planImageInput } from '../../../../src/runtime/images/planImageInput';
 import { tensorToPng } from '../../../../src/runtime/images/tensorToPng';
 import { topClasses } from '../../../../src/runtime/images/topClasses';
 import { InferencePool } from '../../../../src/runtime/inference/InferencePool';
-import { gradientImage, referenceImageScores } from '../../../support/imageReference';
-import { fixtureModel, fixturesDir } from '../inference/testModels';
+import { colourClassifierOnnx, gradientImage, referenceImageScores } from '../../../support/imageReference';
+import { fixtureModel, fixturesDir, handle } from '../inference/testModels';
 
 const squeezenetInput = [{ name: 'data_0', isTensor: true, elementType: 'float32', shape: [1, 3, 224, 224] }];
 
@@ -212,5 +212,28 @@ describe('classifyImages on the worker pool', () => {
       const top = result && 'top' in result ? result.top : [];
       expect(top).toEqual(topClasses(expected[i]!, 0, 1000, 5));
     });
+  });
+
+  it('feeds uint8 NHWC images of a dynamic size, resized as the card says, as onnxruntime does directly', async () => {
+    const onnx = colourClassifierOnnx();
+    const inputs = [{ name: 'pixels', isTensor: true, elementType: 'uint8', shape: ['N', 'H', 'W', 3] }];
+    const tensor = planImageInput('colours', inputs, { width: 40, height: 30, resize: 'contain' });
+    const images = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (seed) => ({
+        name: `${seed}.${seed % 2 ? 'png' : 'jpg'}`,
+        bytes: await gradientImage(20 + seed * 30, 90 - seed * 10, seed, seed % 2 ? 'png' : 'jpeg'),
+      })),
+    );
+    const expected = await referenceImageScores(onnx, tensor, images);
+    const results = await pool.classifyImages(handle('colours', onnx), {
+      images: images.map((i) => ({ ...i, bytes: Uint8Array.from(i.bytes) })),
+      tensor,
+      output: 'scores',
+      topK: 4,
+    });
+    const tops = results.map((result) => ('top' in result ? result.top : []));
+    tops.forEach((top, i) => expect(top).toEqual(topClasses(expected[i]!, 0, 4, 4)));
+    // The pictures differ, and so do their rankings: the comparison cannot pass on one repeated answer.
+    expect(new Set(tops.map((top) => top.map((c) => c.index).join())).size).toBeGreaterThan(1);
   });
 });

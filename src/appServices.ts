@@ -24,6 +24,7 @@ import { WorkerPool } from './runtime/workers/WorkerPool';
 import type { RuntimeServices } from './runtime/RuntimeServices';
 import { JobStore } from './scoring/JobStore';
 import type { ScoringServices } from './scoring/ScoringServices';
+import { ImageModelStrategy } from './scoring/images/ImageModelStrategy';
 import { SingleModelStrategy } from './scoring/SingleModelStrategy';
 import { DataContainers } from './storage/DataContainers';
 import { loadStreamDefinitions } from './streaming/loadStreamDefinitions';
@@ -107,6 +108,7 @@ function compose(config: AppConfig): AppServices {
       defaultModel: config.defaultModel,
       strategies: {
         single: new SingleModelStrategy(runtime),
+        image: new ImageModelStrategy(runtime),
         keyed: new KeyedModelStrategy({ ...runtime, versions: new KeyedVersionsCache() }),
       },
     },

@@ -62,7 +62,7 @@ describe('the deployable package', () => {
     ])
       expect(entries).toContain(file);
     const development =
-      /^(node_modules\/(azurite|commander|cli-progress|glob|jest|typescript|@azure\/eventhubs-checkpointstore-blob)\/|dist\/src\/(host|cli)\/|test\/|bench\/|demo\/|local\.settings\.json$|\.git$)/;
+      /^(node_modules\/(azurite|commander|cli-progress|glob|jest|typescript|@azure\/eventhubs-checkpointstore-blob)\/|dist\/src\/(host|cli)\/|(test|bench|demo|infra|\.github)\/|local\.settings\.json$|\.git$)/;
     expect(entries.filter((entry) => development.test(entry))).toEqual([]);
     const otherSystems = entries.filter((entry) =>
       /^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/(?!linux\/x64\/)/.test(entry),

@@ -144,6 +144,14 @@ module.exports = {
       to: { path: '^src/host/' },
     },
     {
+      name: 'app-runs-on-production-dependencies',
+      severity: 'error',
+      comment:
+        'The deployed package (npm run package) holds production dependencies only: the app imports no devDependency (the host and the CLI are development tools).',
+      from: { path: '^(src/|functions/)', pathNot: '^src/(host|cli)/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'functions-are-registrations',
       severity: 'error',
       comment: 'functions/ registers handlers that call src/; src/ never imports functions/.',

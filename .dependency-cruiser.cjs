@@ -1,5 +1,5 @@
 // The folder rules of the app, checked in CI (`npm run depcheck`). ARCHITECTURE.md explains the layers.
-const features = 'scoring|models|training|manyModels|streaming';
+const features = 'scoring|models|training|manyModels|streaming|video';
 const foundation = '^src/(storage|http)/|^src/(errors|config)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -66,6 +66,21 @@ module.exports = {
       to: { path: '^src/streaming/' },
     },
     {
+      name: 'video-uses-only-models',
+      comment:
+        'Video loads its pinned style models from the registry (models) and hands work to dispatch; it uses no other feature.',
+      severity: 'error',
+      from: { path: '^src/video/' },
+      to: { path: `^src/(${features})/`, pathNot: '^src/(video|models)/' },
+    },
+    {
+      name: 'no-feature-uses-video',
+      comment: 'Video sits on top; its public entry is for the composition root, functions/ and the worker.',
+      severity: 'error',
+      from: { path: '^src/(scoring|models|training|manyModels|streaming)/' },
+      to: { path: '^src/video/' },
+    },
+    {
       name: 'dispatch-uses-only-the-foundation',
       severity: 'error',
       comment:
@@ -127,6 +142,14 @@ module.exports = {
         'Nothing in the app knows which host runs it (the CLI, which starts the host, is the exception).',
       from: { path: '^(src/|functions/)', pathNot: '^src/(host|cli)/' },
       to: { path: '^src/host/' },
+    },
+    {
+      name: 'app-runs-on-production-dependencies',
+      severity: 'error',
+      comment:
+        'The deployed package (npm run package) holds production dependencies only: the app imports no devDependency (the host and the CLI are development tools).',
+      from: { path: '^(src/|functions/)', pathNot: '^src/(host|cli)/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'functions-are-registrations',

@@ -1,6 +1,6 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { scoringServices } from '../src/appServices';
+import { dataConnection, scoringServices } from '../src/appServices';
 import { startJobForDrop } from '../src/scoring/startJobForDrop';
 import { acceptBlobReferences } from '../src/storage/blobReferences';
 
@@ -9,6 +9,7 @@ acceptBlobReferences();
 /**
  * A blob dropped in the input container starts one job per blob version. The trigger binds a reference
  * (`sdkBinding`), not the content: the job reads the blob in ranges, and the drop is never held in memory.
+ * The input container is in the data account: DATA_STORAGE when set, else AzureWebJobsStorage.
  */
 export async function scoreDroppedBlob(_blob: unknown, context: InvocationContext): Promise<void> {
   const metadata = context.triggerMetadata ?? {};
@@ -23,7 +24,7 @@ export async function scoreDroppedBlob(_blob: unknown, context: InvocationContex
 
 app.storageBlob('scoreDroppedBlob', {
   path: '%SCORING_INPUT_CONTAINER%/{name}',
-  connection: 'AzureWebJobsStorage',
+  connection: dataConnection(),
   sdkBinding: true,
   extraInputs: [df.input.durableClient()],
   handler: scoreDroppedBlob,

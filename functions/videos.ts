@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { videoJobServices } from '../src/appServices';
+import { dataConnection, videoJobServices } from '../src/appServices';
 import { styleVideo } from '../src/orchestrations/styleVideo';
 import { acceptBlobReferences } from '../src/storage/blobReferences';
 import { assembleStyledVideo } from '../src/video/job/activities/assembleStyledVideo';
@@ -72,7 +72,7 @@ app.http('cancelVideoJob', {
 /** A video dropped in the videos container starts one job per blob version (a reference, not the bytes). */
 app.storageBlob('styleDroppedVideo', {
   path: '%VIDEO_INPUT_CONTAINER%/{name}',
-  connection: 'AzureWebJobsStorage',
+  connection: dataConnection(),
   sdkBinding: true,
   extraInputs: [durableClient],
   handler: async (_blob: unknown, context: InvocationContext) => {

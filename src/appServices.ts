@@ -1,6 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import { containerSettings, defaultReadContainers, loadConfig, type AppConfig } from './config';
+import {
+  containerSettings,
+  dataConnectionName,
+  defaultReadContainers,
+  loadConfig,
+  type AppConfig,
+} from './config';
 import { KeyedModelStrategy } from './manyModels/scoring/KeyedModelStrategy';
 import { KeyedVersionsCache } from './manyModels/scoring/KeyedVersionsCache';
 import type { ManyModelsTrainingServices } from './manyModels/training/ManyModelsTrainingServices';
@@ -18,6 +24,7 @@ import { WorkerPool } from './runtime/workers/WorkerPool';
 import type { RuntimeServices } from './runtime/RuntimeServices';
 import { JobStore } from './scoring/JobStore';
 import type { ScoringServices } from './scoring/ScoringServices';
+import { ImageModelStrategy } from './scoring/images/ImageModelStrategy';
 import { SingleModelStrategy } from './scoring/SingleModelStrategy';
 import { DataContainers } from './storage/DataContainers';
 import { loadStreamDefinitions } from './streaming/loadStreamDefinitions';
@@ -62,7 +69,7 @@ function appServices(): AppServices {
 }
 
 function compose(config: AppConfig): AppServices {
-  const storage = new StorageClients(config.storageConnection);
+  const storage = new StorageClients(config.dataStorage);
   // One pool of threads for CPU-bound work: inference (scoring, model checks at registration,
   // retraining's evaluations) and many-models training.
   const workers = new WorkerPool({ size: config.workerThreads ?? os.availableParallelism() });
@@ -104,6 +111,7 @@ function compose(config: AppConfig): AppServices {
       defaultModel: config.defaultModel,
       strategies: {
         single: new SingleModelStrategy(runtime),
+        image: new ImageModelStrategy(runtime),
         keyed: new KeyedModelStrategy({ ...runtime, versions: new KeyedVersionsCache() }),
       },
     },
@@ -179,6 +187,14 @@ export function manyModelsTrainingServices(): ManyModelsTrainingServices {
     };
   }
   return manyModelsTraining;
+}
+
+/**
+ * The connection of the input container's blob trigger: DATA_STORAGE when the app's data has its own
+ * account (set in the app settings), else AzureWebJobsStorage. Read when functions/ is loaded.
+ */
+export function dataConnection(): string {
+  return dataConnectionName(process.env);
 }
 
 let definitions: readonly StreamDefinition[] | undefined;

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { serviceEndpoint, type StorageAccount } from './storage/StorageAccount';
+import { resolveStorageAccount } from './storage/resolveStorageAccount';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const containerList = z
@@ -19,9 +21,6 @@ const containerList = z
   );
 
 const configSchema = z.object({
-  storageConnection: z
-    .string({ error: 'is required (a storage connection string)' })
-    .min(1, 'is required (a storage connection string)'),
   inputContainer: z.string().default('input'),
   outputContainer: z.string().default('output'),
   /** Containers jobs may read (besides the input container); see DataContainers. */
@@ -83,7 +82,29 @@ const configSchema = z.object({
   videoUnitTimeoutSeconds: positiveInt(600),
 });
 
-export type AppConfig = Readonly<z.infer<typeof configSchema>>;
+type ParsedSettings = z.infer<typeof configSchema>;
+
+export type AppConfig = Readonly<
+  ParsedSettings & {
+    /** The account of the app's data (jobs, registry, inputs, outputs): DATA_STORAGE, else AzureWebJobsStorage. */
+    dataStorage: StorageAccount;
+  }
+>;
+
+/** The connection of the app's data when it has its own account; see dataConnectionName. */
+export const dataStorageSetting = 'DATA_STORAGE';
+
+/**
+ * The connection that holds the app's data: DATA_STORAGE when it (a connection string) or any of its
+ * identity settings (`DATA_STORAGE__...`) is set, else AzureWebJobsStorage, the host's own account.
+ */
+export function dataConnectionName(env: NodeJS.ProcessEnv): string {
+  const prefix = `${dataStorageSetting}__`.toLowerCase();
+  const set = Object.entries(env).some(
+    ([name, value]) => value && (name === dataStorageSetting || name.toLowerCase().startsWith(prefix)),
+  );
+  return set ? dataStorageSetting : 'AzureWebJobsStorage';
+}
 
 /** The settings that name containers, as messages cite them. */
 export const containerSettings = { read: 'DATA_READ_CONTAINERS', write: 'DATA_WRITE_CONTAINERS' } as const;
@@ -93,7 +114,6 @@ export const defaultReadContainers = ['training-data'];
 
 /** The app setting behind each field. */
 export const settingNames = {
-  storageConnection: 'AzureWebJobsStorage',
   inputContainer: 'SCORING_INPUT_CONTAINER',
   outputContainer: 'SCORING_OUTPUT_CONTAINER',
   readContainers: containerSettings.read,
@@ -128,10 +148,10 @@ export const settingNames = {
   videoBatchFrames: 'VIDEO_BATCH_FRAMES',
   videoMaxInFlight: 'VIDEO_MAX_IN_FLIGHT',
   videoUnitTimeoutSeconds: 'VIDEO_UNIT_TIMEOUT_SECONDS',
-} as const satisfies Record<keyof AppConfig, string>;
+} as const satisfies Record<keyof ParsedSettings, string>;
 
 // Folders are resolved against the app root, with these defaults.
-const folderDefaults: Partial<Record<keyof AppConfig, string>> = {
+const folderDefaults: Partial<Record<keyof ParsedSettings, string>> = {
   modelsDirectory: 'models',
   trainingFilesDirectory: '.',
   streamsDirectory: 'streams',
@@ -143,15 +163,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): AppConfig {
   for (const [field, setting] of Object.entries(settingNames)) {
     // An empty setting means "not set", as in local.settings.json templates.
     const value = env[setting] || undefined;
-    const folder = folderDefaults[field as keyof AppConfig];
+    const folder = folderDefaults[field as keyof ParsedSettings];
     values[field] = folder === undefined ? value : path.resolve(appRoot, value ?? folder);
   }
   const parsed = configSchema.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path[0] as keyof AppConfig | undefined;
+    const field = issue?.path[0] as keyof ParsedSettings | undefined;
     const setting = field === undefined ? '' : ` ${settingNames[field]}`;
     throw new Error(`Invalid app setting${setting}: ${issue?.message}`);
   }
-  return parsed.data;
+  const dataStorage = resolveStorageAccount(env, dataConnectionName(env));
+  // Every feature keeps rows in tables and files in blobs: a missing endpoint stops the app loading.
+  if (dataStorage.kind === 'identity')
+    for (const service of ['blob', 'table'] as const) serviceEndpoint(dataStorage, service);
+  return { ...parsed.data, dataStorage };
 }

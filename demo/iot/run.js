@@ -48,7 +48,7 @@ async function main() {
     ];
     writeFileSync(file, readings.map((reading) => JSON.stringify(reading)).join('\n'));
     const api = await JobsApiClient.open(root, host.baseUrl);
-    const storage = new StorageClients(api.config.storageConnection);
+    const storage = new StorageClients(api.config.dataStorage);
     const printer = printWindows(api, storage, startMs);
     // One reading per device a second: the file plays in real time, so windows close as it goes.
     const lastWindow = Math.ceil((startMs + seconds * 1000) / 10_000) * 10_000;

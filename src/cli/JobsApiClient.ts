@@ -1,6 +1,5 @@
 import { hostIdFrom } from '../host/FunctionHost';
 import { KeyStore } from '../host/keys/KeyStore';
-import { StorageConnection } from '../host/storage/StorageConnection';
 import { loadConfig, type AppConfig } from '../config';
 import { openAppStorage } from './openAppStorage';
 import type { JobRecord, JobStatus } from '../scoring/JobStore';
@@ -34,18 +33,12 @@ export class JobsApiClient {
   ) {}
 
   static async open(appDir: string, url: string = defaultHostUrl): Promise<JobsApiClient> {
-    const { app, settings, connectionString } = await openAppStorage(appDir, 'durable-scoring');
+    const { app, settings, storage, environment } = await openAppStorage(appDir, 'durable-scoring');
     const baseUrl = url.replace(/\/+$/, '');
     await checkHost(baseUrl);
     // The app's settings, with its storage where its host has it (the CLI uploads and reads blobs).
-    const config = loadConfig(
-      { ...app.localValues, ...process.env, AzureWebJobsStorage: connectionString },
-      app.directory,
-    );
-    const keys = new KeyStore(
-      new StorageConnection(connectionString).blobs,
-      hostIdFrom(settings, app.hostId),
-    );
+    const config = loadConfig(environment, app.directory);
+    const keys = new KeyStore(storage.blobs, hostIdFrom(settings, app.hostId));
     await keys.load();
     return new JobsApiClient(baseUrl, config, keys.snapshot().master);
   }

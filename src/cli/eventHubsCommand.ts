@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { EventHubsEndpoint } from '../host/eventHubs/amqp/EventHubsEndpoint';
 import { endpointConnectionString, endpointSettings } from '../host/eventHubs/endpointSettings';
 import { HubDirectory } from '../host/eventHubs/HubDirectory';
-import { StorageConnection } from '../host/storage/StorageConnection';
 import { checkEventHubName } from '../host/eventHubs/EventHubEvent';
 import { EventHubLog, maxPartitionCount } from '../host/eventHubs/EventHubLog';
 import { openAppStorage } from './openAppStorage';
@@ -52,7 +51,7 @@ async function runEventHubs(appDir: string, options: EventHubsOptions): Promise<
       'Name the event hubs to serve: --hub <name> (repeat for more), or DurableScoring__EventHubs__Hubs.',
     );
   }
-  const storage = new StorageConnection(appStorage.connectionString);
+  const storage = appStorage.storage;
   const port = options.port === undefined ? settings.port : Number(options.port);
   const endpoint = await EventHubsEndpoint.start({
     port,

@@ -8,7 +8,6 @@ import type { HistoryEvent } from '../host/durable/history/HistoryEvent';
 import { TaskHub } from '../host/durable/taskHub/TaskHub';
 import { DurableClientError, TaskHubClient } from '../host/durable/TaskHubClient';
 import { parseInstanceQuery } from '../host/durable/api/parseInstanceQuery';
-import { StorageConnection } from '../host/storage/StorageConnection';
 import { openAppStorage } from './openAppStorage';
 import { printTable } from './printTable';
 
@@ -68,14 +67,12 @@ export function instancesCommand(): Command {
 
 /** Opens the app's task hub (starting Azurite on the app's data for a moment if no host runs it). */
 async function withTaskHub(appDir: string, run: (hub: OpenHub) => Promise<void>): Promise<void> {
-  const { app, settings, connectionString, close } = await openAppStorage(
-    appDir,
-    'durable-scoring instances',
-    { startAzurite: true },
-  );
+  const { app, settings, storage, close } = await openAppStorage(appDir, 'durable-scoring instances', {
+    startAzurite: true,
+  });
   const durable = durableSettingsFrom(app.hostJson, os.cpus().length, settings);
   try {
-    const hub = new TaskHub(new StorageConnection(connectionString), durable.hubName, durable.partitionCount);
+    const hub = new TaskHub(storage, durable.hubName, durable.partitionCount);
     // Only starting an instance needs to know the app's orchestrators; the CLI never starts one.
     await run({ hubName: durable.hubName, client: new TaskHubClient(hub, () => false) });
   } catch (error) {

@@ -1,16 +1,15 @@
 import { hostIdFrom } from '../host/FunctionHost';
 import { KeyStore } from '../host/keys/KeyStore';
-import { StorageConnection } from '../host/storage/StorageConnection';
 import { openAppStorage } from './openAppStorage';
 
 /** Prints the app's keys; starts Azurite on the app's data for a moment if no host is running. */
 export async function runKeysCommand(appDir: string, options: { json?: boolean }): Promise<void> {
-  const { app, settings, connectionString, close } = await openAppStorage(appDir, 'durable-scoring keys', {
+  const { app, settings, storage, close } = await openAppStorage(appDir, 'durable-scoring keys', {
     startAzurite: true,
   });
   try {
     const hostId = hostIdFrom(settings, app.hostId);
-    const keys = new KeyStore(new StorageConnection(connectionString).blobs, hostId);
+    const keys = new KeyStore(storage.blobs, hostId);
     await keys.load();
     const snapshot = keys.snapshot();
     if (options.json) {

@@ -3,23 +3,34 @@ import { loadAppFolder, type AppFolder } from '../host/app/loadAppFolder';
 import { azuritePortsFrom } from '../host/azurite/azuritePortsFrom';
 import { isPortFree, startAzurite } from '../host/azurite/startAzurite';
 import { AppSettings } from '../host/settings/AppSettings';
-import { azuriteConnectionString, isDevelopmentStorage } from '../host/storage/StorageConnection';
+import { resolveStorageConnection } from '../host/storage/resolveStorageConnection';
+import {
+  azuriteConnectionString,
+  isDevelopmentStorage,
+  StorageConnection,
+} from '../host/storage/StorageConnection';
 import { defaultConnectionName } from '../host/storage/StorageConnections';
 
 export interface AppStorage {
   readonly app: AppFolder;
   readonly settings: AppSettings;
-  /** AzureWebJobsStorage as the host uses it: `UseDevelopmentStorage=true` on the host's Azurite ports. */
-  readonly connectionString: string;
+  /** AzureWebJobsStorage as the host uses it (connection string on the host's Azurite ports, or identity). */
+  readonly storage: StorageConnection;
+  /**
+   * The app's settings as its host hands them to it (local.settings.json under the environment), with
+   * `UseDevelopmentStorage=true` pointed at the host's Azurite ports: for the app's own config.
+   */
+  readonly environment: NodeJS.ProcessEnv;
   /** Stops the Azurite this opened, if any. */
   readonly close: () => Promise<void>;
 }
 
 /**
- * The app folder's storage, as its host sees it: the settings, and the connection string with
- * `UseDevelopmentStorage=true` pointed at the ports the host's Azurite uses (`DurableScoring__AzuritePorts`,
- * else 10000-10002). With `startAzurite`, an Azurite is started on the app's data (`.azurite/`) for the
- * command's duration when none listens there (no host is running).
+ * The app folder's storage, as its host sees it: the settings, and AzureWebJobsStorage (a connection
+ * string with `UseDevelopmentStorage=true` pointed at the ports the host's Azurite uses,
+ * `DurableScoring__AzuritePorts`, else 10000-10002; or identity settings). With `startAzurite`, an
+ * Azurite is started on the app's data (`.azurite/`) for the command's duration when none listens
+ * there (no host is running).
  */
 export async function openAppStorage(
   appDir: string,
@@ -28,13 +39,17 @@ export async function openAppStorage(
 ): Promise<AppStorage> {
   const app = loadAppFolder(appDir);
   const settings = new AppSettings(app.localValues, process.env);
-  const configured = settings.require(defaultConnectionName, command);
-  if (!isDevelopmentStorage(configured))
-    return { app, settings, connectionString: configured, close: async () => {} };
+  const connection = resolveStorageConnection(settings, defaultConnectionName, command);
   const ports = azuritePortsFrom(settings);
-  const connectionString = azuriteConnectionString(ports);
-  if (!options.startAzurite || !(await isPortFree(ports.blob)))
-    return { app, settings, connectionString, close: async () => {} };
+  const environment: NodeJS.ProcessEnv = { ...app.localValues, ...process.env };
+  for (const [name, value] of Object.entries(environment))
+    if (value !== undefined && isDevelopmentStorage(value))
+      environment[name] = azuriteConnectionString(ports);
+  const opened = { app, settings, environment, storage: new StorageConnection(connection, ports, command) };
+  const development =
+    connection.kind === 'connectionString' && isDevelopmentStorage(connection.connectionString);
+  if (!development || !options.startAzurite || !(await isPortFree(ports.blob)))
+    return { ...opened, close: async () => {} };
   const azurite = await startAzurite({ ports, location: path.join(app.directory, '.azurite') });
-  return { app, settings, connectionString, close: () => azurite.stop().then(() => undefined) };
+  return { ...opened, close: () => azurite.stop().then(() => undefined) };
 }

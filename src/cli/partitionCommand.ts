@@ -4,10 +4,10 @@ import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { loadAppFolder } from '../host/app/loadAppFolder';
-import { AppSettings } from '../host/settings/AppSettings';
-import { defaultConnectionName } from '../host/storage/StorageConnections';
 import { isParquetFile, partitionFileByKeys } from '../manyModels/data/partitionCsvByKeys';
 import { uploadPartitions } from '../manyModels/data/uploadPartitions';
+import { dataConnectionName } from '../config';
+import { resolveStorageAccount } from '../storage/resolveStorageAccount';
 import { StorageClients } from '../storage/StorageClients';
 
 interface PartitionOptions {
@@ -117,8 +117,9 @@ function uploadTarget(value: string): { container: string; prefix: string } {
 
 function storageOf(appDir: string): StorageClients {
   const app = loadAppFolder(appDir);
-  const settings = new AppSettings(app.localValues, process.env);
-  return new StorageClients(settings.require(defaultConnectionName, 'durable-scoring partition --upload'));
+  // Partitions are the app's data: DATA_STORAGE when the app has a data account, else AzureWebJobsStorage.
+  const environment = { ...app.localValues, ...process.env };
+  return new StorageClients(resolveStorageAccount(environment, dataConnectionName(environment)));
 }
 
 function mebibytes(bytes: number): string {

@@ -58,7 +58,7 @@ async function runScore(file: string, appDir: string, options: ScoreOptions): Pr
   if (options.fallback !== undefined && options.partitionBy === undefined)
     throw new Error('--fallback applies to --partition-by jobs only.');
   const api = await JobsApiClient.open(appDir, options.url);
-  const storage = new StorageClients(api.config.storageConnection);
+  const storage = new StorageClients(api.config.dataStorage);
   const blob = await upload(storage, api.config.inputContainer, file, bytes);
   const passThrough = options.passThrough === undefined ? undefined : columnList(options.passThrough);
   const model =

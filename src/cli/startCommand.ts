@@ -20,7 +20,7 @@ export async function runStartCommand(appDir: string, port: number): Promise<voi
 
 async function runDemo(appDir: string, baseUrl: string): Promise<void> {
   const config = loadConfig(process.env, appDir);
-  const storage = new StorageClients(config.storageConnection);
+  const storage = new StorageClients(config.dataStorage);
   const bytes = await readFile(path.join(appDir, 'data', demoFile));
   const container = await storage.ensureContainer(config.inputContainer);
   const uploaded = await container

@@ -6,15 +6,17 @@ import type { WorkDispatcher, WorkItem } from './workContracts';
 
 export interface LocalProcessDispatcherOptions {
   readonly storage: StorageClients;
-  /** Passed to the workers as AzureWebJobsStorage: they share nothing with the app but storage. */
-  readonly storageConnection: string;
   readonly workQueue: string;
   readonly workResultsQueue: string;
   /** Worker processes at most. */
   readonly workers: number;
   /** The worker program, `dist/src/worker/main.js`. */
   readonly workerScript: string;
-  /** More environment for the workers (WORKER_* settings); they also inherit this process's. */
+  /**
+   * More environment for the workers (WORKER_* settings). They inherit this process's, so they read the
+   * same storage settings (AzureWebJobsStorage, DATA_STORAGE and their identity forms) as the app: they
+   * share nothing with it but storage.
+   */
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: (line: string) => void;
 }
@@ -73,7 +75,6 @@ export class LocalProcessDispatcher implements WorkDispatcher {
         ...process.env,
         WORKER_EXECUTION_PROVIDER: 'cpu',
         ...options.env,
-        AzureWebJobsStorage: options.storageConnection,
         WORK_QUEUE: options.workQueue,
         WORK_RESULTS_QUEUE: options.workResultsQueue,
       },

@@ -15,7 +15,6 @@ export function createWorkDispatcher(
   if (config.containerDispatcher === 'local') {
     return new LocalProcessDispatcher({
       storage,
-      storageConnection: config.storageConnection,
       workQueue: config.workQueue,
       workResultsQueue: config.workResultsQueue,
       workers: config.localWorkers,
@@ -36,7 +35,7 @@ export function createWorkDispatcher(
   });
 }
 
-function required(value: string | undefined, field: keyof AppConfig): string {
+function required(value: string | undefined, field: keyof typeof settingNames): string {
   if (value) return value;
   throw new Error(
     `Invalid app setting ${settingNames[field]}: is required when ${settingNames.containerDispatcher} is containerApps`,

@@ -34,6 +34,7 @@ import {
   type AzuritePorts,
 } from './storage/StorageConnection';
 import { defaultConnectionName, StorageConnections } from './storage/StorageConnections';
+import { resolveStorageConnection } from './storage/resolveStorageConnection';
 
 export interface FunctionHostOptions {
   appDir: string;
@@ -75,9 +76,9 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
   };
   try {
     const crashPoints = CrashPoints.parse(settings.get('DurableScoring__CrashAt'));
-    const storageSetting = settings.require(defaultConnectionName, 'The host');
+    const hostConnection = resolveStorageConnection(settings, defaultConnectionName, 'The host');
     const azuritePorts = azuritePortsFrom(settings);
-    if (isDevelopmentStorage(storageSetting)) {
+    if (hostConnection.kind === 'connectionString' && isDevelopmentStorage(hostConnection.connectionString)) {
       const azurite = await startAzurite({
         ports: azuritePorts,
         location: path.join(app.directory, '.azurite'),
@@ -91,6 +92,8 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     }
     const storage = new StorageConnections(settings, azuritePorts);
     const hostStorage = storage.get(defaultConnectionName, 'The host');
+    // Keys, receipts, locks and schedules live in blobs; queues and tables are asked for by their users.
+    hostStorage.assertServices(['blob'], 'The host');
 
     const router = new HttpRouter();
     const keys = new KeyStore(hostStorage.blobs, hostId);

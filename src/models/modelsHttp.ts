@@ -87,7 +87,8 @@ export interface ModelUploads {
  * the card, base64-encoded JSON, in the `x-model-card` header; or `application/json` with the card and
  * either `"onnxBase64"` or `"blob": "<container>/<path>"`, a model file already uploaded to a container
  * jobs may read (large models: the file goes to storage directly, not through the HTTP request and
- * its copies). 201 with the new version and its Location.
+ * its copies), and optionally `"labels": "<container>/<path>"`, a label file of an image classifier.
+ * 201 with the new version and its Location.
  */
 export function registerVersion(
   name: string,
@@ -144,12 +145,13 @@ async function readRegistration(request: HttpRequest, uploads: ModelUploads) {
   if (type.startsWith('application/json')) {
     const body = await readJsonObject(request);
     const producer = typeof body.producer === 'string' ? body.producer : undefined;
+    const card = body.labels === undefined ? body.card : await withLabels(body.card, body.labels, uploads);
     if (body.blob !== undefined) {
       if (body.onnxBase64 !== undefined)
         throw new ValidationError('Give the model file as "blob" or as "onnxBase64", not both.', {
           field: 'blob',
         });
-      return { onnx: await readUploadedModel(body.blob, uploads), card: body.card, producer };
+      return { onnx: await readUploadedFile(body.blob, uploads, 'blob'), card, producer };
     }
     // Buffer.from(text, 'base64') skips what is not base64: check first, or "%%%" reaches onnxruntime.
     const base64 = typeof body.onnxBase64 === 'string' ? body.onnxBase64.replace(/\s+/g, '') : '';
@@ -158,7 +160,7 @@ async function readRegistration(request: HttpRequest, uploads: ModelUploads) {
         '"onnxBase64" must hold the model file, base64-encoded (or give "blob": "<container>/<path>" of an uploaded file).',
         { field: 'onnxBase64' },
       );
-    return { onnx: Buffer.from(base64, 'base64'), card: body.card, producer };
+    return { onnx: Buffer.from(base64, 'base64'), card, producer };
   }
   const onnx = Buffer.from(await request.arrayBuffer());
   const header = request.headers.get('x-model-card');
@@ -175,23 +177,44 @@ async function readRegistration(request: HttpRequest, uploads: ModelUploads) {
   return { onnx, card, producer: undefined };
 }
 
-/** A model file uploaded to `<container>/<path>` in a container jobs may read, read once. */
-async function readUploadedModel(reference: unknown, uploads: ModelUploads): Promise<Buffer> {
+/**
+ * A file uploaded to `<container>/<path>` in a container jobs may read, read once: the model file
+ * (`blob`) or a label file (`labels`).
+ */
+async function readUploadedFile(
+  reference: unknown,
+  uploads: ModelUploads,
+  field: 'blob' | 'labels',
+): Promise<Buffer> {
+  const what = field === 'blob' ? 'model file' : 'label file';
   const text = typeof reference === 'string' ? reference : '';
   const slash = text.indexOf('/');
   if (slash < 1 || slash === text.length - 1 || text.length > 1100)
-    throw new ValidationError('"blob" must be "<container>/<path>" of the uploaded model file.', {
-      field: 'blob',
-    });
-  const container = uploads.containers.checkRead(text.slice(0, slash), 'blob');
+    throw new ValidationError(`"${field}" must be "<container>/<path>" of the uploaded ${what}.`, { field });
+  const container = uploads.containers.checkRead(text.slice(0, slash), field);
   const client = uploads.storage.container(container).getBlobClient(text.slice(slash + 1));
   try {
     return (await readBlob(client)).bytes;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404)
-      throw new NotFoundError(`The model file ${container}/${text.slice(slash + 1)} does not exist.`);
+      throw new NotFoundError(`The ${what} ${container}/${text.slice(slash + 1)} does not exist.`);
     throw error;
   }
+}
+
+/**
+ * The card with the classes of a label file (`"labels": "<container>/<path>"`, one label a line, in
+ * the order of the model's scores) as its `labels`: kept in the card, they travel with the version.
+ */
+async function withLabels(card: unknown, reference: unknown, uploads: ModelUploads): Promise<unknown> {
+  if (card !== undefined && (card === null || typeof card !== 'object' || Array.isArray(card)))
+    throw new ValidationError('The model card must be a JSON object.', { field: 'card' });
+  const text = (await readUploadedFile(reference, uploads, 'labels')).toString('utf8');
+  const labels = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r?\n$/, '')
+    .split(/\r?\n/);
+  return { ...card, labels };
 }
 
 async function readJsonObject(request: HttpRequest): Promise<Record<string, unknown>> {

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-import { inputFormats } from '../runtime/formats/InputFormat';
+import { inputFormats, jobInputFormats } from '../runtime/formats/InputFormat';
 import { modelNamePattern } from '../runtime/models/ModelCard';
 import { modelRefProblem } from '../runtime/models/ModelRef';
 
 const blobName = z
   .string()
   .min(1)
+  .max(1024)
+  .refine((name) => !name.split('/').includes('..'), 'must not contain ".." segments')
+  // eslint-disable-next-line no-control-regex
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
+
+/** A folder of blobs: a name prefix ("" for the whole container), with the same limits as names. */
+const blobPrefix = z
+  .string()
   .max(1024)
   .refine((name) => !name.split('/').includes('..'), 'must not contain ".." segments')
   // eslint-disable-next-line no-control-regex
@@ -68,12 +76,30 @@ const delimiter = z
  * here: resolveJobSpec applies every one of them, once, at the edge.
  */
 export const jobSpecSchema = z.strictObject({
-  input: z.strictObject({
-    container: containerName.optional(),
-    blob: blobName,
-    format: z.enum(inputFormats).optional(),
-    delimiter: delimiter.optional(),
-  }),
+  input: z
+    .strictObject({
+      container: containerName.optional(),
+      /** The file to score (CSV, JSON Lines, Parquet). */
+      blob: blobName.optional(),
+      /** Image jobs: every image whose name starts with this prefix. */
+      prefix: blobPrefix.optional(),
+      format: z.enum(jobInputFormats).optional(),
+      delimiter: delimiter.optional(),
+    })
+    .superRefine((input, context) => {
+      if (input.blob === undefined && input.prefix === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: ['blob'],
+          message: 'is required: the file to score (or input.prefix: a folder of images)',
+        });
+      if (input.blob !== undefined && input.prefix !== undefined)
+        context.addIssue({
+          code: 'custom',
+          path: ['prefix'],
+          message: 'give input.blob (a file) or input.prefix (a folder of images), not both',
+        });
+    }),
   model: z.union([modelRef, keyedModelSchema]),
   output: z
     .strictObject({
@@ -82,6 +108,8 @@ export const jobSpecSchema = z.strictObject({
       format: z.enum(inputFormats).optional(),
       passThrough: z.array(z.string().min(1).max(256)).max(100).optional(),
       summaryOnly: z.boolean().optional(),
+      /** Image jobs: the classes each image gets a row for, highest scores first. */
+      topK: wholeNumber(1, 1000, 'a whole number of classes from 1 to 1000').optional(),
     })
     .optional(),
   partitionBytes: wholeNumber(
@@ -90,6 +118,8 @@ export const jobSpecSchema = z.strictObject({
     'a whole number of bytes from 65536 (64 KiB) to 1073741824 (1 GiB)',
   ).optional(),
   maxConcurrency: wholeNumber(1, 64, 'a whole number of partitions from 1 to 64').optional(),
+  /** Image jobs: images per partition (a shard of the folder scored by one activity). */
+  imagesPerPartition: wholeNumber(1, 1000, 'a whole number of images from 1 to 1000').optional(),
   errorThreshold: z
     .strictObject({
       /** Bad rows tolerated before the job fails; -1 tolerates any number. */

@@ -1,3 +1,4 @@
+import { tableFormatOf } from '../runtime/formats/InputFormat';
 import type { Partition, ScoredPartition } from '../runtime/formats/ScoringBatch';
 import type { FeatureMapping } from '../runtime/inference/mapFeatures';
 import type { PinnedModel } from '../runtime/models/LoadedModel';
@@ -43,7 +44,8 @@ export class SingleModelStrategy implements ModelStrategy {
   async scorePartition(plan: JobPlan, partition: Partition): Promise<ScoredPartition> {
     const { pinned, mapping, schema } = singlePlanOf(plan);
     const { storage, formats, models, runner } = this.runtime;
-    const { reader } = formats[plan.input.format];
+    const inputFormat = tableFormatOf(plan.input.format);
+    const { reader } = formats[inputFormat];
     const { writer } = formats[plan.output.format];
     const blob = storage.container(plan.input.container).getBlobClient(plan.input.blob);
     const options = { delimiter: plan.input.delimiter, etag: plan.input.etag };
@@ -52,7 +54,7 @@ export class SingleModelStrategy implements ModelStrategy {
       includeHeader: partition.index === 0,
       passThroughColumns: schema.passThroughColumns,
     };
-    const textInput = plan.input.format === 'parquet' ? undefined : plan.input.format;
+    const textInput = inputFormat === 'parquet' ? undefined : inputFormat;
     const textOutput = plan.output.format === 'parquet' ? undefined : plan.output.format;
     if (reader.readBytes && textInput && (textOutput || plan.output.summaryOnly)) {
       const readBytes = reader.readBytes;

@@ -1,4 +1,4 @@
-import type { InputFormat } from '../runtime/formats/InputFormat';
+import type { JobInputFormat } from '../runtime/formats/InputFormat';
 import type { Partition, ScoringSchema } from '../runtime/formats/ScoringBatch';
 import type { JobStatus } from './JobStore';
 import type { ModelSpec, ResolvedJobSpec } from './resolveJobSpec';
@@ -33,10 +33,12 @@ export interface JobPlan {
   readonly jobId: string;
   readonly input: {
     readonly container: string;
+    /** The file; for image jobs, the prefix of the images' names. */
     readonly blob: string;
+    /** The file's version; empty for image jobs (each partition pins its images' versions). */
     readonly etag: string;
     readonly bytes: number;
-    readonly format: InputFormat;
+    readonly format: JobInputFormat;
     readonly delimiter: string;
   };
   readonly header: readonly string[];

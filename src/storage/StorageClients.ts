@@ -1,17 +1,49 @@
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
+import { serviceEndpoint, type StorageAccount, type StorageService } from './StorageAccount';
+import { storageCredential } from './storageCredential';
 
-/** Storage clients built once from the app's connection string. */
+/**
+ * Storage clients for one account, from a connection string or identity settings (resolveStorageAccount).
+ * With identity, a service the settings give no endpoint for fails when first used, naming the setting.
+ */
 export class StorageClients {
-  readonly blobs: BlobServiceClient;
-  readonly queues: QueueServiceClient;
+  readonly #account: StorageAccount;
+  #blobs: BlobServiceClient | undefined;
+  #queues: QueueServiceClient | undefined;
   readonly #tables = new Map<string, TableClient>();
   readonly #ensured = new Set<string>();
 
-  constructor(private readonly connectionString: string) {
-    this.blobs = BlobServiceClient.fromConnectionString(connectionString);
-    this.queues = QueueServiceClient.fromConnectionString(connectionString);
+  constructor(account: string | StorageAccount) {
+    this.#account =
+      typeof account === 'string'
+        ? { kind: 'connectionString', name: 'AzureWebJobsStorage', connectionString: account }
+        : account;
+    // A connection string is parsed now: a malformed one fails at start-up, not at the first request.
+    if (this.#account.kind === 'connectionString') this.#blobs = this.blobs;
+  }
+
+  get blobs(): BlobServiceClient {
+    this.#blobs ??=
+      this.#account.kind === 'connectionString'
+        ? BlobServiceClient.fromConnectionString(this.#account.connectionString)
+        : new BlobServiceClient(this.#endpoint('blob'), this.#credential());
+    return this.#blobs;
+  }
+
+  get queues(): QueueServiceClient {
+    this.#queues ??=
+      this.#account.kind === 'connectionString'
+        ? QueueServiceClient.fromConnectionString(this.#account.connectionString)
+        : new QueueServiceClient(this.#endpoint('queue'), this.#credential());
+    return this.#queues;
+  }
+
+  /** Fails now, naming the setting, unless the account reaches every one of these services. */
+  assertServices(services: readonly StorageService[]): void {
+    const account = this.#account;
+    if (account.kind === 'identity') for (const service of services) serviceEndpoint(account, service);
   }
 
   /** A queue client; the queue is created on first use. */
@@ -32,9 +64,12 @@ export class StorageClients {
   async table(name: string): Promise<TableClient> {
     let client = this.#tables.get(name);
     if (!client) {
-      client = TableClient.fromConnectionString(this.connectionString, name, {
-        allowInsecureConnection: true,
-      });
+      client =
+        this.#account.kind === 'connectionString'
+          ? TableClient.fromConnectionString(this.#account.connectionString, name, {
+              allowInsecureConnection: true,
+            })
+          : new TableClient(this.#endpoint('table'), name, this.#credential());
       this.#tables.set(name, client);
     }
     if (!this.#ensured.has(name)) {
@@ -51,5 +86,16 @@ export class StorageClients {
       this.#ensured.add(`container:${name}`);
     }
     return container;
+  }
+
+  #endpoint(service: StorageService): string {
+    if (this.#account.kind !== 'identity')
+      throw new Error('A connection string account has no identity endpoints.');
+    return serviceEndpoint(this.#account, service);
+  }
+
+  #credential() {
+    if (this.#account.kind !== 'identity') throw new Error('A connection string account has no credential.');
+    return storageCredential(this.#account.credential);
   }
 }

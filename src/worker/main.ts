@@ -8,13 +8,13 @@ import { loadWorkerSettings } from './workerSettings';
 
 /**
  * The worker program: `node dist/src/worker/main.js [--exit-when-idle]`. It reads the app settings
- * (AzureWebJobsStorage, WORK_QUEUE, WORK_RESULTS_QUEUE) and its own (WORKER_*) from the environment.
+ * (the data account: DATA_STORAGE, else AzureWebJobsStorage; WORK_QUEUE, WORK_RESULTS_QUEUE) and its own (WORKER_*) from the environment.
  */
 async function main(argv: readonly string[]): Promise<void> {
   const log = (message: string) => process.stderr.write(`[worker ${process.pid}] ${message}\n`);
   const config = loadConfig(process.env, path.resolve(__dirname, '../../..'));
   const settings = loadWorkerSettings(process.env);
-  const storage = new StorageClients(config.storageConnection);
+  const storage = new StorageClients(config.dataStorage);
   const executionProvider = await detectExecutionProvider(settings.executionProvider, log);
   const execution = process.env.CONTAINER_APP_JOB_EXECUTION_NAME;
   const ranOn = execution ? `container apps execution ${execution}` : `local process ${process.pid}`;

@@ -404,7 +404,7 @@ const metadataCases: Record<string, DropCase> = {
   ),
   'an unknown model': metadataModel(
     'no-such-model',
-    /^Model "no-such-model" is not registered and is not a bundled model \(bundled: diabetes, sensor-anomaly\)\.$/,
+    /^Model "no-such-model" is not registered and is not a bundled model \(bundled: diabetes, fns-candy, sensor-anomaly\)\.$/,
   ),
   'a version that does not exist': metadataModel(
     'diabetes@999',

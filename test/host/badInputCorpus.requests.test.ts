@@ -463,7 +463,7 @@ const failedJobCases: [string, unknown, RegExp][] = [
   [
     'an unknown model',
     { ...good, model: 'no-such-model' },
-    /^Model "no-such-model" is not registered and is not a bundled model \(bundled: diabetes, sensor-anomaly\)\.$/,
+    /^Model "no-such-model" is not registered and is not a bundled model \(bundled: diabetes, fns-candy, sensor-anomaly\)\.$/,
   ],
   [
     'a version that does not exist',

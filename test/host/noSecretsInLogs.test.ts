@@ -118,7 +118,7 @@ function leaks(texts: { label: string; text: string }[], secrets: Secret[]): str
 
 /** The account key of the connection string in use (the host's and the CLI's). */
 function connectionKeys(): Secret[] {
-  return [...storage.connectionString.matchAll(/AccountKey=([^;]+)/g)].map((match) => ({
+  return [...(storage.connectionString ?? '').matchAll(/AccountKey=([^;]+)/g)].map((match) => ({
     name: 'the account key of AzureWebJobsStorage',
     value: match[1]!,
   }));

@@ -81,7 +81,7 @@ describe('durable-scoring score', () => {
     const result = await run(['score', dataFile, '--model', 'nope']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /^Job job-\S+: Failed\n {2}model {4}nope\n {2}reason {3}Model "nope" is not registered and is not a bundled model \(bundled: diabetes, sensor-anomaly\)\.\n$/,
+      /^Job job-\S+: Failed\n {2}model {4}nope\n {2}reason {3}Model "nope" is not registered and is not a bundled model \(bundled: diabetes, fns-candy, sensor-anomaly\)\.\n$/,
     );
   });
 

@@ -198,7 +198,7 @@ describe('inputs that cannot be scored fail the job with a reason', () => {
     const job = await dropAndWait('fail/unknown-model.csv', diabetesCsv, { model: 'nope' });
     expect(job).toMatchObject({ status: 'Failed', model: 'nope' });
     expect(job.reason).toBe(
-      'Model "nope" is not registered and is not a bundled model (bundled: diabetes, sensor-anomaly).',
+      'Model "nope" is not registered and is not a bundled model (bundled: diabetes, fns-candy, sensor-anomaly).',
     );
   });
 });

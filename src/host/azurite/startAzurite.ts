@@ -15,6 +15,12 @@ export interface AzuriteOptions {
   nodeArgs?: readonly string[];
   /** Told when start-up waits for the Azurite of a previous host to finish saving `location`. */
   onWait?: (message: string) => void;
+  /** Serve HTTPS with this PEM certificate and key (files), as identity-based connections need. */
+  https?: { cert: string; key: string };
+  /** `basic`: also accept OAuth bearer tokens (checked for shape, audience, issuer and lifetime only). */
+  oauth?: 'basic';
+  /** Its accounts instead of the development account: `name:base64key;name2:base64key` (AZURITE_ACCOUNTS). */
+  accounts?: string;
 }
 
 export interface RunningAzurite {
@@ -103,6 +109,8 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     '--tablePort',
     String(ports.table),
   ];
+  if (options.https) args.push('--cert', options.https.cert, '--key', options.https.key);
+  if (options.oauth) args.push('--oauth', options.oauth);
   if (location) {
     args.push('--location', location);
   } else {
@@ -110,7 +118,9 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   }
   // Its own process group: a Ctrl+C in the terminal reaches the host, which stops Azurite last (after
   // the app's last storage calls), instead of Azurite closing under the host's feet.
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const env =
+    options.accounts === undefined ? process.env : { ...process.env, AZURITE_ACCOUNTS: options.accounts };
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env });
   await waitUntilListening(child, options.startTimeoutMs ?? 30_000);
   return { ports, stop: () => stopChild(child) };
 }

@@ -5,6 +5,7 @@ import { bindingUsage, connectionName, requiredProperty } from './bindingUsage';
 import { queueBinding } from './queueBinding';
 import { tableBinding } from './tableBinding';
 import { usesDeferredBinding } from '../storage/deferredBinding';
+import type { StorageService } from '../storage/resolveStorageConnection';
 
 const requiredByType: Record<string, string> = { blob: 'path', queue: 'queueName', table: 'tableName' };
 
@@ -48,8 +49,8 @@ function checkBindings(services: HostServices, functions: readonly AppFunction[]
           `${usedBy}: sdkBinding is supported for blobs only in the embedded host; remove it.`,
         );
       }
-      // Throws, naming the setting, when the connection is missing (as the host does at start-up).
-      services.storage.get(connectionName(binding), usedBy);
+      // Throws, naming the setting, when the connection or its endpoint for this service is missing.
+      services.storage.get(connectionName(binding), usedBy).assertServices([type as StorageService], usedBy);
     }
   }
 }

@@ -38,6 +38,8 @@ export function createDurableExtension(): HostExtension {
     },
     async start(services: HostServices, functions: readonly AppFunction[]) {
       const settings = durableSettingsFrom(services.app.hostJson, os.cpus().length, services.settings);
+      // The task hub keeps instances and history in tables, messages in queues, large ones in blobs.
+      services.hostStorage.assertServices(['blob', 'queue', 'table'], 'Durable Functions (the task hub)');
       const hub = new TaskHub(services.hostStorage, settings.hubName, settings.partitionCount);
       await hub.ensure();
       const byName = (type: string) =>

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../errors';
+import { tableFormatOf } from '../../runtime/formats/InputFormat';
 import type {
   Partition,
   PredictionColumn,
@@ -54,7 +55,7 @@ export async function scoreKeyedPartition(
   partition: Partition,
   services: KeyedScoringRuntime,
 ): Promise<ScoredPartition> {
-  const { reader } = services.formats[plan.input.format];
+  const { reader } = services.formats[tableFormatOf(plan.input.format)];
   const blob = services.storage.container(plan.input.container).getBlobClient(plan.input.blob);
   const options = { delimiter: plan.input.delimiter, etag: plan.input.etag };
   const schema = keyed.schema;

@@ -3,6 +3,16 @@ import { ValidationError } from '../../errors';
 export const inputFormats = ['csv', 'jsonl', 'parquet'] as const;
 export type InputFormat = (typeof inputFormats)[number];
 
+/** What a job reads: one file in a table format, or a folder (blob prefix) of images. */
+export const jobInputFormats = [...inputFormats, 'images'] as const;
+export type JobInputFormat = (typeof jobInputFormats)[number];
+
+/** The table format of a job's input; image inputs have none (their jobs never ask). */
+export function tableFormatOf(format: JobInputFormat): InputFormat {
+  if (format === 'images') throw new Error('An image input has no table format');
+  return format;
+}
+
 /** The format a blob's name says (`.csv`/`.txt`, `.jsonl`/`.ndjson`/`.json`, `.parquet`), or undefined. */
 export function formatOfName(name: string): InputFormat | undefined {
   const extension = /\.([a-z]+)$/i.exec(name)?.[1]?.toLowerCase();

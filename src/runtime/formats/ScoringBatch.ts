@@ -1,6 +1,8 @@
 /** A data row that cannot be scored: its 1-based data row number (header not counted), field and reason. */
 export interface RowError {
   readonly row: number;
+  /** The file the row came from, when it is not the job's input itself (an image of a folder). */
+  readonly file?: string;
   readonly field?: string;
   readonly reason: string;
 }
@@ -37,6 +39,8 @@ export interface Partition {
   readonly rows: number;
   /** Parquet only: the row group index. */
   readonly rowGroup?: number;
+  /** Image inputs only: the shard's images (one row each) and the versions the job pinned. */
+  readonly blobs?: readonly { readonly name: string; readonly etag: string }[];
 }
 
 /** One model output for the good rows of a batch: `width` values per row (e.g. 3 class probabilities). */

@@ -6,6 +6,7 @@ import { WorkerStoppedError } from '../workers/workerErrors';
 import { WorkerPool, type WorkerModule } from '../workers/WorkerPool';
 import { bufferList } from './bufferList';
 import type { ModelSignature } from './readModelSignature';
+import type { ImageClassification, ImageClassificationJob } from './classifyImages';
 import type { TextPartitionJob } from './textPartition';
 import type { OutputTensor, TensorData } from './tensors';
 import type {
@@ -101,6 +102,30 @@ export class InferencePool {
     if (!('partition' in result)) throw new Error('The inference worker answered with no partition');
     const { output } = result.partition;
     return { ...result.partition, output: Buffer.from(output.buffer, output.byteOffset, output.byteLength) };
+  }
+
+  /**
+   * Decodes and classifies a shard of images in a worker. The images' bytes are transferred: each
+   * must own its whole buffer (a view into a shared one, such as Node's pooled small Buffers, is
+   * copied first so that nothing else is detached).
+   */
+  async classifyImages(
+    model: ModelHandle,
+    job: ImageClassificationJob,
+  ): Promise<readonly ImageClassification[]> {
+    const images = job.images.map(({ name, bytes }) => ({
+      name,
+      bytes:
+        bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+          ? bytes
+          : // The generic typed-array slice copies (Buffer's own slice would return a view).
+            Uint8Array.prototype.slice.call(bytes),
+    }));
+    const buffers = Object.fromEntries(images.map((image, i) => [i, { data: image.bytes }]));
+    const task = { kind: 'classifyImages', job: { ...job, images } } as const;
+    const result = await this.#submit(model, task, bufferList(buffers));
+    if (!('classifications' in result)) throw new Error('The inference worker answered with no images');
+    return result.classifications;
   }
 
   /**

@@ -1,6 +1,8 @@
 import type { LoadedModel } from '../models/LoadedModel';
 import type { PredictionColumn, ScoredPartition } from '../formats/ScoringBatch';
 import type { FeatureMapping } from './mapFeatures';
+import type { ImageClassification, ImageClassificationJob } from './classifyImages';
+import type { ModelSignature } from './readModelSignature';
 import type { TextPartitionJob } from './textPartition';
 
 /** Runs models (in worker threads) and tells how data columns map to them. */
@@ -25,4 +27,14 @@ export interface ModelRunner {
    * waiting for a worker do not all hold their bytes in memory. `job.bytes` is handed over.
    */
   scoreTextPartition(model: LoadedModel, load: () => Promise<TextPartitionJob>): Promise<ScoredPartition>;
+  /**
+   * Decodes and classifies a shard of images off the event loop (in a worker thread); `load` reads
+   * the images once the shard can be worked on, as scoreTextPartition does, and they are handed over.
+   */
+  classifyImages(
+    model: LoadedModel,
+    load: () => Promise<ImageClassificationJob>,
+  ): Promise<readonly ImageClassification[]>;
+  /** The model's inputs and outputs (from its card when written for these bytes, else read in a worker). */
+  signatureOf(model: LoadedModel): Promise<ModelSignature>;
 }

@@ -2,6 +2,7 @@ import type { InferencePool } from './InferencePool';
 import { mapFeatures, type FeatureMapping } from './mapFeatures';
 import { predictBatch } from './predictBatch';
 import type { ModelSignature } from './readModelSignature';
+import type { ImageClassification, ImageClassificationJob } from './classifyImages';
 import type { TextPartitionJob } from './textPartition';
 import type { PredictionColumn, ScoredPartition } from '../formats/ScoringBatch';
 import type { LoadedModel } from '../models/LoadedModel';
@@ -24,7 +25,7 @@ export class PoolModelRunner implements ModelRunner {
     columns: readonly string[],
     numericColumns: readonly string[],
   ): Promise<FeatureMapping> {
-    return mapFeatures(await this.#signatureOf(model), model.card, columns, numericColumns);
+    return mapFeatures(await this.signatureOf(model), model.card, columns, numericColumns);
   }
 
   /**
@@ -32,7 +33,7 @@ export class PoolModelRunner implements ModelRunner {
    * bytes (no load at all: keyed jobs map thousands of models), else read by loading the model in a
    * worker, whose session then serves the model's first runs.
    */
-  async #signatureOf(model: LoadedModel): Promise<ModelSignature> {
+  async signatureOf(model: LoadedModel): Promise<ModelSignature> {
     const card = model.card;
     if (card?.signature && card.sha256 === model.sha256)
       return { model: model.name, inputs: card.signature.inputs, outputs: card.signature.outputs };
@@ -61,6 +62,15 @@ export class PoolModelRunner implements ModelRunner {
   scoreTextPartition(model: LoadedModel, load: () => Promise<TextPartitionJob>): Promise<ScoredPartition> {
     return this.#admitted.run(async () =>
       this.pool.scoreText({ key: model.sha256, name: model.name, onnx: model.onnx }, await load()),
+    );
+  }
+
+  classifyImages(
+    model: LoadedModel,
+    load: () => Promise<ImageClassificationJob>,
+  ): Promise<readonly ImageClassification[]> {
+    return this.#admitted.run(async () =>
+      this.pool.classifyImages({ key: model.sha256, name: model.name, onnx: model.onnx }, await load()),
     );
   }
 }

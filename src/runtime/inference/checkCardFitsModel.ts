@@ -1,12 +1,13 @@
 import { ValidationError } from '../../errors';
 import type { ModelCard } from '../models/ModelCard';
 import { chooseOutputs } from './chooseOutputs';
+import { planImageClassifier } from './planImageClassifier';
 import type { ModelSignature, ValueSignature } from './readModelSignature';
 
 /**
  * Checks what a card says about a model's inputs and outputs against the model itself, without data:
  * `features` against its one input's width, `inputs` against its inputs' names and widths, `outputs`
- * against its outputs. Registration runs it, so a card that could never score is refused when it is
+ * against its outputs, `image` and `labels` against its image input and scores. Registration runs it, so a card that could never score is refused when it is
  * sent rather than when a job first uses it; mapFeatures runs it before it maps columns.
  */
 export function checkCardFitsModel(signature: ModelSignature, card: ModelCard): void {
@@ -23,6 +24,7 @@ export function checkCardFitsModel(signature: ModelSignature, card: ModelCard): 
   }
   if (card.inputs !== undefined) checkCardInputs(signature, card.inputs);
   if (card.outputs !== undefined) chooseOutputs(signature, card, []);
+  if (card.image !== undefined) planImageClassifier(signature, card);
 }
 
 /**

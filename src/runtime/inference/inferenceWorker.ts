@@ -1,13 +1,14 @@
 /**
  * The inference task of the worker pool: holds onnxruntime sessions per model key (least recently
  * used out first) and answers one request at a time: a model run on ready inputs, a whole text
- * partition (parse, run, format), or a model's signature. `run()` and the parsing block this thread,
+ * partition (parse, run, format), a shard of images (decode, run, rank), or a model's signature. `run()` and the parsing block this thread,
  * never the main event loop.
  */
 import { LRUCache } from 'lru-cache';
 import { InferenceSession } from 'onnxruntime-node';
 import { workerTask, type TaskResult } from '../workers/workerTask';
 import { bufferList } from './bufferList';
+import { classifyImages } from './classifyImages';
 import { modelLoadError, toModelSignature } from './readModelSignature';
 import { runSession } from './runSession';
 import { scoreTextPartition } from './textPartition';
@@ -56,6 +57,8 @@ async function infer(request: InferenceRequest): Promise<TaskResult<InferenceRes
     for (const [name, output] of Object.entries(outputs)) outputs[name] = wholeBuffer(output);
     return { result: { outputs }, transfer: bufferList(outputs) };
   }
+  if (task.kind === 'classifyImages')
+    return { result: { classifications: await classifyImages(session, request.name, task.job) } };
   const partition = await scoreTextPartition(session, request.name, task.job);
   const output = wholeBuffer({ data: partition.output }).data;
   return {

@@ -107,6 +107,9 @@ function convert(data: Float32Array, type: string, name: string): WorkerTensorAr
       return Int32Array.from(data, Math.round);
     case 'int64':
       return BigInt64Array.from(data, (v) => BigInt(Math.round(v)));
+    case 'uint8':
+      // Uint8Array.from clamps nothing: values past 0..255 would wrap, so clamp first.
+      return Uint8Array.from(data, (v) => Math.min(255, Math.max(0, Math.round(v))));
     default:
       throw new Error(`input "${name}" has element type ${type}; only numeric inputs can be fed`);
   }

@@ -1,4 +1,5 @@
 /** Requests the InferencePool sends its worker module. Types only: both sides import it. */
+import type { ImageClassification, ImageClassificationJob } from './classifyImages';
 import type { ModelSignature } from './readModelSignature';
 import type { OutputTensor, TensorData } from './tensors';
 import type { TextPartitionJob, TextPartitionResult } from './textPartition';
@@ -22,6 +23,12 @@ export interface ScoreTextTask {
   readonly job: TextPartitionJob;
 }
 
+/** Decode, preprocess and classify a shard of images. */
+export interface ClassifyImagesTask {
+  readonly kind: 'classifyImages';
+  readonly job: ImageClassificationJob;
+}
+
 /** Load the model (keeping its session for later runs) and read its signature. */
 export interface InspectTask {
   readonly kind: 'inspect';
@@ -33,7 +40,7 @@ export interface InspectAllTask {
   readonly models: readonly { readonly name: string; readonly onnx: Uint8Array }[];
 }
 
-export type InferenceTask = RunTask | ScoreTextTask | InspectTask | InspectAllTask;
+export type InferenceTask = RunTask | ScoreTextTask | ClassifyImagesTask | InspectTask | InspectAllTask;
 
 /** One model's signature from an InspectAllTask, or why onnxruntime refused it. */
 export type InspectOutcome =
@@ -56,5 +63,6 @@ export interface InferenceRequest {
 export type InferenceResult =
   | { readonly outputs: Record<string, OutputTensor> }
   | { readonly partition: TextPartitionResult }
+  | { readonly classifications: readonly ImageClassification[] }
   | { readonly signature: ModelSignature }
   | { readonly signatures: readonly InspectOutcome[] };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors';
 import { describeValue } from '../formats/describeValue';
+import { imageInputSchema } from '../images/ImageInput';
 
 /** Model names are one path segment: they name folders and blob prefixes. */
 export const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -55,6 +56,17 @@ export const modelCardSchema = z
       })
       .optional(),
     task: z.enum(['regression', 'classification']).optional(),
+    /** An image model: how images are fed to its input (size, layout, normalisation). */
+    image: imageInputSchema.optional(),
+    /** Class labels in the order of the model's class scores (image classification's label file). */
+    labels: z.array(z.string().max(500)).min(1).max(100_000).optional(),
+    /**
+     * Where the model's jobs run: `function` (the default: in the app's own worker threads) or
+     * `container` (handed to container jobs). Read through `computeOf`.
+     */
+    compute: z.enum(['function', 'container']).optional(),
+    /** What the model needs: `cpu` (the default) or `gpu`. Read through `computeOf`. */
+    accelerator: z.enum(['cpu', 'gpu']).optional(),
     stage: z.string().min(1).optional(),
     /** The registry version this one was derived from (e.g. the production model it was retrained from). */
     parentVersion: z.int().positive().optional(),
@@ -74,6 +86,14 @@ export const modelCardSchema = z
   });
 
 export type ModelCard = z.infer<typeof modelCardSchema>;
+
+/** Where a model's work runs and on what, with the defaults a card that says nothing gets. */
+export function computeOf(card: Pick<ModelCard, 'compute' | 'accelerator'> | undefined): {
+  readonly compute: 'function' | 'container';
+  readonly accelerator: 'cpu' | 'gpu';
+} {
+  return { compute: card?.compute ?? 'function', accelerator: card?.accelerator ?? 'cpu' };
+}
 
 /** Parses a model card, or throws a ValidationError naming the file and the first bad field. */
 export function parseModelCard(value: unknown, file: string): ModelCard {

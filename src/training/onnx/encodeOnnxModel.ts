@@ -1,7 +1,7 @@
 import { ProtobufWriter } from './ProtobufWriter';
 
 /** Element types this encoder writes, with their onnx.TensorProto.DataType numbers. */
-const dataTypes = { float32: 1, int32: 6, int64: 7, string: 8, bool: 9, float64: 11 } as const;
+const dataTypes = { float32: 1, uint8: 2, int32: 6, int64: 7, string: 8, bool: 9, float64: 11 } as const;
 export type OnnxElementType = keyof typeof dataTypes;
 
 /** A value's type: a tensor with an optional shape (numbers fixed, strings symbolic), a sequence or a map. */

@@ -19,11 +19,15 @@ async function setUp(workers: number, workerEnv: NodeJS.ProcessEnv) {
   const lines: string[] = [];
   const dispatcher = new LocalProcessDispatcher({
     storage,
-    storageConnection: connection,
     ...names,
     workers,
     workerScript,
-    env: { WORKER_TEST_HANDLERS: 'test.sleep', WORKER_EXECUTION_PROVIDER: 'auto', ...workerEnv },
+    env: {
+      AzureWebJobsStorage: connection,
+      WORKER_TEST_HANDLERS: 'test.sleep',
+      WORKER_EXECUTION_PROVIDER: 'auto',
+      ...workerEnv,
+    },
     log: (line) => lines.push(line),
   });
   dispatchers.push(dispatcher);

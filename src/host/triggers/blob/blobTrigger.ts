@@ -38,6 +38,8 @@ export const blobTrigger: TriggerFactory = (fn, services) => {
       ? binding.connection
       : defaultConnectionName;
   const storage = services.storage.get(connectionName, usedBy);
+  // As on Azure, a blob trigger's identity connection needs a queue endpoint too (its poison queue).
+  storage.assertServices(['blob', 'queue'], usedBy);
   const container = storage.blobs.getContainerClient(path.container);
   const extensions = services.app.hostJson.extensions;
   const retryDelayMs = retryDelay(extensions?.queues?.visibilityTimeout);

@@ -18,7 +18,9 @@ export const queueTrigger: TriggerFactory = (fn, services) => {
     typeof binding.connection === 'string' && binding.connection !== ''
       ? binding.connection
       : defaultConnectionName;
-  const queues = services.storage.get(connectionName, usedBy).queues;
+  const connection = services.storage.get(connectionName, usedBy);
+  connection.assertServices(['queue'], usedBy);
+  const queues = connection.queues;
   const options = readQueuesOptions(services.app.hostJson);
   const queue = queues.getQueueClient(queueName);
   const poisonQueueName = poisonQueueNameFor(queueName);

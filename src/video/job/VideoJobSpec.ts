@@ -21,7 +21,12 @@ export const videoJobRequest = z.strictObject({
     blob: z.string().min(1, 'names the video blob'),
   }),
   model: z.string().min(1).optional(),
-  output: z.strictObject({ container: z.string().min(1).optional() }).optional(),
+  output: z
+    .strictObject({
+      container: z.string().min(1).optional(),
+      codec: z.enum(['h264', 'lossless']).optional(),
+    })
+    .optional(),
   batchFrames: z.number().int().min(1).max(256).optional(),
   maxInFlight: z.number().int().min(1).max(64).optional(),
   unitTimeoutSeconds: z.number().int().min(10).max(86_400).optional(),
@@ -54,6 +59,7 @@ export function resolveVideoJob(
     source,
     model: request.model ?? defaults.model,
     outputContainer,
+    outputCodec: request.output?.codec ?? 'h264',
     batchFrames: request.batchFrames ?? defaults.batchFrames,
     maxInFlight: request.maxInFlight ?? defaults.maxInFlight,
     unitTimeoutSeconds: request.unitTimeoutSeconds ?? defaults.unitTimeoutSeconds,

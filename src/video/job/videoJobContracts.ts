@@ -19,6 +19,8 @@ export interface StyleVideoInput {
   /** A registry reference: `candy`, `candy@production`, `candy@3`. */
   readonly model: string;
   readonly outputContainer: string;
+  /** `h264`: an MP4 for people (lossy); `lossless`: FFV1 in Matroska, frames kept bit for bit. */
+  readonly outputCodec: 'h264' | 'lossless';
   /** Frames per work item. */
   readonly batchFrames: number;
   /** Work items dispatched at once. */
@@ -36,7 +38,8 @@ export interface PreparedVideo {
   readonly width: number;
   readonly height: number;
   readonly durationSeconds: number;
-  readonly hasAudio: boolean;
+  /** The source's first audio stream's codec, when it has one: carried over to the output. */
+  readonly audioCodec?: string;
   readonly model: PinnedModel;
   readonly workContainer: string;
 }

@@ -20,6 +20,7 @@ const input: StyleVideoInput = {
   source: { container: 'videos', blob: 'clip.mp4' },
   model: 'candy@production',
   outputContainer: 'output',
+  outputCodec: 'h264',
   batchFrames: 4,
   maxInFlight: 2,
   unitTimeoutSeconds: 60,
@@ -31,7 +32,7 @@ const prepared = {
   width: 64,
   height: 48,
   durationSeconds: 5,
-  hasAudio: true,
+  audioCodec: 'aac',
   model: { name: 'candy', version: 1, sha256: 'ab'.repeat(32) },
   workContainer: 'video-work',
 };

@@ -1,6 +1,5 @@
 import * as df from 'durable-functions';
 import {
-  cancelVideoEvent,
   frameUnits,
   videoActivityNames as activity,
   type AssembledVideo,
@@ -21,7 +20,8 @@ const inferenceBatch = 2;
  * Neural style transfer of one video: prepare (probe, split into frames and audio, pin the model),
  * style the frames as work items on the container dispatcher (frame ranges, retried on failure or
  * timeout, progress in the custom status), assemble the styled frames with the original audio at the
- * source frame rate, and record the end. A cancel stops dispatching and tells running workers to stop.
+ * source frame rate, and record the end. A cancel (POST /api/videos/{id}/cancel) terminates it and
+ * tells running workers to stop.
  */
 export function* styleVideo(context: df.OrchestrationContext): Generator<df.Task, VideoOutcome, unknown> {
   const input = context.df.getInput<StyleVideoInput>();
@@ -59,16 +59,12 @@ export function* styleVideo(context: df.OrchestrationContext): Generator<df.Task
           },
         })),
         dispatchActivity: activity.dispatch,
-        cancelEvent: cancelVideoEvent,
         maxInFlight: input.maxInFlight,
         timeoutSeconds: input.unitTimeoutSeconds,
         maxAttempts: input.maxAttempts,
         progress: (done, total) => status({ stage: 'styling', framesDone: done, framesTotal: total }),
       });
-      if (outcome.cancelled) {
-        state = 'Cancelled';
-        reason = 'Cancelled on request.';
-      } else if (outcome.failed) {
+      if (outcome.failed) {
         reason = `Frames ${outcome.failed.unit.replace('frames-', '')} failed after ${outcome.failed.attempts} attempt(s): ${outcome.failed.error}`;
       } else {
         status({ stage: 'assembling', framesDone: prepared.frames, framesTotal: prepared.frames });

@@ -12,7 +12,8 @@ export interface VideoDrop {
 }
 
 /**
- * Starts the job of one video version: the model is the blob's metadata `model`, else the default. A
+ * Starts the job of one video version: the model is the blob's metadata `model`, else the default;
+ * metadata `autoscore=false` (an upload for POST /api/videos) starts nothing. A
  * drop the spec refuses becomes a Failed job with the reason (visible in the videos API) rather than a
  * trigger failure retried into the poison queue. Returns what to log.
  */
@@ -23,6 +24,8 @@ export async function startVideoForDrop(
 ): Promise<string> {
   const container = services.defaults.inputContainer;
   const where = `${container}/${drop.name}`;
+  if (drop.metadata?.autoscore?.toLowerCase() === 'false')
+    return `Not styling ${where}: its metadata says autoscore=false (styled by an API job).`;
   const jobId = videoJobIdForBlob(container, drop.name, drop.etag);
   const model = drop.metadata?.model ?? services.defaults.model;
   try {

@@ -9,8 +9,6 @@ export const videoActivityNames = {
   assemble: 'assembleVideo',
   finish: 'finishVideo',
 } as const;
-/** The external event `POST /api/videos/{id}/cancel` raises. */
-export const cancelVideoEvent = 'cancel';
 
 /** What starts a video job (instance id: the job id). */
 export interface StyleVideoInput {

@@ -5,7 +5,7 @@ import { withErrorResponses } from '../../http/withErrorResponses';
 import { parseVideoJobRequest, resolveVideoJob } from './VideoJobSpec';
 import { finishedVideoStatuses, type VideoJobRecord } from './VideoJobStore';
 import type { VideoJobServices } from './VideoJobServices';
-import { cancelVideoEvent, type VideoProgress } from './videoJobContracts';
+import type { VideoProgress } from './videoJobContracts';
 import { couldBeVideoJobId, newVideoJobId, startVideoJob } from './startVideoJob';
 
 /** POST /api/videos: validates the request (400 naming the field) and starts the job (202 with its URL). */
@@ -66,8 +66,8 @@ export async function listVideoJobs(
 }
 
 /**
- * POST /api/videos/{id}/cancel: the orchestration stops dispatching, tells running workers to stop and
- * ends the job Cancelled (202); a finished job is a 409.
+ * POST /api/videos/{id}/cancel: marks the job Cancelled, tells its running workers to stop (the cancel
+ * marker) and terminates the orchestration, so nothing more is dispatched (202); a finished job is a 409.
  */
 export async function cancelVideoJob(
   id: string,
@@ -79,8 +79,14 @@ export async function cancelVideoJob(
     if (!job) throw noSuchJob(id);
     if (finishedVideoStatuses.includes(job.status))
       throw new ConflictError(`Video job '${id}' already finished (${job.status}).`);
-    await client.raiseEvent(id, cancelVideoEvent, null);
-    return { status: 202, jsonBody: { id, status: 'Cancelling' } };
+    await services.jobs.update(id, {
+      status: 'Cancelled',
+      reason: 'Cancelled on request.',
+      completedTime: new Date().toISOString(),
+    });
+    await services.dispatcher().cancel(id);
+    await client.terminate(id, 'Cancelled on request').catch(() => undefined);
+    return { status: 202, jsonBody: { id, status: 'Cancelled' } };
   });
 }
 

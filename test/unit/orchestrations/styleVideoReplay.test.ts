@@ -77,7 +77,7 @@ function simulate(answer: (item: WorkItem) => Answer = () => 'succeeded') {
 
 describe('styleVideo (replayed)', () => {
   it.each(['fifo', 'lifo'] as const)(
-    'styles 10 frames as 3 units, at most 2 in flight, then assembles them in frame order (%s)',
+    'styles 10 frames as 3 units in waves of 2, then assembles them in frame order (%s)',
     async (order) => {
       const sim = simulate();
       const run = await runInMemory(generator, sim.activities, { input, order });
@@ -128,7 +128,41 @@ describe('styleVideo (replayed)', () => {
     );
     const waited = Date.parse(dispatches.at(-1)!.Timestamp) - Date.parse(dispatches[0]!.Timestamp);
     expect(waited).toBeGreaterThanOrEqual(60_000);
-    expect(sim.dispatched.at(-1)!.itemId).toBe('v1.frames-000005-000008.a2');
+    expect(sim.dispatched.map((item) => item.itemId).slice(2)).toEqual([
+      'v1.frames-000005-000008.a2',
+      'v1.frames-000009-000010.a1',
+    ]);
+  });
+
+  it('results arriving one per episode, after the wave was dispatched, complete the wave', async () => {
+    const late = ['v1.frames-000001-000004.a1', 'v1.frames-000005-000008.a1'];
+    const sim = simulate((item) => (late.includes(item.itemId) ? 'silent' : 'succeeded'));
+    const result = (itemId: string, unit: string) => ({
+      itemId,
+      jobId: 'v1',
+      unit,
+      attempt: 1,
+      instanceId: 'test-instance',
+      kind: 'styleFrames',
+      status: 'succeeded',
+      executionProvider: 'cpu',
+      ranOn: 'local process 7',
+      startedAt: '2026-01-01T00:00:00Z',
+      finishedAt: '2026-01-01T00:00:01Z',
+    });
+    const run = await runInMemory(generator, sim.activities, {
+      input,
+      events: [
+        { name: workEventName(late[1]!), input: result(late[1]!, 'frames-000005-000008'), afterEpisode: 3 },
+        { name: workEventName(late[0]!), input: result(late[0]!, 'frames-000001-000004'), afterEpisode: 4 },
+      ],
+    });
+    expect(run.output).toMatchObject({ state: 'Succeeded' });
+    expect(sim.assembled[0]!.units.map((u) => [u.unit, u.attempts]).sort()).toEqual([
+      ['frames-000001-000004', 1],
+      ['frames-000005-000008', 1],
+      ['frames-000009-000010', 1],
+    ]);
   });
 
   it('a unit that fails on every attempt fails the job, naming the frames and the reason', async () => {
@@ -142,18 +176,6 @@ describe('styleVideo (replayed)', () => {
     expect(sim.dispatched.filter((item) => item.unit === 'frames-000009-000010').length).toBe(3);
     expect(sim.assembled).toEqual([]);
     expect(sim.finished[0]).toMatchObject({ state: 'Failed' });
-  });
-
-  it('a cancel stops dispatching: no assembly, the job ends Cancelled', async () => {
-    const sim = simulate(() => 'silent');
-    const run = await runInMemory(generator, sim.activities, {
-      input,
-      events: [{ name: 'cancel', input: null, afterEpisode: 3 }],
-    });
-    expect(run.output).toEqual({ state: 'Cancelled', reason: 'Cancelled on request.' });
-    expect(sim.dispatched.length).toBe(2);
-    expect(sim.assembled).toEqual([]);
-    expect(sim.finished).toEqual([expect.objectContaining({ state: 'Cancelled' })]);
   });
 
   it('a video prepare refuses ends Failed with its reason, dispatching nothing', async () => {

@@ -47,7 +47,7 @@ module runtimeStorage 'modules/storage.bicep' = {
 
 module dataStorage 'modules/storage.bicep' = {
   scope: group
-  params: { name: 'stdata${token}', location: location, tags: tags, containers: ['input', 'output', 'training-data'] }
+  params: { name: 'stdata${token}', location: location, tags: tags, containers: ['input', 'output', 'training-data', 'videos'] }
 }
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -111,6 +111,8 @@ var appSettings = {
   EventHubConnection__clientId: identity.outputs.clientId
   SCORING_INPUT_CONTAINER: 'input'
   SCORING_OUTPUT_CONTAINER: 'output'
+  VIDEO_INPUT_CONTAINER: 'videos'
+  WORK_RESULTS_QUEUE: 'work-results'
   CONTAINER_DISPATCHER: 'containerApps'
   CONTAINER_APPS_SUBSCRIPTION_ID: subscription().subscriptionId
   CONTAINER_APPS_RESOURCE_GROUP: group.name

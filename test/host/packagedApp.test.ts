@@ -35,6 +35,8 @@ beforeAll(async () => {
     settings: {
       NODE_PATH: '',
       SCORING_INPUT_CONTAINER: uniqueName('pkgin'),
+      VIDEO_INPUT_CONTAINER: uniqueName('pkgvid'),
+      WORK_RESULTS_QUEUE: uniqueName('pkgresults'),
       SCORING_OUTPUT_CONTAINER: output,
       AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('Packaged'),
       'AzureWebJobs.retrainOnSchedule.Disabled': 'true',

@@ -59,6 +59,13 @@ const appReads = new Set([
 const bindingConnections = readdirSync(path.join(root, 'functions')).flatMap((file) =>
   [...read(`functions/${file}`).matchAll(/connection: '(\w+)'/g)].map((match) => match[1]!),
 );
+// Settings bindings name as %SETTING%: the host refuses to start without them (local.settings.json has
+// them locally, and the published package has no local.settings.json).
+const bindingExpressionSettings = new Set(
+  readdirSync(path.join(root, 'functions')).flatMap((file) =>
+    [...read(`functions/${file}`).matchAll(/%(\w+)%/g)].map((match) => match[1]!),
+  ),
+);
 const connections = new Set([
   'AzureWebJobsStorage',
   ...bindingConnections,
@@ -95,6 +102,11 @@ describe('the Function App settings in infra/main.bicep', () => {
       return appReads.has(name) || platformSettings.includes(name) || connectionsFoundByPrefix.includes(name);
     };
     expect([...appSettings.keys()].filter((name) => !known(name))).toEqual([]);
+  });
+
+  it('set every setting a binding names as %SETTING%', () => {
+    expect(bindingExpressionSettings.size).toBeGreaterThan(2);
+    expect([...bindingExpressionSettings].filter((name) => !appSettings.has(name))).toEqual([]);
   });
 
   it('give every connection the app uses as identity settings: managed identity, the client id', () => {

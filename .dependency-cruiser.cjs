@@ -123,6 +123,8 @@ module.exports = {
           'Contracts[.]ts$',
           '^src/training/retrain/decidePromotion[.]ts$',
           '^src/manyModels/training/partitionsManifest[.]ts$',
+          // A generator of Durable tasks shared by orchestrators: deterministic, no I/O.
+          '^src/orchestrations/runWorkUnits[.]ts$',
         ],
         dependencyTypesNot: ['type-only'],
       },

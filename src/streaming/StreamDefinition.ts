@@ -40,6 +40,15 @@ const windowSpec = z.strictObject({
   late: z.enum(['drop', 'reopen'], { error: 'must be "drop" or "reopen"' }).default('drop'),
   /** How long after its end (plus lateness) an idle stream's window closes anyway; default its size. */
   idleTimeout: positiveDuration.optional(),
+  /**
+   * What moves windows to their close: `latest` (the latest event time seen in any partition: windows
+   * close soonest) or `partitions` (the earliest of the partitions' latest event times: a partition
+   * running behind holds windows open instead of seeing its events turn late; one that sent nothing
+   * for the idle timeout no longer holds them).
+   */
+  watermark: z
+    .enum(['latest', 'partitions'], { error: 'must be "latest" or "partitions"' })
+    .default('latest'),
 });
 
 const outputsSpec = z.strictObject({

@@ -9,16 +9,25 @@ import { windowInstanceId } from './windowNames';
 /** A re-opened window waits at least this long (else its allowed lateness) for the rest of a burst. */
 const minReopenDelayMs = 1000;
 
-interface StreamClock {
+/** A partition's latest event time, and when (wall clock) it last sent an event. */
+interface PartitionClock {
   watermark: number;
+  seenAt: number;
+}
+
+interface StreamClock {
+  readonly partitions: Map<string, PartitionClock>;
   readonly open: Map<number, WindowBounds>;
 }
 
 /**
- * Starts windows' orchestrations and closes them as the stream's watermark (the latest event time
- * seen, in any partition) passes their end + allowed lateness. What it keeps in memory only saves
- * reads: the watermark and the open windows are loaded from the tables on first use, and a window whose
- * close is never raised (a crash, an idle stream) closes on its orchestration's durable timer.
+ * Starts windows' orchestrations and closes them as the stream's watermark passes their end + allowed
+ * lateness. The watermark is the latest event time seen in any partition, or with `watermark:
+ * "partitions"` the earliest of the partitions' latest event times, so a partition that runs behind
+ * (skew between producers, a partition catching up) holds the windows open instead of seeing its
+ * events turn late; a partition that sent nothing for the window's idle timeout no longer holds it back. What it keeps in memory only saves reads: the partitions' watermarks and the open
+ * windows are loaded from the tables on first use, and a window whose close is never raised (a crash,
+ * an idle stream) closes on its orchestration's durable timer.
  */
 export class WindowTracker {
   readonly #clocks = new Map<string, Promise<StreamClock>>();
@@ -29,6 +38,8 @@ export class WindowTracker {
       readonly windows: StreamWindowStore;
       readonly streams: StreamStore;
       readonly maxConcurrency: number;
+      /** Wall clock, for partitions' idleness; tests set it. */
+      readonly now?: () => number;
     },
   ) {}
 
@@ -58,12 +69,29 @@ export class WindowTracker {
     await this.#start(stream, window, client, windowInstanceId(stream.name, window.start, version), version);
   }
 
-  /** Moves the watermark to `eventTime` if later, and closes every open window it passed. */
-  async advance(stream: StreamDefinition, eventTime: number, client: DurableClient): Promise<void> {
+  /**
+   * Moves the partition's watermark to `eventTime` if later, and closes every open window the stream's
+   * watermark passed.
+   */
+  async advance(
+    stream: StreamDefinition,
+    partitionId: string,
+    eventTime: number,
+    client: DurableClient,
+  ): Promise<void> {
     const clock = await this.#clock(stream.name);
-    clock.watermark = Math.max(clock.watermark, eventTime);
+    const now = this.services.now?.() ?? Date.now();
+    const partition = clock.partitions.get(partitionId);
+    clock.partitions.set(partitionId, {
+      watermark: Math.max(partition?.watermark ?? -Infinity, eventTime),
+      seenAt: now,
+    });
+    const watermark =
+      stream.window?.watermark === 'partitions'
+        ? earliestActiveWatermark(clock, now - idleTimeoutOf(stream))
+        : latestWatermark(clock);
     const lateness = stream.window?.allowedLateness ?? 0;
-    const due = [...clock.open.values()].filter((window) => window.end + lateness <= clock.watermark);
+    const due = [...clock.open.values()].filter((window) => window.end + lateness <= watermark);
     for (const window of due) {
       clock.open.delete(window.start);
       this.#starting.delete(windowInstanceId(stream.name, window.start));
@@ -127,7 +155,12 @@ export class WindowTracker {
       this.services.streams.partitions(stream),
       this.services.windows.listOpen(stream),
     ]);
-    const watermark = Math.max(-Infinity, ...partitions.map((row) => row.watermark ?? -Infinity));
+    const clocks = partitions
+      .filter((row) => row.watermark !== undefined)
+      .map((row): [string, PartitionClock] => [
+        row.partitionId,
+        { watermark: row.watermark!, seenAt: Date.parse(row.lastBatchAt) },
+      ]);
     // Re-opened versions close on their own timers.
     const windows = open
       .filter((row) => (row.version ?? 1) === 1)
@@ -135,6 +168,26 @@ export class WindowTracker {
         start: Date.parse(row.windowStart),
         end: Date.parse(row.windowEnd),
       }));
-    return { watermark, open: new Map(windows.map((window) => [window.start, window])) };
+    return { partitions: new Map(clocks), open: new Map(windows.map((window) => [window.start, window])) };
   }
+}
+
+/** How long a partition may send nothing before it no longer holds the watermark back. */
+function idleTimeoutOf(stream: StreamDefinition): number {
+  return stream.window?.idleTimeout ?? stream.window?.size ?? 60_000;
+}
+
+/** The latest event time seen in any partition. */
+function latestWatermark(clock: StreamClock): number {
+  let watermark = -Infinity;
+  for (const partition of clock.partitions.values()) watermark = Math.max(watermark, partition.watermark);
+  return watermark;
+}
+
+/** The earliest watermark of the partitions that sent events since `activeSince` (wall clock). */
+function earliestActiveWatermark(clock: StreamClock, activeSince: number): number {
+  let watermark = Infinity;
+  for (const partition of clock.partitions.values())
+    if (partition.seenAt >= activeSince) watermark = Math.min(watermark, partition.watermark);
+  return watermark === Infinity ? -Infinity : watermark;
 }

@@ -84,7 +84,7 @@ export async function landWindowBatch(
     at: new Date().toISOString(),
     watermark: good.length > 0 ? latest : undefined,
   });
-  if (good.length > 0) await services.tracker.advance(stream, latest, client);
+  if (good.length > 0) await services.tracker.advance(stream, batch.partitionId, latest, client);
   return progress;
 }
 

@@ -40,6 +40,7 @@ test('a window definition is parsed: sizes in milliseconds, event time from a ti
     allowedLateness: 30_000,
     eventTime: 'at',
     late: 'drop',
+    watermark: 'latest',
   });
 });
 
@@ -61,6 +62,7 @@ test('a hopping window takes its hop and idle timeout; aggregates of a field wit
     allowedLateness: 0,
     idleTimeout: 5_000,
     late: 'reopen',
+    watermark: 'latest',
   });
 });
 

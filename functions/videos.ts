@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { dataConnection, videoJobServices } from '../src/appServices';
+import { blobTriggerSource, dataConnection, videoJobServices } from '../src/appServices';
 import { styleVideo } from '../src/orchestrations/styleVideo';
 import { acceptBlobReferences } from '../src/storage/blobReferences';
 import { assembleStyledVideo } from '../src/video/job/activities/assembleStyledVideo';
@@ -73,6 +73,7 @@ app.http('cancelVideoJob', {
 app.storageBlob('styleDroppedVideo', {
   path: '%VIDEO_INPUT_CONTAINER%/{name}',
   connection: dataConnection(),
+  source: blobTriggerSource(),
   sdkBinding: true,
   extraInputs: [durableClient],
   handler: async (_blob: unknown, context: InvocationContext) => {

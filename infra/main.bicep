@@ -1,6 +1,6 @@
 // durable-scoring on Azure: the Function App (Flex Consumption), its identity and roles, a runtime and
-// a data storage account without shared keys, Event Hubs for the streams, monitoring, Key Vault, and
-// the GPU worker job. `azd up` deploys it (azure.yaml); docs/deploy.md walks through it.
+// a data storage account without shared keys, Event Grid subscriptions for blob drops, Event Hubs for
+// the streams, monitoring, Key Vault, and the GPU worker job. `azd up` deploys it (azure.yaml); docs/deploy.md walks through it.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -23,6 +23,9 @@ param deployerPrincipalId string = ''
 
 @description('The Event Hubs the streams read (one per stream definition\'s source.hub).')
 param eventHubNames string[] = ['sensors']
+
+@description('Subscribe the blob-triggered functions to the data account\'s BlobCreated events. Set it once the code is deployed: the subscriptions need the host\'s blobs_extension key and its answer to Event Grid\'s validation.')
+param subscribeBlobEvents bool = false
 
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -47,7 +50,12 @@ module runtimeStorage 'modules/storage.bicep' = {
 
 module dataStorage 'modules/storage.bicep' = {
   scope: group
-  params: { name: 'stdata${token}', location: location, tags: tags, containers: ['input', 'output', 'training-data', 'videos'] }
+  params: {
+    name: 'stdata${token}'
+    location: location
+    tags: tags
+    containers: ['input', 'output', 'training-data', 'videos']
+  }
 }
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -113,6 +121,7 @@ var appSettings = {
   SCORING_OUTPUT_CONTAINER: 'output'
   VIDEO_INPUT_CONTAINER: 'videos'
   WORK_RESULTS_QUEUE: 'work-results'
+  BLOB_TRIGGER_SOURCE: 'EventGrid'
   CONTAINER_DISPATCHER: 'containerApps'
   CONTAINER_APPS_SUBSCRIPTION_ID: subscription().subscriptionId
   CONTAINER_APPS_RESOURCE_GROUP: group.name
@@ -129,6 +138,25 @@ module functionApp 'modules/functionApp.bicep' = {
     identityId: identity.outputs.id
     deploymentContainerUrl: '${runtimeStorage.outputs.blobEndpoint}${deploymentContainer}'
     appSettings: union(connectionSettings, appSettings)
+  }
+}
+
+// Flex Consumption runs blob triggers only from Event Grid (BLOB_TRIGGER_SOURCE above): each
+// blob-triggered function of functions/*.ts, with the container its path names.
+var blobTriggers = [
+  { functionName: 'scoreDroppedBlob', container: appSettings.SCORING_INPUT_CONTAINER }
+  { functionName: 'styleDroppedVideo', container: appSettings.VIDEO_INPUT_CONTAINER }
+]
+
+module blobEvents 'modules/blobEvents.bicep' = {
+  scope: group
+  params: {
+    topicName: 'evgt-data-${token}'
+    location: location
+    tags: tags
+    storageAccountName: dataStorage.outputs.name
+    functionAppName: functionApp.outputs.name
+    blobTriggers: subscribeBlobEvents ? blobTriggers : []
   }
 }
 
@@ -151,5 +179,6 @@ output AZURE_RESOURCE_GROUP string = group.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = functionApp.outputs.url
 output DATA_STORAGE_ACCOUNT string = dataStorage.outputs.name
+output BLOB_EVENTS_TOPIC string = blobEvents.outputs.topicName
 output KEY_VAULT_URI string = keyVault.outputs.uri
 output WORKER_JOB_NAME string = workers.outputs.jobName

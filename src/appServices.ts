@@ -27,6 +27,7 @@ import type { ScoringServices } from './scoring/ScoringServices';
 import { ImageModelStrategy } from './scoring/images/ImageModelStrategy';
 import { SingleModelStrategy } from './scoring/SingleModelStrategy';
 import { DataContainers } from './storage/DataContainers';
+import { blobTriggerSourceFrom, type BlobTriggerSource } from './storage/blobTriggerSource';
 import { loadStreamDefinitions } from './streaming/loadStreamDefinitions';
 import type { StreamDefinition } from './streaming/StreamDefinition';
 import type { StreamingServices } from './streaming/StreamingServices';
@@ -195,6 +196,14 @@ export function manyModelsTrainingServices(): ManyModelsTrainingServices {
  */
 export function dataConnection(): string {
   return dataConnectionName(process.env);
+}
+
+/**
+ * The `source` of the app's blob triggers (BLOB_TRIGGER_SOURCE): the container scan by default, Event
+ * Grid on Azure (Flex Consumption runs blob triggers only from Event Grid). Read when functions/ is loaded.
+ */
+export function blobTriggerSource(): BlobTriggerSource {
+  return blobTriggerSourceFrom(process.env);
 }
 
 let definitions: readonly StreamDefinition[] | undefined;

@@ -1,11 +1,14 @@
 /**
  * What can be checked of infra/ without Azure: the Function App's settings against the settings the app
  * reads (taken from the code, not a copy), identity-based connections for every connection it uses, no
- * keys anywhere, and a role assignment for every kind of client the app builds.
+ * keys anywhere but the one Event Grid needs, a role assignment for every kind of client the app
+ * builds, and an Event Grid subscription for every blob-triggered function.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
+import { blobsSystemKeyName, blobWebhookPath } from '../../src/host/triggers/blob/blobWebhook';
+import { blobTriggerSourceFrom } from '../../src/storage/blobTriggerSource';
 import { loadStreamDefinitions } from '../../src/streaming/loadStreamDefinitions';
 import { retrainScheduleBinding } from '../../src/training/retrain/retrainSchedule';
 
@@ -53,6 +56,7 @@ const appSettings = new Map([...connectionSettings, ...bicepObject(mainBicep, 'a
 const appReads = new Set([
   ...settingsReadBy((env) => loadConfig(env, root)),
   ...settingsReadBy((env) => retrainScheduleBinding(env)),
+  ...settingsReadBy((env) => blobTriggerSourceFrom(env)),
 ]);
 
 // Connections: the bindings' (functions/*.ts), the streams', the host's own.
@@ -151,7 +155,12 @@ describe('the Function App settings in infra/main.bicep', () => {
       .filter((file) => /\.(bicep|json)$/.test(file))
       .map((file) => read(path.join('infra', file)))
       .join('\n');
-    expect(infra).not.toMatch(/listKeys|listConnectionStrings|AccountKey=|SharedAccessKey|@secure\(\)/);
+    // The one key: Event Grid can call the blobs webhook only with the host's blobs_extension key.
+    const webhookKey = `appHost.listKeys().systemKeys.${blobsSystemKeyName}`;
+    expect(infra.split(webhookKey)).toHaveLength(2);
+    expect(infra.replace(webhookKey, '')).not.toMatch(
+      /listKeys|listConnectionStrings|AccountKey=|SharedAccessKey|@secure\(\)/,
+    );
     expect(read('infra/modules/storage.bicep')).toContain('allowSharedKeyAccess: false');
     expect(read('infra/modules/eventHubs.bicep')).toContain('disableLocalAuth: true');
     expect(read('infra/modules/monitoring.bicep')).toContain('DisableLocalAuth: true');
@@ -260,5 +269,64 @@ describe('the role assignments in infra/modules/roles.bicep', () => {
       'eventHubs eventHubsDataReceiver',
     ])
       expect(assigned).toContain(role);
+  });
+});
+
+/** Each `app.storageBlob` registration of functions/*.ts: its name, `source` and path's container setting. */
+function blobTriggerRegistrations(): { name: string; source: string; containerSetting: string }[] {
+  return readdirSync(path.join(root, 'functions')).flatMap((file) =>
+    [...read(`functions/${file}`).matchAll(/app\.storageBlob\('(\w+)', \{([^]*?)\n\}\);/g)].map((match) => {
+      const options = match[2] ?? '';
+      return {
+        name: match[1]!,
+        source: /\n\s+source: ([^,]+),/.exec(options)?.[1] ?? '(none)',
+        containerSetting: /\n\s+path: '%(\w+)%\//.exec(options)?.[1] ?? '(no %SETTING% container)',
+      };
+    }),
+  );
+}
+
+describe('the Event Grid subscriptions for blob triggers (infra/modules/blobEvents.bicep)', () => {
+  const blobEventsBicep = read('infra/modules/blobEvents.bicep');
+  const registrations = blobTriggerRegistrations();
+  const subscribed = [
+    ...(/\nvar blobTriggers = \[\n([^\]]*)\n\]/.exec(mainBicep)?.[1] ?? '').matchAll(
+      /\{ functionName: '(\w+)', container: appSettings\.(\w+) \}/g,
+    ),
+  ].map((match) => ({ name: match[1]!, containerSetting: match[2]! }));
+
+  it('take the trigger source from the setting that the template sets to EventGrid', () => {
+    expect(registrations.map((registration) => registration.name).sort()).toEqual([
+      'scoreDroppedBlob',
+      'styleDroppedVideo',
+    ]);
+    for (const registration of registrations) expect(registration.source).toBe('blobTriggerSource()');
+    expect(appSettings.get('BLOB_TRIGGER_SOURCE')).toBe("'EventGrid'");
+  });
+
+  it('exist for every blob-triggered function, on the container its path names, created in the data account', () => {
+    expect(subscribed).toEqual(
+      registrations.map(({ name, containerSetting }) => ({ name, containerSetting })),
+    );
+    const dataContainers = /module dataStorage [^]*?containers: \[([^\]]*)\]/.exec(mainBicep)?.[1] ?? '';
+    for (const { containerSetting } of registrations) {
+      const container = appSettings.get(containerSetting);
+      expect(container).toMatch(/^'[a-z0-9-]+'$/);
+      expect(dataContainers).toContain(container);
+    }
+    expect(mainBicep).toMatch(/module blobEvents [^]*?storageAccountName: dataStorage\.outputs\.name\n/);
+    expect(mainBicep).toContain('blobTriggers: subscribeBlobEvents ? blobTriggers : []');
+  });
+
+  it('send only BlobCreated events of that container to the webhook of that function, with its key', () => {
+    expect(blobEventsBicep).toContain("topicType: 'Microsoft.Storage.StorageAccounts'");
+    expect(blobEventsBicep).toContain('for trigger in blobTriggers');
+    expect(blobEventsBicep).toContain("includedEventTypes: ['Microsoft.Storage.BlobCreated']");
+    expect(blobEventsBicep).toContain(
+      "subjectBeginsWith: '/blobServices/default/containers/${trigger.container}/'",
+    );
+    expect(blobEventsBicep).toContain(
+      `endpointUrl: 'https://\${app.properties.defaultHostName}/${blobWebhookPath}?functionName=Host.Functions.\${trigger.functionName}&code=\${appHost.listKeys().systemKeys.${blobsSystemKeyName}}'`,
+    );
   });
 });

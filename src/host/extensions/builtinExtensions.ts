@@ -1,7 +1,7 @@
 import type { HostExtension } from '../HostExtension';
 import { createStorageBindings } from '../bindings/storageBindings';
 import { createDurableExtension } from '../durable/DurableExtension';
-import { blobExtension } from '../triggers/blob/blobExtension';
+import { createBlobExtension } from '../triggers/blob/blobExtension';
 import { createEventHubExtension } from '../triggers/eventHub/eventHubExtension';
 import { httpTrigger } from '../triggers/http/httpTrigger';
 import { queueExtension } from '../triggers/queue/queueExtension';
@@ -11,7 +11,7 @@ import { timerExtension } from '../triggers/timer/timerExtension';
 export const builtinExtensions = (): HostExtension[] => [
   { name: 'http', triggers: { httpTrigger }, bindings: { http: {} } },
   timerExtension,
-  blobExtension,
+  createBlobExtension(),
   queueExtension,
   createEventHubExtension(),
   createStorageBindings(),

@@ -4,6 +4,7 @@ import type { QueueServiceClient } from '@azure/storage-queue';
 import type { AppFunction, HostServices } from '../../HostExtension';
 import { InvocationFailedError } from '../../InvocationPipeline';
 import { BlobReceipt } from './BlobReceipt';
+import type { BlobTriggerSource } from './blobTriggerSource';
 import { blobPoisonQueueName, sendToBlobPoisonQueue } from './sendToBlobPoisonQueue';
 import { readBlobVersion } from './readBlobVersion';
 import { toBlobTriggerInvocation } from './toBlobTriggerInvocation';
@@ -14,6 +15,8 @@ export interface BlobCandidate {
   readonly name: string;
   readonly etag: string;
   readonly params: Record<string, string>;
+  /** How the host learnt of it: its own container scan, or an Event Grid event (for the log line). */
+  readonly detectedBy: BlobTriggerSource;
 }
 
 /** `done`: the receipt is complete (never fire this version again); `later`: look again on a later poll. */
@@ -104,7 +107,7 @@ export class BlobProcessor {
       blobType = blob.properties.blobType;
       const path = `${blob.container}/${blob.name}`;
       try {
-        const reason = `New blob detected(LogsAndContainerScan): ${shownName(path)}`;
+        const reason = `New blob detected(${candidate.detectedBy}): ${shownName(path)}`;
         await services.invoke(fn, toBlobTriggerInvocation(blob, candidate.params, reason, connectionName));
         await receipt.complete();
         return 'done';

@@ -3,10 +3,12 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { AppFunction, HostServices, TriggerListener } from '../../HostExtension';
 import { describeError } from '../../errors';
 import type { BlobCandidate, BlobProcessor } from './BlobProcessor';
+import type { BlobTriggerSource } from './blobTriggerSource';
 import type { BlobTriggerPath } from './BlobTriggerPath';
 import type { ContainerScan, ScannedBlob } from './ContainerScan';
 import { hasCode } from '../../storage/storageErrors';
 import { shownName } from './unlistableCharacter';
+import { blobWebhookPath, type BlobEventTarget } from './blobWebhook';
 
 export interface BlobTriggerListenerOptions {
   readonly fn: AppFunction;
@@ -20,6 +22,10 @@ export interface BlobTriggerListenerOptions {
   /** Blobs processed at once (host.json extensions.blobs.maxDegreeOfParallelism). */
   readonly maxParallel: number;
   readonly pollIntervalMs: number;
+  /** The trigger's `source`: with `EventGrid`, blobs also arrive from the blobs webhook (receive). */
+  readonly source: BlobTriggerSource;
+  /** Whether the container is scanned: always for the scan source; for Event Grid, unless turned off. */
+  readonly scanning: boolean;
   /** How long stop() waits for running invocations. */
   readonly stopTimeoutMs: number;
 }
@@ -27,9 +33,10 @@ export interface BlobTriggerListenerOptions {
 /**
  * Polls one container by listing it, like the host's container scan: every blob version (ETag)
  * that matches the path and has no complete receipt is processed, a bounded number at once and
- * never the same blob twice at the same time.
+ * never the same blob twice at the same time. An Event Grid trigger also takes blobs from events
+ * (`receive`), through the same queue, receipts and retries.
  */
-export class BlobTriggerListener implements TriggerListener {
+export class BlobTriggerListener implements TriggerListener, BlobEventTarget {
   /** Blob name → the ETag whose receipt is known to be complete. */
   readonly #handled = new Map<string, string>();
   /** Blob name → the latest version seen, waiting for a free slot. */
@@ -45,9 +52,39 @@ export class BlobTriggerListener implements TriggerListener {
 
   constructor(private readonly options: BlobTriggerListenerOptions) {}
 
+  get source(): BlobTriggerSource {
+    return this.options.source;
+  }
+
+  get functionName(): string {
+    return this.options.fn.name;
+  }
+
+  get account(): string | undefined {
+    return this.options.container.accountName || undefined;
+  }
+
   start(): Promise<void> {
-    this.#schedule(0);
+    if (this.options.scanning) this.#schedule(0);
     return Promise.resolve();
+  }
+
+  /**
+   * A blob an event announced: queued like a scanned one if it is in the watched container and
+   * matches the path; otherwise (or once stopped) the reason it is not.
+   */
+  receive(blob: { container: string; name: string; etag: string }): string | undefined {
+    const { container, path, fn } = this.options;
+    const shown = `'${blob.container}/${shownName(blob.name)}'`;
+    if (this.#stopped) return `blob ${shown}: the host is stopping`;
+    if (blob.container !== container.containerName)
+      return `blob ${shown} is not in the container '${container.containerName}' that '${fn.name}' watches`;
+    const params = path.match(blob.name);
+    if (!params) return `blob ${shown} does not match the path '${path.namePattern}' of '${fn.name}'`;
+    if (this.#running.get(blob.name)?.etag !== blob.etag)
+      this.#pending.set(blob.name, { name: blob.name, etag: blob.etag, params, detectedBy: 'EventGrid' });
+    this.#pump();
+    return undefined;
   }
 
   async stop(): Promise<void> {
@@ -70,9 +107,14 @@ export class BlobTriggerListener implements TriggerListener {
   }
 
   describe(): string {
-    const { path, connectionName } = this.options;
+    const { path, connectionName, source, scanning, fn, services } = this.options;
     const shown = path.namePattern === '' ? path.container : `${path.container}/${path.namePattern}`;
-    return `blob: ${shown} (connection ${connectionName})`;
+    if (source !== 'EventGrid') return `blob: ${shown} (connection ${connectionName})`;
+    const webhook = `${services.baseUrl()}/${blobWebhookPath}?functionName=Host.Functions.${fn.name}`;
+    const scan = scanning
+      ? 'no Event Grid reaches this host, so it scans the container too'
+      : 'container scan off';
+    return `blob: ${shown} (connection ${connectionName}; source EventGrid: events at POST ${webhook}; ${scan})`;
   }
 
   #schedule(delayMs: number): void {
@@ -95,7 +137,8 @@ export class BlobTriggerListener implements TriggerListener {
         if (!etag || this.#handled.get(blob.name) === etag) continue;
         if (this.#running.get(blob.name)?.etag === etag) continue;
         const params = path.match(blob.name);
-        if (params) this.#pending.set(blob.name, { name: blob.name, etag, params });
+        if (params)
+          this.#pending.set(blob.name, { name: blob.name, etag, params, detectedBy: 'LogsAndContainerScan' });
       }
       // Forget blobs that are gone, so the maps do not grow without bound.
       for (const name of this.#handled.keys()) if (!seen.has(name)) this.#handled.delete(name);
@@ -122,10 +165,11 @@ export class BlobTriggerListener implements TriggerListener {
     const { processor, services, fn, container } = this.options;
     try {
       const outcome = await processor.process(candidate, this.#abort.signal);
-      if (outcome === 'done') this.#handled.set(candidate.name, candidate.etag);
+      // Without scans nothing would ever forget them; a repeated event reads the complete receipt instead.
+      if (outcome === 'done' && this.options.scanning) this.#handled.set(candidate.name, candidate.etag);
     } catch (error) {
       services.log.error(
-        `Function '${fn.name}': blob '${container.containerName}/${shownName(candidate.name)}' could not be processed (${describeError(error)}); it will be tried again on the next poll.`,
+        `Function '${fn.name}': blob '${container.containerName}/${shownName(candidate.name)}' could not be processed (${describeError(error)}); ${this.options.scanning ? 'it will be tried again on the next poll' : 'with the container scan off, only a new event for it will try again'}.`,
       );
     } finally {
       this.#running.delete(candidate.name);

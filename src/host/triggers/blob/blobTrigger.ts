@@ -1,10 +1,12 @@
-import type { TriggerFactory } from '../../HostExtension';
+import type { AppFunction, HostServices, TriggerFactory } from '../../HostExtension';
 import { parseTimeSpan } from '../../app/HostJson';
 import { HostConfigurationError } from '../../errors';
 import { defaultConnectionName } from '../../storage/StorageConnections';
 import { BlobProcessor } from './BlobProcessor';
 import { hostsContainerName } from './BlobReceipt';
 import { BlobTriggerListener } from './BlobTriggerListener';
+import type { BlobEventTarget } from './blobWebhook';
+import { blobTriggerSourceOf } from './blobTriggerSource';
 import { ContainerScan } from './ContainerScan';
 import { parseBlobTriggerPath } from './BlobTriggerPath';
 import { usesDeferredBinding } from '../../storage/deferredBinding';
@@ -17,21 +19,33 @@ const defaultMaxAttempts = 5;
 const defaultMaxParallel = 4;
 
 /**
- * Runs a `blobTrigger` function for every new or changed blob matching its `path`, on the polling
- * (LogsAndContainerScan) path, handing it the blob's bytes or, with `sdkBinding`, a reference: receipts in `azure-webjobs-hosts`, `maxDequeueCount` attempts, then
- * `webjobs-blobtrigger-poison`.
+ * The host setting that turns the container scan off for `source: 'EventGrid'` triggers (on by
+ * default: no Event Grid reaches this host, so without it a drop would start nothing locally).
  */
-export const blobTrigger: TriggerFactory = (fn, services) => {
+export const eventGridScanSetting = 'DurableScoring__EventGridBlobScan';
+
+/**
+ * Runs a `blobTrigger` function for every new or changed blob matching its `path`, handing it the
+ * blob's bytes or, with `sdkBinding`, a reference: receipts in `azure-webjobs-hosts`, `maxDequeueCount`
+ * attempts, then `webjobs-blobtrigger-poison`. Blobs are found by scanning the container
+ * (LogsAndContainerScan) and, for `source: 'EventGrid'`, from the events posted to the blobs webhook;
+ * such a trigger is added to `eventTargets` (lower-case function name → its listener).
+ */
+export const blobTriggerFactory =
+  (eventTargets: Map<string, BlobEventTarget>): TriggerFactory =>
+  (fn, services) => {
+    const listener = createBlobListener(fn, services);
+    if (listener.source === 'EventGrid') eventTargets.set(fn.name.toLowerCase(), listener);
+    return listener;
+  };
+
+function createBlobListener(fn: AppFunction, services: HostServices): BlobTriggerListener {
   const binding = fn.trigger;
   const usedBy = `Function '${fn.name}' (blob trigger "${binding.name}")`;
   if (typeof binding.path !== 'string' || binding.path.trim() === '') {
     throw new HostConfigurationError(`${usedBy} has no "path"; set it to "<container>/{name}".`);
   }
-  if (typeof binding.source === 'string' && binding.source.toLowerCase() === 'eventgrid') {
-    throw new HostConfigurationError(
-      `${usedBy} uses source "EventGrid", which needs an Event Grid subscription; the embedded host polls the container instead. Remove "source" (or set it to "LogsAndContainerScan") to run it here.`,
-    );
-  }
+  const source = blobTriggerSourceOf(binding, usedBy);
   const path = parseBlobTriggerPath(binding.path, usedBy);
   const connectionName =
     typeof binding.connection === 'string' && binding.connection !== ''
@@ -68,8 +82,17 @@ export const blobTrigger: TriggerFactory = (fn, services) => {
     maxParallel: extensions?.blobs?.maxDegreeOfParallelism ?? defaultMaxParallel,
     pollIntervalMs,
     stopTimeoutMs,
+    source,
+    scanning: source !== 'EventGrid' || scansEventGridContainers(services),
   });
-};
+}
+
+function scansEventGridContainers(services: HostServices): boolean {
+  const value = services.settings.get(eventGridScanSetting)?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new HostConfigurationError(`${eventGridScanSetting} is "${value}": use true (the default) or false.`);
+}
 
 // host.json queues.visibilityTimeout when set; otherwise a short doubling pause (0.1 s … 2 s).
 function retryDelay(visibilityTimeout: string | number | undefined): (attempt: number) => number {

@@ -10,6 +10,7 @@ import { modelsCommand } from './modelsCommands';
 import { partitionCommand } from './partitionCommand';
 import { scoreCommand } from './scoreCommand';
 import { streamsCommand } from './streamsCommand';
+import { videosCommand } from './videosCommand';
 
 /** The `durable-scoring` command line. */
 export async function main(argv: string[]): Promise<void> {
@@ -46,6 +47,8 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(scoreCommand());
   program.addCommand(jobsCommand());
   program.addCommand(modelsCommand());
+  // Video style transfer jobs: style a local file, list, show, cancel.
+  program.addCommand(videosCommand());
   // Many models: split a data set by key columns for trainMany.
   program.addCommand(partitionCommand());
   // The Event Hubs endpoint alone, as an emulator for other apps and tests.

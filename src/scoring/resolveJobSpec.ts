@@ -29,6 +29,8 @@ export interface ResolvedJobSpec {
     readonly delimiter: string;
     /** Blob drops: the version that fired, so the job scores exactly those bytes. */
     readonly etag?: string;
+    /** Image jobs: `blob` names one image (a dropped image) rather than a prefix of many. */
+    readonly singleImage?: boolean;
   };
   readonly model: ModelSpec;
   readonly output: {
@@ -86,6 +88,7 @@ export function resolveJobSpec(
       format,
       delimiter: spec.input.delimiter ?? ',',
       ...(context.inputEtag === undefined ? {} : { etag: context.inputEtag }),
+      ...(images && spec.input.blob !== undefined ? { singleImage: true } : {}),
     },
     model: images
       ? { kind: 'image', ref: parseModelRef(spec.model as string, 'model') }
@@ -115,13 +118,14 @@ export function resolveJobSpec(
   };
 }
 
-/** An image job (input.prefix) reads a folder with one model and writes classification rows. */
+/**
+ * An image job reads a folder (input.prefix) or one image (input.blob with format "images") with one
+ * model and writes classification rows.
+ */
 function checkImageSpec(spec: JobSpec): void {
   const refuse = (field: string, message: string) => {
     throw new ValidationError(`Job spec field "${field}": ${message}`, { field });
   };
-  if (spec.input.blob !== undefined)
-    refuse('input.format', 'the "images" format reads a folder: give input.prefix instead of input.blob');
   if (typeof spec.model !== 'string')
     refuse('model', 'an image job takes one model reference (name, name@<version|stage>), not keyed models');
   if (spec.output?.format === 'parquet')

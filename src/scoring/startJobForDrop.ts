@@ -1,5 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import { ValidationError } from '../errors';
+import { isImageName } from './images/listImageShards';
 import { jobIdForBlob } from './jobIds';
 import type { JobSpec } from './JobSpec';
 import { modelLabelOf, resolveJobSpec } from './resolveJobSpec';
@@ -23,9 +24,11 @@ export const noAutoScoreMetadata: Readonly<Record<string, string>> = { autoscore
 /**
  * Starts the job of one blob version (its id derives from the container, name and ETag, so a re-fired
  * trigger finds its job). The model is the blob's metadata `model`, else its first folder when a model
- * has that name, else the default. A drop whose spec is bad (an unknown extension, a bad `model`
- * metadata) becomes a Failed job with the reason, visible in the jobs API, rather than a trigger
- * failure retried into the poison queue. Returns what to log.
+ * has that name, else the default. An image (by its name's extension) is classified alone by an image
+ * job, with the model the drop names (metadata or folder: the default model scores files). A drop
+ * whose spec is bad (an unknown extension, a bad `model` metadata) becomes a Failed job with the
+ * reason, visible in the jobs API, rather than a trigger failure retried into the poison queue.
+ * Returns what to log.
  */
 export async function startJobForDrop(
   drop: BlobDrop,
@@ -40,33 +43,48 @@ export async function startJobForDrop(
   const folder = drop.name.includes('/') ? drop.name.split('/')[0] : undefined;
   const folderIsModel =
     folder !== undefined && !drop.metadata?.model && (await services.runtime.store.hasModel(folder));
+  const named = drop.metadata?.model ?? (folderIsModel ? folder : undefined);
+  const image = isImageName(drop.name);
+  // The default model scores files; an image is classified only by a model the drop names.
+  if (image && named === undefined) return failDrop(services, jobId, where, imageNeedsModel);
   const request: JobSpec = {
-    input: { blob: drop.name },
-    model: drop.metadata?.model ?? (folderIsModel ? folder : services.defaultModel),
+    input: image ? { blob: drop.name, format: 'images' } : { blob: drop.name },
+    model: named ?? services.defaultModel,
   };
   let spec;
   try {
     spec = resolveJobSpec(request, services.defaults, { jobId, inputEtag: drop.etag });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    const reason = `Not scored: ${dropProblem(error, drop)}`;
-    const created = await services.jobs.create({
-      jobId,
-      status: 'Failed',
-      source: 'blob',
-      createdTime: new Date().toISOString(),
-      completedTime: new Date().toISOString(),
-      input: where,
-      reason,
-    });
-    return created
-      ? `Job ${jobId} for ${where} failed: ${reason}`
-      : `Job ${jobId} for ${where} exists already`;
+    return failDrop(services, jobId, where, dropProblem(error, drop));
   }
   const { created } = await startScoreJob(client, services.jobs, { jobId, spec, source: 'blob' });
   return created
     ? `Started job ${jobId} for ${where} with model ${modelLabelOf(spec.model)}`
     : `Job ${jobId} for this version of ${where} exists already`;
+}
+
+const imageNeedsModel =
+  'it is an image, and the default model does not classify images: set the blob\'s metadata "model" to an image model, or drop it under a folder named after one.';
+
+/** Records a drop that cannot be scored as a Failed job with the reason; returns what to log. */
+async function failDrop(
+  services: ScoringServices,
+  jobId: string,
+  where: string,
+  problem: string,
+): Promise<string> {
+  const reason = `Not scored: ${problem}`;
+  const created = await services.jobs.create({
+    jobId,
+    status: 'Failed',
+    source: 'blob',
+    createdTime: new Date().toISOString(),
+    completedTime: new Date().toISOString(),
+    input: where,
+    reason,
+  });
+  return created ? `Job ${jobId} for ${where} failed: ${reason}` : `Job ${jobId} for ${where} exists already`;
 }
 
 /**

@@ -232,10 +232,64 @@ describe('image classification jobs', () => {
     expect(body.error).toMatch(message);
   });
 
+  it('input.blob with format "images" classifies that one image', async () => {
+    const job = await runJob({
+      input: { blob: 'photos/a.png', format: 'images' },
+      model: 'squeezenet',
+      output: { topK: 2 },
+    });
+    expect(job).toMatchObject({ status: 'Succeeded', totalRows: 1, scoredRows: 1 });
+    const lines = (await harness.readOutput(job.output!)).toString().trimEnd().split('\n');
+    expect(lines.slice(1).map((line) => parseRow(line).path)).toEqual(['photos/a.png', 'photos/a.png']);
+  });
+
   it('a prefix with no images fails the job saying so', async () => {
     const job = await runJob({ input: { prefix: 'labels/' }, model: 'squeezenet' });
     expect(job.status).toBe('Failed');
     expect(job.reason).toMatch(/^Input [a-z0-9]+\/labels\/\* holds no images \(names ending \.jpg/);
+  });
+});
+
+// After the jobs above: squeezenet is registered by then.
+describe('images dropped into the input container', () => {
+  const rowsOf = async (job: JobRecord) =>
+    (await harness.readOutput(job.output!)).toString().trimEnd().split('\n').slice(1).map(parseRow);
+
+  it('an image whose metadata names an image model is classified alone by its own job', async () => {
+    // A name the dropped one is a prefix of: the job reads the one blob, not a prefix of names.
+    await upload('drops/e.png.jpg', await gradientImage(50, 40, 4, 'jpeg'));
+    const jobId = await harness.drop('drops/e.png', await gradientImage(80, 60, 3, 'png'), {
+      model: 'squeezenet',
+    });
+    const job = await harness.waitForJob(jobId, 60_000);
+    expect(job).toMatchObject({ status: 'Succeeded', source: 'blob', scoredRows: 1, totalRows: 1 });
+    const rows = await rowsOf(job);
+    expect(rows.map((row) => `${row.path} ${row.rank}`)).toEqual(
+      [1, 2, 3, 4, 5].map((rank) => `drops/e.png ${rank}`),
+    );
+  });
+
+  it('an image under a folder named after an image model is classified by it', async () => {
+    const jobId = await harness.drop('squeezenet/f.webp', await gradientImage(32, 32, 6, 'webp'));
+    const job = await harness.waitForJob(jobId, 60_000);
+    expect(job).toMatchObject({ status: 'Succeeded', model: 'squeezenet', scoredRows: 1 });
+    expect((await rowsOf(job)).map((row) => row.path)).toEqual(Array(5).fill('squeezenet/f.webp'));
+  });
+
+  it('an image that names no model, or a model that is not an image model, is a Failed job saying what to set', async () => {
+    const bytes = await gradientImage(32, 32, 7, 'png');
+    const [none, tabular] = await Promise.all([
+      harness.drop('loose/g.png', bytes),
+      harness.drop('loose/h.jpg', bytes, { model: 'diabetes' }),
+    ]);
+    expect(await harness.waitForJob(none)).toMatchObject({
+      status: 'Failed',
+      reason:
+        'Not scored: it is an image, and the default model does not classify images: set the blob\'s metadata "model" to an image model, or drop it under a folder named after one.',
+    });
+    expect((await harness.waitForJob(tabular, 60_000)).reason).toMatch(
+      /^Model diabetes@1 cannot classify images \(a dropped image: set the blob's metadata "model" to an image model\): /,
+    );
   });
 });
 

@@ -12,7 +12,7 @@ export async function gradientImage(
   width: number,
   height: number,
   seed: number,
-  format: 'png' | 'jpeg',
+  format: 'png' | 'jpeg' | 'webp',
 ): Promise<Buffer> {
   const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++)
@@ -25,6 +25,7 @@ export async function gradientImage(
       pixels[at + 2] = (((x + y) * seed * 7) % 256) * tint(2);
     }
   const image = sharp(pixels, { raw: { width, height, channels: 3 } });
+  if (format === 'webp') return image.webp({ lossless: true }).toBuffer();
   return format === 'png' ? image.png().toBuffer() : image.jpeg({ quality: 90 }).toBuffer();
 }
 

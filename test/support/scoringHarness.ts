@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,24 @@ export class ScoringHarness {
    * harness host unless given.
    */
   runCli(args: readonly string[], url = this.host.baseUrl): Promise<CliRun> {
-    const env = {
+    return new Promise((resolve) => {
+      execFile(process.execPath, this.cliArgs(args, url), { env: this.cliEnv() }, (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  /** Starts the CLI without waiting for it (to signal it, read its output as it comes). */
+  spawnCli(args: readonly string[], url = this.host.baseUrl): ChildProcess {
+    return spawn(process.execPath, this.cliArgs(args, url), { env: this.cliEnv() });
+  }
+
+  private cliArgs(args: readonly string[], url: string): string[] {
+    return [cliPath, ...args, '--url', url];
+  }
+
+  private cliEnv(): NodeJS.ProcessEnv {
+    return {
       ...process.env,
       AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION,
       AzureFunctionsWebHost__hostid: this.host.hostId,
@@ -42,11 +59,6 @@ export class ScoringHarness {
       SCORING_OUTPUT_CONTAINER: this.output,
       ...this.settings,
     };
-    return new Promise((resolve) => {
-      execFile(process.execPath, [cliPath, ...args, '--url', url], { env }, (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-    });
   }
 
   async start(hostId?: string): Promise<void> {

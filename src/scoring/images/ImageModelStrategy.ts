@@ -41,11 +41,14 @@ export class ImageModelStrategy implements ModelStrategy {
       classifier = planImageClassifier(await this.runtime.runner.signatureOf(model), model.card);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
+      // A drop's model came from the blob (metadata or folder): say what to change there.
+      const hint =
+        spec.input.etag === undefined
+          ? ''
+          : ' (a dropped image: set the blob\'s metadata "model" to an image model)';
       throw new ValidationError(
-        `Model ${model.name}@${model.version} cannot classify images: ${error.message}`,
-        {
-          field: 'model',
-        },
+        `Model ${model.name}@${model.version} cannot classify images${hint}: ${error.message}`,
+        { field: 'model' },
       );
     }
     const { labels, ...withoutLabels } = classifier;

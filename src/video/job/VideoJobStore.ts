@@ -74,7 +74,10 @@ export class VideoJobStore {
   }
 }
 
+const tableFields = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.metadata']);
+
 function fromEntity(entity: Record<string, unknown>): VideoJobRecord {
-  const { partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, ...fields } = entity;
-  return fields as unknown as VideoJobRecord;
+  return Object.fromEntries(
+    Object.entries(entity).filter(([key]) => !tableFields.has(key)),
+  ) as unknown as VideoJobRecord;
 }

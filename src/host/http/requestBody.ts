@@ -58,10 +58,13 @@ export function readRequestBody(request: IncomingMessage, limit: number): Promis
   });
 }
 
+const minimumDrainBytes = 16 * 1024 * 1024;
+
 /**
  * Answers 413 with a body naming the limit and the setting that raises it, then reads and drops what
  * the client still sends, so it can read the answer instead of meeting a reset connection; past
- * another `limit` bytes the connection is cut.
+ * another `limit` bytes (at least 16 MiB, so a small limit does not cut a client mid-body) the
+ * connection is cut.
  */
 export function refuseBody(
   request: IncomingMessage,
@@ -84,9 +87,10 @@ export function refuseBody(
   });
   response.end(body);
   let dropped = 0;
+  const drain = Math.max(limit, minimumDrainBytes);
   request.on('data', (chunk: Buffer) => {
     dropped += chunk.length;
-    if (dropped > limit) request.socket.destroy();
+    if (dropped > drain) request.socket.destroy();
   });
   request.resume();
 }

@@ -24,7 +24,14 @@ async function main(argv: readonly string[]): Promise<void> {
       results: await storage.queue(config.workResultsQueue),
       poison: storage.queues.getQueueClient(`${config.workQueue}-poison`),
     },
-    { storage, handlers: new HandlerRegistry(settings.testHandlers), executionProvider, ranOn, log },
+    {
+      storage,
+      handlers: new HandlerRegistry(settings.testHandlers),
+      executionProvider,
+      intraOpThreads: settings.intraOpThreads,
+      ranOn,
+      log,
+    },
     settings,
   );
   process.once('SIGTERM', () => {

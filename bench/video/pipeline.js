@@ -67,12 +67,13 @@ async function startPipeline({ connection, storage, source, settings }) {
     } while (job.status === 'Running');
     if (job.status !== 'Succeeded') throw new Error(`video job ${jobId} ${job.status}: ${job.reason}`);
     const totalMs = Date.parse(job.completedTime) - requested;
+    const times = { requested, completed: Date.parse(job.completedTime) };
     const [container, ...rest] = job.manifest.split('/');
     const manifest = JSON.parse(
       (await storage.container(container).getBlockBlobClient(rest.join('/')).downloadToBuffer()).toString(),
     );
     await workCleared(storage.container(names.work), jobId);
-    return { frames: manifest.frames, totalMs, timings: stageTimings(manifest, totalMs), manifest };
+    return { frames: manifest.frames, totalMs, timings: stageTimings(manifest, times), manifest };
   }
 
   return { run, stop: () => host.stop(), output: () => host.output() };
@@ -95,12 +96,16 @@ async function workCleared(work, jobId) {
  * union: units of several workers overlap) and the sums of their batches' steps, assembly's steps, and
  * the orchestration's share: end to end less prepare, styling and assembly.
  */
-function stageTimings(manifest, totalMs) {
+function stageTimings(manifest, { requested, completed }) {
+  const totalMs = completed - requested;
   const sum = (values) => values.reduce((a, b) => a + b, 0);
   const prepare = manifest.prepare ?? {};
   const prepareMs = sum(Object.values(prepare));
   const batches = manifest.units.flatMap((unit) => unit.batches ?? []);
-  const stylingMs = unionMs(manifest.units.map((u) => [Date.parse(u.startedAt), Date.parse(u.finishedAt)]));
+  const spans = manifest.units.map((u) => [Date.parse(u.startedAt), Date.parse(u.finishedAt)]);
+  const stylingMs = unionMs(spans);
+  const firstStart = Math.min(...spans.map(([start]) => start));
+  const lastEnd = Math.max(...spans.map(([, end]) => end));
   const { downloadMs, encodeMs, uploadMs = 0 } = manifest.assemble;
   const timings = {
     'prepare (activity)': prepareMs,
@@ -118,6 +123,9 @@ function stageTimings(manifest, totalMs) {
     '  encode H.264': encodeMs,
     '  upload output': uploadMs,
     'orchestration + dispatch': totalMs - prepareMs - stylingMs - (downloadMs + encodeMs + uploadMs),
+    '  before the first unit': firstStart - requested - prepareMs,
+    '  between units': lastEnd - firstStart - stylingMs,
+    '  after the last unit': completed - lastEnd - (downloadMs + encodeMs + uploadMs),
   });
   return timings;
 }

@@ -4,7 +4,7 @@
 // POST /api/videos, styleVideo, local worker processes) and the video feature's steps on blob storage
 // without orchestration, on the same generated video, alternating, medians of BENCH_RUNS runs, with
 // per-stage times and the machine's load average at the start of each run.
-// Settings: BENCH_RUNS (3), BENCH_SIZE (720x720), BENCH_FPS (8), BENCH_SECONDS (2), BENCH_BATCH (4),
+// Settings: BENCH_RUNS (3), BENCH_SIZE (720x720), BENCH_FPS (8), BENCH_SECONDS (3), BENCH_BATCH (4),
 // BENCH_EP (cpu | cuda), BENCH_PIPELINES (whole,steps), BENCH_SETTINGS (app settings for the host and
 // its workers, e.g. "LOCAL_WORKERS=2 VIDEO_BATCH_FRAMES=8"). Run `npm run build` first.
 'use strict';
@@ -28,7 +28,7 @@ const settings = {
   runs: Number(process.env.BENCH_RUNS ?? 3),
   size: process.env.BENCH_SIZE ?? '720x720',
   fps: process.env.BENCH_FPS ?? '8',
-  seconds: Number(process.env.BENCH_SECONDS ?? 2),
+  seconds: Number(process.env.BENCH_SECONDS ?? 3),
   batchSize: Number(process.env.BENCH_BATCH ?? 4),
   executionProvider: process.env.BENCH_EP ?? 'cpu',
   pipelines: (process.env.BENCH_PIPELINES ?? 'whole,steps').split(',').map((name) => name.trim()),
@@ -127,23 +127,31 @@ function report(name, results, baseline) {
   return rate;
 }
 
+/**
+ * The table: medians of each side's frames/s, their ratio (judged against the goal), and the median of
+ * the runs' own ratios (each pipeline run against the raw run just before it: steadier under load
+ * that changes between runs).
+ */
 function summary(raw, measured, others) {
   const baseline = median(raw.map(rateOf));
   const loads = [...raw, ...others.flat()].map((r) => Number(r.load.split(' ')[0]));
   console.log(
     `\nsummary (medians of ${raw.length} alternating runs; 1-min load average at run starts ${Math.min(...loads).toFixed(2)}..${Math.max(...loads).toFixed(2)})`,
   );
-  console.log(`  ${'frames/s'.padStart(9)} ${'ms/frame'.padStart(9)} ${'ratio'.padStart(6)}  measured`);
-  const row = (rate, name, ratio = '') =>
+  console.log(
+    `  ${'frames/s'.padStart(9)} ${'ms/frame'.padStart(9)} ${'ratio'.padStart(6)} ${'paired'.padStart(7)}  measured`,
+  );
+  const row = (rate, name, ratio = '', paired = '') =>
     console.log(
-      `  ${rate.toFixed(2).padStart(9)} ${(1000 / rate).toFixed(0).padStart(9)} ${ratio.padStart(6)}  ${name}`,
+      `  ${rate.toFixed(2).padStart(9)} ${(1000 / rate).toFixed(0).padStart(9)} ${ratio.padStart(6)} ${paired.padStart(7)}  ${name}`,
     );
   row(baseline, 'raw reference');
   measured.forEach((pipeline, i) => {
     const rate = median(others[i].map(rateOf));
     const ratio = rate / baseline;
+    const paired = median(others[i].map((result, run) => rateOf(result) / rateOf(raw[run])));
     const verdict = pipeline.judged ? `: goal >= ${goal}x ${ratio >= goal ? 'met' : 'NOT met'}` : '';
-    row(rate, `${pipeline.name}${verdict}`, `${ratio.toFixed(2)}x`);
+    row(rate, `${pipeline.name}${verdict}`, `${ratio.toFixed(2)}x`, `${paired.toFixed(2)}x`);
   });
 }
 

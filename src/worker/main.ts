@@ -44,7 +44,11 @@ async function main(argv: readonly string[]): Promise<void> {
       },
     );
   });
-  log(`taking items from ${config.workQueue} on ${executionProvider}`);
+  const threads = settings.intraOpThreads;
+  log(
+    `taking items from ${config.workQueue} on ${executionProvider}` +
+      (threads === undefined ? '' : `, ${threads} intra-op thread${threads === 1 ? '' : 's'}`),
+  );
   await loop.run(argv.includes('--exit-when-idle'));
   log('idle: exiting');
 }

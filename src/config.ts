@@ -59,8 +59,11 @@ const configSchema = z.object({
   workResultsQueue: z.string().default('work-results'),
   /** Who runs work items: worker processes on this machine, or Azure Container Apps job executions. */
   containerDispatcher: z.enum(['local', 'containerApps']).default('local'),
-  /** Local worker processes at most (each runs one item at a time). */
-  localWorkers: positiveInt(1),
+  /**
+   * Local worker processes at most (each runs one item at a time, with its share of the cores for
+   * onnxruntime).
+   */
+  localWorkers: positiveInt(2),
   containerAppsSubscriptionId: z.string().optional(),
   containerAppsResourceGroup: z.string().optional(),
   containerAppsJobName: z.string().optional(),
@@ -75,9 +78,9 @@ const configSchema = z.object({
   /** The style model a video job uses unless it names one. */
   videoStyleModel: z.string().default('fns-candy'),
   /** Frames per work item (one container task). */
-  videoBatchFrames: positiveInt(4),
+  videoBatchFrames: positiveInt(6),
   /** Work items of one video job dispatched at once. */
-  videoMaxInFlight: positiveInt(2),
+  videoMaxInFlight: positiveInt(4),
   /** One attempt at one work item may take this long before it is dispatched again. */
   videoUnitTimeoutSeconds: positiveInt(600),
 });

@@ -5,9 +5,14 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startHost, memoryOf, cpuSecondsOf, machineBusySeconds } = require('../scoring/hostProcess');
+const {
+  startHost,
+  memoryOf,
+  cpuSecondsOf,
+  machineBusySeconds,
+  readMasterKey,
+} = require('../scoring/hostProcess');
 const { scoreRun } = require('./scoreRun');
-const { BlobServiceClient } = require(path.join(__dirname, '../../node_modules/@azure/storage-blob'));
 
 const pollMs = 1000;
 
@@ -126,13 +131,6 @@ function errorLines(lines) {
     if (seen.size >= 5) break;
   }
   return [...seen];
-}
-
-async function readMasterKey(connection, hostId) {
-  const blob = BlobServiceClient.fromConnectionString(connection)
-    .getContainerClient('azure-webjobs-secrets')
-    .getBlockBlobClient(`${hostId}/host.json`);
-  return JSON.parse((await blob.downloadToBuffer()).toString()).masterKey.value;
 }
 
 module.exports = { trainRun };

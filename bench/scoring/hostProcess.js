@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
+const { BlobServiceClient } = require(path.join(root, 'node_modules/@azure/storage-blob'));
 const running = new Set();
 // A benchmark stopped early (Ctrl+C, timeout) must not leave a host behind; Azurite exits by itself.
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
@@ -58,6 +59,14 @@ function startHost(settings) {
       reject(new Error(`host exited (${code}):\n${host.output()}`));
     });
   });
+}
+
+/** The master key a host with this host id keeps in the storage account's secrets container. */
+async function readMasterKey(connection, hostId) {
+  const blob = BlobServiceClient.fromConnectionString(connection)
+    .getContainerClient('azure-webjobs-secrets')
+    .getBlockBlobClient(`${hostId}/host.json`);
+  return JSON.parse((await blob.downloadToBuffer()).toString()).masterKey.value;
 }
 
 /** VmRSS / VmHWM of a process in bytes (0 when it is gone). */
@@ -127,4 +136,12 @@ async function waitForQuiet(maxCores = 0.25, timeoutMs = 120_000) {
   }
 }
 
-module.exports = { startHost, memoryOf, cpuSecondsOf, findAzuritePid, machineBusySeconds, waitForQuiet };
+module.exports = {
+  startHost,
+  readMasterKey,
+  memoryOf,
+  cpuSecondsOf,
+  findAzuritePid,
+  machineBusySeconds,
+  waitForQuiet,
+};

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import type { StorageClients } from '../storage/StorageClients';
 import { markJobCancelled } from './cancelMarkers';
 import { enqueueWorkItems } from './enqueueWorkItems';
@@ -26,7 +27,8 @@ const maxFailedStarts = 3;
 
 /**
  * Runs work items in worker processes on this machine: `node <workerScript> --exit-when-idle`, started
- * on dispatch up to the limit. A worker exits once the queue has been empty for its idle period; when
+ * on dispatch up to the limit, each with its share of the cores for onnxruntime (WORKER_INTRA_OP_THREADS:
+ * the cores divided by the limit, unless set). A worker exits once the queue has been empty for its idle period; when
  * one exits with items still queued, another is started.
  */
 export class LocalProcessDispatcher implements WorkDispatcher {
@@ -72,6 +74,8 @@ export class LocalProcessDispatcher implements WorkDispatcher {
     const { options } = this;
     const child = spawn(process.execPath, [options.workerScript, '--exit-when-idle'], {
       env: {
+        // The workers share this machine's cores, unless the setting says otherwise.
+        WORKER_INTRA_OP_THREADS: String(Math.max(1, Math.floor(os.availableParallelism() / options.workers))),
         ...process.env,
         WORKER_EXECUTION_PROVIDER: 'cpu',
         ...options.env,

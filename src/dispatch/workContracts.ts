@@ -42,6 +42,8 @@ export interface WorkResult {
 export interface WorkHandlerContext {
   readonly storage: StorageClients;
   readonly executionProvider: 'cuda' | 'cpu';
+  /** onnxruntime's intra-op threads per inference call; undefined: its default (one per core). */
+  readonly intraOpThreads?: number;
   /** True once the item's job was cancelled. */
   readonly cancelled: () => Promise<boolean>;
   readonly log: (message: string) => void;

@@ -21,13 +21,15 @@ export class StyleModelSession {
   ) {}
 
   /**
-   * Opens the model with the given execution provider. Bytes whose SHA-256 is not the pinned one, or a
+   * Opens the model with the given execution provider (and intra-op threads: onnxruntime's default,
+   * one per core, when undefined). Bytes whose SHA-256 is not the pinned one, or a
    * model that does not take one [batch,3,H,W] float32 tensor, are refused with a ValidationError.
    */
   static async open(
     model: StyleModelRef,
     onnx: Uint8Array,
     executionProvider: 'cuda' | 'cpu',
+    intraOpThreads?: number,
   ): Promise<StyleModelSession> {
     const label = `${model.name}@${model.version}`;
     const actual = createHash('sha256').update(onnx).digest('hex');
@@ -36,7 +38,10 @@ export class StyleModelSession {
         `Style model ${label} refused: its model.onnx has SHA-256 ${actual}, but the work item pinned ${model.sha256}.`,
         { field: 'model.sha256' },
       );
-    const session = await InferenceSession.create(onnx, { executionProviders: [executionProvider] });
+    const session = await InferenceSession.create(onnx, {
+      executionProviders: [executionProvider],
+      ...(intraOpThreads === undefined ? {} : { intraOpNumThreads: intraOpThreads }),
+    });
     return new StyleModelSession(session, label, checkedImageSize(session, label));
   }
 

@@ -13,14 +13,14 @@ export class StyleSessions {
   constructor(private readonly readModel: ReadStyleModel) {}
 
   open(model: StyleModelRef, context: WorkHandlerContext): Promise<StyleModelSession> {
-    const key = `${model.sha256}:${context.executionProvider}`;
+    const key = `${model.sha256}:${context.executionProvider}:${context.intraOpThreads ?? 'default'}`;
     if (this.#key === key && this.#session) return this.#session;
     const previous = this.#session;
     this.#key = key;
     this.#session = (async () => {
       await previous?.then((session) => session.release()).catch(() => undefined);
       const onnx = await this.readModel(model, context.storage);
-      return StyleModelSession.open(model, onnx, context.executionProvider);
+      return StyleModelSession.open(model, onnx, context.executionProvider, context.intraOpThreads);
     })();
     // A failed open is not kept: the next work item tries again.
     this.#session.catch(() => {

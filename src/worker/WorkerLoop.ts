@@ -13,7 +13,7 @@ export interface WorkerQueues {
 }
 
 const firstPollMs = 100;
-const maxPollMs = 2000;
+const maxPollMs = 500;
 
 /**
  * Takes work messages one at a time: runs the item while extending the message's lease, sends the

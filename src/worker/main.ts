@@ -24,7 +24,14 @@ async function main(argv: readonly string[]): Promise<void> {
       results: await storage.queue(config.workResultsQueue),
       poison: storage.queues.getQueueClient(`${config.workQueue}-poison`),
     },
-    { storage, handlers: new HandlerRegistry(settings.testHandlers), executionProvider, ranOn, log },
+    {
+      storage,
+      handlers: new HandlerRegistry(settings.testHandlers),
+      executionProvider,
+      intraOpThreads: settings.intraOpThreads,
+      ranOn,
+      log,
+    },
     settings,
   );
   process.once('SIGTERM', () => {
@@ -37,7 +44,11 @@ async function main(argv: readonly string[]): Promise<void> {
       },
     );
   });
-  log(`taking items from ${config.workQueue} on ${executionProvider}`);
+  const threads = settings.intraOpThreads;
+  log(
+    `taking items from ${config.workQueue} on ${executionProvider}` +
+      (threads === undefined ? '' : `, ${threads} intra-op thread${threads === 1 ? '' : 's'}`),
+  );
   await loop.run(argv.includes('--exit-when-idle'));
   log('idle: exiting');
 }

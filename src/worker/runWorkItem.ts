@@ -8,6 +8,7 @@ export interface WorkItemRunner {
   readonly storage: StorageClients;
   readonly handlers: HandlerRegistry;
   readonly executionProvider: ExecutionProvider;
+  readonly intraOpThreads?: number;
   readonly ranOn: string;
   readonly log: (message: string) => void;
 }
@@ -25,6 +26,7 @@ export async function runWorkItem(item: WorkItem, runner: WorkItemRunner): Promi
     const context = {
       storage: runner.storage,
       executionProvider: runner.executionProvider,
+      intraOpThreads: runner.intraOpThreads,
       cancelled,
       log: (message: string) => runner.log(`${item.itemId}: ${message}`),
     };

@@ -13,6 +13,11 @@ const workerSettingsSchema = z.object({
   maxDequeueCount: z.coerce.number().int().positive().default(5),
   /** `auto` tries CUDA and falls back to the CPU. */
   executionProvider: z.enum(['auto', 'cuda', 'cpu']).default('auto'),
+  /**
+   * onnxruntime's intra-op threads per inference call; unset: its default, one per core. Several
+   * workers on one machine each take every core unless this divides them.
+   */
+  intraOpThreads: z.coerce.number().int().positive().optional(),
   /** Tests only: test handler kinds to register, comma-separated (e.g. `test.sleep`). */
   testHandlers: z
     .string()
@@ -33,6 +38,7 @@ const settingNames = {
   stopGraceSeconds: 'WORKER_STOP_GRACE_SECONDS',
   maxDequeueCount: 'WORKER_MAX_DEQUEUE_COUNT',
   executionProvider: 'WORKER_EXECUTION_PROVIDER',
+  intraOpThreads: 'WORKER_INTRA_OP_THREADS',
   testHandlers: 'WORKER_TEST_HANDLERS',
 } as const satisfies Record<keyof WorkerSettings, string>;
 

@@ -179,7 +179,18 @@ it('styles every frame as onnxruntime does, keeping the frame count, rate, durat
     model: { name: string; version: number };
     units: { frames: [number, number]; ranOn: string; executionProvider: string; batches: unknown[] }[];
   };
-  expect(manifest).toMatchObject({ frames: 6, model: { name: 'fns-candy', version: 1 } });
+  const milliseconds = expect.any(Number) as number;
+  expect(manifest).toMatchObject({
+    frames: 6,
+    model: { name: 'fns-candy', version: 1 },
+    prepare: {
+      downloadMs: milliseconds,
+      probeMs: milliseconds,
+      splitMs: milliseconds,
+      uploadMs: milliseconds,
+    },
+    assemble: { downloadMs: milliseconds, encodeMs: milliseconds, uploadMs: milliseconds },
+  });
   expect(manifest.units.map((unit) => unit.frames)).toEqual([
     [1, 2],
     [3, 4],

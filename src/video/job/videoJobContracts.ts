@@ -40,6 +40,18 @@ export interface PreparedVideo {
   readonly audioCodec?: string;
   readonly model: PinnedModel;
   readonly workContainer: string;
+  /** How long each step of the prepare activity took, in milliseconds (for the manifest). */
+  readonly timings?: PrepareTimings;
+}
+
+export interface PrepareTimings {
+  /** Reading the source video from its blob. */
+  readonly downloadMs: number;
+  readonly probeMs: number;
+  /** Decoding into PNG frames and copying the audio track (one ffmpeg pass). */
+  readonly splitMs: number;
+  /** Writing the frames and audio to the work container. */
+  readonly uploadMs: number;
 }
 
 export type PrepareResult = PreparedVideo | { readonly error: string };

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { LocalProcessDispatcher } from '../../../src/dispatch';
 import { StorageClients } from '../../../src/storage/StorageClients';
@@ -48,7 +49,7 @@ async function blobNames(storage: StorageClients, container: string): Promise<st
 
 describe('LocalProcessDispatcher', () => {
   it('runs every item once in worker processes, reports the CPU provider and exits when idle', async () => {
-    const { storage, dispatcher, names, container } = await setUp(2, { WORKER_IDLE_SECONDS: '1' });
+    const { storage, dispatcher, names, lines, container } = await setUp(2, { WORKER_IDLE_SECONDS: '1' });
     const items = ['u1', 'u2', 'u3', 'u4', 'u5'].map((unit) =>
       sleepItem('job1', unit, { container, steps: 2, stepMs: 20 }),
     );
@@ -67,6 +68,11 @@ describe('LocalProcessDispatcher', () => {
     // The auto setting tries CUDA; this machine has none.
     expect(new Set(results.map((result) => result.executionProvider))).toEqual(new Set(['cpu']));
     expect(results.every((result) => /^local process \d+$/.test(result.ranOn))).toBe(true);
+    // Two workers share the cores for onnxruntime.
+    const threads = Math.max(1, Math.floor(os.availableParallelism() / 2));
+    const starts = lines.filter((line) => line.includes('taking items from'));
+    expect(starts.length).toBeGreaterThan(0);
+    for (const line of starts) expect(line).toMatch(new RegExp(`on cpu, ${threads} intra-op threads?$`));
     for (const item of items)
       expect(await blobText(storage, container, `job1/${item.unit}.txt`)).toBe(
         sleepOutput(`job1/${item.unit}.txt`, 2),

@@ -56,8 +56,9 @@ export async function assembleStyledVideo(
     await container.getBlockBlobClient(output).uploadFile(outputFile, {
       blobHTTPHeaders: { blobContentType: lossless ? 'video/x-matroska' : 'video/mp4' },
     });
+    const uploadMs = performance.now() - started - downloadMs - encodeMs;
     const manifestName = `${folder}/manifest.json`;
-    const manifest = JSON.stringify(manifestOf(input, output, { downloadMs, encodeMs }), null, 2);
+    const manifest = JSON.stringify(manifestOf(input, output, { downloadMs, encodeMs, uploadMs }), null, 2);
     await container.getBlockBlobClient(manifestName).upload(manifest, Buffer.byteLength(manifest), {
       blobHTTPHeaders: { blobContentType: 'application/json' },
     });
@@ -71,7 +72,7 @@ export async function assembleStyledVideo(
 function manifestOf(
   input: AssembleVideoInput,
   output: string,
-  assemble: { downloadMs: number; encodeMs: number },
+  assemble: { downloadMs: number; encodeMs: number; uploadMs: number },
 ) {
   const { prepared } = input;
   return {
@@ -85,6 +86,7 @@ function manifestOf(
     size: { width: prepared.width, height: prepared.height },
     audio: prepared.audioCodec ?? null,
     model: prepared.model,
+    prepare: prepared.timings ?? null,
     units: [...input.units]
       .sort((a, b) => a.first - b.first)
       .map((unit) => ({
@@ -96,6 +98,10 @@ function manifestOf(
         finishedAt: unit.result?.finishedAt,
         batches: (unit.result?.output as { batches?: unknown } | undefined)?.batches,
       })),
-    assemble: { downloadMs: Math.round(assemble.downloadMs), encodeMs: Math.round(assemble.encodeMs) },
+    assemble: {
+      downloadMs: Math.round(assemble.downloadMs),
+      encodeMs: Math.round(assemble.encodeMs),
+      uploadMs: Math.round(assemble.uploadMs),
+    },
   };
 }

@@ -27,20 +27,24 @@ export async function prepareVideo(
   try {
     const model = await pinStyleModel(input.model, services);
     const source = path.join(dir, 'source');
+    const clock = stepClock();
     await download(services, input.source.container, input.source.blob, source, where);
+    const downloadMs = clock();
     const probe = await probeVideo({ input: source, subject: where });
+    const probeMs = clock();
     const framesDir = path.join(dir, 'frames');
     await mkdir(framesDir);
     const audioFile = probe.audio ? path.join(dir, 'audio.mka') : undefined;
     const { frameCount } = await splitVideo({ input: source, subject: where, framesDir, audioFile });
     if (frameCount === 0) throw new ValidationError(`Video ${where} has no frames.`);
+    const splitMs = clock();
     const work = await services.storage.ensureContainer(services.workContainer);
     const frames = (await readdir(framesDir)).sort();
-    await uploadFiles(
-      work,
-      frames.map((name) => ({ file: path.join(framesDir, name), blob: `${input.jobId}/frames/${name}` })),
-    );
-    if (audioFile) await uploadFiles(work, [{ file: audioFile, blob: `${input.jobId}/audio.mka` }]);
+    await uploadFiles(work, [
+      ...frames.map((name) => ({ file: path.join(framesDir, name), blob: `${input.jobId}/frames/${name}` })),
+      ...(audioFile ? [{ file: audioFile, blob: `${input.jobId}/audio.mka` }] : []),
+    ]);
+    const uploadMs = clock();
     const fps = formatFrameRate(probe.frameRate);
     await services.jobs.update(input.jobId, {
       frames: frameCount,
@@ -57,6 +61,7 @@ export async function prepareVideo(
       ...(probe.audio ? { audioCodec: probe.audio.codec } : {}),
       model,
       workContainer: services.workContainer,
+      timings: { downloadMs, probeMs, splitMs, uploadMs },
     };
   } catch (error) {
     if (error instanceof ValidationError || error instanceof NotFoundError) return { error: error.message };
@@ -64,6 +69,17 @@ export async function prepareVideo(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Milliseconds since the previous call (or since it was made), rounded. */
+function stepClock(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = Math.round(now - last);
+    last = now;
+    return elapsed;
+  };
 }
 
 /** The pinned version of a model whose card is tagged `kind: style-transfer`. */

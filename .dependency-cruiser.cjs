@@ -1,6 +1,6 @@
 // The folder rules of the app, checked in CI (`npm run depcheck`). ARCHITECTURE.md explains the layers.
 const features = 'scoring|models|training|manyModels|streaming|video';
-const foundation = '^src/(storage|http)/|^src/(errors|config)[.]ts$';
+const foundation = '^src/(storage|http|identity)/|^src/(errors|config)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -135,7 +135,15 @@ module.exports = {
       comment:
         'The embedded host is generic: it loads the app from package.json main and imports nothing of it.',
       from: { path: '^src/host/' },
-      to: { path: '^(src/|functions/)', pathNot: '^src/host/' },
+      to: { path: '^(src/|functions/)', pathNot: '^src/(host|identity)/' },
+    },
+    {
+      name: 'identity-is-shared',
+      severity: 'error',
+      comment:
+        'src/identity (credentials of identity-based connections) is shared by the app and the embedded host, so it imports nothing of either.',
+      from: { path: '^src/identity/' },
+      to: { path: '^(src/|functions/)', pathNot: '^src/identity/' },
     },
     {
       name: 'app-knows-no-host',

@@ -1,11 +1,7 @@
-export type StorageService = 'blob' | 'queue' | 'table';
+import type { StorageCredentialSettings } from '../identity/storageCredential';
 
-/** How the app's clients authenticate to an identity-based account (`<name>__credential`). */
-export type StorageCredentialSettings =
-  | { readonly kind: 'default'; readonly clientId?: string }
-  | { readonly kind: 'managedIdentity'; readonly clientId?: string; readonly resourceId?: string }
-  /** Tests only: a static token Azurite's `--oauth basic` accepts; refused unless every endpoint is loopback. */
-  | { readonly kind: 'azuriteTestToken' };
+export type { StorageCredentialSettings };
+export type StorageService = 'blob' | 'queue' | 'table';
 
 /**
  * A storage account as the app settings name it: a connection string, or identity settings with each

@@ -2,7 +2,7 @@ import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { serviceEndpoint, type StorageAccount, type StorageService } from './StorageAccount';
-import { storageCredential } from './storageCredential';
+import { storageCredential } from '../identity/storageCredential';
 
 /**
  * Storage clients for one account, from a connection string or identity settings (resolveStorageAccount).

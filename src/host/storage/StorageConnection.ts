@@ -8,7 +8,7 @@ import {
   type StorageConnectionSettings,
   type StorageService,
 } from './resolveStorageConnection';
-import { storageCredential } from './storageCredential';
+import { storageCredential } from '../../identity/storageCredential';
 
 export const developmentAccountName = 'devstoreaccount1';
 // Azurite's well-known development key (public, documented by Microsoft; not a secret).

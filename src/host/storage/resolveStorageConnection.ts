@@ -1,16 +1,12 @@
+import type { StorageCredentialSettings } from '../../identity/storageCredential';
 import { HostConfigurationError } from '../errors';
 import type { AppSettings } from '../settings/AppSettings';
+
+export type { StorageCredentialSettings };
 
 export type StorageService = 'blob' | 'queue' | 'table';
 
 type Endpoint = { uri: string } | { missing: string };
-
-/** Which credential an identity-based connection uses (`<name>__credential`). */
-export type StorageCredentialSettings =
-  | { readonly kind: 'default'; readonly clientId?: string }
-  | { readonly kind: 'managedIdentity'; readonly clientId?: string; readonly resourceId?: string }
-  /** Tests only: a static token that Azurite's `--oauth basic` accepts; loopback endpoints only. */
-  | { readonly kind: 'azuriteTestToken' };
 
 /** A storage connection as the app settings define it: a connection string, or identity settings. */
 export type StorageConnectionSettings =

@@ -1,10 +1,18 @@
+// Credentials of identity-based storage connections, shared by the app and the embedded host: this
+// folder imports nothing of either.
 import {
   DefaultAzureCredential,
   ManagedIdentityCredential,
   type AccessToken,
   type TokenCredential,
 } from '@azure/identity';
-import type { StorageCredentialSettings } from './StorageAccount';
+
+/** How an identity-based connection gets its tokens (from `<connection>__credential` and `__clientId`). */
+export type StorageCredentialSettings =
+  | { readonly kind: 'default'; readonly clientId?: string }
+  | { readonly kind: 'managedIdentity'; readonly clientId?: string; readonly resourceId?: string }
+  /** Tests only: a static token Azurite's `--oauth basic` accepts; refused unless every endpoint is loopback. */
+  | { readonly kind: 'azuriteTestToken' };
 
 const credentials = new Map<string, TokenCredential>();
 
@@ -40,7 +48,7 @@ function createCredential(settings: StorageCredentialSettings): TokenCredential 
 /**
  * Tests only: an unsigned token shaped as Azurite's `--oauth basic` checks it (storage audience, an
  * Entra issuer, a valid lifetime); Azurite does not check signatures, Azure Storage would refuse it.
- * resolveStorageAccount allows it for loopback endpoints only. (The embedded host has its own copy.)
+ * The resolvers (the app's and the embedded host's) allow it for loopback endpoints only.
  */
 class AzuriteTestTokenCredential implements TokenCredential {
   getToken(): Promise<AccessToken> {

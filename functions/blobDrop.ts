@@ -2,6 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { blobTriggerSource, dataConnection, scoringServices } from '../src/appServices';
 import { startJobForDrop } from '../src/scoring/startJobForDrop';
+import { blobDropOf } from '../src/storage/blobDropOf';
 import { acceptBlobReferences } from '../src/storage/blobReferences';
 
 acceptBlobReferences();
@@ -13,13 +14,7 @@ acceptBlobReferences();
  * host learns of drops (its own container scan, or Event Grid on Azure) is BLOB_TRIGGER_SOURCE.
  */
 export async function scoreDroppedBlob(_blob: unknown, context: InvocationContext): Promise<void> {
-  const metadata = context.triggerMetadata ?? {};
-  const properties = metadata.properties as { eTag?: string; etag?: string } | undefined;
-  const drop = {
-    name: typeof metadata.name === 'string' ? metadata.name : '',
-    etag: properties?.eTag ?? properties?.etag ?? '',
-    metadata: metadata.metadata as Record<string, string> | undefined,
-  };
+  const drop = blobDropOf(context.triggerMetadata);
   context.log(await startJobForDrop(drop, df.getClient(context), scoringServices()));
 }
 

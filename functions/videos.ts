@@ -2,6 +2,7 @@ import { app, type HttpRequest, type InvocationContext } from '@azure/functions'
 import * as df from 'durable-functions';
 import { blobTriggerSource, dataConnection, videoJobServices } from '../src/appServices';
 import { styleVideo } from '../src/orchestrations/styleVideo';
+import { blobDropOf } from '../src/storage/blobDropOf';
 import { acceptBlobReferences } from '../src/storage/blobReferences';
 import { assembleStyledVideo } from '../src/video/job/activities/assembleStyledVideo';
 import { dispatchVideoWork } from '../src/video/job/activities/dispatchVideoWork';
@@ -77,13 +78,7 @@ app.storageBlob('styleDroppedVideo', {
   sdkBinding: true,
   extraInputs: [durableClient],
   handler: async (_blob: unknown, context: InvocationContext) => {
-    const metadata = context.triggerMetadata ?? {};
-    const properties = metadata.properties as { eTag?: string; etag?: string } | undefined;
-    const drop = {
-      name: typeof metadata.name === 'string' ? metadata.name : '',
-      etag: properties?.eTag ?? properties?.etag ?? '',
-      metadata: metadata.metadata as Record<string, string> | undefined,
-    };
+    const drop = blobDropOf(context.triggerMetadata);
     context.log(await startVideoForDrop(drop, df.getClient(context), videoJobServices()));
   },
 });

@@ -1,3 +1,4 @@
+import type { BlobDrop } from '../storage/blobDropOf';
 import type { DurableClient } from 'durable-functions';
 import { ValidationError } from '../errors';
 import { isImageName } from './images/listImageShards';
@@ -6,13 +7,6 @@ import type { JobSpec } from './JobSpec';
 import { modelLabelOf, resolveJobSpec } from './resolveJobSpec';
 import type { ScoringServices } from './ScoringServices';
 import { startScoreJob } from './startScoreJob';
-
-/** A blob written to the input container, as the blob trigger reports it. */
-export interface BlobDrop {
-  readonly name: string;
-  readonly etag: string;
-  readonly metadata?: Readonly<Record<string, string>>;
-}
 
 /**
  * Blob metadata that keeps the blob trigger from scoring an upload: for files uploaded to the input

@@ -1,15 +1,9 @@
+import type { BlobDrop } from '../../storage/blobDropOf';
 import type { DurableClient } from 'durable-functions';
 import { ValidationError } from '../../errors';
 import { resolveVideoJob } from './VideoJobSpec';
 import type { VideoJobServices } from './VideoJobServices';
 import { startVideoJob, videoJobIdForBlob } from './startVideoJob';
-
-/** A video written to the videos container, as the blob trigger reports it. */
-export interface VideoDrop {
-  readonly name: string;
-  readonly etag: string;
-  readonly metadata?: Readonly<Record<string, string>>;
-}
 
 /**
  * Starts the job of one video version: the model is the blob's metadata `model`, else the default;
@@ -18,7 +12,7 @@ export interface VideoDrop {
  * trigger failure retried into the poison queue. Returns what to log.
  */
 export async function startVideoForDrop(
-  drop: VideoDrop,
+  drop: BlobDrop,
   client: DurableClient,
   services: VideoJobServices,
 ): Promise<string> {

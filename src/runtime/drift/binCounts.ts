@@ -40,12 +40,22 @@ export function countFeatureBins(
 ): number[][] {
   return bins.map(({ column, edges }) => {
     const rounded = Float64Array.from(edges, Math.fround);
-    const counts = new Array<number>(edges.length + 1).fill(0);
+    const counts = new Float64Array(edges.length + 1);
+    const last = rounded.length;
+    // The binary search is written out here: this loop runs once per row and feature.
     for (let r = 0, at = column; r < rows; r++, at += width) {
       const value = features[at]!;
-      if (value === value) counts[binIndexOf(rounded, value)]!++;
+      if (value !== value) continue;
+      let low = 0;
+      let high = last;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (rounded[middle]! < value) low = middle + 1;
+        else high = middle;
+      }
+      counts[low]!++;
     }
-    return counts;
+    return Array.from(counts);
   });
 }
 

@@ -22,6 +22,7 @@ import { PoolModelRunner } from './runtime/inference/PoolModelRunner';
 import { ModelLoader } from './runtime/models/ModelLoader';
 import { WorkerPool } from './runtime/workers/WorkerPool';
 import type { RuntimeServices } from './runtime/RuntimeServices';
+import { DriftStore } from './scoring/drift/DriftStore';
 import { JobStore } from './scoring/JobStore';
 import type { ScoringServices } from './scoring/ScoringServices';
 import { ImageModelStrategy } from './scoring/images/ImageModelStrategy';
@@ -102,6 +103,7 @@ function compose(config: AppConfig): AppServices {
     scoring: {
       runtime,
       jobs: new JobStore(storage),
+      drift: new DriftStore(storage),
       defaults: {
         inputContainer: config.inputContainer,
         outputContainer: config.outputContainer,

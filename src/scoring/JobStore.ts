@@ -31,6 +31,8 @@ export interface JobRecord {
   totalRows?: number;
   scoredRows?: number;
   badRows?: number;
+  /** Input drift against the model's training baseline (see the manifest's `drift`). */
+  driftStatus?: 'none' | 'ok' | 'warning' | 'breach';
 }
 
 /** One row of the `jobPartitions` table. */

@@ -1,4 +1,5 @@
 import type { RuntimeServices } from '../runtime/RuntimeServices';
+import type { DriftStore } from './drift/DriftStore';
 import type { JobStore } from './JobStore';
 import type { ModelStrategies } from './ModelStrategy';
 import type { JobDefaults } from './resolveJobSpec';
@@ -7,6 +8,8 @@ import type { JobDefaults } from './resolveJobSpec';
 export interface ScoringServices {
   readonly runtime: Pick<RuntimeServices, 'storage' | 'formats' | 'store' | 'faults'>;
   readonly jobs: JobStore;
+  /** The `drift` table: each job's input drift per feature. */
+  readonly drift: DriftStore;
   /** How job specs are resolved: settings' defaults and the containers jobs may use. */
   readonly defaults: JobDefaults;
   /** The default model of a blob drop that names none. */

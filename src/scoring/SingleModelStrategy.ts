@@ -3,6 +3,8 @@ import type { Partition, ScoredPartition } from '../runtime/formats/ScoringBatch
 import type { FeatureMapping } from '../runtime/inference/mapFeatures';
 import type { PinnedModel } from '../runtime/models/LoadedModel';
 import type { RuntimeServices } from '../runtime/RuntimeServices';
+import { countFeatureBins } from '../runtime/drift/binCounts';
+import { planDrift } from './drift/planDrift';
 import type { JobPlan, ModelPlan } from './jobContracts';
 import type { ModelPlanRequest, ModelStrategy } from './ModelStrategy';
 
@@ -34,6 +36,7 @@ export class SingleModelStrategy implements ModelStrategy {
       outputs: mapping.outputs,
       label: { name: model.name, version: model.version },
       notes: mapping.notes,
+      drift: planDrift(model.card, mapping.featureColumns),
     };
   }
 
@@ -43,6 +46,7 @@ export class SingleModelStrategy implements ModelStrategy {
    */
   async scorePartition(plan: JobPlan, partition: Partition): Promise<ScoredPartition> {
     const { pinned, mapping, schema } = singlePlanOf(plan);
+    const drift = plan.model.drift?.kind === 'baseline' ? plan.model.drift.features : undefined;
     const { storage, formats, models, runner } = this.runtime;
     const inputFormat = tableFormatOf(plan.input.format);
     const { reader } = formats[inputFormat];
@@ -65,6 +69,7 @@ export class SingleModelStrategy implements ModelStrategy {
         partition,
         schema,
         mapping,
+        drift,
         output: { ...outputOptions, format: plan.output.summaryOnly ? 'none' : (textOutput ?? 'none') },
       }));
     }
@@ -73,7 +78,9 @@ export class SingleModelStrategy implements ModelStrategy {
     const output = plan.output.summaryOnly
       ? Buffer.alloc(0)
       : await writer.write(batch, predictions, outputOptions);
-    return { output, totalRows: batch.totalRows, rowCount: batch.rowCount, errors: batch.errors };
+    const width = schema.featureColumns.length;
+    const binCounts = drift && countFeatureBins(batch.features, batch.rowCount, width, drift);
+    return { output, totalRows: batch.totalRows, rowCount: batch.rowCount, errors: batch.errors, binCounts };
   }
 
   describe(plan: JobPlan) {

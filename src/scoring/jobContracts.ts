@@ -1,5 +1,6 @@
 import type { JobInputFormat } from '../runtime/formats/InputFormat';
 import type { Partition, ScoringSchema } from '../runtime/formats/ScoringBatch';
+import type { DriftPlan } from './drift/planDrift';
 import type { JobStatus } from './JobStore';
 import type { ModelSpec, ResolvedJobSpec } from './resolveJobSpec';
 
@@ -26,6 +27,8 @@ export interface ModelPlan {
   readonly label: { readonly name: string; readonly version?: number };
   /** Things the user should know (e.g. a non-tensor model output that is skipped). */
   readonly notes: readonly string[];
+  /** How the job measures its input drift; absent where drift does not apply (images, keyed jobs). */
+  readonly drift?: DriftPlan;
 }
 
 /** Everything the partitions need, decided once before the fan-out. */
@@ -69,6 +72,8 @@ export interface PartitionResult {
   readonly errorBytes: number;
   readonly attempts: number;
   readonly durationMs: number;
+  /** Per-feature counts of the scored rows in the baseline's bins (see ModelPlan.drift). */
+  readonly binCounts?: number[][];
   /** Set when the partition could not be scored after its retries. */
   readonly failure?: string;
 }

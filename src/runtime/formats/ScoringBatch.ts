@@ -58,4 +58,6 @@ export interface ScoredPartition {
   /** Rows scored. */
   readonly rowCount: number;
   readonly errors: readonly RowError[];
+  /** Per-feature counts of the scored rows in the baseline's bins, when the job asked for drift. */
+  readonly binCounts?: number[][];
 }

@@ -10,6 +10,7 @@ import type {
   ScoringBatch,
   ScoringSchema,
 } from '../formats/ScoringBatch';
+import { countFeatureBins, type FeatureBins } from '../drift/binCounts';
 import type { FeatureMapping } from './mapFeatures';
 import { checkRows, chunkInputs, joinColumn, planChunks, type Chunk } from './batchChunks';
 import { runSession } from './runSession';
@@ -24,6 +25,8 @@ export interface TextPartitionJob {
   readonly partition: Partition;
   readonly schema: ScoringSchema;
   readonly mapping: FeatureMapping;
+  /** Features whose values are counted in their baseline's bins (input drift), if any. */
+  readonly drift?: readonly FeatureBins[];
   /** Output format, or `none` to count and validate only (summary-only jobs). */
   readonly output: {
     readonly format: 'csv' | 'jsonl' | 'none';
@@ -38,6 +41,7 @@ export interface TextPartitionResult {
   readonly totalRows: number;
   readonly rowCount: number;
   readonly errors: readonly RowError[];
+  readonly binCounts?: number[][];
 }
 
 // Rows per onnxruntime run inside the worker: bounds the tensors a heavy model allocates at once.
@@ -68,7 +72,9 @@ export async function scoreTextPartition(
       : job.output.format === 'jsonl'
         ? formatJsonlOutput(batch, predictions, options)
         : Buffer.alloc(0);
-  return { output, totalRows: batch.totalRows, rowCount: batch.rowCount, errors: batch.errors };
+  const width = job.schema.featureColumns.length;
+  const binCounts = job.drift && countFeatureBins(batch.features, batch.rowCount, width, job.drift);
+  return { output, totalRows: batch.totalRows, rowCount: batch.rowCount, errors: batch.errors, binCounts };
 }
 
 async function predict(

@@ -56,6 +56,13 @@ export const modelCardSchema = z
       })
       .optional(),
     task: z.enum(['regression', 'classification']).optional(),
+    /**
+     * PSI from which a scoring job's input drift warns and breaches, per feature against
+     * `training.baseline` (defaults 0.1 and 0.25: see driftThresholdOf).
+     */
+    drift: z
+      .object({ psiWarning: z.number().positive().optional(), psiBreach: z.number().positive().optional() })
+      .optional(),
     /** An image model: how images are fed to its input (size, layout, normalisation). */
     image: imageInputSchema.optional(),
     /** Class labels in the order of the model's class scores (image classification's label file). */

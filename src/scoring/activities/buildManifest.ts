@@ -1,3 +1,4 @@
+import type { DriftReport } from '../drift/summarizeDrift';
 import type { JobRecord, JobStatus } from '../JobStore';
 import type { JobPlan, PartitionResult } from '../jobContracts';
 import type { ModelStrategy } from '../ModelStrategy';
@@ -14,6 +15,8 @@ interface ManifestInput {
   completedTime: string;
   /** The job's model strategy: it describes the model(s) for the manifest. */
   strategy: ModelStrategy;
+  /** Input drift against the training baseline, when the job measures it. */
+  drift?: DriftReport;
 }
 
 /** `_manifest.json`: what was scored with which model, row counts, partitions, timings and errors. */
@@ -52,6 +55,7 @@ export function buildManifest(input: ManifestInput) {
       durationMs: result.durationMs,
       failure: result.failure,
     })),
+    drift: input.drift,
     timings: { created: job?.createdTime, started: job?.startedTime, completed: input.completedTime },
     notes: plan.model.notes,
   };

@@ -1,3 +1,4 @@
+import { jobDriftStatusOf, summarizeDrift } from '../drift/summarizeDrift';
 import type { JobStatus } from '../JobStore';
 import type { CommitInput, JobOutcome, PartitionResult } from '../jobContracts';
 import { blockIdOf, outputNames } from '../outputNames';
@@ -38,6 +39,17 @@ export async function commitScoreJob(input: CommitInput, services: ScoringServic
   const { status, reason } = decide(plan, ordered);
   const completedTime = new Date().toISOString();
   const job = await services.jobs.get(plan.jobId);
+  const drift = plan.model.drift && summarizeDrift(plan.model.drift, ordered);
+  if (drift) {
+    const { name, version } = plan.model.label;
+    await services.drift.save({
+      jobId: plan.jobId,
+      model: name,
+      modelVersion: version,
+      completedTime,
+      report: drift,
+    });
+  }
   const manifest = buildManifest({
     plan,
     results: ordered,
@@ -48,6 +60,7 @@ export async function commitScoreJob(input: CommitInput, services: ScoringServic
     job,
     completedTime,
     strategy: strategyFor(services.strategies, plan.model.kind),
+    drift,
   });
   const text = JSON.stringify(manifest, null, 2);
   await output
@@ -65,6 +78,7 @@ export async function commitScoreJob(input: CommitInput, services: ScoringServic
     partitionsFailed: ordered.filter((result) => result.failure).length,
     scoredRows,
     badRows,
+    driftStatus: jobDriftStatusOf(drift),
   });
   return { jobId: plan.jobId, status, reason, manifest: `${plan.output.container}/${names.manifest}` };
 }

@@ -109,5 +109,6 @@ async function scoreOnce(input: ScorePartitionInput, services: ScoringServices, 
     badRows: scored.errors.length,
     outputBytes: bytes.length,
     errorBytes: errorBytes.length,
+    binCounts: scored.binCounts,
   };
 }

@@ -40,8 +40,7 @@ export async function getVideoJob(
   services: VideoJobServices,
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    const job = couldBeVideoJobId(id) ? await services.jobs.get(id) : undefined;
-    if (!job) throw noSuchJob(id);
+    const job = await existingJob(id, services);
     let view: VideoJobView = job;
     if (job.status === 'Running') {
       const status = await client.getStatus(id, { showHistory: false, showInput: false });
@@ -75,8 +74,7 @@ export async function cancelVideoJob(
   services: VideoJobServices,
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    const job = couldBeVideoJobId(id) ? await services.jobs.get(id) : undefined;
-    if (!job) throw noSuchJob(id);
+    const job = await existingJob(id, services);
     if (finishedVideoStatuses.includes(job.status))
       throw new ConflictError(`Video job '${id}' already finished (${job.status}).`);
     await services.jobs.update(id, {
@@ -90,6 +88,9 @@ export async function cancelVideoJob(
   });
 }
 
-function noSuchJob(id: string): NotFoundError {
-  return new NotFoundError(`No video job with id '${id.length > 40 ? `${id.slice(0, 40)}...` : id}'.`);
+/** The job's row; a 404 naming the id (quoted short: it comes from the URL, at any length) if none. */
+async function existingJob(id: string, services: VideoJobServices): Promise<VideoJobRecord> {
+  const job = couldBeVideoJobId(id) ? await services.jobs.get(id) : undefined;
+  if (job) return job;
+  throw new NotFoundError(`No video job with id '${id.length > 40 ? `${id.slice(0, 40)}...` : id}'.`);
 }

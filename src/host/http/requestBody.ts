@@ -80,14 +80,18 @@ export function refuseBody(
     `${request.method} ${redactUrl(request.url)}: 413, the request body (${size}) is larger than ${limit} bytes (${requestBodyLimitSetting}).`,
   );
   const body = Buffer.from(JSON.stringify({ message }));
+  const drain = Math.max(limit, minimumDrainBytes);
+  // A body declared past what is drained is never read: the connection closes after the answer. Any
+  // other is read to its end with the connection kept open, so the client finishes sending and reads
+  // the answer (closing at once would meet its writes with a reset).
+  const closeNow = declared !== undefined && declared > drain;
   response.writeHead(413, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(body.length),
-    connection: 'close',
+    ...(closeNow ? { connection: 'close' } : {}),
   });
   response.end(body);
   let dropped = 0;
-  const drain = Math.max(limit, minimumDrainBytes);
   request.on('data', (chunk: Buffer) => {
     dropped += chunk.length;
     if (dropped > drain) request.socket.destroy();

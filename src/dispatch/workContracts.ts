@@ -1,44 +1,6 @@
 import { z } from 'zod';
 import type { StorageClients } from '../storage/StorageClients';
 
-/** One unit of container work, as it travels on the work queue. */
-export interface WorkItem {
-  /** Unique per attempt: `${jobId}.${unit}.a${attempt}`. */
-  readonly itemId: string;
-  readonly jobId: string;
-  /** The unit of work, stable across attempts (e.g. 'frames-000120-000127'); outputs are named by it. */
-  readonly unit: string;
-  /** 1, 2, ... */
-  readonly attempt: number;
-  /** The orchestration to notify. */
-  readonly instanceId: string;
-  /** The handler's name in the worker, e.g. 'styleFrames'. */
-  readonly kind: string;
-  readonly timeoutSeconds: number;
-  /** The handler's input; the handler validates it. */
-  readonly payload: unknown;
-}
-
-/** What a worker reports for one item, on the results queue. */
-export interface WorkResult {
-  readonly itemId: string;
-  readonly jobId: string;
-  readonly unit: string;
-  readonly attempt: number;
-  readonly instanceId: string;
-  readonly kind: string;
-  readonly status: 'succeeded' | 'failed' | 'cancelled';
-  /** A message that names the input; never a secret. */
-  readonly error?: string;
-  readonly executionProvider: 'cuda' | 'cpu';
-  /** e.g. 'local process 1234', 'container apps execution <name>'. */
-  readonly ranOn: string;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  /** The handler's small result (counts, timings), not data. */
-  readonly output?: unknown;
-}
-
 export interface WorkHandlerContext {
   readonly storage: StorageClients;
   readonly executionProvider: 'cuda' | 'cpu';
@@ -74,32 +36,45 @@ export function cancelMarkerName(jobId: string): string {
 
 const name = z.string().min(1);
 
-export const workItemSchema = z.object({
+/** What names an item and where its result goes: in the item and again in its result. */
+const itemFields = {
+  /** Unique per attempt: `${jobId}.${unit}.a${attempt}` (workItemId). */
   itemId: name,
   jobId: name,
+  /** The unit of work, stable across attempts (e.g. 'frames-000120-000127'); outputs are named by it. */
   unit: name,
+  /** 1, 2, ... */
   attempt: z.number().int().positive(),
+  /** The orchestration to notify. */
   instanceId: name,
+  /** The handler's name in the worker, e.g. 'styleFrames'. */
   kind: name,
-  timeoutSeconds: z.number().int().positive(),
-  payload: z.unknown(),
-}) satisfies z.ZodType<WorkItem>;
+};
 
+/** One unit of container work, as it travels on the work queue. */
+export const workItemSchema = z.object({
+  ...itemFields,
+  timeoutSeconds: z.number().int().positive(),
+  /** The handler's input; the handler validates it. */
+  payload: z.unknown(),
+});
+export type WorkItem = Readonly<z.infer<typeof workItemSchema>>;
+
+/** What a worker reports for one item, on the results queue. */
 export const workResultSchema = z.object({
-  itemId: name,
-  jobId: name,
-  unit: name,
-  attempt: z.number().int().positive(),
-  instanceId: name,
-  kind: name,
+  ...itemFields,
   status: z.enum(['succeeded', 'failed', 'cancelled']),
+  /** A message that names the input; never a secret. */
   error: z.string().optional(),
   executionProvider: z.enum(['cuda', 'cpu']),
+  /** e.g. 'local process 1234', 'container apps execution <name>'. */
   ranOn: z.string(),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
+  /** The handler's small result (counts, timings), not data. */
   output: z.unknown().optional(),
-}) satisfies z.ZodType<WorkResult>;
+});
+export type WorkResult = Readonly<z.infer<typeof workResultSchema>>;
 
 /** The item id the design fixes: one per attempt of a unit. */
 export function workItemId(jobId: string, unit: string, attempt: number): string {

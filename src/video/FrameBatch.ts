@@ -1,5 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { NotFoundError } from '../errors';
+import { readBlob } from '../storage/readBlob';
 import { decodeFrame, encodeFrame, frameSizeOf, type FrameSize } from './frameTensors';
 import { frameBlobName } from './StyleFramesPayload';
 
@@ -75,7 +76,7 @@ export async function writeBatch(
 
 async function downloadFrame(container: ContainerClient, name: string): Promise<Buffer> {
   try {
-    return await container.getBlockBlobClient(name).downloadToBuffer();
+    return (await readBlob(container.getBlobClient(name))).bytes;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404)
       throw new NotFoundError(`Frame ${container.containerName}/${name} not found.`);

@@ -18,9 +18,8 @@ export interface BatchTiming {
 
 /** What `styleFrames` returns to the dispatcher: counts and timings, never frame data. */
 export interface StyleFramesOutput {
-  /** Frames styled and written (all of first..last unless cancelled). */
+  /** Frames styled and written: all of first..last (a cancelled item throws WorkCancelledError). */
   readonly frames: number;
-  readonly cancelled: boolean;
   readonly model: string;
   readonly executionProvider: 'cuda' | 'cpu';
   /** The size the model ran at, when frames were resized to it (and back). */
@@ -64,13 +63,13 @@ async function styleRange(
     );
   const batches: BatchTiming[] = [];
   let resizedTo: DecodedBatch['size'] | undefined;
-  let cancelled = false;
   let next: Promise<DecodedBatch> | undefined = handled(read(payload.first));
   let writing: Promise<unknown> = Promise.resolve();
   while (next) {
     if (await context.cancelled()) {
-      cancelled = true;
-      break;
+      await writing;
+      // The worker answers a cancelled item `cancelled`, whatever it had done: the job no longer waits.
+      throw new WorkCancelledError(`Cancelled after ${framesIn(batches)} frame(s).`);
     }
     const batch: DecodedBatch = await next;
     const following = batch.first + batch.count;
@@ -87,26 +86,26 @@ async function styleRange(
     );
   }
   await writing;
-  const output = outputOf(payload, context, session, { batches, cancelled, resizedTo });
-  // The worker answers a cancelled item `cancelled`, whatever it had done: the job no longer waits for it.
-  if (cancelled) throw new WorkCancelledError(`Cancelled after ${output.frames} frame(s).`);
-  return output;
+  return outputOf(payload, context, session, { batches, resizedTo });
+}
+
+function framesIn(batches: readonly BatchTiming[]): number {
+  return batches.reduce((sum, batch) => sum + batch.last - batch.first + 1, 0);
 }
 
 function outputOf(
   payload: StyleFramesPayload,
   context: WorkHandlerContext,
   session: StyleModelSession,
-  done: { batches: BatchTiming[]; cancelled: boolean; resizedTo: DecodedBatch['size'] | undefined },
+  done: { batches: BatchTiming[]; resizedTo: DecodedBatch['size'] | undefined },
 ): StyleFramesOutput {
-  const frames = done.batches.reduce((sum, batch) => sum + batch.last - batch.first + 1, 0);
+  const frames = framesIn(done.batches);
   context.log(
     `styleFrames ${payload.container}/${payload.framesPrefix} ${payload.first}-${payload.last}: ` +
-      `${frames} frames styled with ${session.label}${done.cancelled ? ' before the job was cancelled' : ''}`,
+      `${frames} frames styled with ${session.label}`,
   );
   return {
     frames,
-    cancelled: done.cancelled,
     model: session.label,
     executionProvider: context.executionProvider,
     ...(done.resizedTo ? { resizedTo: done.resizedTo } : {}),

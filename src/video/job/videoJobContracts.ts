@@ -81,7 +81,8 @@ export interface AssembledVideo {
   readonly manifest: string;
 }
 
-export type VideoState = 'Succeeded' | 'Failed' | 'Cancelled';
+/** How the orchestration ends a job; a cancel ends it from outside (terminated, row marked Cancelled). */
+export type VideoState = 'Succeeded' | 'Failed';
 
 /** The job's end, recorded by `finishVideo`; a job that did not succeed also stops its workers. */
 export interface FinishVideoInput {

@@ -85,6 +85,11 @@ export class TestHost {
     return host;
   }
 
+  /** The host process's id (for what only the operating system shows, e.g. its environment). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Whether the host process is still there (not exited, not killed). */
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;

@@ -133,12 +133,12 @@ describe('the Function App settings in infra/main.bicep', () => {
       const stand = service ? `https://account.${service}.core.windows.net` : 'x';
       env[name] = /^'.*'$/.test(value) ? value.slice(1, -1) : stand;
     }
-    for (const connection of connections) env[connection] = 'UseDevelopmentStorage=true';
     const config = loadConfig(env, root);
     expect(config).toMatchObject({
       inputContainer: 'input',
       outputContainer: 'output',
       defaultModel: 'diabetes',
+      dataStorage: { kind: 'identity', credential: { kind: 'managedIdentity' } },
     });
   });
 

@@ -1,5 +1,6 @@
 import type { WorkItem, WorkResult } from '../../dispatch/workContracts';
 import type { PinnedModel } from '../../runtime/models/LoadedModel';
+import type { FrameRate } from '../media/FrameRate';
 
 /** The video orchestration and its activities, by name (registered in functions/videos.ts). */
 export const styleVideoOrchestrator = 'styleVideo';
@@ -31,8 +32,8 @@ export interface StyleVideoInput {
 /** The probed, split video: frames and audio in the work container, the model pinned. */
 export interface PreparedVideo {
   readonly frames: number;
-  /** The source's frame rate as a rational, e.g. '30000/1001'. */
-  readonly fps: string;
+  /** The source's exact frame rate, e.g. 30000/1001. */
+  readonly frameRate: FrameRate;
   readonly width: number;
   readonly height: number;
   readonly durationSeconds: number;

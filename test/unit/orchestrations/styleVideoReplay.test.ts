@@ -28,7 +28,7 @@ const input: StyleVideoInput = {
 };
 const prepared = {
   frames: 10,
-  fps: '2/1',
+  frameRate: { numerator: 2, denominator: 1 },
   width: 64,
   height: 48,
   durationSeconds: 5,

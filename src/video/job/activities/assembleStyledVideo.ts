@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { assembleVideo } from '../../index';
-import { reducedFrameRate } from '../../media/FrameRate';
+import { formatFrameRate } from '../../media/FrameRate';
 import type { VideoJobServices } from '../VideoJobServices';
 import type { AssembleVideoInput, AssembledVideo } from '../videoJobContracts';
 import { downloadFiles } from './workFiles';
@@ -39,10 +39,9 @@ export async function assembleStyledVideo(
     const downloadMs = performance.now() - started;
     const lossless = input.input.outputCodec === 'lossless';
     const outputFile = path.join(dir, lossless ? 'styled.mkv' : 'styled.mp4');
-    const [numerator, denominator] = prepared.fps.split('/').map(Number) as [number, number];
     await assembleVideo({
       framesDir,
-      frameRate: reducedFrameRate(numerator, denominator ?? 1),
+      frameRate: prepared.frameRate,
       ...(prepared.audioCodec ? { audio: { file: audioFile, codec: prepared.audioCodec } } : {}),
       output: outputFile,
       codec: input.input.outputCodec,
@@ -81,7 +80,7 @@ function manifestOf(
     output: `${input.input.outputContainer}/${output}`,
     codec: input.input.outputCodec,
     frames: prepared.frames,
-    fps: prepared.fps,
+    fps: formatFrameRate(prepared.frameRate),
     durationSeconds: prepared.durationSeconds,
     size: { width: prepared.width, height: prepared.height },
     audio: prepared.audioCodec ?? null,

@@ -45,16 +45,15 @@ export async function prepareVideo(
       ...(audioFile ? [{ file: audioFile, blob: `${input.jobId}/audio.mka` }] : []),
     ]);
     const uploadMs = clock();
-    const fps = formatFrameRate(probe.frameRate);
     await services.jobs.update(input.jobId, {
       frames: frameCount,
-      fps,
+      fps: formatFrameRate(probe.frameRate),
       durationSeconds: probe.durationSeconds,
       modelVersion: model.version,
     });
     return {
       frames: frameCount,
-      fps,
+      frameRate: probe.frameRate,
       width: probe.width,
       height: probe.height,
       durationSeconds: probe.durationSeconds,

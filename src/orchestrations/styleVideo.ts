@@ -1,6 +1,7 @@
 import * as df from 'durable-functions';
 import {
   frameUnits,
+  workPrefixes,
   videoActivityNames as activity,
   type AssembledVideo,
   type PrepareResult,
@@ -51,8 +52,8 @@ export function* styleVideo(context: df.OrchestrationContext): Generator<df.Task
           payload: {
             model: prepared.model,
             container: prepared.workContainer,
-            framesPrefix: `${input.jobId}/frames/`,
-            outputPrefix: `${input.jobId}/styled/`,
+            framesPrefix: workPrefixes(input.jobId).frames,
+            outputPrefix: workPrefixes(input.jobId).styled,
             first: range.first,
             last: range.last,
             batchSize: Math.min(inferenceBatch, input.batchFrames),

@@ -120,3 +120,8 @@ export function frameUnits(
   }
   return units;
 }
+
+/** Where a job's frames (split from the source) and styled frames live in the work container. */
+export function workPrefixes(jobId: string): { readonly frames: string; readonly styled: string } {
+  return { frames: `${jobId}/frames/`, styled: `${jobId}/styled/` };
+}

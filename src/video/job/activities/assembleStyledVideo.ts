@@ -1,13 +1,11 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { assembleVideo } from '../../index';
+import { assembleVideo, frameBlobName } from '../../index';
 import { formatFrameRate } from '../../media/FrameRate';
 import type { VideoJobServices } from '../VideoJobServices';
-import type { AssembleVideoInput, AssembledVideo } from '../videoJobContracts';
+import { workPrefixes, type AssembleVideoInput, type AssembledVideo } from '../videoJobContracts';
 import { downloadFiles } from './workFiles';
-
-const pad = (index: number) => String(index).padStart(6, '0');
 
 /**
  * Reads every styled frame back from the work container, encodes them at the source's exact frame rate
@@ -27,8 +25,8 @@ export async function assembleStyledVideo(
     const framesDir = path.join(dir, 'styled');
     await mkdir(framesDir);
     const frames = Array.from({ length: prepared.frames }, (_, i) => ({
-      file: path.join(framesDir, `${pad(i + 1)}.png`),
-      blob: `${jobId}/styled/${pad(i + 1)}.png`,
+      file: path.join(framesDir, frameBlobName('', i + 1)),
+      blob: frameBlobName(workPrefixes(jobId).styled, i + 1),
     }));
     const audioFile = path.join(dir, 'audio.mka');
     const started = performance.now();

@@ -6,7 +6,7 @@ import { parseModelRef } from '../../../runtime/models/ModelRef';
 import type { PinnedModel } from '../../../runtime/models/LoadedModel';
 import { formatFrameRate, probeVideo, splitVideo } from '../../index';
 import type { VideoJobServices } from '../VideoJobServices';
-import type { PrepareResult, StyleVideoInput } from '../videoJobContracts';
+import { workPrefixes, type PrepareResult, type StyleVideoInput } from '../videoJobContracts';
 import { uploadFiles } from './workFiles';
 
 /** The tag that marks a registered model as a style model (images in, styled images of the same shape out). */
@@ -41,7 +41,10 @@ export async function prepareVideo(
     const work = await services.storage.ensureContainer(services.workContainer);
     const frames = (await readdir(framesDir)).sort();
     await uploadFiles(work, [
-      ...frames.map((name) => ({ file: path.join(framesDir, name), blob: `${input.jobId}/frames/${name}` })),
+      ...frames.map((name) => ({
+        file: path.join(framesDir, name),
+        blob: `${workPrefixes(input.jobId).frames}${name}`,
+      })),
       ...(audioFile ? [{ file: audioFile, blob: `${input.jobId}/audio.mka` }] : []),
     ]);
     const uploadMs = clock();

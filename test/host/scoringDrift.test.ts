@@ -120,4 +120,41 @@ describe('input drift per job', () => {
       features: [],
     });
   }, 90_000);
+
+  it('GET /api/models/{name}/drift lists the jobs oldest first with each feature, within from/to', async () => {
+    const response = await api('models/watched/drift');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      model: string;
+      records: {
+        source: string;
+        id: string;
+        completedTime: string;
+        status: string;
+        features: Drift['features'];
+      }[];
+    };
+    expect(body.model).toBe('watched');
+    // The two jobs of the tests above, in the order they completed.
+    expect(body.records.map((record) => [record.source, record.status])).toEqual([
+      ['job', 'ok'],
+      ['job', 'breach'],
+    ]);
+    const [first, second] = body.records;
+    expect(first!.completedTime <= second!.completedTime).toBe(true);
+    for (const record of body.records) {
+      const rows = await new DriftStore(harness.storage).rowsOf(record.id);
+      expect(record.features.map((f) => [f.name, f.psi, f.status])).toEqual(
+        rows.slice(1).map((row) => [row.feature, row.psi, row.status]),
+      );
+    }
+    const later = await api(`models/watched/drift?from=${encodeURIComponent(second!.completedTime)}`);
+    expect(((await later.json()) as { records: { id: string }[] }).records.map((r) => r.id)).toEqual([
+      second!.id,
+    ]);
+    expect((await api('models/watched/drift?top=1')).ok).toBe(true);
+    const bad = await api('models/watched/drift?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('from');
+  }, 30_000);
 });

@@ -61,6 +61,21 @@ export class DriftStore {
     for await (const entity of table.listEntities({ queryOptions: { filter } })) rows.push(entity);
     return rows.sort((a, b) => (a.rowKey === 'job' ? -1 : b.rowKey === 'job' ? 1 : 0));
   }
+
+  /** Every row of a model's records completed between `from` and `to` (ISO times, inclusive). */
+  async rowsOfModel(
+    model: string,
+    range: { from?: string; to?: string },
+  ): Promise<Record<string, unknown>[]> {
+    const table = await this.storage.table('drift');
+    const clauses = [odata`model eq ${model}`];
+    if (range.from !== undefined) clauses.push(odata`completedTime ge ${range.from}`);
+    if (range.to !== undefined) clauses.push(odata`completedTime le ${range.to}`);
+    const rows: Record<string, unknown>[] = [];
+    const filter = clauses.join(' and ');
+    for await (const entity of table.listEntities({ queryOptions: { filter } })) rows.push(entity);
+    return rows;
+  }
 }
 
 function withoutUndefined<T extends { partitionKey: string; rowKey: string }>(row: T): T {

@@ -126,6 +126,18 @@ export class JobStore {
     return jobs.sort((a, b) => b.createdTime.localeCompare(a.createdTime)).slice(0, top);
   }
 
+  /**
+   * The finished jobs of a model that completed at or after `since` (ISO time), in no order: one query
+   * of the jobs partition filtered by the service.
+   */
+  async completedFor(model: string, since: string): Promise<JobRecord[]> {
+    const filter = odata`PartitionKey eq ${jobsPartitionKey} and model eq ${model} and completedTime ge ${since}`;
+    const jobs: JobRecord[] = [];
+    for await (const entity of (await this.#jobs()).listEntities({ queryOptions: { filter } }))
+      jobs.push(fromEntity<JobRecord>(entity));
+    return jobs;
+  }
+
   async savePartition(partition: PartitionRecord): Promise<void> {
     const rowKey = String(partition.index).padStart(6, '0');
     await (await this.#partitions()).upsertEntity(toEntity(partition.jobId, rowKey, partition), 'Merge');

@@ -14,10 +14,14 @@ const relativePath = z
     message: 'must be a relative path without ".." segments',
   });
 
-/** Where the training data is: a CSV blob `container/path.csv`, or a CSV file deployed with the app. */
+/**
+ * Where the training data is: a CSV blob `container/path.csv`, a CSV file deployed with the app, or the
+ * model's feedback (its labelled rows joined with the scored rows: docs/feedback.md).
+ */
 export const trainingSourceSchema = z.union([
   z.strictObject({ blob: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?\/.+$/, 'container/path') }),
   z.strictObject({ file: relativePath }),
+  z.strictObject({ feedback: z.strictObject({ minRows: z.int().positive().optional() }) }),
 ]);
 
 const policyFields = {
@@ -113,7 +117,8 @@ export function effectivePolicy(
 }
 
 /** `container/path` of a blob source, or the file path, as the run report names it. */
-export function describeSource(source: TrainingSource): string {
+export function describeSource(source: TrainingSource, model = ''): string {
+  if ('feedback' in source) return `feedback ${model}`;
   return 'blob' in source ? `blob ${source.blob}` : `file ${source.file}`;
 }
 

@@ -5,6 +5,7 @@ import type { ModelLoader } from '../../runtime/models/ModelLoader';
 import type { ModelStore } from '../../runtime/models/ModelStore';
 import type { DataContainers } from '../../storage/DataContainers';
 import type { StorageClients } from '../../storage/StorageClients';
+import type { FeedbackSetReader } from './readFeedbackSource';
 import type { TrainingRunStore } from './TrainingRunStore';
 
 /** What the retraining activities and triggers need, built once at the composition root. */
@@ -21,4 +22,6 @@ export interface RetrainServices {
   readonly runs: TrainingRunStore;
   /** The containers a training source may be read from. */
   readonly containers: DataContainers;
+  /** The joined feedback sets of `retraining.source: { feedback }` (absent: such a source is refused). */
+  readonly feedback?: FeedbackSetReader;
 }

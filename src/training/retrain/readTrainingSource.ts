@@ -5,6 +5,7 @@ import type { DataContainers } from '../../storage/DataContainers';
 import type { StorageClients } from '../../storage/StorageClients';
 import type { TrainingSource } from './RetrainDeclaration';
 import { readBlob } from '../../storage/readBlob';
+import { readFeedbackSource, type FeedbackSource } from './readFeedbackSource';
 
 /**
  * The bytes of a declared training source: a blob (`container/path.csv`) read from the app's storage,
@@ -13,9 +14,15 @@ import { readBlob } from '../../storage/readBlob';
  */
 export async function readTrainingSource(
   source: TrainingSource,
-  where: { storage: StorageClients; containers: DataContainers; filesDirectory: string },
+  where: {
+    storage: StorageClients;
+    containers: DataContainers;
+    filesDirectory: string;
+    feedback?: FeedbackSource;
+  },
 ): Promise<Buffer> {
   const { storage, containers, filesDirectory } = where;
+  if ('feedback' in source) return readFeedbackSource(source.feedback, where.feedback);
   if ('file' in source) {
     const file = path.resolve(filesDirectory, source.file);
     return readFile(file).catch((error: unknown) => {

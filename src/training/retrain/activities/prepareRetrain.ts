@@ -82,10 +82,11 @@ async function plan(
     storage: services.storage,
     containers: services.containers,
     filesDirectory: services.config.trainingFilesDirectory,
+    feedback: { model: input.model, reader: services.feedback },
   });
   const snapshot = `${input.model}/${input.runId}/data.csv`;
   await services.runs.write(snapshot, bytes, 'text/csv');
-  const reference = describeSource(declaration.source);
+  const reference = describeSource(declaration.source, input.model);
   const table = parseTrainingCsv(bytes.toString('utf8'), reference);
   known.data = {
     reference,

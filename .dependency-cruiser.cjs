@@ -1,5 +1,5 @@
 // The folder rules of the app, checked in CI (`npm run depcheck`). ARCHITECTURE.md explains the layers.
-const features = 'scoring|models|training|manyModels|streaming|video';
+const features = 'scoring|models|training|manyModels|streaming|video|feedback';
 const foundation = '^src/(storage|http|identity)/|^src/(errors|config)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -79,6 +79,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(scoring|models|training|manyModels|streaming)/' },
       to: { path: '^src/video/' },
+    },
+    {
+      name: 'feedback-uses-only-scoring',
+      comment:
+        'Feedback reads finished jobs through scoring (its jobs table) and models through the kernel; retraining reads its joined set through an interface wired at the composition root.',
+      severity: 'error',
+      from: { path: '^src/feedback/' },
+      to: { path: `^src/(${features})/`, pathNot: '^src/(feedback|scoring)/' },
+    },
+    {
+      name: 'no-feature-uses-feedback',
+      comment: 'Feedback sits on top; its public entry is for the composition root and functions/.',
+      severity: 'error',
+      from: { path: '^src/(scoring|models|training|manyModels|streaming|video)/' },
+      to: { path: '^src/feedback/' },
     },
     {
       name: 'dispatch-uses-only-the-foundation',

@@ -54,7 +54,7 @@ module dataStorage 'modules/storage.bicep' = {
     name: 'stdata${token}'
     location: location
     tags: tags
-    containers: ['input', 'output', 'training-data', 'videos']
+    containers: ['input', 'output', 'training-data', 'videos', 'feedback']
   }
 }
 
@@ -120,6 +120,7 @@ var appSettings = {
   SCORING_INPUT_CONTAINER: 'input'
   SCORING_OUTPUT_CONTAINER: 'output'
   VIDEO_INPUT_CONTAINER: 'videos'
+  FEEDBACK_CONTAINER: 'feedback'
   WORK_RESULTS_QUEUE: 'work-results'
   BLOB_TRIGGER_SOURCE: 'EventGrid'
   CONTAINER_DISPATCHER: 'containerApps'
@@ -145,6 +146,7 @@ module functionApp 'modules/functionApp.bicep' = {
 // blob-triggered function of functions/*.ts, with the container its path names.
 var blobTriggers = [
   { functionName: 'scoreDroppedBlob', container: appSettings.SCORING_INPUT_CONTAINER }
+  { functionName: 'joinDroppedFeedback', container: appSettings.FEEDBACK_CONTAINER }
   { functionName: 'styleDroppedVideo', container: appSettings.VIDEO_INPUT_CONTAINER }
 ]
 

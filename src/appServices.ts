@@ -41,6 +41,7 @@ import { LandingCache } from './streaming/windows/LandingCache';
 import { StorageClients } from './storage/StorageClients';
 import type { RetrainServices } from './training/retrain/RetrainServices';
 import { TrainingRunStore } from './training/retrain/TrainingRunStore';
+import { FeedbackStore, readJoinedSet, type FeedbackServices } from './feedback';
 import { createWorkDispatcher, workControlContainer, type WorkDispatcher } from './dispatch';
 import type { VideoJobServices } from './video/job/VideoJobServices';
 import { VideoJobStore } from './video/job/VideoJobStore';
@@ -56,6 +57,7 @@ interface AppServices {
   readonly registry: ModelRegistry;
   readonly scoring: ScoringServices;
   readonly retrain: RetrainServices;
+  readonly feedback: FeedbackServices;
 }
 
 let services: AppServices | undefined;
@@ -94,6 +96,20 @@ function compose(config: AppConfig): AppServices {
     faults,
   };
   const containers = dataContainersOf(config);
+  const jobs = new JobStore(storage);
+  const feedback: FeedbackServices = {
+    storage,
+    jobs,
+    models: runtime.models,
+    store: new FeedbackStore(storage, {
+      batches: config.feedbackTable,
+      liveMetrics: config.liveMetricsTable,
+      container: config.feedbackJoinedContainer,
+    }),
+    dropContainer: config.feedbackContainer,
+    windowDays: config.feedbackWindowDays,
+    maxBytes: config.feedbackMaxBytes,
+  };
   return {
     config,
     workers,
@@ -102,7 +118,7 @@ function compose(config: AppConfig): AppServices {
     registry,
     scoring: {
       runtime,
-      jobs: new JobStore(storage),
+      jobs,
       drift: new DriftStore(storage),
       defaults: {
         inputContainer: config.inputContainer,
@@ -130,7 +146,9 @@ function compose(config: AppConfig): AppServices {
         container: config.retrainRunsContainer,
         table: config.retrainRunsTable,
       }),
+      feedback: { joinedSet: (model) => readJoinedSet(feedback.store, model) },
     },
+    feedback,
   };
 }
 
@@ -147,11 +165,17 @@ function dataContainersOf(config: AppConfig): DataContainers {
       config.modelRegistryContainer,
       config.retrainRunsContainer,
       config.videoWorkContainer,
+      config.feedbackJoinedContainer,
       workControlContainer,
     ],
-    watchedContainers: [config.inputContainer, config.videoInputContainer],
+    watchedContainers: [config.inputContainer, config.videoInputContainer, config.feedbackContainer],
     settings: containerSettings,
   });
+}
+
+/** The feedback edges (blob drop, HTTP): the jobs table, the models, the feedback tables. */
+export function feedbackServices(): FeedbackServices {
+  return appServices().feedback;
 }
 
 export function scoringServices(): ScoringServices {

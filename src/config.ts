@@ -83,6 +83,18 @@ const configSchema = z.object({
   videoMaxInFlight: positiveInt(4),
   /** One attempt at one work item may take this long before it is dispatched again. */
   videoUnitTimeoutSeconds: positiveInt(600),
+  /** Feedback files dropped here (`<model>/<anything>.csv`, header `id,label`) are joined with scored rows. */
+  feedbackContainer: z.string().default('feedback'),
+  /** The joined rows of each feedback batch, `<model>/<sha256>.csv`: the app's own, no job may name it. */
+  feedbackJoinedContainer: z.string().default('feedback-joined'),
+  /** One row per feedback batch (partition key: the model name). */
+  feedbackTable: z.string().default('feedback'),
+  /** Live metric sums per model version, hour and batch. */
+  liveMetricsTable: z.string().default('liveMetrics'),
+  /** A feedback batch joins the jobs completed this many days before it arrived. */
+  feedbackWindowDays: positiveInt(30),
+  /** The largest feedback file or request body. */
+  feedbackMaxBytes: positiveInt(16 * 1024 * 1024),
 });
 
 type ParsedSettings = z.infer<typeof configSchema>;
@@ -151,6 +163,12 @@ export const settingNames = {
   videoBatchFrames: 'VIDEO_BATCH_FRAMES',
   videoMaxInFlight: 'VIDEO_MAX_IN_FLIGHT',
   videoUnitTimeoutSeconds: 'VIDEO_UNIT_TIMEOUT_SECONDS',
+  feedbackContainer: 'FEEDBACK_CONTAINER',
+  feedbackJoinedContainer: 'FEEDBACK_JOINED_CONTAINER',
+  feedbackTable: 'FEEDBACK_TABLE',
+  liveMetricsTable: 'LIVE_METRICS_TABLE',
+  feedbackWindowDays: 'FEEDBACK_WINDOW_DAYS',
+  feedbackMaxBytes: 'FEEDBACK_MAX_BYTES',
 } as const satisfies Record<keyof ParsedSettings, string>;
 
 // Folders are resolved against the app root, with these defaults.

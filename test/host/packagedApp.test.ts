@@ -36,6 +36,7 @@ beforeAll(async () => {
       NODE_PATH: '',
       SCORING_INPUT_CONTAINER: uniqueName('pkgin'),
       VIDEO_INPUT_CONTAINER: uniqueName('pkgvid'),
+      FEEDBACK_CONTAINER: uniqueName('pkgfb'),
       WORK_RESULTS_QUEUE: uniqueName('pkgresults'),
       SCORING_OUTPUT_CONTAINER: output,
       AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('Packaged'),

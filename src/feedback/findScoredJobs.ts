@@ -24,7 +24,7 @@ export interface ScoredJobs {
 }
 
 /**
- * The finished jobs of `model` completed within the window before `until` whose CSV output carries the
+ * The finished jobs of `model` completed within the window up to `until` whose CSV output carries the
  * id column (`output.passThrough`) and was scored by one pinned version: their rows are read only when
  * the join streams them.
  */
@@ -34,7 +34,12 @@ export async function findScoredJobs(
 ): Promise<ScoredJobs> {
   const since = new Date(Date.parse(request.until) - request.windowDays * 86_400_000).toISOString();
   const finished = (await where.jobs.completedFor(request.model, since)).filter(
-    (job) => ['Succeeded', 'PartiallySucceeded'].includes(job.status) && job.manifest !== undefined,
+    // Not after the batch arrived: its labels are of predictions already served, and a batch joined
+    // again after a crash reads the same jobs.
+    (job) =>
+      ['Succeeded', 'PartiallySucceeded'].includes(job.status) &&
+      job.manifest !== undefined &&
+      job.completedTime! <= request.until,
   );
   const jobs: ScoredJob[] = [];
   for (const job of finished) {

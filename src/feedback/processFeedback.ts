@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { metrics } from '@opentelemetry/api';
 import { ValidationError } from '../errors';
 import type { ModelCard } from '../runtime/models/ModelCard';
 import { findScoredJobs } from './findScoredJobs';
@@ -7,8 +6,9 @@ import type { FeedbackBatch } from './FeedbackStore';
 import type { FeedbackServices } from './FeedbackServices';
 import { formatJoinedSet } from './formatJoinedSet';
 import { joinFeedback, type JoinedRow } from './joinFeedback';
-import { addToSums, defaultLiveMetric, emptySums, metricOf, type MetricSums } from './liveMetrics';
+import { addToSums, defaultLiveMetric, emptySums, type MetricSums } from './liveMetrics';
 import { parseFeedbackCsv, parseFeedbackJson } from './parseFeedback';
+import { recordLiveMetric } from './recordLiveMetric';
 
 /** A feedback file or request body as received. */
 export interface FeedbackDelivery {
@@ -117,20 +117,6 @@ function sumsPerVersion(rows: readonly JoinedRow[], task: 'regression' | 'classi
     addToSums(sum, row.feedback.label, row.prediction, task);
   }
   return new Map([...sums].sort(([a], [b]) => a - b));
-}
-
-/** The batch's metric per version as an OpenTelemetry gauge `model.live.<metric>`. */
-function recordLiveMetric(
-  model: string,
-  sums: ReadonlyMap<number, MetricSums>,
-  metric: 'r2' | 'rmse' | 'accuracy',
-) {
-  // Looked up when used: a meter provider registered after this module loaded is the one that counts.
-  const gauge = metrics.getMeter('durable-scoring').createGauge(`model.live.${metric}`, {
-    description: `The ${metric} of a feedback batch's labelled rows, per model version.`,
-  });
-  for (const [version, sum] of sums)
-    gauge.record(metricOf(sum, metric), { model, 'model.version': String(version) });
 }
 
 /** `YYYY-MM-DDTHH:00:00.000Z` of a time. */

@@ -7,7 +7,7 @@ import type { FeedbackStore } from './FeedbackStore';
  * same batches give the same bytes, so the SHA-256 a retraining run records names exactly this set.
  */
 export async function readJoinedSet(
-  store: FeedbackStore,
+  store: Pick<FeedbackStore, 'batches' | 'readJoinedSet'>,
   model: string,
 ): Promise<{ bytes: Buffer; rows: number }> {
   const batches = (await store.batches(model)).filter(

@@ -211,6 +211,21 @@ describe('feedback', () => {
     });
   });
 
+  it('keeps a bad dropped file as a Failed batch whose reason names the row', async () => {
+    await (
+      await harness.storage.ensureContainer(feedbackContainer)
+    )
+      .getBlockBlobClient('fb/bad.csv')
+      .uploadData(Buffer.from('id,label\np1,12\np1,13\n'));
+    await harness.host.waitForLog(/fb\/bad\.csv refused/, 30_000);
+    const { batches } = (await (await api('models/fb/feedback')).json()) as { batches: FeedbackBatch[] };
+    expect(batches.find((row) => row.source.endsWith('bad.csv'))).toMatchObject({
+      status: 'Failed',
+      source: `blob ${feedbackContainer}/fb/bad.csv`,
+      reason: `blob ${feedbackContainer}/fb/bad.csv row 2: id "p1" is given again (row 1).`,
+    });
+  });
+
   it('retrains on the joined set: the run report names its SHA-256', async () => {
     const joined = await harness.read(joinedContainer, batch.joinedSet!);
     const started = await api('models/fb/retrain', { method: 'POST', body: '{}' });

@@ -15,13 +15,19 @@ const relativePath = z
   });
 
 /**
- * Where the training data is: a CSV blob `container/path.csv`, a CSV file deployed with the app, or the
- * model's feedback (its labelled rows joined with the scored rows: docs/feedback.md).
+ * Where the training data is: a CSV blob `container/path.csv`, a folder of CSV blobs
+ * `container/folder/` (read as one data set: see readBlobPrefixSource), a CSV file deployed with the
+ * app, or the model's feedback (its labelled rows joined with the scored rows: docs/feedback.md).
  */
 export const trainingSourceSchema = z.union([
   z.strictObject({ blob: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?\/.+$/, 'container/path') }),
   z.strictObject({ file: relativePath }),
   z.strictObject({ feedback: z.strictObject({ minRows: z.int().positive().optional() }) }),
+  z.strictObject({
+    blobPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?\/(?:.+\/)?$/, 'container/folder/ (ending with "/")'),
+  }),
 ]);
 
 const policyFields = {
@@ -116,9 +122,10 @@ export function effectivePolicy(
   };
 }
 
-/** `container/path` of a blob source, or the file path, as the run report names it. */
+/** `container/path` of a blob source, the folder of a blob prefix, or the file path, as the run report names it. */
 export function describeSource(source: TrainingSource, model = ''): string {
   if ('feedback' in source) return `feedback ${model}`;
+  if ('blobPrefix' in source) return `blobs ${source.blobPrefix}*.csv`;
   return 'blob' in source ? `blob ${source.blob}` : `file ${source.file}`;
 }
 

@@ -5,12 +5,14 @@ import type { DataContainers } from '../../storage/DataContainers';
 import type { StorageClients } from '../../storage/StorageClients';
 import type { TrainingSource } from './RetrainDeclaration';
 import { readBlob } from '../../storage/readBlob';
+import { readBlobPrefixSource } from './readBlobPrefixSource';
 import { readFeedbackSource, type FeedbackSource } from './readFeedbackSource';
 
 /**
  * The bytes of a declared training source: a blob (`container/path.csv`) read from the app's storage,
- * in a container jobs may read, or a file deployed with the app, read from `filesDirectory` (the app
- * root by default). Files are read where they are, not copied first: the run's snapshot blob is the copy.
+ * in a container jobs may read, the CSV blobs under a prefix as one data set, the model's feedback, or a
+ * file deployed with the app, read from `filesDirectory` (the app root by default). Files are read where
+ * they are, not copied first: the run's snapshot blob is the copy.
  */
 export async function readTrainingSource(
   source: TrainingSource,
@@ -23,6 +25,7 @@ export async function readTrainingSource(
 ): Promise<Buffer> {
   const { storage, containers, filesDirectory } = where;
   if ('feedback' in source) return readFeedbackSource(source.feedback, where.feedback);
+  if ('blobPrefix' in source) return readBlobPrefixSource(source.blobPrefix, { storage, containers });
   if ('file' in source) {
     const file = path.resolve(filesDirectory, source.file);
     return readFile(file).catch((error: unknown) => {

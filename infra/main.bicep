@@ -121,6 +121,7 @@ var appSettings = {
   SCORING_OUTPUT_CONTAINER: 'output'
   VIDEO_INPUT_CONTAINER: 'videos'
   FEEDBACK_CONTAINER: 'feedback'
+  TRAINING_DATA_CONTAINER: 'training-data'
   WORK_RESULTS_QUEUE: 'work-results'
   BLOB_TRIGGER_SOURCE: 'EventGrid'
   CONTAINER_DISPATCHER: 'containerApps'
@@ -147,6 +148,7 @@ module functionApp 'modules/functionApp.bicep' = {
 var blobTriggers = [
   { functionName: 'scoreDroppedBlob', container: appSettings.SCORING_INPUT_CONTAINER }
   { functionName: 'joinDroppedFeedback', container: appSettings.FEEDBACK_CONTAINER }
+  { functionName: 'retrainOnNewData', container: appSettings.TRAINING_DATA_CONTAINER }
   { functionName: 'styleDroppedVideo', container: appSettings.VIDEO_INPUT_CONTAINER }
 ]
 

@@ -40,6 +40,7 @@ import { WindowTracker } from './streaming/windows/WindowTracker';
 import { LandingCache } from './streaming/windows/LandingCache';
 import { StorageClients } from './storage/StorageClients';
 import type { RetrainServices } from './training/retrain/RetrainServices';
+import { DataCheckStore } from './training/retrain/newData/DataCheckStore';
 import { TrainingRunStore } from './training/retrain/TrainingRunStore';
 import { FeedbackStore, readJoinedSet, type FeedbackServices } from './feedback';
 import { createWorkDispatcher, workControlContainer, type WorkDispatcher } from './dispatch';
@@ -110,6 +111,10 @@ function compose(config: AppConfig): AppServices {
     windowDays: config.feedbackWindowDays,
     maxBytes: config.feedbackMaxBytes,
   };
+  const runs = new TrainingRunStore(storage, {
+    container: config.retrainRunsContainer,
+    table: config.retrainRunsTable,
+  });
   return {
     config,
     workers,
@@ -142,10 +147,8 @@ function compose(config: AppConfig): AppServices {
       store,
       runner: runtime.runner,
       containers,
-      runs: new TrainingRunStore(storage, {
-        container: config.retrainRunsContainer,
-        table: config.retrainRunsTable,
-      }),
+      runs,
+      dataChecks: new DataCheckStore(storage, runs, config.trainingDataChecksTable),
       feedback: { joinedSet: (model) => readJoinedSet(feedback.store, model) },
     },
     feedback,
@@ -158,6 +161,7 @@ function dataContainersOf(config: AppConfig): DataContainers {
     read: [
       config.inputContainer,
       config.videoInputContainer,
+      config.trainingDataContainer,
       ...(config.readContainers ?? defaultReadContainers),
     ],
     write: [config.outputContainer, ...(config.writeContainers ?? [])],
@@ -168,7 +172,12 @@ function dataContainersOf(config: AppConfig): DataContainers {
       config.feedbackJoinedContainer,
       workControlContainer,
     ],
-    watchedContainers: [config.inputContainer, config.videoInputContainer, config.feedbackContainer],
+    watchedContainers: [
+      config.inputContainer,
+      config.videoInputContainer,
+      config.feedbackContainer,
+      config.trainingDataContainer,
+    ],
     settings: containerSettings,
   });
 }

@@ -41,6 +41,12 @@ const configSchema = z.object({
   retrainRunsContainer: z.string().default('training-runs'),
   /** One row per retraining run (partition key: the model name). */
   retrainRunsTable: z.string().default('trainingRuns'),
+  /** The blob trigger's container for new training data: a blob there starts the models' new-data checks. */
+  trainingDataContainer: z.string().default('training-data'),
+  /** No new training blob for this long ends a burst: one check and one run per burst. */
+  trainingDataQuietSeconds: positiveInt(60),
+  /** One row per data check of new training data (partition key: the model name). */
+  trainingDataChecksTable: z.string().default('trainingDataChecks'),
   /** Where a card's bundled training file (`"source": { "file": "data/diabetes.csv" }`) is looked up. */
   trainingFilesDirectory: z.string(),
   /** Stream definitions (`<folder>/*.json`), read when the app starts: see docs/streaming.md. */
@@ -142,6 +148,9 @@ export const settingNames = {
   workerThreads: 'WORKER_THREADS',
   retrainRunsContainer: 'RETRAIN_RUNS_CONTAINER',
   retrainRunsTable: 'RETRAIN_RUNS_TABLE',
+  trainingDataContainer: 'TRAINING_DATA_CONTAINER',
+  trainingDataQuietSeconds: 'TRAINING_DATA_QUIET_SECONDS',
+  trainingDataChecksTable: 'TRAINING_DATA_CHECKS_TABLE',
   trainingFilesDirectory: 'TRAINING_FILES_DIRECTORY',
   streamsDirectory: 'STREAMS_DIRECTORY',
   streamsTable: 'STREAMS_TABLE',

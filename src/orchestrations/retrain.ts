@@ -28,6 +28,7 @@ export function* retrain(context: df.OrchestrationContext): Step {
     model: input.model,
     trigger: input.trigger,
     requestReason: input.overrides?.reason,
+    newData: input.newData,
     startedAt,
   };
   try {
@@ -43,7 +44,7 @@ export function* retrain(context: df.OrchestrationContext): Step {
   }
 }
 
-type ReportBase = Pick<RunReport, 'runId' | 'model' | 'trigger' | 'requestReason' | 'startedAt'>;
+type ReportBase = Pick<RunReport, 'runId' | 'model' | 'trigger' | 'requestReason' | 'newData' | 'startedAt'>;
 
 function* runRetrain(context: df.OrchestrationContext, input: RetrainInput, base: ReportBase): Step {
   const prepared = (yield context.df.callActivity(activity.prepare, {

@@ -37,6 +37,7 @@ beforeAll(async () => {
       SCORING_INPUT_CONTAINER: uniqueName('pkgin'),
       VIDEO_INPUT_CONTAINER: uniqueName('pkgvid'),
       FEEDBACK_CONTAINER: uniqueName('pkgfb'),
+      TRAINING_DATA_CONTAINER: uniqueName('pkgtrain'),
       WORK_RESULTS_QUEUE: uniqueName('pkgresults'),
       SCORING_OUTPUT_CONTAINER: output,
       AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('Packaged'),

@@ -298,6 +298,7 @@ describe('the Event Grid subscriptions for blob triggers (infra/modules/blobEven
   it('take the trigger source from the setting that the template sets to EventGrid', () => {
     expect(registrations.map((registration) => registration.name).sort()).toEqual([
       'joinDroppedFeedback',
+      'retrainOnNewData',
       'scoreDroppedBlob',
       'styleDroppedVideo',
     ]);

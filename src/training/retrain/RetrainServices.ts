@@ -5,6 +5,7 @@ import type { ModelLoader } from '../../runtime/models/ModelLoader';
 import type { ModelStore } from '../../runtime/models/ModelStore';
 import type { DataContainers } from '../../storage/DataContainers';
 import type { StorageClients } from '../../storage/StorageClients';
+import type { DataCheckStore } from './newData/DataCheckStore';
 import type { FeedbackSetReader } from './readFeedbackSource';
 import type { TrainingRunStore } from './TrainingRunStore';
 
@@ -20,6 +21,8 @@ export interface RetrainServices {
   /** Runs models with onnxruntime in the worker-thread pool. */
   readonly runner: ModelRunner;
   readonly runs: TrainingRunStore;
+  /** The data checks of new training data (table rows, reports beside the runs'). */
+  readonly dataChecks: DataCheckStore;
   /** The containers a training source may be read from. */
   readonly containers: DataContainers;
   /** The joined feedback sets of `retraining.source: { feedback }` (absent: such a source is refused). */

@@ -20,6 +20,8 @@ export interface TrainingRunRecord {
   productionValue?: number;
   dataReference?: string;
   dataSha256?: string;
+  /** For trigger `data`: the data check the run's blobs passed. */
+  dataCheck?: string;
   /** `container/path` of the full JSON report. */
   reportBlob?: string;
 }
@@ -73,6 +75,7 @@ export class TrainingRunStore {
       productionValue: metric === undefined ? undefined : report.production?.metrics?.[metric],
       dataReference: report.data?.reference,
       dataSha256: report.data?.sha256,
+      dataCheck: report.newData?.check,
       reportBlob: `${this.options.container}/${path}`,
     };
     await (await this.#table()).upsertEntity(toEntity(record), 'Replace');

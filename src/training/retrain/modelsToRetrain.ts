@@ -12,21 +12,30 @@ export async function modelsToRetrain(
   registry: ModelRegistry,
   bundledDirectory: string,
 ): Promise<{ names: string[]; skipped: { name: string; reason: string }[] }> {
+  const { cards, skipped } = await cardsDeclaringRetraining(registry, bundledDirectory);
+  return { names: cards.map((entry) => entry.name), skipped };
+}
+
+/** The cards behind modelsToRetrain (which card of a model counts: see there), by model name. */
+export async function cardsDeclaringRetraining(
+  registry: ModelRegistry,
+  bundledDirectory: string,
+): Promise<{ cards: { name: string; card: ModelCard }[]; skipped: { name: string; reason: string }[] }> {
   const registered = (await registry.list()).map((model) => model.name);
   const all = [...new Set([...registered, ...(await listBundledModels(bundledDirectory))])].sort();
-  const names: string[] = [];
+  const cards: { name: string; card: ModelCard }[] = [];
   const skipped: { name: string; reason: string }[] = [];
   for (const name of all) {
     try {
       const card = registered.includes(name)
         ? await registeredCard(registry, name)
         : (await loadBundledModel(bundledDirectory, name)).card;
-      if (card.retraining !== undefined) names.push(name);
+      if (card.retraining !== undefined) cards.push({ name, card });
     } catch (error) {
       skipped.push({ name, reason: error instanceof Error ? error.message : String(error) });
     }
   }
-  return { names, skipped };
+  return { cards, skipped };
 }
 
 async function registeredCard(registry: ModelRegistry, name: string): Promise<ModelCard> {

@@ -15,7 +15,15 @@ export const retrainActivityNames = {
   finish: 'finishRetrain',
 } as const;
 
-export type RetrainTrigger = 'schedule' | 'http';
+export type RetrainTrigger = 'schedule' | 'http' | 'data';
+
+/** Why a `data` run started: the burst of blobs that arrived, and the data check they passed. */
+export interface NewDataCause {
+  /** The id of the data check (GET /api/models/{name}/data-checks/{check}). */
+  readonly check: string;
+  /** `container/path` of each blob of the burst. */
+  readonly blobs: readonly string[];
+}
 
 /** What starts a `retrain` orchestration; its instance id is the run id. */
 export interface RetrainInput {
@@ -24,6 +32,8 @@ export interface RetrainInput {
   readonly trigger: RetrainTrigger;
   readonly requestedBy?: string;
   readonly overrides?: RetrainOverrides;
+  /** Set for trigger `data`. */
+  readonly newData?: NewDataCause;
 }
 
 export interface PrepareRetrainInput extends RetrainInput {
@@ -143,6 +153,8 @@ export interface RunReport {
   readonly model: string;
   readonly trigger: RetrainTrigger;
   readonly requestReason?: string;
+  /** For trigger `data`: the blobs that started the run and the check they passed. */
+  readonly newData?: NewDataCause;
   readonly status: Exclude<RunStatus, 'Running'>;
   /** What was decided and why. */
   readonly decision: string;

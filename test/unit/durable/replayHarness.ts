@@ -3,7 +3,8 @@ import type { OrchestratorState } from '../../../src/host/durable/engine/Orchest
 import { runEpisode, type Outbound } from '../../../src/host/durable/engine/runEpisode';
 import { stateFromFailure } from '../../../src/host/durable/engine/stateFromFailure';
 import type { InstanceRecord } from '../../../src/host/durable/taskHub/InstanceStore';
-import { isEntityInstanceId } from '../../../src/host/durable/entities/EntityId';
+import { entityInstanceId, isEntityInstanceId } from '../../../src/host/durable/entities/EntityId';
+import { entityEventNames, entityMessage } from '../../../src/host/durable/entities/EntityMessages';
 import type { EntitySchedulerState } from '../../../src/host/durable/entities/EntitySchedulerState';
 import { InMemoryEntities, type EntityHandler } from './entityHarness';
 
@@ -47,6 +48,13 @@ export async function runInMemory(
     children?: Record<string, Child>;
     /** Entity functions by name, run through the SDK's entity code. */
     entities?: Record<string, EntityHandler>;
+    /** Client signals to entities (as `signalEntity` sends them), applied after the given episode, before its own messages. */
+    signals?: {
+      entity: { name: string; key: string };
+      operation: string;
+      input: unknown;
+      afterEpisode: number;
+    }[];
   } = {},
 ): Promise<ReplayRun> {
   const handler = testing.createOrchestrator(generator);
@@ -91,7 +99,24 @@ export async function runInMemory(
     const toEntities = outcome.outbound.flatMap((item) =>
       item.kind === 'control' && isEntityInstanceId(item.message.instanceId) ? [item.message] : [],
     );
-    const responses = await entities.deliver(toEntities, clock);
+    const signals = (options.signals ?? [])
+      .filter((signal) => signal.afterEpisode === episode)
+      .map((signal, index) => {
+        const request = {
+          id: `signal-${episode}-${index}`,
+          op: signal.operation,
+          signal: true,
+          input: JSON.stringify(signal.input),
+          timestamp: now,
+        };
+        return entityMessage(
+          request.id,
+          entityInstanceId(signal.entity),
+          entityEventNames.operation,
+          request,
+        );
+      });
+    const responses = await entities.deliver([...signals, ...toEntities], clock);
     if (['Completed', 'Failed', 'Terminated'].includes(record.runtimeStatus)) {
       return {
         status: record.runtimeStatus,

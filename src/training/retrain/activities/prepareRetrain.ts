@@ -137,7 +137,10 @@ async function plan(
 }
 
 /** The production version, or undefined when the model has none (a bundled model is registered first). */
-async function productionModel(name: string, services: RetrainServices): Promise<LoadedModel | undefined> {
+export async function productionModel(
+  name: string,
+  services: RetrainServices,
+): Promise<LoadedModel | undefined> {
   try {
     return await services.models.resolve({ name, stage: 'Production' });
   } catch (error) {
@@ -157,12 +160,14 @@ function algorithmOf(card: ModelCard, task: 'regression' | 'classification'): 'r
   );
 }
 
-function targetOf(card: ModelCard): string | undefined {
+/** The label column the card's `training.target` names, if any. */
+export function targetOf(card: ModelCard): string | undefined {
   const target = card.training?.target;
   return typeof target === 'string' && target !== '' ? target : undefined;
 }
 
-function baselineOf(card: ModelCard | undefined, where: string): TrainingBaseline | undefined {
+/** The card's `training.baseline` (parsed, so a bad one is a ValidationError), if it has one. */
+export function baselineOf(card: ModelCard | undefined, where: string): TrainingBaseline | undefined {
   const baseline = card?.training?.baseline;
   return baseline === undefined ? undefined : parseTrainingBaseline(baseline, `the card of ${where}`);
 }

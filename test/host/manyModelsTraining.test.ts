@@ -366,7 +366,7 @@ describe('the HTTP API', () => {
     [
       "a dataset in the host's key store",
       JSON.stringify({ dataset: { container: 'azure-webjobs-secrets' }, model: 'm', target: 't', time: 'd' }),
-      `dataset.container: container "azure-webjobs-secrets" is not one jobs may read (DATA_READ_CONTAINERS: ${harness.input}, videos, ${dataContainer}).`,
+      `dataset.container: container "azure-webjobs-secrets" is not one jobs may read (DATA_READ_CONTAINERS: ${harness.input}, videos, training-data, ${dataContainer}).`,
     ],
   ])('refuses %s with 400', async (_what, body, error) => {
     const response = await api('many-models/train', { method: 'POST', body });

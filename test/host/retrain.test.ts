@@ -241,7 +241,7 @@ describe('data checks', () => {
     const run = await retrainAndWait('secrets');
     expect(run.status).toBe('Stopped');
     expect(run.decision).toBe(
-      `retraining.source.blob: container "azure-webjobs-secrets" is not one jobs may read (DATA_READ_CONTAINERS: ${harness.input}, videos, ${trainingContainer}).`,
+      `retraining.source.blob: container "azure-webjobs-secrets" is not one jobs may read (DATA_READ_CONTAINERS: ${harness.input}, videos, training-data, ${trainingContainer}).`,
     );
     expect(run.report?.data).toBeUndefined();
   });

@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DurableClient } from 'durable-functions';
+import { compactTime } from './compactTime';
 import { retrainOrchestrator, type RetrainInput } from './retrainContracts';
-
-/** `20261122T020000Z`: a time in a form that sorts, and is valid in instance ids and table keys. */
-export function compactTime(time: Date): string {
-  return time
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z')
-    .replace(/[-:]/g, '');
-}
 
 /** A run requested over HTTP: the model, the time and a random suffix (two requests are two runs). */
 export function newRunId(model: string, now: Date, suffix = randomBytes(3).toString('hex')): string {

@@ -2,7 +2,6 @@ import { ValidationError } from '../../../src/errors';
 import {
   arrive,
   collectorSilenceMs,
-  release,
   take,
   type ArrivalsState,
 } from '../../../src/training/retrain/newData/trainingDataArrivals';
@@ -55,8 +54,6 @@ describe('the trainingDataArrivals entity', () => {
     expect(take(taken.state, { instanceId: 'gone', now: later, quietSeconds: 1 }).answer).toEqual({
       kind: 'superseded',
     });
-    expect(release(taken.state, 'gone')).toBe(taken.state);
-    expect(release(taken.state, 'new')).toEqual({ pending: ['c/a.csv', 'c/b.csv'], lastArrival: later });
   });
 });
 

@@ -1,3 +1,4 @@
+import { compactTime } from '../compactTime';
 import type { RetrainOutcome } from '../retrainContracts';
 
 export const newTrainingDataOrchestrator = 'newTrainingData';
@@ -5,7 +6,7 @@ export const newTrainingDataOrchestrator = 'newTrainingData';
 export const trainingDataArrivalsEntity = 'trainingDataArrivals';
 export const checkNewTrainingDataActivity = 'checkNewTrainingData';
 
-export const arrivalOperations = { arrive: 'arrive', take: 'take', release: 'release' } as const;
+export const arrivalOperations = { arrive: 'arrive', take: 'take' } as const;
 
 /** What the blob trigger starts, once per model and blob version. */
 export interface NewTrainingDataInput {
@@ -81,9 +82,5 @@ export interface NewTrainingDataOutcome {
  * (sortable), the end of the collecting orchestration's id and the burst's number in it.
  */
 export function newDataRunId(model: string, takenAt: Date, instanceId: string, burst: number): string {
-  const time = takenAt
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z')
-    .replace(/[-:]/g, '');
-  return `${model}-data-${time}-${instanceId.slice(-6)}${burst}`;
+  return `${model}-data-${compactTime(takenAt)}-${instanceId.slice(-6)}${burst}`;
 }

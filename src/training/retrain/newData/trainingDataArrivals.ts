@@ -64,13 +64,7 @@ export function take(
   return { state: { ...seen, pending: [] }, answer: { kind: 'ready', blobs: state.pending } };
 }
 
-/** A collector that stops early gives up its role; the blobs stay pending for the next one. */
-export function release(state: ArrivalsState, instanceId: string): ArrivalsState {
-  if (state.collector !== instanceId) return state;
-  return { pending: state.pending, lastArrival: state.lastArrival };
-}
-
-/** The entity function: `arrive`, `take` and `release` on one model's arrivals. */
+/** The entity function: `arrive` and `take` on one model's arrivals. */
 export function trainingDataArrivals(context: df.EntityContext<ArrivalsState>): void {
   const state = context.df.getState(() => empty) ?? empty;
   switch (context.df.operationName) {
@@ -86,9 +80,6 @@ export function trainingDataArrivals(context: df.EntityContext<ArrivalsState>): 
       context.df.return(outcome.answer);
       break;
     }
-    case arrivalOperations.release:
-      context.df.setState(release(state, context.df.getInput<string>()!));
-      break;
     default:
       throw new Error(`trainingDataArrivals has no operation "${context.df.operationName}".`);
   }

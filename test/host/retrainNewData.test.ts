@@ -5,6 +5,7 @@ import type {
   NewDataCheckRecord,
   NewDataCheckReport,
 } from '../../src/training/retrain/newData/DataCheckStore';
+import type { NewTrainingDataOutcome } from '../../src/training/retrain/newData/newDataContracts';
 import type { RunReport } from '../../src/training/retrain/retrainContracts';
 import type { TrainingRunRecord } from '../../src/training/retrain/TrainingRunStore';
 import { testInspector } from '../unit/models/registryTestKit';
@@ -62,7 +63,8 @@ afterAll(async () => {
 });
 
 async function api<T>(path: string): Promise<T> {
-  const response = await harness.host.fetch(`/api/${path}`, { headers: { 'x-functions-key': masterKey } });
+  const url = path.startsWith('../') ? path.slice(2) : `/api/${path}`;
+  const response = await harness.host.fetch(url, { headers: { 'x-functions-key': masterKey } });
   expect(response.status).toBe(200);
   return (await response.json()) as T;
 }
@@ -106,8 +108,20 @@ it('a burst of files starts one check and exactly one run on all of them; a bad 
     const checks = await api<NewDataCheckRecord[]>('models/strict/data-checks');
     return checks[0];
   });
-  // Longer than the quiet period: a second run or check would have started by now.
-  await new Promise((resolve) => setTimeout(resolve, (quietSeconds + 1) * 1000));
+  // One new-data orchestration per blob, all ended; one collector per model: no run can follow.
+  const ended = await eventually('end of the new-data orchestrations', async () => {
+    const instances = await api<{ runtimeStatus: string; output: NewTrainingDataOutcome }[]>(
+      '../runtime/webhooks/durabletask/instances?instanceIdPrefix=newdata-',
+    );
+    const done = instances.length === 7 && instances.every((one) => one.runtimeStatus === 'Completed');
+    return done ? instances : undefined;
+  });
+  expect(
+    ended
+      .filter((one) => one.output.collected)
+      .map((one) => one.output.model)
+      .sort(),
+  ).toEqual(['burst', 'strict']);
 
   const runs = await api<TrainingRunRecord[]>('models/burst/runs');
   expect(runs.map((listed) => listed.runId)).toEqual([run.runId]);

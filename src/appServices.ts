@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { DurableClient } from 'durable-functions';
 import {
   containerSettings,
   dataConnectionName,
@@ -22,7 +23,8 @@ import { PoolModelRunner } from './runtime/inference/PoolModelRunner';
 import { ModelLoader } from './runtime/models/ModelLoader';
 import { WorkerPool } from './runtime/workers/WorkerPool';
 import type { RuntimeServices } from './runtime/RuntimeServices';
-import { DriftStore } from './scoring/drift/DriftStore';
+import type { DriftBreachHandler } from './runtime/drift/DriftBreachHandler';
+import { DriftStore } from './runtime/drift/DriftStore';
 import { JobStore } from './scoring/JobStore';
 import type { ScoringServices } from './scoring/ScoringServices';
 import { ImageModelStrategy } from './scoring/images/ImageModelStrategy';
@@ -40,6 +42,7 @@ import { WindowTracker } from './streaming/windows/WindowTracker';
 import { LandingCache } from './streaming/windows/LandingCache';
 import { StorageClients } from './storage/StorageClients';
 import type { RetrainServices } from './training/retrain/RetrainServices';
+import { retrainOnDrift } from './training/retrain/retrainOnDrift';
 import { TrainingRunStore } from './training/retrain/TrainingRunStore';
 import { createWorkDispatcher, workControlContainer, type WorkDispatcher } from './dispatch';
 import type { VideoJobServices } from './video/job/VideoJobServices';
@@ -156,6 +159,14 @@ function dataContainersOf(config: AppConfig): DataContainers {
 
 export function scoringServices(): ScoringServices {
   return appServices().scoring;
+}
+
+/**
+ * What a drift breach starts where the model's card asks for it (`drift.retrainOnBreach`): a `retrain`
+ * run of the model, through the invocation's Durable client.
+ */
+export function driftBreachHandler(client: DurableClient): DriftBreachHandler {
+  return (breach) => retrainOnDrift(client, breach);
 }
 
 /** The retraining orchestration's activities and triggers. */

@@ -9,7 +9,7 @@ const { scoreTextPartition } = require('../../dist/src/runtime/inference/textPar
 const { mapFeatures } = require('../../dist/src/runtime/inference/mapFeatures');
 const { toModelSignature } = require('../../dist/src/runtime/inference/readModelSignature');
 const { countFeatureBins } = require('../../dist/src/runtime/drift/binCounts');
-const { planDrift } = require('../../dist/src/scoring/drift/planDrift');
+const { planDrift } = require('../../dist/src/runtime/drift/planDrift');
 const { computeBaseline } = require('../../dist/src/training/computeBaseline');
 const { readNumericTable } = require('../../dist/src/training/readNumericTable');
 

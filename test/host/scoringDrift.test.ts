@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DriftStore } from '../../src/scoring/drift/DriftStore';
+import { DriftStore } from '../../src/runtime/drift/DriftStore';
 import type { JobRecord } from '../../src/scoring/JobStore';
 import { computeBaseline, presentValues } from '../../src/training/computeBaseline';
 import { readNumericTable } from '../../src/training/readNumericTable';

@@ -15,7 +15,7 @@ export const retrainActivityNames = {
   finish: 'finishRetrain',
 } as const;
 
-export type RetrainTrigger = 'schedule' | 'http';
+export type RetrainTrigger = 'schedule' | 'http' | 'drift';
 
 /** What starts a `retrain` orchestration; its instance id is the run id. */
 export interface RetrainInput {
@@ -108,6 +108,8 @@ export interface Evaluation {
   readonly holdoutRows: number;
   readonly candidate: Readonly<Record<string, number>>;
   readonly production?: ProductionResult;
+  /** The candidate's holdout predictions per output: the card's `training.predictionBaseline`. */
+  readonly predictionBaseline?: TrainingBaseline;
 }
 
 export interface RegisterInput extends EvaluateInput {

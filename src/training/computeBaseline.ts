@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
 import { binProportions } from '../runtime/drift/binCounts';
-import { predictionValueAt } from '../runtime/drift/predictionBins';
+import { driftValueAt } from '../runtime/drift/predictionBins';
 import type { PredictionColumn } from '../runtime/formats/ScoringBatch';
 import type { FeatureBaseline, TrainingBaseline } from '../runtime/drift/TrainingBaseline';
 import { cellNumber, columnOf, type TrainingTable } from './TrainingTable';
@@ -42,7 +42,7 @@ export function computeBaseline(
 /**
  * The prediction baseline (the card's `training.predictionBaseline`): the distribution of a model's
  * predictions on the holdout rows, per output, of the number scoring's prediction drift follows in it
- * (see predictionValueAt: the value, or a classifier's last class probability). Outputs with no
+ * (see driftValueAt: the value, or a classifier's last class probability). Outputs with no
  * numeric value are left out.
  */
 export function computePredictionBaseline(
@@ -54,7 +54,7 @@ export function computePredictionBaseline(
   for (const column of outputs) {
     const values: number[] = [];
     for (let r = 0; r < rows; r++) {
-      const value = predictionValueAt(column, r);
+      const value = driftValueAt(column, r);
       if (!Number.isNaN(value)) values.push(value);
     }
     const baseline = baselineOfValues(values, options.bins ?? 10);

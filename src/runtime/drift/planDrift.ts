@@ -19,7 +19,7 @@ export interface DriftFeature extends FeatureBins {
   readonly continuous: boolean;
 }
 
-/** A model output the partitions count in its prediction baseline's bins (see predictionValueAt). */
+/** A model output the partitions count in its prediction baseline's bins (see driftValueAt). */
 export interface DriftPrediction extends PredictionBins {
   readonly proportions: readonly number[];
   readonly continuous: boolean;

@@ -6,7 +6,7 @@ import type { PredictionColumn } from '../formats/ScoringBatch';
  * last value of each row for one with several (class probabilities: for a binary classifier, the
  * positive class's probability). Training's prediction baseline and scoring's counts both read it.
  */
-export function predictionValueAt(column: PredictionColumn, row: number): number {
+export function driftValueAt(column: PredictionColumn, row: number): number {
   return Number(column.values[row * column.width + column.width - 1]);
 }
 
@@ -17,7 +17,7 @@ export interface PredictionBins {
 }
 
 /**
- * Per-output bin counts of a batch's predictions (see predictionValueAt): one array of edges.length + 1
+ * Per-output bin counts of a batch's predictions (see driftValueAt): one array of edges.length + 1
  * counts per entry of `bins`, in their order; an output the batch lacks counts nothing. NaN is not
  * counted.
  */
@@ -31,7 +31,7 @@ export function countPredictionBins(
     const column = predictions.find((candidate) => candidate.name === output);
     if (column === undefined) return counts;
     for (let r = 0; r < rows; r++) {
-      const value = predictionValueAt(column, r);
+      const value = driftValueAt(column, r);
       if (value !== value) continue;
       let low = 0;
       let high = edges.length;

@@ -1,4 +1,4 @@
-import { countPredictionBins, predictionValueAt } from '../../../../src/runtime/drift/predictionBins';
+import { countPredictionBins, driftValueAt } from '../../../../src/runtime/drift/predictionBins';
 import { planDrift } from '../../../../src/runtime/drift/planDrift';
 import { summarizeDrift } from '../../../../src/runtime/drift/summarizeDrift';
 import type { PredictionColumn } from '../../../../src/runtime/formats/ScoringBatch';
@@ -90,7 +90,7 @@ describe('prediction drift', () => {
     // A 0/1 label has two bins: its share of each class.
     const ones = holdout.filter((x) => x > 0.5).length / holdout.length;
     expect(predictionBaseline.features.label).toMatchObject({ edges: [0], proportions: [1 - ones, ones] });
-    expect(predictionValueAt(holdoutOutputs[1]!, 0)).toBe(Number(holdoutOutputs[1]!.values[0]));
+    expect(driftValueAt(holdoutOutputs[1]!, 0)).toBe(Number(holdoutOutputs[1]!.values[0]));
   });
 
   it.each([

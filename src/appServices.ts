@@ -246,6 +246,7 @@ export function streamingServices(): StreamingServices {
       models: new StreamModels(runtime),
       streams,
       windows,
+      drift: new DriftStore(runtime.storage),
       tracker: new WindowTracker({ windows, streams, maxConcurrency: config.maxConcurrency }),
       tails: new EventHubPartitionTails(process.env),
       containers,

@@ -35,8 +35,9 @@ export async function commitStreamWindow(
   const names = windowBlobNames(stream, window.start, input.version);
   const outcome = await commitBlocks(input, container, names, stream.window?.late === 'reopen');
   const pinned = input.close.model;
+  // A window that scored no row has nothing to measure.
   const drift =
-    outcome.state === 'Committed' && pinned
+    outcome.state === 'Committed' && pinned && outcome.scoredRows > 0
       ? await measureWindowDrift(
           stream,
           { start: window.start, committedAt: outcome.committedAt },

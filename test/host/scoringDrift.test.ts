@@ -38,6 +38,7 @@ const card = {
   name: 'watched',
   training: {
     data: 'data/diabetes.csv',
+    target: 'target',
     baseline: computeBaseline(diabetes, features),
     predictionBaseline,
   },
@@ -243,5 +244,12 @@ describe('input drift per job', () => {
     expect(listed.map((run) => [run.runId, run.trigger])).toEqual([...runIds].map((id) => [id, 'drift']));
     expect(listed[0]!.requestReason).toContain(`job ${first.job.jobId}`);
     expect(listed[0]!.requestReason).toContain('bmi');
+    // The version the run registered keeps the card's drift declaration, and has its own baselines.
+    expect(listed[0]).toMatchObject({ candidateVersion: 2 });
+    const { card: registered } = (await (await api('models/guarded/versions/2')).json()) as {
+      card: { drift?: unknown; training: { predictionBaseline?: { rows: number } } };
+    };
+    expect(registered.drift).toEqual({ retrainOnBreach: true });
+    expect(registered.training.predictionBaseline?.rows).toBeGreaterThan(0);
   }, 150_000);
 });

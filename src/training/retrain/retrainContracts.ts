@@ -63,11 +63,13 @@ export interface RunPlan {
   readonly policy: PromotionPolicy;
   /** The production version when the run started; the one the candidate is compared with. */
   readonly production?: { readonly version: number; readonly sha256: string };
-  /** Card fields carried over to the candidate (description, tags, the retraining declaration). */
+  /** Card fields carried over to the candidate (description, tags, retraining and drift declarations). */
   readonly inherited: {
     readonly description?: string;
     readonly tags: Readonly<Record<string, string>>;
     readonly retraining: unknown;
+    /** The card's `drift` (thresholds, retrainOnBreach). */
+    readonly drift?: unknown;
   };
   readonly checks: DataCheckReport;
 }

@@ -49,6 +49,7 @@ export async function registerCandidate(
     },
     parentVersion: plan.production?.version,
     retraining: plan.inherited.retraining,
+    drift: plan.inherited.drift,
   };
   const registered = await services.registry.register({
     name: plan.model,

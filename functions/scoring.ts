@@ -1,5 +1,6 @@
+import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { scoringServices } from '../src/appServices';
+import { driftBreachHandler, scoringServices } from '../src/appServices';
 import { commitScoreJob } from '../src/scoring/activities/commitScoreJob';
 import { failScoreJob } from '../src/scoring/activities/failScoreJob';
 import { prepareScoreJob } from '../src/scoring/activities/prepareScoreJob';
@@ -22,5 +23,10 @@ df.app.activity(names.prepare, {
 df.app.activity(names.scorePartition, {
   handler: (input: ScorePartitionInput) => scorePartition(input, scoringServices()),
 });
-df.app.activity(names.commit, { handler: (input: CommitInput) => commitScoreJob(input, scoringServices()) });
+// The Durable client starts a retrain when the job's drift breaches and the card asks for it.
+df.app.activity(names.commit, {
+  extraInputs: [df.input.durableClient()],
+  handler: (input: CommitInput, context: InvocationContext) =>
+    commitScoreJob(input, scoringServices(), driftBreachHandler(df.getClient(context))),
+});
 df.app.activity(names.fail, { handler: (input: FailJobInput) => failScoreJob(input, scoringServices()) });

@@ -1,5 +1,5 @@
 import * as df from 'durable-functions';
-import { streamingServices } from '../src/appServices';
+import { driftBreachHandler, streamingServices } from '../src/appServices';
 import { streamWindow } from '../src/orchestrations/streamWindow';
 import { aggregateStreamWindow } from '../src/streaming/windows/activities/aggregateStreamWindow';
 import { closeStreamWindow } from '../src/streaming/windows/activities/closeStreamWindow';
@@ -26,8 +26,11 @@ df.app.activity(names.scoreShard, {
   handler: (input: ScoreShardInput) => scoreStreamWindowShard(input, streamingServices()),
 });
 df.app.activity(names.commit, {
-  // Late events of a window re-opened (late: "reopen") start its next version.
+  // Late events of a window re-opened (late: "reopen") start its next version; a drift breach, a
+  // retrain where the model's card asks for it.
   extraInputs: [df.input.durableClient()],
-  handler: (input: CommitWindowInput, context) =>
-    commitStreamWindow(input, streamingServices(), df.getClient(context)),
+  handler: (input: CommitWindowInput, context) => {
+    const client = df.getClient(context);
+    return commitStreamWindow(input, streamingServices(), client, driftBreachHandler(client));
+  },
 });

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { DurableClient } from 'durable-functions';
 import {
   containerSettings,
   dataConnectionName,
@@ -22,7 +23,8 @@ import { PoolModelRunner } from './runtime/inference/PoolModelRunner';
 import { ModelLoader } from './runtime/models/ModelLoader';
 import { WorkerPool } from './runtime/workers/WorkerPool';
 import type { RuntimeServices } from './runtime/RuntimeServices';
-import { DriftStore } from './scoring/drift/DriftStore';
+import type { DriftBreachHandler } from './runtime/drift/DriftBreachHandler';
+import { DriftStore } from './runtime/drift/DriftStore';
 import { JobStore } from './scoring/JobStore';
 import type { ScoringServices } from './scoring/ScoringServices';
 import { ImageModelStrategy } from './scoring/images/ImageModelStrategy';
@@ -41,6 +43,7 @@ import { LandingCache } from './streaming/windows/LandingCache';
 import { StorageClients } from './storage/StorageClients';
 import type { RetrainServices } from './training/retrain/RetrainServices';
 import { DataCheckStore } from './training/retrain/newData/DataCheckStore';
+import { retrainOnDrift } from './training/retrain/retrainOnDrift';
 import { TrainingRunStore } from './training/retrain/TrainingRunStore';
 import { FeedbackStore, readJoinedSet, type FeedbackServices } from './feedback';
 import { createWorkDispatcher, workControlContainer, type WorkDispatcher } from './dispatch';
@@ -191,6 +194,14 @@ export function scoringServices(): ScoringServices {
   return appServices().scoring;
 }
 
+/**
+ * What a drift breach starts where the model's card asks for it (`drift.retrainOnBreach`): a `retrain`
+ * run of the model, through the invocation's Durable client.
+ */
+export function driftBreachHandler(client: DurableClient): DriftBreachHandler {
+  return (breach) => retrainOnDrift(client, breach);
+}
+
 /** The retraining orchestration's activities and triggers. */
 export function retrainServices(): RetrainServices {
   return appServices().retrain;
@@ -268,6 +279,7 @@ export function streamingServices(): StreamingServices {
       models: new StreamModels(runtime),
       streams,
       windows,
+      drift: new DriftStore(runtime.storage),
       tracker: new WindowTracker({ windows, streams, maxConcurrency: config.maxConcurrency }),
       tails: new EventHubPartitionTails(process.env),
       containers,

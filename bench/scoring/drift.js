@@ -1,16 +1,17 @@
-// What measuring input drift adds to scoring a partition: one 100k-row CSV partition of diabetes rows
+// What measuring drift adds to scoring a partition: one 100k-row CSV partition of diabetes rows
 // parsed, scored with the bundled model and formatted in this thread (what an inference worker does),
-// with and without the drift bin counts of the model's ten features, alternating runs; and the bin
-// counting alone. Run after `npm run build`: node bench/scoring/drift.js [rows] [runs]
+// with and without the drift bin counts of the model's ten features and of its prediction, alternating
+// runs; and the bin counting alone. Run after `npm run build`: node bench/scoring/drift.js [rows] [runs]
 'use strict';
 const { readFileSync } = require('node:fs');
-const { InferenceSession } = require('onnxruntime-node');
+const { InferenceSession, Tensor } = require('onnxruntime-node');
 const { scoreTextPartition } = require('../../dist/src/runtime/inference/textPartition');
 const { mapFeatures } = require('../../dist/src/runtime/inference/mapFeatures');
 const { toModelSignature } = require('../../dist/src/runtime/inference/readModelSignature');
 const { countFeatureBins } = require('../../dist/src/runtime/drift/binCounts');
-const { planDrift } = require('../../dist/src/scoring/drift/planDrift');
-const { computeBaseline } = require('../../dist/src/training/computeBaseline');
+const { planDrift } = require('../../dist/src/runtime/drift/planDrift');
+const { countPredictionBins } = require('../../dist/src/runtime/drift/predictionBins');
+const { computeBaseline, computePredictionBaseline } = require('../../dist/src/training/computeBaseline');
 const { readNumericTable } = require('../../dist/src/training/readNumericTable');
 
 const rows = Number(process.argv[2] ?? 100_000);
@@ -28,7 +29,19 @@ async function main() {
   const session = await InferenceSession.create(readFileSync('models/diabetes/model.onnx'));
   const columns = header.split(',');
   const mapping = mapFeatures(toModelSignature('diabetes', session), card, columns, columns);
-  const drift = planDrift(card, mapping.featureColumns).features;
+  // The prediction baseline: the model's predictions on the data set's rows.
+  const trainingFeatures = Float32Array.from({ length: table.rows * card.features.length }, (_, i) => {
+    const column = table.columns.indexOf(card.features[i % card.features.length]);
+    return table.values[column][Math.floor(i / card.features.length)];
+  });
+  const input = new Tensor('float32', trainingFeatures, [table.rows, card.features.length]);
+  const predicted = (await session.run({ [session.inputNames[0]]: input })).variable.data;
+  card.training.predictionBaseline = computePredictionBaseline(
+    [{ name: 'variable', width: 1, values: predicted }],
+    table.rows,
+  );
+  const plan = planDrift(card, mapping.featureColumns, ['variable']);
+  const drift = plan.features;
   const partition = { index: 0, start: header.length + 1, end: bytes.length, firstRow: 1, rows };
   const job = (withDrift) => ({
     input: { format: 'csv', delimiter: ',' },
@@ -38,6 +51,7 @@ async function main() {
     schema: { featureColumns: mapping.featureColumns, passThroughColumns: [] },
     mapping,
     drift: withDrift ? drift : undefined,
+    predictionDrift: withDrift ? plan.predictions : undefined,
     output: { format: 'csv', includeHeader: true, passThroughColumns: [] },
   });
   const timings = { without: [], with: [] };
@@ -69,7 +83,19 @@ async function main() {
   console.log(
     `bin counting alone:      ${median(countRuns).toFixed(2)} ms (${((median(countRuns) * 1e6) / rows / drift.length).toFixed(1)} ns per value)`,
   );
-  console.log(`rows counted: ${counted.binCounts[0].reduce((a, b) => a + b, 0)}`);
+  const predictions = [
+    { name: 'variable', width: 1, values: new Float32Array(rows).map((_, r) => predicted[r % table.rows]) },
+  ];
+  const predictionRuns = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    countPredictionBins(predictions, rows, plan.predictions);
+    predictionRuns.push(performance.now() - started);
+  }
+  console.log(`prediction bins alone:   ${median(predictionRuns).toFixed(2)} ms (1 output)`);
+  console.log(
+    `rows counted: ${counted.binCounts[0].reduce((a, b) => a + b, 0)} (inputs), ${counted.predictionBinCounts[0].reduce((a, b) => a + b, 0)} (predictions)`,
+  );
 }
 
 main().catch((error) => {

@@ -1,5 +1,5 @@
 import type { RuntimeServices } from '../runtime/RuntimeServices';
-import type { DriftStore } from './drift/DriftStore';
+import type { DriftStore } from '../runtime/drift/DriftStore';
 import type { JobStore } from './JobStore';
 import type { ModelStrategies } from './ModelStrategy';
 import type { JobDefaults } from './resolveJobSpec';

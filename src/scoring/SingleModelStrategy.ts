@@ -4,7 +4,8 @@ import type { FeatureMapping } from '../runtime/inference/mapFeatures';
 import type { PinnedModel } from '../runtime/models/LoadedModel';
 import type { RuntimeServices } from '../runtime/RuntimeServices';
 import { countFeatureBins } from '../runtime/drift/binCounts';
-import { planDrift } from './drift/planDrift';
+import { countPredictionBins } from '../runtime/drift/predictionBins';
+import { planDrift } from '../runtime/drift/planDrift';
 import type { JobPlan, ModelPlan } from './jobContracts';
 import type { ModelPlanRequest, ModelStrategy } from './ModelStrategy';
 
@@ -36,7 +37,11 @@ export class SingleModelStrategy implements ModelStrategy {
       outputs: mapping.outputs,
       label: { name: model.name, version: model.version },
       notes: mapping.notes,
-      drift: planDrift(model.card, mapping.featureColumns),
+      drift: planDrift(
+        model.card,
+        mapping.featureColumns,
+        mapping.outputs.map((output) => output.name),
+      ),
     };
   }
 
@@ -46,7 +51,9 @@ export class SingleModelStrategy implements ModelStrategy {
    */
   async scorePartition(plan: JobPlan, partition: Partition): Promise<ScoredPartition> {
     const { pinned, mapping, schema } = singlePlanOf(plan);
-    const drift = plan.model.drift?.kind === 'baseline' ? plan.model.drift.features : undefined;
+    const measured = plan.model.drift?.kind === 'baseline' ? plan.model.drift : undefined;
+    const drift = measured?.features;
+    const predictionDrift = measured?.predictions?.length ? measured.predictions : undefined;
     const { storage, formats, models, runner } = this.runtime;
     const inputFormat = tableFormatOf(plan.input.format);
     const { reader } = formats[inputFormat];
@@ -70,6 +77,7 @@ export class SingleModelStrategy implements ModelStrategy {
         schema,
         mapping,
         drift,
+        predictionDrift,
         output: { ...outputOptions, format: plan.output.summaryOnly ? 'none' : (textOutput ?? 'none') },
       }));
     }
@@ -80,7 +88,10 @@ export class SingleModelStrategy implements ModelStrategy {
       : await writer.write(batch, predictions, outputOptions);
     const width = schema.featureColumns.length;
     const binCounts = drift && countFeatureBins(batch.features, batch.rowCount, width, drift);
-    return { output, totalRows: batch.totalRows, rowCount: batch.rowCount, errors: batch.errors, binCounts };
+    const predictionBinCounts =
+      predictionDrift && countPredictionBins(predictions, batch.rowCount, predictionDrift);
+    const { totalRows, rowCount, errors } = batch;
+    return { output, totalRows, rowCount, errors, binCounts, predictionBinCounts };
   }
 
   describe(plan: JobPlan) {

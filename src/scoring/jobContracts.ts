@@ -1,6 +1,6 @@
 import type { JobInputFormat } from '../runtime/formats/InputFormat';
 import type { Partition, ScoringSchema } from '../runtime/formats/ScoringBatch';
-import type { DriftPlan } from './drift/planDrift';
+import type { DriftPlan } from '../runtime/drift/planDrift';
 import type { JobStatus } from './JobStore';
 import type { ModelSpec, ResolvedJobSpec } from './resolveJobSpec';
 
@@ -74,6 +74,8 @@ export interface PartitionResult {
   readonly durationMs: number;
   /** Per-feature counts of the scored rows in the baseline's bins (see ModelPlan.drift). */
   readonly binCounts?: number[][];
+  /** Per-output counts of the predictions in the prediction baseline's bins (see ModelPlan.drift). */
+  readonly predictionBinCounts?: number[][];
   /** Set when the partition could not be scored after its retries. */
   readonly failure?: string;
 }

@@ -3,6 +3,7 @@ import type { StorageClients } from '../storage/StorageClients';
 import type { ModelStore } from '../runtime/models/ModelStore';
 import type { ModelLoader } from '../runtime/models/ModelLoader';
 import type { ModelRunner } from '../runtime/inference/ModelRunner';
+import type { DriftStore } from '../runtime/drift/DriftStore';
 import type { PartitionTails } from './PartitionTails';
 import type { StreamDefinition } from './StreamDefinition';
 import type { StreamModels } from './StreamModels';
@@ -21,6 +22,8 @@ export interface StreamingServices {
   readonly models: StreamModels;
   readonly streams: StreamStore;
   readonly windows: StreamWindowStore;
+  /** The `drift` table: each committed window's drift per feature and output. */
+  readonly drift: DriftStore;
   readonly tracker: WindowTracker;
   /** The hubs' partition tails, for the streams' lag. */
   readonly tails: PartitionTails;

@@ -166,6 +166,15 @@ describe('a candidate better than production', () => {
     expect(Object.keys((production.card.training?.baseline as { features: object }).features)).toEqual(
       features,
     );
+    // The holdout predictions' distribution: what scoring's prediction drift compares with.
+    const predictionBaseline = production.card.training?.predictionBaseline as {
+      rows: number;
+      features: Record<string, { count: number; proportions: number[] }>;
+    };
+    expect(predictionBaseline.rows).toBe(run.report?.candidate?.holdoutRows);
+    expect(Object.keys(predictionBaseline.features)).toEqual(['variable']);
+    expect(predictionBaseline.features.variable!.count).toBe(predictionBaseline.rows);
+    expect(predictionBaseline.features.variable!.proportions).toHaveLength(10);
     expect(production.card.retraining).toEqual({
       source: { blob: source },
       holdout: { fraction: 0.2, seed: 3 },

@@ -60,4 +60,6 @@ export interface ScoredPartition {
   readonly errors: readonly RowError[];
   /** Per-feature counts of the scored rows in the baseline's bins, when the job asked for drift. */
   readonly binCounts?: number[][];
+  /** Per-output counts of the predictions in the prediction baseline's bins, when the job asked. */
+  readonly predictionBinCounts?: number[][];
 }

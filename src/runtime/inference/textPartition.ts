@@ -11,6 +11,7 @@ import type {
   ScoringSchema,
 } from '../formats/ScoringBatch';
 import { countFeatureBins, type FeatureBins } from '../drift/binCounts';
+import { countPredictionBins, type PredictionBins } from '../drift/predictionBins';
 import type { FeatureMapping } from './mapFeatures';
 import { checkRows, chunkInputs, joinColumn, planChunks, type Chunk } from './batchChunks';
 import { runSession } from './runSession';
@@ -27,6 +28,8 @@ export interface TextPartitionJob {
   readonly mapping: FeatureMapping;
   /** Features whose values are counted in their baseline's bins (input drift), if any. */
   readonly drift?: readonly FeatureBins[];
+  /** Outputs whose predictions are counted in their prediction baseline's bins, if any. */
+  readonly predictionDrift?: readonly PredictionBins[];
   /** Output format, or `none` to count and validate only (summary-only jobs). */
   readonly output: {
     readonly format: 'csv' | 'jsonl' | 'none';
@@ -42,6 +45,7 @@ export interface TextPartitionResult {
   readonly rowCount: number;
   readonly errors: readonly RowError[];
   readonly binCounts?: number[][];
+  readonly predictionBinCounts?: number[][];
 }
 
 // Rows per onnxruntime run inside the worker: bounds the tensors a heavy model allocates at once.
@@ -74,7 +78,10 @@ export async function scoreTextPartition(
         : Buffer.alloc(0);
   const width = job.schema.featureColumns.length;
   const binCounts = job.drift && countFeatureBins(batch.features, batch.rowCount, width, job.drift);
-  return { output, totalRows: batch.totalRows, rowCount: batch.rowCount, errors: batch.errors, binCounts };
+  const predictionBinCounts =
+    job.predictionDrift && countPredictionBins(predictions, batch.rowCount, job.predictionDrift);
+  const { totalRows, rowCount, errors } = batch;
+  return { output, totalRows, rowCount, errors, binCounts, predictionBinCounts };
 }
 
 async function predict(

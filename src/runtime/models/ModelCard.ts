@@ -57,11 +57,16 @@ export const modelCardSchema = z
       .optional(),
     task: z.enum(['regression', 'classification']).optional(),
     /**
-     * PSI from which a scoring job's input drift warns and breaches, per feature against
-     * `training.baseline` (defaults 0.1 and 0.25: see driftThresholdOf).
+     * PSI from which a scoring job's (or stream window's) drift warns and breaches, per feature against
+     * `training.baseline` and per output against `training.predictionBaseline` (defaults 0.1 and 0.25:
+     * see driftThresholdOf); `retrainOnBreach` starts a `retrain` run of the model on a breach.
      */
     drift: z
-      .object({ psiWarning: z.number().positive().optional(), psiBreach: z.number().positive().optional() })
+      .object({
+        psiWarning: z.number().positive().optional(),
+        psiBreach: z.number().positive().optional(),
+        retrainOnBreach: z.boolean().optional(),
+      })
       .optional(),
     /** An image model: how images are fed to its input (size, layout, normalisation). */
     image: imageInputSchema.optional(),

@@ -1,4 +1,5 @@
-import type { DriftReport } from '../drift/summarizeDrift';
+import type { BreachResponse } from '../../runtime/drift/DriftBreachHandler';
+import type { DriftReport } from '../../runtime/drift/summarizeDrift';
 import type { JobRecord, JobStatus } from '../JobStore';
 import type { JobPlan, PartitionResult } from '../jobContracts';
 import type { ModelStrategy } from '../ModelStrategy';
@@ -15,8 +16,11 @@ interface ManifestInput {
   completedTime: string;
   /** The job's model strategy: it describes the model(s) for the manifest. */
   strategy: ModelStrategy;
-  /** Input drift against the training baseline, when the job measures it. */
-  drift?: DriftReport;
+  /**
+   * Input and prediction drift against the version's baselines, when the job measures it, with the
+   * retrain a breach started (`retrain`), if any.
+   */
+  drift?: DriftReport & { readonly retrain?: BreachResponse };
 }
 
 /** `_manifest.json`: what was scored with which model, row counts, partitions, timings and errors. */

@@ -1,4 +1,6 @@
-import { jobDriftStatusOf, summarizeDrift } from '../drift/summarizeDrift';
+import type { DriftBreachHandler } from '../../runtime/drift/DriftBreachHandler';
+import { recordDrift } from '../../runtime/drift/recordDrift';
+import { jobDriftStatusOf, summarizeDrift } from '../../runtime/drift/summarizeDrift';
 import type { JobStatus } from '../JobStore';
 import type { CommitInput, JobOutcome, PartitionResult } from '../jobContracts';
 import { blockIdOf, outputNames } from '../outputNames';
@@ -9,9 +11,14 @@ import { buildManifest } from './buildManifest';
 /**
  * Fan-in: claims the job (status Committing, unless it was canceled), commits the staged blocks in
  * partition order (committing the same list again is harmless), writes `_errors.jsonl` and
- * `_manifest.json`, and records the job's final status and reason.
+ * `_manifest.json`, and records the job's final status and reason. Its drift goes to the `drift` table
+ * and the manifest; a breach of a model whose card asks for it is handed to `onBreach` (a retrain).
  */
-export async function commitScoreJob(input: CommitInput, services: ScoringServices): Promise<JobOutcome> {
+export async function commitScoreJob(
+  input: CommitInput,
+  services: ScoringServices,
+  onBreach?: DriftBreachHandler,
+): Promise<JobOutcome> {
   const { plan, results } = input;
   // Claim the job first: a job canceled meanwhile is left as it is, with nothing committed.
   const was = await services.jobs.transition(plan.jobId, ['Queued', 'Running', 'Committing'], {
@@ -40,16 +47,23 @@ export async function commitScoreJob(input: CommitInput, services: ScoringServic
   const completedTime = new Date().toISOString();
   const job = await services.jobs.get(plan.jobId);
   const drift = plan.model.drift && summarizeDrift(plan.model.drift, ordered);
-  if (drift) {
-    const { name, version } = plan.model.label;
-    await services.drift.save({
-      jobId: plan.jobId,
-      model: name,
-      modelVersion: version,
-      completedTime,
-      report: drift,
-    });
-  }
+  const response =
+    drift &&
+    (await recordDrift(
+      {
+        source: 'job',
+        id: plan.jobId,
+        model: plan.model.label.name,
+        modelVersion: plan.model.label.version,
+        completedTime,
+        report: drift,
+      },
+      {
+        store: services.drift,
+        retrainOnBreach: plan.model.drift?.kind === 'baseline' && plan.model.drift.retrainOnBreach === true,
+        onBreach,
+      },
+    ));
   const manifest = buildManifest({
     plan,
     results: ordered,
@@ -60,7 +74,7 @@ export async function commitScoreJob(input: CommitInput, services: ScoringServic
     job,
     completedTime,
     strategy: strategyFor(services.strategies, plan.model.kind),
-    drift,
+    drift: drift && response ? { ...drift, retrain: response } : drift,
   });
   const text = JSON.stringify(manifest, null, 2);
   await output

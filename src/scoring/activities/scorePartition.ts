@@ -110,5 +110,6 @@ async function scoreOnce(input: ScorePartitionInput, services: ScoringServices, 
     outputBytes: bytes.length,
     errorBytes: errorBytes.length,
     binCounts: scored.binCounts,
+    predictionBinCounts: scored.predictionBinCounts,
   };
 }

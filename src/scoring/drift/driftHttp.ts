@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { ValidationError } from '../../errors';
 import { withErrorResponses } from '../../http/withErrorResponses';
 import { checkModelName } from '../../runtime/models/ModelCard';
-import type { DriftStore } from './DriftStore';
+import type { DriftStore } from '../../runtime/drift/DriftStore';
 import { readDriftHistory } from './readDriftHistory';
 
 /**

@@ -1,4 +1,4 @@
-import type { DriftStore } from './DriftStore';
+import type { DriftStore } from '../../runtime/drift/DriftStore';
 
 /** One feature's (or, later, one output's) drift in a drift record. */
 export interface DriftHistoryFeature {
@@ -83,7 +83,7 @@ function recordOf(
   }
   return {
     source: head.rowKey === 'window' ? 'window' : 'job',
-    id: typeof head.jobId === 'string' ? head.jobId : id,
+    id: typeof head.jobId === 'string' ? head.jobId : typeof head.windowId === 'string' ? head.windowId : id,
     ...(typeof head.modelVersion === 'number' ? { modelVersion: head.modelVersion } : {}),
     completedTime: String(head.completedTime),
     status: String(head.status),

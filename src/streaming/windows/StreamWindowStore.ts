@@ -34,6 +34,8 @@ export interface WindowRecord {
   readonly output?: string;
   readonly manifest?: string;
   readonly reason?: string;
+  /** Committed: the drift of its feature rows and predictions (`none`: the version has no baseline). */
+  readonly driftStatus?: 'none' | 'ok' | 'warning' | 'breach';
 }
 
 type Outcome = Omit<WindowRecord, 'stream' | 'windowStart' | 'windowEnd' | 'state'> & {

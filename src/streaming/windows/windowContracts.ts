@@ -76,6 +76,9 @@ export interface ShardResult {
   readonly alerts: number;
   /** The model could not score the shard (it cannot load, features that do not match): not retried. */
   readonly error?: string;
+  /** The shard's feature rows and predictions in the pinned version's baseline bins (see planDrift). */
+  readonly binCounts?: number[][];
+  readonly predictionBinCounts?: number[][];
 }
 
 export interface CommitWindowInput extends WindowRef {

@@ -15,7 +15,7 @@ export const retrainActivityNames = {
   finish: 'finishRetrain',
 } as const;
 
-export type RetrainTrigger = 'schedule' | 'http' | 'data';
+export type RetrainTrigger = 'schedule' | 'http' | 'data' | 'drift';
 
 /** Why a `data` run started: the burst of blobs that arrived, and the data check they passed. */
 export interface NewDataCause {
@@ -73,11 +73,13 @@ export interface RunPlan {
   readonly policy: PromotionPolicy;
   /** The production version when the run started; the one the candidate is compared with. */
   readonly production?: { readonly version: number; readonly sha256: string };
-  /** Card fields carried over to the candidate (description, tags, the retraining declaration). */
+  /** Card fields carried over to the candidate (description, tags, retraining and drift declarations). */
   readonly inherited: {
     readonly description?: string;
     readonly tags: Readonly<Record<string, string>>;
     readonly retraining: unknown;
+    /** The card's `drift` (thresholds, retrainOnBreach). */
+    readonly drift?: unknown;
   };
   readonly checks: DataCheckReport;
 }
@@ -118,6 +120,8 @@ export interface Evaluation {
   readonly holdoutRows: number;
   readonly candidate: Readonly<Record<string, number>>;
   readonly production?: ProductionResult;
+  /** The candidate's holdout predictions per output: the card's `training.predictionBaseline`. */
+  readonly predictionBaseline?: TrainingBaseline;
 }
 
 export interface RegisterInput extends EvaluateInput {

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../errors';
+import type { PredictionColumn } from '../../runtime/formats/ScoringBatch';
 import { labelOf, type LoadedModel } from '../../runtime/models/LoadedModel';
 import type { ModelRunner } from '../../runtime/inference/ModelRunner';
 import { evaluateClassification, evaluateRegression } from '../metrics';
@@ -15,7 +16,8 @@ export interface HoldoutTask {
 /**
  * Scores the holdout rows with a model through onnxruntime (the same runner batch scoring uses, so a
  * model is judged by what it really predicts) and returns its metrics: RMSE, MAE and R² for regression;
- * accuracy, log-loss and AUC from the class probabilities for classification.
+ * accuracy, log-loss and AUC from the class probabilities for classification; with the outputs themselves
+ * (a prediction baseline is taken from them).
  */
 export async function scoreHoldout(
   runner: ModelRunner,
@@ -23,7 +25,7 @@ export async function scoreHoldout(
   holdout: TrainingTable,
   task: HoldoutTask,
   options: { label?: string } = {},
-): Promise<Record<string, number>> {
+): Promise<{ metrics: Record<string, number>; outputs: PredictionColumn[] }> {
   const mapping = await runner.mapInputs(model, holdout.columns, numericColumns(holdout));
   const width = mapping.featureColumns.length;
   const features = new Float32Array(holdout.rows * width);
@@ -39,7 +41,7 @@ export async function scoreHoldout(
         `Model ${label} has no output with one value per row to compare with ${task.target}.`,
       );
     const predictions = Float64Array.from(output.values as ArrayLike<number>, Number);
-    return { ...evaluateRegression(numericColumn(holdout, task.target), predictions) };
+    return { metrics: { ...evaluateRegression(numericColumn(holdout, task.target), predictions) }, outputs };
   }
   const classes = task.classes ?? [];
   const output =
@@ -59,7 +61,7 @@ export async function scoreHoldout(
     return k;
   });
   const probabilities = Float64Array.from(output.values as ArrayLike<number>, Number);
-  return { ...evaluateClassification(actual, probabilities, classes.length) };
+  return { metrics: { ...evaluateClassification(actual, probabilities, classes.length) }, outputs };
 }
 
 function numericColumns(table: TrainingTable): string[] {

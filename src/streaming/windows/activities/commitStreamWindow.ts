@@ -1,11 +1,13 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { DurableClient } from 'durable-functions';
+import type { DriftBreachHandler } from '../../../runtime/drift/DriftBreachHandler';
 import { labelOf } from '../../../runtime/models/LoadedModel';
 import type { StreamDefinition } from '../../StreamDefinition';
 import { streamContainer } from '../../streamContainer';
 import type { StreamingServices } from '../../StreamingServices';
 import type { WindowBounds } from '../assignWindows';
 import { keepLateEvents } from '../keepLateEvents';
+import { measureWindowDrift } from '../measureWindowDrift';
 import { reopenWindow } from '../reopenWindow';
 import { streamOf } from '../streamOf';
 import { listLandings, readLanding, writeJson, type WindowManifest } from '../windowBlobs';
@@ -18,27 +20,46 @@ import { windowBlockId } from './scoreStreamWindowShard';
  * list again is harmless), writes the manifest (what the window included), then ends the row
  * Committed or Failed with the reason. Landings written after the close are late: found here, after
  * the row is done, or by the trigger that wrote them, whichever comes first, and kept apart or (late:
- * "reopen") committed by the window's next version.
+ * "reopen") committed by the window's next version. A committed window's drift goes into the manifest,
+ * the row's `driftStatus` and the `drift` table; a breach may start a retrain (`onBreach`).
  */
 export async function commitStreamWindow(
   input: CommitWindowInput,
   services: StreamingServices,
   client: DurableClient,
+  onBreach?: DriftBreachHandler,
 ): Promise<WindowOutcome> {
   const stream = streamOf(input.stream, services);
   const window = { start: input.windowStart, end: input.windowEnd };
   const container = await streamContainer(stream, services);
   const names = windowBlobNames(stream, window.start, input.version);
   const outcome = await commitBlocks(input, container, names, stream.window?.late === 'reopen');
+  const pinned = input.close.model;
+  // A window that scored no row has nothing to measure.
+  const drift =
+    outcome.state === 'Committed' && pinned && outcome.scoredRows > 0
+      ? await measureWindowDrift(
+          stream,
+          { start: window.start, committedAt: outcome.committedAt },
+          pinned,
+          input.shards,
+          services,
+          onBreach,
+        )
+      : undefined;
   const manifest: WindowManifest = {
     stream: stream.name,
     windowStart: new Date(window.start).toISOString(),
     windowEnd: new Date(window.end).toISOString(),
     ...outcome,
     landings: input.close.landings,
+    ...(drift ? { drift: drift.report } : {}),
   };
   await writeJson(container, names.manifest, manifest);
-  await services.windows.finish(stream.name, window, outcome);
+  await services.windows.finish(stream.name, window, {
+    ...outcome,
+    ...(drift ? { driftStatus: drift.status } : {}),
+  });
   const after = await landingsAfterClose(stream, window, input.close.landings, container);
   let late: number | undefined;
   if (after.length > 0 && stream.window?.late === 'reopen')

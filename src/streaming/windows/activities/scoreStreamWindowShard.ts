@@ -1,4 +1,7 @@
 import { NotFoundError, ValidationError } from '../../../errors';
+import { countFeatureBins } from '../../../runtime/drift/binCounts';
+import { planDrift } from '../../../runtime/drift/planDrift';
+import { countPredictionBins } from '../../../runtime/drift/predictionBins';
 import { labelOf } from '../../../runtime/models/LoadedModel';
 import { stageBlockChecked } from '../../../storage/stageBlock';
 import { alertRows } from '../../alertRows';
@@ -21,7 +24,8 @@ export const windowBlockId = (shard: number) =>
  * Scores one shard of a window's feature rows with the version the close pinned, in the worker pool,
  * and stages the rows as the shard's block of the window's output blob (and its alerts as a block of
  * the alerts blob): doing it again stages the same block. A model that cannot score the window is the
- * shard's error, not a retry.
+ * shard's error, not a retry. The feature rows fed to the model and its predictions are counted in the
+ * version's baseline bins for the window's drift.
  */
 export async function scoreStreamWindowShard(
   input: ScoreShardInput,
@@ -39,7 +43,7 @@ export async function scoreStreamWindowShard(
   const container = await streamContainer(stream, services);
   const names = windowBlobNames(stream, input.windowStart, input.version);
   const features = (await readJson<FeatureRow[]>(container, names.featureShard(input.shard))) ?? [];
-  const rows = await scoreRows(input, features, scorer, services);
+  const { rows, binCounts, predictionBinCounts } = await scoreRows(input, features, scorer, services);
   let body = formatStreamRows(rows, stream.outputs.format);
   // CSV: the header once, in the first shard's block.
   if (stream.outputs.format === 'csv' && input.shard > 0) body = body.subarray(body.indexOf('\n') + 1);
@@ -52,7 +56,13 @@ export async function scoreStreamWindowShard(
       windowBlockId(input.shard),
       formatStreamRows(alerts, 'jsonl'),
     );
-  return { shard: input.shard, rows: rows.length, alerts: alerts.length };
+  return {
+    shard: input.shard,
+    rows: rows.length,
+    alerts: alerts.length,
+    ...(binCounts ? { binCounts } : {}),
+    ...(predictionBinCounts ? { predictionBinCounts } : {}),
+  };
 }
 
 async function scoreRows(
@@ -60,8 +70,8 @@ async function scoreRows(
   features: readonly FeatureRow[],
   { model, mapping }: StreamModel,
   services: StreamingServices,
-): Promise<Record<string, unknown>[]> {
-  if (features.length === 0) return [];
+): Promise<{ rows: Record<string, unknown>[]; binCounts?: number[][]; predictionBinCounts?: number[][] }> {
+  if (features.length === 0) return { rows: [] };
   const stream = streamOf(input.stream, services);
   const columns = mapping.featureColumns;
   const values = new Float32Array(features.length * columns.length);
@@ -73,7 +83,16 @@ async function scoreRows(
   const predictions = await services.runner.scoreBatch(model, mapping, values, features.length);
   const windowStart = new Date(input.windowStart).toISOString();
   const windowEnd = new Date(input.windowEnd).toISOString();
-  return features.map((row, index) => ({
+  const outputs = mapping.outputs.map((output) => output.name);
+  const drift = planDrift(model.card, columns, outputs);
+  const counted =
+    drift.kind === 'baseline'
+      ? {
+          binCounts: countFeatureBins(values, features.length, columns.length, drift.features),
+          predictionBinCounts: countPredictionBins(predictions, features.length, drift.predictions ?? []),
+        }
+      : {};
+  const rows = features.map((row, index) => ({
     [stream.key]: row.key,
     windowStart,
     windowEnd,
@@ -83,4 +102,5 @@ async function scoreRows(
     modelVersion: model.version,
     modelSha256: model.sha256,
   }));
+  return { rows, ...counted };
 }

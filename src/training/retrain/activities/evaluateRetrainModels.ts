@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../../../errors';
+import { computePredictionBaseline } from '../../computeBaseline';
 import { parseModelCard } from '../../../runtime/models/ModelCard';
 import type { LoadedModel } from '../../../runtime/models/LoadedModel';
 import type { ClassLabel } from '../../trainLogistic';
@@ -10,7 +11,8 @@ import type { RetrainServices } from '../RetrainServices';
 import { scoreHoldout } from '../scoreHoldout';
 
 /**
- * Scores the candidate and the production version on the same holdout rows, both through onnxruntime.
+ * Scores the candidate and the production version on the same holdout rows, both through onnxruntime;
+ * the candidate's holdout predictions become its prediction baseline.
  * A production model that cannot be scored on this data (a column it needs is gone, its file fails its
  * check) is reported with the reason instead of failing the run.
  */
@@ -35,12 +37,13 @@ export async function evaluateRetrainModels(
     ),
   };
   const task = { task: plan.task, target: plan.target, classes: candidate.classes };
-  const candidateMetrics = await scoreHoldout(services.runner, candidateModel, holdout, task, {
+  const scored = await scoreHoldout(services.runner, candidateModel, holdout, task, {
     label: `${plan.model} (candidate of run ${plan.runId})`,
   });
   return {
     holdoutRows: holdout.rows,
-    candidate: candidateMetrics,
+    candidate: scored.metrics,
+    predictionBaseline: computePredictionBaseline(scored.outputs, holdout.rows),
     production: plan.production && (await evaluateProduction(plan, services, holdout, candidate.classes)),
   };
 }
@@ -56,7 +59,7 @@ async function evaluateProduction(
     const model = await services.models.resolve({ name: plan.model, version });
     const declared = model.card?.training?.classes;
     const classes = Array.isArray(declared) ? (declared as ClassLabel[]) : candidateClasses;
-    const metrics = await scoreHoldout(services.runner, model, holdout, {
+    const { metrics } = await scoreHoldout(services.runner, model, holdout, {
       task: plan.task,
       target: plan.target,
       classes,

@@ -130,7 +130,12 @@ async function plan(
       },
       policy,
       production: known.production,
-      inherited: { description: card.description, tags: card.tags, retraining: card.retraining },
+      inherited: {
+        description: card.description,
+        tags: card.tags,
+        retraining: card.retraining,
+        ...(card.drift === undefined ? {} : { drift: card.drift }),
+      },
       checks,
     },
   };

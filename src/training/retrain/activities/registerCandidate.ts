@@ -7,7 +7,7 @@ export const trainingRunTag = 'trainingRun';
 
 /**
  * Registers the candidate (stage None) with its holdout metrics, the exact training data (reference,
- * SHA-256, snapshot, rows), the data baseline, the parent production version and the run that made it.
+ * SHA-256, snapshot, rows), the data and holdout-prediction baselines, the parent production version and the run that made it.
  * A redelivered step finds the version tagged with its run id instead of registering a second one.
  */
 export async function registerCandidate(
@@ -43,9 +43,13 @@ export async function registerCandidate(
       trainingMetrics: candidate.trainingMetrics,
       ...(candidate.classes === undefined ? {} : { classes: candidate.classes }),
       baseline: candidate.baseline,
+      ...(evaluation.predictionBaseline === undefined
+        ? {}
+        : { predictionBaseline: evaluation.predictionBaseline }),
     },
     parentVersion: plan.production?.version,
     retraining: plan.inherited.retraining,
+    drift: plan.inherited.drift,
   };
   const registered = await services.registry.register({
     name: plan.model,

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { countFeatureBins } from '../../../src/runtime/drift/binCounts';
-import type { PartitionResult } from '../../../src/scoring/jobContracts';
-import { planDrift } from '../../../src/scoring/drift/planDrift';
-import { summarizeDrift } from '../../../src/scoring/drift/summarizeDrift';
-import { computeBaseline, presentValues } from '../../../src/training/computeBaseline';
-import { readNumericTable } from '../../../src/training/readNumericTable';
-import type { ModelCard } from '../../../src/runtime/models/ModelCard';
+import { countFeatureBins } from '../../../../src/runtime/drift/binCounts';
+import type { PartitionResult } from '../../../../src/scoring/jobContracts';
+import { planDrift } from '../../../../src/runtime/drift/planDrift';
+import { summarizeDrift } from '../../../../src/runtime/drift/summarizeDrift';
+import { computeBaseline, presentValues } from '../../../../src/training/computeBaseline';
+import { readNumericTable } from '../../../../src/training/readNumericTable';
+import type { ModelCard } from '../../../../src/runtime/models/ModelCard';
 
 const diabetes = readNumericTable(
-  readFileSync(path.join(__dirname, '../../fixtures/data/diabetes.csv'), 'utf8'),
+  readFileSync(path.join(__dirname, '../../../fixtures/data/diabetes.csv'), 'utf8'),
   'diabetes.csv',
 );
 const features = diabetes.columns.filter((name) => name !== 'target');

@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { manyModelsTrainingServices } from '../src/appServices';
+import { promoteTrainedKeys } from '../src/manyModels/training/activities/promoteTrainedKeys';
 import {
   listTrainingPartitions,
   type ListPartitionsInput,
@@ -12,6 +13,7 @@ import {
   trainManyChunkOrchestrator,
   trainManyOrchestrator,
   type FinishTrainManyInput,
+  type PromoteKeysInput,
   type TrainPartitionsInput,
 } from '../src/manyModels/training/trainManyContracts';
 import { getTrainMany, requestTrainMany } from '../src/manyModels/training/trainManyHttp';
@@ -27,6 +29,9 @@ df.app.activity(names.list, {
 });
 df.app.activity(names.train, {
   handler: (input: TrainPartitionsInput) => trainPartitions(input, manyModelsTrainingServices()),
+});
+df.app.activity(names.promote, {
+  handler: (input: PromoteKeysInput) => promoteTrainedKeys(input, manyModelsTrainingServices()),
 });
 df.app.activity(names.finish, {
   handler: (input: FinishTrainManyInput) => finishTrainMany(input, manyModelsTrainingServices()),
@@ -49,3 +54,4 @@ app.http('getTrainMany', {
   handler: (request: HttpRequest, context: InvocationContext) =>
     getTrainMany(request.params.runId ?? '', df.getClient(context)),
 });
+

@@ -28,7 +28,7 @@ export async function trainPartitions(
       results[index] = failedKey(input, partition, error);
     }
   }
-  const registered = await registerSeriesModels(services.registry, input.model, trained);
+  const registered = await registerSeriesModels(services.registry, input.model, input.keyColumns, trained);
   // The keys of a call register together: a key's time is the call's, shared.
   const durationMs = Math.round((Date.now() - started) / input.partitions.length);
   registered.forEach((outcome, i) => {

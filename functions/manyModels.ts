@@ -1,6 +1,8 @@
-import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
+import { app, type HttpRequest, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
-import { manyModelsTrainingServices } from '../src/appServices';
+import { manyModelsTrainingServices, trainManyDeclarations } from '../src/appServices';
+import type { TrainManyDeclaration } from '../src/manyModels/training/TrainManyDeclaration';
+import { startScheduledTrainMany } from '../src/manyModels/training/startScheduledTrainMany';
 import { promoteTrainedKeys } from '../src/manyModels/training/activities/promoteTrainedKeys';
 import {
   listTrainingPartitions,
@@ -55,3 +57,28 @@ app.http('getTrainMany', {
     getTrainMany(request.params.runId ?? '', df.getClient(context)),
 });
 
+/** A declared data set's timer: one `trainMany` run per schedule occurrence, gated per key by its policy. */
+function trainOnSchedule(declaration: TrainManyDeclaration) {
+  return async (timer: Timer, context: InvocationContext): Promise<void> => {
+    const run = await startScheduledTrainMany(
+      df.getClient(context),
+      declaration,
+      manyModelsTrainingServices().containers,
+      timer.scheduleStatus?.next,
+      new Date(),
+    );
+    const at = run.occurrence.toISOString();
+    if (run.outcome === 'started') context.log(`Many models for the ${at} occurrence: started ${run.runId}`);
+    else if (run.outcome === 'existing') context.log(`Already started for ${at}: ${run.runId}`);
+    else context.warn(`Not training ${declaration.request.model} for ${at}: ${run.reason}`);
+  };
+}
+
+// One timer per declared data set (MANY_MODELS_DIRECTORY), registered when the app is loaded.
+for (const declaration of trainManyDeclarations()) {
+  app.timer(declaration.functionName, {
+    schedule: declaration.schedule,
+    extraInputs: [durableClient],
+    handler: trainOnSchedule(declaration),
+  });
+}

@@ -210,4 +210,21 @@ it('the timer trains, gates and promotes per key; scoring by stage production us
   const [reference] = referencePredictionsMany([{ model: file, rows }]);
   expect(rows).toHaveLength(4);
   column('variable').forEach((value, i) => expect(Number(value)).toBeCloseTo(reference!.variable![i]!, 9));
+
+  // Rollback is per key too: the key must be named; the CLI's --key names it.
+  const noKey = await api(`models/${model}/rollback`, {
+    method: 'POST',
+    body: JSON.stringify({ reason: 'test' }),
+  });
+  expect(noKey.status).toBe(400);
+  expect(((await noKey.json()) as { error: string }).error).toContain('give the key to roll back');
+  const byHand = await api(`models/${model}/stage`, {
+    method: 'POST',
+    body: JSON.stringify({ version: versionOf(second!, '1'), stage: 'Production', reason: 'test' }),
+  });
+  expect(byHand.status).toBe(200);
+  const cli = await harness.runCli(['models', 'rollback', model, '--key', 'store=1', '--reason', 'test']);
+  expect(cli.stdout).toContain(
+    `${model}@${versionOf(first!, '1')} [store=1]: Archived → Production; ${model}@${versionOf(second!, '1')} Production → Archived`,
+  );
 }, 90_000);

@@ -223,6 +223,7 @@ export function manyModelsTrainingServices(): ManyModelsTrainingServices {
       trainer: new PoolSeriesTrainer(workers),
       reportsContainer: config.retrainRunsContainer,
       containers,
+      evaluation: { models: runtime.models, runner: runtime.runner },
       faults: runtime.faults,
     };
   }

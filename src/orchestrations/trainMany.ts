@@ -107,7 +107,12 @@ function* promoteKeys(
       model: input.model,
       keyColumns,
       policy,
-      trained: trained.map(({ key, version, metrics }) => ({ key, version, metrics })),
+      trained: trained.map(({ key, version, metrics, productionOnHoldout }) => ({
+        key,
+        version,
+        metrics,
+        ...(productionOnHoldout === undefined ? {} : { productionOnHoldout }),
+      })),
     })) as PromotionReport;
   } catch (error) {
     return {
@@ -190,6 +195,7 @@ function* trainWave(
   attempt: number,
 ): Step<KeyResult[]> {
   const { runId, model, dataset, training, keyColumns } = input;
+  const judgeProduction = input.policy !== undefined;
   const call = (partitions: readonly KeyPartition[]) =>
     context.df.callActivity(activity.train, {
       runId,
@@ -199,6 +205,7 @@ function* trainWave(
       keyColumns,
       partitions,
       attempt,
+      ...(judgeProduction ? { judgeProduction } : {}),
     });
   try {
     return ((yield context.df.Task.all(wave.map(call))) as KeyResult[][]).flat();

@@ -132,7 +132,7 @@ it('the timer trains, gates and promotes per key; scoring by stage production us
     report.promotion!.keys.find((key) => key.key.store === store)!;
   expect(first!.promotion).toMatchObject({
     policy: { metric: 'r2', direction: 'higher', minImprovement: 0, floor: 0.5 },
-    compared: expect.stringContaining('recorded holdout metrics') as unknown,
+    compared: expect.stringContaining("the new version's holdout rows") as unknown,
     promoted: 1,
     notPromoted: 1,
   });
@@ -147,11 +147,14 @@ it('the timer trains, gates and promotes per key; scoring by stage production us
     reason: expect.stringMatching(/does not reach the floor \(≥ 0.5\)/) as unknown,
   });
   // The second run trains the same data: store 1's new version is no better than its production one.
+  // Both run through onnxruntime on the second run's holdout rows: the same model, the same metric.
   expect(decision(second!, '1')).toMatchObject({
     promoted: false,
     productionVersion: versionOf(first!, '1'),
+    compared: 'holdout',
     reason: expect.stringMatching(/^Not promoted: .*it is not better/) as unknown,
   });
+  expect(decision(second!, '1').productionValue).toBe(decision(second!, '1').candidateValue);
   expect(decision(second!, '2').promoted).toBe(false);
 
   // Per-key stages: store 1's production version is the first run's; store 2 has none.

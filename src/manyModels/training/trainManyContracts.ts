@@ -1,5 +1,6 @@
 import type { PromotionPolicy } from '../../training';
 import type { KeyPartition } from './partitionsManifest';
+import type { ProductionOnHoldout } from './productionOnHoldout';
 import type { SeriesTrainingOptions } from './trainSeries';
 
 export const trainManyOrchestrator = 'trainMany';
@@ -88,6 +89,7 @@ export interface TrainChunkInput {
   readonly fanOut: FanOutOptions;
   readonly keyColumns: readonly string[];
   readonly partitions: readonly KeyPartition[];
+  readonly policy?: PromotionPolicy;
 }
 
 /** One activity call: a few keys trained and registered one after another. */
@@ -100,6 +102,8 @@ export interface TrainPartitionsInput {
   readonly partitions: readonly KeyPartition[];
   /** 1 for the first try of these keys. */
   readonly attempt: number;
+  /** Run each key's production version on the new version's holdout (for the promotion gate). */
+  readonly judgeProduction?: boolean;
 }
 
 export interface TrainedKey {
@@ -116,6 +120,8 @@ export interface TrainedKey {
   readonly attempts: number;
   /** Its activity call's time (download, training, the batch registration) shared among the call's keys. */
   readonly durationMs: number;
+  /** The key's production version on this version's holdout, when the run gates and the two compare. */
+  readonly productionOnHoldout?: ProductionOnHoldout;
 }
 
 export interface FailedKey {
@@ -149,7 +155,7 @@ export interface PromoteKeysInput {
   readonly model: string;
   readonly keyColumns: readonly string[];
   readonly policy: PromotionPolicy;
-  readonly trained: readonly Pick<TrainedKey, 'key' | 'version' | 'metrics'>[];
+  readonly trained: readonly Pick<TrainedKey, 'key' | 'version' | 'metrics' | 'productionOnHoldout'>[];
 }
 
 /** One key's gate decision, with the numbers compared. */
@@ -163,12 +169,17 @@ export interface KeyPromotion {
   /** The key's production version before this run, and its metric value compared. */
   readonly productionVersion?: number;
   readonly productionValue?: number;
+  /**
+   * `holdout`: production was run on the new version's holdout rows; `recorded`: its recorded metric
+   * (its own holdout's) was used, its features or spec being another's; absent without production.
+   */
+  readonly compared?: 'holdout' | 'recorded';
 }
 
 /** The gate's part of the run report. */
 export interface PromotionReport {
   readonly policy: PromotionPolicy;
-  /** What was compared: each version's metrics as recorded on the holdout of the data it was trained on. */
+  /** What was compared, in words (each key's `compared` says which way it went). */
   readonly compared: string;
   readonly promoted: number;
   readonly notPromoted: number;

@@ -5,7 +5,7 @@ import type { KeyPromotion, PromoteKeysInput, PromotionReport } from '../trainMa
 
 /** What the gate compares, as the report says it. */
 export const comparedMetrics =
-  "recorded holdout metrics: the new version's on this run's holdout, the production version's on the holdout of the run that trained it";
+  "each key's new version and its production version run through onnxruntime on the new version's holdout rows; where production's features or forecasting spec differ, production's recorded holdout metric (per key: compared)";
 
 type Version = Awaited<ReturnType<ManyModelsTrainingServices['registry']['catalog']>>['versions'][number];
 
@@ -39,15 +39,20 @@ export async function promoteTrainedKeys(
       keys.push({ ...base, promoted: true, reason: 'Promoted by an earlier try of this step.' });
       continue;
     }
+    // Production on this version's holdout when it was judged there (and is still production), else
+    // its recorded metrics.
+    const judged =
+      trained.productionOnHoldout?.version === current?.version ? trained.productionOnHoldout : undefined;
     const decision = decidePromotion(
       input.policy,
-      trained.metrics,
-      current && { version: current.version, metrics: current.metrics },
+      judged?.candidateMetrics ?? trained.metrics,
+      current && (judged ?? { version: current.version, metrics: current.metrics }),
     );
     const compared = {
       ...(decision.candidateValue === undefined ? {} : { candidateValue: decision.candidateValue }),
       ...(current === undefined ? {} : { productionVersion: current.version }),
       ...(decision.productionValue === undefined ? {} : { productionValue: decision.productionValue }),
+      ...(current === undefined ? {} : { compared: judged ? ('holdout' as const) : ('recorded' as const) }),
     };
     if (!decision.promote) {
       keys.push({ ...base, promoted: false, reason: decision.reason, ...compared });

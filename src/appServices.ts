@@ -12,6 +12,10 @@ import { KeyedModelStrategy } from './manyModels/scoring/KeyedModelStrategy';
 import { KeyedVersionsCache } from './manyModels/scoring/KeyedVersionsCache';
 import type { ManyModelsTrainingServices } from './manyModels/training/ManyModelsTrainingServices';
 import { PoolSeriesTrainer } from './manyModels/training/SeriesTrainer';
+import {
+  loadTrainManyDeclarations,
+  type TrainManyDeclaration,
+} from './manyModels/training/TrainManyDeclaration';
 import { PoolModelInspector } from './models/registry/ModelInspector';
 import type { ModelUploads } from './models/modelsHttp';
 import { ModelRegistry } from './models/registry/ModelRegistry';
@@ -230,6 +234,7 @@ export function manyModelsTrainingServices(): ManyModelsTrainingServices {
       trainer: new PoolSeriesTrainer(workers),
       reportsContainer: config.retrainRunsContainer,
       containers,
+      evaluation: { models: runtime.models, runner: runtime.runner },
       faults: runtime.faults,
     };
   }
@@ -250,6 +255,17 @@ export function dataConnection(): string {
  */
 export function blobTriggerSource(): BlobTriggerSource {
   return blobTriggerSourceFrom(process.env);
+}
+
+let trainManyDeclared: readonly TrainManyDeclaration[] | undefined;
+
+/**
+ * The many-models data sets trained on a schedule (MANY_MODELS_DIRECTORY, default `manyModels/`), read
+ * once when functions/ is loaded: each gets a timer function.
+ */
+export function trainManyDeclarations(): readonly TrainManyDeclaration[] {
+  trainManyDeclared ??= loadTrainManyDeclarations(loadConfig(process.env, appRoot).manyModelsDirectory);
+  return trainManyDeclared;
 }
 
 let definitions: readonly StreamDefinition[] | undefined;

@@ -49,6 +49,8 @@ const configSchema = z.object({
   trainingDataChecksTable: z.string().default('trainingDataChecks'),
   /** Where a card's bundled training file (`"source": { "file": "data/diabetes.csv" }`) is looked up. */
   trainingFilesDirectory: z.string(),
+  /** Many-models data sets trained on a schedule (`<folder>/*.json`), read when the app starts. */
+  manyModelsDirectory: z.string(),
   /** Stream definitions (`<folder>/*.json`), read when the app starts: see docs/streaming.md. */
   streamsDirectory: z.string(),
   /** One row per stream and partition: counts and the last sequence number scored. */
@@ -152,6 +154,7 @@ export const settingNames = {
   trainingDataQuietSeconds: 'TRAINING_DATA_QUIET_SECONDS',
   trainingDataChecksTable: 'TRAINING_DATA_CHECKS_TABLE',
   trainingFilesDirectory: 'TRAINING_FILES_DIRECTORY',
+  manyModelsDirectory: 'MANY_MODELS_DIRECTORY',
   streamsDirectory: 'STREAMS_DIRECTORY',
   streamsTable: 'STREAMS_TABLE',
   streamWindowsTable: 'STREAM_WINDOWS_TABLE',
@@ -184,6 +187,7 @@ export const settingNames = {
 const folderDefaults: Partial<Record<keyof ParsedSettings, string>> = {
   modelsDirectory: 'models',
   trainingFilesDirectory: '.',
+  manyModelsDirectory: 'manyModels',
   streamsDirectory: 'streams',
 };
 

@@ -12,7 +12,11 @@ interface ApiOptions {
   json?: boolean;
 }
 
-type ModelView = ModelOverview & { versions: ModelVersionInfo[]; audit: AuditRecord[] };
+type ModelView = ModelOverview & {
+  versions: ModelVersionInfo[];
+  audit: AuditRecord[];
+  keys?: { key: Record<string, string>; production?: number }[];
+};
 
 /** `durable-scoring models list|show|register|promote|rollback`, through the models API of a running host. */
 export function modelsCommand(): Command {
@@ -37,7 +41,7 @@ export function modelsCommand(): Command {
           models.map((m) => [
             m.name,
             String(m.latestVersion),
-            String(m.production ?? ''),
+            m.partitionBy ? `per ${m.partitionBy.join(' × ')}` : String(m.production ?? ''),
             String(m.staging ?? ''),
           ]),
         );
@@ -126,12 +130,14 @@ export function modelsCommand(): Command {
     .argument('<name>', 'model name')
     .argument('[appDir]', 'function app folder', '.')
     .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+    .option('--key <tags>', "a per-key model's key to roll back, e.g. Store=2,Brand=dominicks")
     .option('--url <url>', 'address of the running host', defaultHostUrl)
-    .action(async (name: string, appDir: string, options: ApiOptions & { reason: string }) => {
+    .action(async (name: string, appDir: string, options: ApiOptions & { reason: string; key?: string }) => {
       const api = await JobsApiClient.open(appDir, options.url);
       const change = await api.call<StageChange>('POST', `models/${encodeURIComponent(name)}/rollback`, {
         reason: options.reason,
         by: os.userInfo().username,
+        ...(options.key === undefined ? {} : { key: parseKey(options.key) }),
       });
       console.log(describeChange(change));
     });
@@ -167,7 +173,23 @@ async function readModel(source: string, options: { card?: string; name?: string
 function describeChange(change: StageChange): string {
   const { audit, name } = change;
   const moved = audit.displaced.map((move) => `; ${name}@${move.version} ${move.from} → ${move.to}`).join('');
-  return `${name}@${audit.version}: ${audit.previousStage} → ${audit.stage}${moved} (${audit.action} #${audit.sequence} by ${audit.by}).`;
+  const key = audit.key
+    ? ` [${Object.entries(audit.key)
+        .map(([column, value]) => `${column}=${value}`)
+        .join(', ')}]`
+    : '';
+  return `${name}@${audit.version}${key}: ${audit.previousStage} → ${audit.stage}${moved} (${audit.action} #${audit.sequence} by ${audit.by}).`;
+}
+
+/** `--key Store=2,Brand=dominicks` as tags; a part without `=` is an error naming it. */
+function parseKey(text: string): Record<string, string> {
+  const key: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const at = part.indexOf('=');
+    if (at < 1) throw new Error(`--key: "${part}" is not column=value (e.g. --key Store=2,Brand=dominicks).`);
+    key[part.slice(0, at)] = part.slice(at + 1);
+  }
+  return key;
 }
 
 function printModel(model: ModelView): void {
@@ -175,6 +197,10 @@ function printModel(model: ModelView): void {
   console.log(`Latest:     ${model.latestVersion}`);
   if (model.production !== undefined) console.log(`Production: ${model.production}`);
   if (model.staging !== undefined) console.log(`Staging:    ${model.staging}`);
+  if (model.partitionBy)
+    console.log(
+      `Stages:     per ${model.partitionBy.join(' × ')} (${(model.keys ?? []).filter((k) => k.production !== undefined).length} keys with a production version)`,
+    );
   printTable(
     ['VERSION', 'STAGE', 'CREATED', 'SHA256', 'TAGS'],
     model.versions.map((v) => [

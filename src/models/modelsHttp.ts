@@ -128,7 +128,10 @@ export function setStage(
   });
 }
 
-/** POST /api/models/{name}/rollback `{ reason, by? }`: the previous production version back in Production. */
+/**
+ * POST /api/models/{name}/rollback `{ reason, by?, key? }`: the previous production version back in
+ * Production; for a per-key model, `key` (e.g. `{ "store": "2" }`) names whose.
+ */
 export function rollback(
   name: string,
   request: HttpRequest,
@@ -136,7 +139,23 @@ export function rollback(
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
     const body = await readJsonObject(request);
-    return { status: 200, jsonBody: await registry.rollback(name, actorOf(body, request)) };
+    const key = body.key;
+    if (
+      key !== undefined &&
+      (key === null ||
+        typeof key !== 'object' ||
+        Array.isArray(key) ||
+        Object.values(key).some((value) => typeof value !== 'string'))
+    )
+      throw new ValidationError('"key" must be an object of tag values, e.g. { "store": "2" }.', {
+        field: 'key',
+      });
+    const change = await registry.rollback(
+      name,
+      actorOf(body, request),
+      key as Record<string, string> | undefined,
+    );
+    return { status: 200, jsonBody: change };
   });
 }
 

@@ -9,6 +9,7 @@ import {
   type FailedKey,
   type KeyResult,
   type ListPartitionsResult,
+  type PromotionReport,
   type TrainChunkInput,
   type TrainedKey,
   type TrainManyInput,
@@ -71,15 +72,58 @@ export function* trainMany(context: df.OrchestrationContext): Step<TrainManyRepo
     results = [];
     for (const [i, task] of tasks.entries()) results.push(yield* chunkOutcome(task, chunks[i]!));
   }
+  const trained = results.flatMap((result) => result.trained);
+  let promotion: PromotionReport | undefined;
+  if (input.policy !== undefined && trained.length > 0) {
+    context.df.setCustomStatus({ ...training, step: 'promote' } satisfies TrainManyProgress);
+    promotion = yield* promoteKeys(context, input, keyColumns, trained);
+  }
   context.df.setCustomStatus({ ...training, step: 'report' } satisfies TrainManyProgress);
   return (yield context.df.callActivity(activity.finish, {
     ...base,
     completedAt: context.df.currentUtcDateTime.toISOString(),
     keyColumns,
     chunks: chunks.length,
-    trained: results.flatMap((result) => result.trained),
+    trained,
     failed: results.flatMap((result) => result.failed),
+    ...(promotion === undefined ? {} : { promotion }),
   })) as TrainManyReport;
+}
+
+/**
+ * The per-key gate over the trained keys; a step that fails as a whole is reported (the versions stay
+ * registered, none promoted by this run), never thrown.
+ */
+function* promoteKeys(
+  context: df.OrchestrationContext,
+  input: TrainManyInput,
+  keyColumns: readonly string[],
+  trained: readonly TrainedKey[],
+): Step<PromotionReport> {
+  const policy = input.policy!;
+  try {
+    return (yield context.df.callActivity(activity.promote, {
+      runId: input.runId,
+      model: input.model,
+      keyColumns,
+      policy,
+      trained: trained.map(({ key, version, metrics, productionOnHoldout }) => ({
+        key,
+        version,
+        metrics,
+        ...(productionOnHoldout === undefined ? {} : { productionOnHoldout }),
+      })),
+    })) as PromotionReport;
+  } catch (error) {
+    return {
+      policy,
+      compared: 'nothing: the gate failed',
+      promoted: 0,
+      notPromoted: trained.length,
+      keys: [],
+      error: firstLine(error),
+    };
+  }
 }
 
 /** A chunk's outcome, or, when it failed as a whole, each of its keys failed with its reason. */
@@ -151,6 +195,7 @@ function* trainWave(
   attempt: number,
 ): Step<KeyResult[]> {
   const { runId, model, dataset, training, keyColumns } = input;
+  const judgeProduction = input.policy !== undefined;
   const call = (partitions: readonly KeyPartition[]) =>
     context.df.callActivity(activity.train, {
       runId,
@@ -160,6 +205,7 @@ function* trainWave(
       keyColumns,
       partitions,
       attempt,
+      ...(judgeProduction ? { judgeProduction } : {}),
     });
   try {
     return ((yield context.df.Task.all(wave.map(call))) as KeyResult[][]).flat();

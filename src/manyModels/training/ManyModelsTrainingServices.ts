@@ -2,6 +2,8 @@ import type { TestFaults } from '../../runtime/faults/TestFaults';
 import type { DataContainers } from '../../storage/DataContainers';
 import type { ModelRegistry } from '../../models';
 import type { StorageClients } from '../../storage/StorageClients';
+import type { ModelLoader } from '../../runtime/models/ModelLoader';
+import type { ModelRunner } from '../../runtime/inference/ModelRunner';
 import type { SeriesTrainer } from './SeriesTrainer';
 
 /** What the many-models training activities and HTTP handlers need, built at the composition root. */
@@ -14,6 +16,11 @@ export interface ManyModelsTrainingServices {
   readonly trainer: SeriesTrainer;
   /** Run reports go to `<reportsContainer>/many-models/<model>/<runId>.json`. */
   readonly reportsContainer: string;
+  /**
+   * The kernel's loader and runner, to run a key's production version on the new version's holdout
+   * (runs with a promotion policy); without them the gate compares recorded metrics.
+   */
+  readonly evaluation?: { readonly models: ModelLoader; readonly runner: ModelRunner };
   /** Test-only injected faults (point `trainManyKey`, key: the partition's `<prefix>/<path>`); none in production. */
   readonly faults: TestFaults;
 }

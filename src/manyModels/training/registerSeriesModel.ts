@@ -57,7 +57,8 @@ export interface SeriesToRegister {
 }
 
 /**
- * Registers keys' models under the run's model name (all of `model`), each with its key as tags, its
+ * Registers keys' models under the run's model name (all of `model`, declared per `keyColumns`, so its
+ * stages are per key), each with its key as tags, its
  * holdout metrics, the exact data it learned from, and what scoring needs to rebuild its inputs
  * (`forecasting`: the feature spec and the last known targets the lags look up). One registry batch:
  * one head update and a table transaction per 14 keys. Settles per key, in order.
@@ -65,11 +66,16 @@ export interface SeriesToRegister {
 export async function registerSeriesModels(
   registry: ModelRegistry,
   model: string,
+  keyColumns: readonly string[],
   series: readonly SeriesToRegister[],
 ): Promise<PromiseSettledResult<SeriesVersion>[]> {
   const outcomes = await registry.registerAll(
     model,
-    series.map(({ trained, registration, trainingKey }) => seriesRequest(trained, registration, trainingKey)),
+    series.map(({ trained, registration, trainingKey }) => ({
+      ...seriesRequest(trained, registration, trainingKey),
+      // The model is per key: one production version per key (see the registry's stage rules).
+      partitionBy: keyColumns,
+    })),
   );
   return outcomes.map((outcome, index): PromiseSettledResult<SeriesVersion> => {
     if (outcome.status === 'rejected') return outcome;

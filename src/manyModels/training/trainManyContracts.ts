@@ -1,4 +1,6 @@
+import type { PromotionPolicy } from '../../training';
 import type { KeyPartition } from './partitionsManifest';
+import type { ProductionOnHoldout } from './productionOnHoldout';
 import type { SeriesTrainingOptions } from './trainSeries';
 
 export const trainManyOrchestrator = 'trainMany';
@@ -12,7 +14,7 @@ export function chunkInstanceId(runId: string, index: number): string {
 
 /** A run's custom status: the step it is at, with the key and chunk counts once listed. */
 export interface TrainManyProgress {
-  readonly step: 'train' | 'report';
+  readonly step: 'train' | 'promote' | 'report';
   readonly keys: number;
   readonly chunks: number;
 }
@@ -28,6 +30,7 @@ export interface ChunkStatus {
 export const trainManyActivityNames = {
   list: 'listTrainingPartitions',
   train: 'trainPartitions',
+  promote: 'promoteTrainedKeys',
   finish: 'finishTrainMany',
 } as const;
 
@@ -61,7 +64,11 @@ export interface TrainManyInput {
   readonly fanOut: FanOutOptions;
   /** Train only these keys (e.g. the failed keys of an earlier run). */
   readonly keys?: readonly Readonly<Record<string, string>>[];
+  /** The per-key gate: each trained key's version is promoted when it passes (none: registered only). */
+  readonly policy?: PromotionPolicy;
   readonly requestedBy?: string;
+  /** How the run was started: `schedule` for the declared data sets' timers (default: `http`). */
+  readonly trigger?: 'http' | 'schedule';
 }
 
 /** The data set's partitions, or why there are none to train (a missing or bad manifest, an unknown key). */
@@ -82,6 +89,7 @@ export interface TrainChunkInput {
   readonly fanOut: FanOutOptions;
   readonly keyColumns: readonly string[];
   readonly partitions: readonly KeyPartition[];
+  readonly policy?: PromotionPolicy;
 }
 
 /** One activity call: a few keys trained and registered one after another. */
@@ -94,6 +102,8 @@ export interface TrainPartitionsInput {
   readonly partitions: readonly KeyPartition[];
   /** 1 for the first try of these keys. */
   readonly attempt: number;
+  /** Run each key's production version on the new version's holdout (for the promotion gate). */
+  readonly judgeProduction?: boolean;
 }
 
 export interface TrainedKey {
@@ -110,6 +120,8 @@ export interface TrainedKey {
   readonly attempts: number;
   /** Its activity call's time (download, training, the batch registration) shared among the call's keys. */
   readonly durationMs: number;
+  /** The key's production version on this version's holdout, when the run gates and the two compare. */
+  readonly productionOnHoldout?: ProductionOnHoldout;
 }
 
 export interface FailedKey {
@@ -137,6 +149,45 @@ export interface MetricSummary {
   readonly max: number;
 }
 
+/** The gate's step: each trained key's version against the key's production version. */
+export interface PromoteKeysInput {
+  readonly runId: string;
+  readonly model: string;
+  readonly keyColumns: readonly string[];
+  readonly policy: PromotionPolicy;
+  readonly trained: readonly Pick<TrainedKey, 'key' | 'version' | 'metrics' | 'productionOnHoldout'>[];
+}
+
+/** One key's gate decision, with the numbers compared. */
+export interface KeyPromotion {
+  readonly key: Readonly<Record<string, string>>;
+  readonly version: number;
+  readonly promoted: boolean;
+  /** One sentence with the numbers compared (the retraining policy's wording). */
+  readonly reason: string;
+  readonly candidateValue?: number;
+  /** The key's production version before this run, and its metric value compared. */
+  readonly productionVersion?: number;
+  readonly productionValue?: number;
+  /**
+   * `holdout`: production was run on the new version's holdout rows; `recorded`: its recorded metric
+   * (its own holdout's) was used, its features or spec being another's; absent without production.
+   */
+  readonly compared?: 'holdout' | 'recorded';
+}
+
+/** The gate's part of the run report. */
+export interface PromotionReport {
+  readonly policy: PromotionPolicy;
+  /** What was compared, in words (each key's `compared` says which way it went). */
+  readonly compared: string;
+  readonly promoted: number;
+  readonly notPromoted: number;
+  readonly keys: readonly KeyPromotion[];
+  /** Why the gate did not run to its end (the keys it decided before are listed). */
+  readonly error?: string;
+}
+
 export type TrainManyStatus = 'Succeeded' | 'PartiallySucceeded' | 'Failed';
 
 /** The run report: `<runs container>/many-models/<model>/<runId>.json`, and the orchestration's output. */
@@ -162,6 +213,8 @@ export interface TrainManyReport {
   };
   readonly trained: readonly TrainedKey[];
   readonly failed: readonly FailedKey[];
+  /** The per-key promotion gate's decisions, when the run has a policy. */
+  readonly promotion?: PromotionReport;
   /** `container/path` of the report blob. */
   readonly reportBlob: string;
 }

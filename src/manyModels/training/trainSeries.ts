@@ -43,6 +43,8 @@ export interface TrainedSeries {
   readonly droppedRows: number;
   /** The series' last known targets, enough for the lags of the periods after it. */
   readonly history: TargetHistory;
+  /** The holdout rows' features (row-major, in `features` order) and targets: what another model is judged on. */
+  readonly holdout: { readonly x: DesignMatrix; readonly y: Float64Array };
 }
 
 const defaultHoldout: Record<Frequency, number> = { daily: 28, weekly: 8 };
@@ -99,6 +101,7 @@ export function trainSeries(
     holdoutRows: holdoutAt.length,
     droppedRows: features.droppedRows,
     history: historyTail(table, spec, Math.max(...spec.lags)),
+    holdout: { x: take(features.x, holdoutAt), y: holdoutY },
   };
 }
 

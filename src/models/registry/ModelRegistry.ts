@@ -14,6 +14,7 @@ import {
   headToEntity,
   type AuditRecord,
   type HeadRow,
+  type KeyStages,
   type ModelVersionInfo,
   type VersionToLoad,
 } from './registryRows';
@@ -41,6 +42,8 @@ export interface ModelRegistryOptions {
 export interface ModelOverview {
   readonly name: string;
   readonly latestVersion: number;
+  /** Tag columns making a version's key: the stages are per key then (see `keys`), not the model's. */
+  readonly partitionBy?: readonly string[];
   readonly production?: number;
   readonly staging?: number;
   readonly previousProduction?: number;
@@ -109,6 +112,7 @@ export class ModelRegistry {
     requests: readonly RegistrationRequest[],
   ): Promise<PromiseSettledResult<RegisteredVersion>[]> {
     checkModelName(name);
+    const partitionBy = partitionByOf(name, requests);
     const outcomes = new Array<PromiseSettledResult<RegisteredVersion> | undefined>(requests.length);
     const drafted = requests.flatMap((request, index) => {
       try {
@@ -116,7 +120,14 @@ export class ModelRegistry {
           throw new ValidationError(`registerAll("${name}") was given a version of "${request.name}".`, {
             field: 'name',
           });
-        return [{ index, request, draft: prepareCard(name, request.card, request.onnx, request.producer) }];
+        const draft = prepareCard(name, request.card, request.onnx, request.producer);
+        const missing = (partitionBy ?? []).filter((column) => draft.tags[column] === undefined);
+        if (missing.length > 0)
+          throw new ValidationError(
+            `A version of "${name}" (per ${partitionBy!.join(' × ')}) needs the tag${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: its key.`,
+            { field: 'card.tags' },
+          );
+        return [{ index, request, draft }];
       } catch (error) {
         outcomes[index] = { status: 'rejected', reason: error };
         return [];
@@ -144,7 +155,7 @@ export class ModelRegistry {
     let first = 0;
     if (pending.length > 0) {
       try {
-        first = await this.#writer.reserveVersions(name, pending.length);
+        first = await this.#writer.reserveVersions(name, pending.length, partitionBy);
       } catch (error) {
         for (const { index } of pending) outcomes[index] = { status: 'rejected', reason: error };
         pending.length = 0;
@@ -276,12 +287,31 @@ export class ModelRegistry {
     return (await this.#table.heads()).map(({ name, head }) => overviewOf(name, head));
   }
 
-  async model(name: string): Promise<ModelOverview & { versions: ModelVersionInfo[]; audit: AuditRecord[] }> {
+  /** The model, its versions and audit trail, and for a per-key model each key's stages (`keys`). */
+  async model(
+    name: string,
+  ): Promise<ModelOverview & { versions: ModelVersionInfo[]; audit: AuditRecord[]; keys?: KeyStages[] }> {
     checkModelName(name);
     const head = await this.#table.head(name);
     if (!head) throw new NotFoundError(`Model "${name}" is not registered.`);
-    const [versions, audit] = await Promise.all([this.#table.versions(name), this.#table.audit(name)]);
-    return { ...overviewOf(name, head), versions, audit };
+    const [versions, audit, keys] = await Promise.all([
+      this.#table.versions(name),
+      this.#table.audit(name),
+      head.partitionBy ? this.#table.allKeyStages(name) : undefined,
+    ]);
+    return { ...overviewOf(name, head), versions, audit, ...(keys ? { keys } : {}) };
+  }
+
+  /**
+   * The stages of one key of a per-key model (`undefined` before its first stage change); a
+   * ValidationError for a model that is not per key or a key missing a column.
+   */
+  async keyStages(name: string, key: Readonly<Record<string, string>>): Promise<KeyStages | undefined> {
+    checkModelName(name);
+    const head = await this.#table.head(name);
+    if (!head) throw new NotFoundError(`Model "${name}" is not registered.`);
+    const partitionBy = requirePartitionBy(name, head);
+    return this.#table.keyStages(name, partitionBy, checkKey(name, partitionBy, key));
   }
 
   async version(ref: string | ModelQuery): Promise<RegisteredVersion> {
@@ -298,13 +328,35 @@ export class ModelRegistry {
     });
   }
 
-  /** Puts the previous production version back in Production (the current one is archived). */
-  rollback(name: string, actor: StageActor): Promise<StageChange> {
+  /**
+   * Puts the previous production version back in Production (the current one is archived); for a
+   * per-key model, the previous production version of `key`, which must then be given.
+   */
+  rollback(name: string, actor: StageActor, key?: Readonly<Record<string, string>>): Promise<StageChange> {
     return this.#changeStage(name, actor, 'rollback', async (head) => {
-      if (head.previousProduction === undefined)
-        throw new ConflictError(`Model "${name}" has no previous production version to roll back to.`);
-      const target = await this.#table.version(name, head.previousProduction);
-      if (!target) throw new NotFoundError(`Model "${name}" has no version ${head.previousProduction}.`);
+      let previous = head.previousProduction;
+      let whose = `Model "${name}"`;
+      if (head.partitionBy) {
+        if (key === undefined)
+          throw new ValidationError(
+            `Model "${name}" has one production version per ${head.partitionBy.join(' × ')}: give the key to roll back (e.g. "key": { ${head.partitionBy.map((column) => `"${column}": "..."`).join(', ')} }).`,
+            { field: 'key' },
+          );
+        const stages = await this.#table.keyStages(
+          name,
+          head.partitionBy,
+          checkKey(name, head.partitionBy, key),
+        );
+        previous = stages?.previousProduction;
+        whose = `The key ${keyText(key)} of model "${name}"`;
+      } else if (key !== undefined)
+        throw new ValidationError(`Model "${name}" is not per key: roll it back without a key.`, {
+          field: 'key',
+        });
+      if (previous === undefined)
+        throw new ConflictError(`${whose} has no previous production version to roll back to.`);
+      const target = await this.#table.version(name, previous);
+      if (!target) throw new NotFoundError(`Model "${name}" has no version ${previous}.`);
       return { target, stage: 'Production' };
     });
   }
@@ -324,10 +376,61 @@ function overviewOf(name: string, head: HeadRow): ModelOverview {
   return {
     name,
     latestVersion: head.latestVersion,
+    ...(head.partitionBy ? { partitionBy: head.partitionBy } : {}),
     production: head.production,
     staging: head.staging,
     previousProduction: head.previousProduction,
   };
+}
+
+/** The `partitionBy` the requests declare (they must agree), if any. */
+function partitionByOf(
+  name: string,
+  requests: readonly RegistrationRequest[],
+): readonly string[] | undefined {
+  const declared = requests.find((request) => request.partitionBy !== undefined)?.partitionBy;
+  if (declared === undefined) return undefined;
+  if (declared.length === 0 || declared.some((column) => column === ''))
+    throw new ValidationError(`partitionBy of "${name}" must name one or more tag columns.`, {
+      field: 'partitionBy',
+    });
+  if (requests.some((request) => request.partitionBy?.join('\u0000') !== declared.join('\u0000')))
+    throw new ValidationError(
+      `The versions of "${name}" registered together declare different partitionBy.`,
+      {
+        field: 'partitionBy',
+      },
+    );
+  return declared;
+}
+
+function requirePartitionBy(name: string, head: HeadRow): readonly string[] {
+  if (!head.partitionBy)
+    throw new ValidationError(`Model "${name}" is not per key: its stages are the whole model's.`, {
+      field: 'key',
+    });
+  return head.partitionBy;
+}
+
+/** The key's values in the model's columns; a missing column is a ValidationError. */
+function checkKey(
+  name: string,
+  partitionBy: readonly string[],
+  key: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const missing = partitionBy.filter((column) => typeof key[column] !== 'string');
+  if (missing.length > 0)
+    throw new ValidationError(
+      `The key of "${name}" needs ${partitionBy.join(', ')}; it lacks ${missing.join(', ')}.`,
+      { field: 'key' },
+    );
+  return Object.fromEntries(partitionBy.map((column) => [column, key[column]!]));
+}
+
+function keyText(key: Readonly<Record<string, string>>): string {
+  return Object.entries(key)
+    .map(([column, value]) => `${column}=${value}`)
+    .join(', ');
 }
 
 const fulfilled = <T>(value: T): PromiseSettledResult<T> => ({ status: 'fulfilled', value });

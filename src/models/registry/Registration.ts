@@ -14,6 +14,12 @@ export interface RegistrationRequest {
    * is checked when the version's rows are written (no read before): a repeat uses up a number.
    */
   readonly idempotencyKey?: string;
+  /**
+   * Declares the model per key: the tag columns that make a version's key (its card must carry them).
+   * The first registration that declares it sets it on the model, whose stages are then per key (one
+   * production version per key); a different declaration later is a ConflictError.
+   */
+  readonly partitionBy?: readonly string[];
 }
 
 export interface RegisteredVersion extends ModelVersionInfo {

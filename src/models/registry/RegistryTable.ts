@@ -6,6 +6,9 @@ import {
   headFromEntity,
   headToEntity,
   headRowKey,
+  keyStagesFromEntity,
+  keyStagesRowKey,
+  keyStagesRowPrefix,
   lastVersionRowKey,
   onceRowKey,
   tagRowPrefix,
@@ -15,6 +18,7 @@ import {
   versionRowKey,
   type AuditRecord,
   type HeadRow,
+  type KeyStages,
   type ModelVersionInfo,
 } from './registryRows';
 
@@ -115,6 +119,26 @@ export class RegistryTable {
       if (ended.length > 0)
         return ended.reduce((a, b) => (b.versions.length < a.versions.length ? b : a)).versions;
     }
+  }
+
+  /** One key's stage row of a model declaring `partitionBy` (one point read), if it has had a stage change. */
+  async keyStages(
+    name: string,
+    partitionBy: readonly string[],
+    key: Readonly<Record<string, string>>,
+  ): Promise<KeyStages | undefined> {
+    const entity = await this.#get(name, keyStagesRowKey(partitionBy, key));
+    return entity && keyStagesFromEntity(entity);
+  }
+
+  /** Every key's stage row of a model declaring `partitionBy`. */
+  async allKeyStages(name: string): Promise<KeyStages[]> {
+    const prefix = keyStagesRowPrefix;
+    const filter = odata`PartitionKey eq ${name} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`;
+    const rows: KeyStages[] = [];
+    for await (const entity of (await this.#table()).listEntities({ queryOptions: { filter } }))
+      rows.push(keyStagesFromEntity(entity));
+    return rows;
   }
 
   async audit(name: string): Promise<AuditRecord[]> {

@@ -1,5 +1,5 @@
 import type { TransactionAction } from '@azure/data-tables';
-import { TransientError } from '../../errors';
+import { ConflictError, TransientError } from '../../errors';
 import type { ModelCard } from '../../runtime/models/ModelCard';
 import type { RegisteredVersion, RegistrationRequest } from './Registration';
 import type { ModelStage } from './ModelStage';
@@ -67,13 +67,17 @@ export class VersionWriter {
    * latestVersion under its ETag. The head this registry last wrote is tried first (no read per
    * registration); any other writer changes the ETag, and the head is then read again.
    */
-  async reserveVersions(name: string, count: number): Promise<number> {
+  async reserveVersions(name: string, count: number, partitionBy?: readonly string[]): Promise<number> {
     for (let attempt = 1; attempt <= maxReserveAttempts; attempt++) {
       const known = this.#heads.get(name);
       const head = known ?? (await this.#table.head(name));
       const first = (head?.latestVersion ?? 0) + 1;
       const latestVersion = first + count - 1;
-      const row = head ? { ...withoutEtag(head), latestVersion } : { latestVersion, auditCount: 0 };
+      if (partitionBy) checkPartitionBy(name, head, partitionBy);
+      const declared = partitionBy && !head?.partitionBy ? { partitionBy } : {};
+      const row = head
+        ? { ...withoutEtag(head), latestVersion, ...declared }
+        : { latestVersion, auditCount: 0, ...declared };
       const etag = await this.#table.writeHead(name, row, head?.etag);
       if (etag !== 'stale') {
         // Without an ETag the next reservation reads the head (an update without one would not be checked).
@@ -217,6 +221,25 @@ function versionRows(
   const requestBytes =
     (files ? Math.ceil(onnx.length / 3) * 4 + Math.ceil(rowCard!.length * 1.25) : 0) + actions.length * 1024;
   return { info: { ...info, card }, actions, requestBytes };
+}
+
+/**
+ * A registration declaring `partitionBy` fits the model: the same columns as it declares already, or a
+ * model that declares none and has no whole-model production or staging version (whose meaning would
+ * change under per-key stages).
+ */
+function checkPartitionBy(name: string, head: HeadRow | undefined, partitionBy: readonly string[]): void {
+  if (head?.partitionBy) {
+    if (head.partitionBy.join('\u0000') !== partitionBy.join('\u0000'))
+      throw new ConflictError(
+        `Model "${name}" is per ${head.partitionBy.join(' × ')}; this registration declares ${partitionBy.join(' × ')}. Register it under another name.`,
+      );
+    return;
+  }
+  if (head && (head.production !== undefined || head.staging !== undefined))
+    throw new ConflictError(
+      `Model "${name}" has a production or staging version for the whole model, so it cannot become per ${partitionBy.join(' × ')}; register the per-key versions under another name.`,
+    );
 }
 
 function withoutEtag(head: HeadRow): Omit<HeadRow, 'etag'> {

@@ -5,6 +5,8 @@ import { planStageChange, type StageActor } from './planStageChange';
 import {
   auditToEntity,
   headToEntity,
+  keyStagesToEntity,
+  versionKeyOf,
   versionRowKey,
   type AuditRecord,
   type HeadRow,
@@ -39,9 +41,23 @@ export async function changeStage(
     if (!head) throw new NotFoundError(`Model "${name}" is not registered.`);
     const { target, stage } = await pick(head);
     const at = now().toISOString();
-    const plan = planStageChange(head, target, stage, { ...actor, action, at });
+    // A per-key model: the target's key's stage row, read under the head's ETag (every stage change
+    // moves the head, so the row cannot change unseen before the transaction commits).
+    const keyStages =
+      head.partitionBy &&
+      (await table.keyStages(name, head.partitionBy, versionKeyOf(name, head.partitionBy, target)));
+    const plan = planStageChange(head, target, stage, { ...actor, action, at }, keyStages);
     const actions: TransactionAction[] = [
       ['update', headToEntity(name, plan.head), 'Replace', { etag: head.etag }],
+      ...(plan.keyStages && head.partitionBy
+        ? [
+            [
+              'upsert',
+              keyStagesToEntity(name, head.partitionBy, plan.keyStages),
+              'Replace',
+            ] as TransactionAction,
+          ]
+        : []),
       ...plan.moves.map((move): TransactionAction => [
         'update',
         { partitionKey: name, rowKey: versionRowKey(move.version), stage: move.to, stageChangedAt: at },
@@ -68,11 +84,17 @@ async function conflict(
   const what = since
     .map(
       (record) =>
-        `${name}@${record.version} went from ${record.previousStage} to ${record.stage} (${record.action} by ${record.by} at ${record.at}: ${record.reason})`,
+        `${name}@${record.version}${record.key ? ` (${keyText(record.key)})` : ''} went from ${record.previousStage} to ${record.stage} (${record.action} by ${record.by} at ${record.at}: ${record.reason})`,
     )
     .join('; ');
   return new ConflictError(
     `Moving ${name}@${version} to ${stage} lost a race with another stage change of ${name}: ${what || 'the model changed'}. ` +
       'Nothing was changed by this request; look at the model again and repeat it if it still makes sense.',
   );
+}
+
+function keyText(key: Readonly<Record<string, string>>): string {
+  return Object.entries(key)
+    .map(([column, value]) => `${column}=${value}`)
+    .join(', ');
 }

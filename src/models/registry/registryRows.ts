@@ -1,3 +1,4 @@
+import { ValidationError } from '../../errors';
 import type { ModelStage } from './ModelStage';
 import type { PinnedModel, VersionFiles } from '../../runtime/models/LoadedModel';
 
@@ -37,12 +38,57 @@ export function tagRowKey(key: string, value: string, version: number): string {
   return tagRowPrefix(key, value) + versionRowKey(version);
 }
 
+/** Per-key stage rows of a model declaring `partitionBy`: `stage|<value>|<value>...`, values URI-encoded. */
+export const keyStagesRowPrefix = 'stage|';
+
+/**
+ * The key of a version of a model declaring `partitionBy`: its tag values for those columns. A version
+ * lacking one of them belongs to no key; its stage cannot change (a ValidationError naming the tags).
+ */
+export function versionKeyOf(
+  name: string,
+  partitionBy: readonly string[],
+  version: { readonly version: number; readonly tags: Readonly<Record<string, string>> },
+): Record<string, string> {
+  const missing = partitionBy.filter((column) => version.tags[column] === undefined);
+  if (missing.length > 0)
+    throw new ValidationError(
+      `${name}@${version.version} has no ${missing.join(', ')} tag${missing.length === 1 ? '' : 's'}: "${name}" keeps one production version per ${partitionBy.join(' × ')}, and a version's key is its tags for those columns.`,
+      { field: 'version' },
+    );
+  return Object.fromEntries(partitionBy.map((column) => [column, version.tags[column]!]));
+}
+
+export function keyStagesRowKey(
+  partitionBy: readonly string[],
+  key: Readonly<Record<string, string>>,
+): string {
+  return keyStagesRowPrefix + partitionBy.map((column) => encodeURIComponent(key[column] ?? '')).join('|');
+}
+
+/** The versions holding the single-version stages: the whole model's (head row) or one key's. */
+export interface StagePointers {
+  readonly production?: number;
+  readonly previousProduction?: number;
+  readonly staging?: number;
+}
+
+/** One key's stages, for a model declaring `partitionBy` (its head row holds no production then). */
+export interface KeyStages extends StagePointers {
+  readonly key: Readonly<Record<string, string>>;
+}
+
 /**
  * The head row of a model: the last reserved version number and which versions hold the single-version
  * stages. Every change of it is ETag-checked, which serialises numbering and promotions per model.
  */
 export interface HeadRow {
   readonly latestVersion: number;
+  /**
+   * Tag columns that make a version's key (set when a per-key trainer first registers): stages are then
+   * per key (one production version per key, in the key's stage row) and the head holds none.
+   */
+  readonly partitionBy?: readonly string[];
   readonly production?: number;
   readonly previousProduction?: number;
   readonly staging?: number;
@@ -86,7 +132,9 @@ export interface AuditRecord {
   readonly version: number;
   readonly stage: ModelStage;
   readonly previousStage: ModelStage;
-  /** The production version before this change. */
+  /** The key whose stages changed, for a model declaring `partitionBy`. */
+  readonly key?: Readonly<Record<string, string>>;
+  /** The production version (of the key, for a per-key model) before this change. */
   readonly previousProduction?: number;
   /** Other versions this change moved, e.g. the production version it archived. */
   readonly displaced: readonly { version: number; from: ModelStage; to: ModelStage }[];
@@ -100,6 +148,9 @@ type Entity = Record<string, unknown>;
 export function headFromEntity(entity: Entity & { etag: string }): HeadRow {
   return {
     latestVersion: Number(entity.latestVersion ?? 0),
+    ...(typeof entity.partitionBy === 'string'
+      ? { partitionBy: JSON.parse(entity.partitionBy) as string[] }
+      : {}),
     production: optionalNumber(entity.production),
     previousProduction: optionalNumber(entity.previousProduction),
     staging: optionalNumber(entity.staging),
@@ -111,7 +162,33 @@ export function headFromEntity(entity: Entity & { etag: string }): HeadRow {
 
 /** The head as an entity to write with Replace (a field left out is removed). */
 export function headToEntity(name: string, head: Omit<HeadRow, 'etag'>) {
-  return withoutUndefined({ partitionKey: name, rowKey: headRowKey, ...head });
+  return withoutUndefined({
+    partitionKey: name,
+    rowKey: headRowKey,
+    ...head,
+    partitionBy: head.partitionBy && JSON.stringify(head.partitionBy),
+  });
+}
+
+export function keyStagesFromEntity(entity: Entity): KeyStages {
+  return {
+    key: JSON.parse(textOf(entity.key, '{}')) as Record<string, string>,
+    production: optionalNumber(entity.production),
+    previousProduction: optionalNumber(entity.previousProduction),
+    staging: optionalNumber(entity.staging),
+  };
+}
+
+/** A key's stage row as an entity to write with Replace (a stage left out is removed). */
+export function keyStagesToEntity(name: string, partitionBy: readonly string[], stages: KeyStages) {
+  return withoutUndefined({
+    partitionKey: name,
+    rowKey: keyStagesRowKey(partitionBy, stages.key),
+    key: JSON.stringify(stages.key),
+    production: stages.production,
+    previousProduction: stages.previousProduction,
+    staging: stages.staging,
+  });
 }
 
 /**
@@ -182,6 +259,7 @@ export function auditFromEntity(entity: Entity): AuditRecord {
     version: Number(entity.version),
     stage: String(entity.stage) as ModelStage,
     previousStage: String(entity.previousStage) as ModelStage,
+    ...(typeof entity.key === 'string' ? { key: JSON.parse(entity.key) as Record<string, string> } : {}),
     previousProduction: optionalNumber(entity.previousProduction),
     displaced: JSON.parse(textOf(entity.displaced, '[]')) as AuditRecord['displaced'],
     by: String(entity.by),
@@ -195,6 +273,7 @@ export function auditToEntity(name: string, record: AuditRecord) {
     partitionKey: name,
     rowKey: auditRowKey(record.sequence),
     ...record,
+    key: record.key && JSON.stringify(record.key),
     displaced: JSON.stringify(record.displaced),
   });
 }

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { parseModelRef } from '../../runtime/models/ModelRef';
 import { parseModelStage, type ModelStage } from './ModelStage';
 import type { ModelVersionInfo } from './registryRows';
@@ -48,6 +48,10 @@ export async function resolveVersion(
       throw new ValidationError(
         `Model "${name}@${query.stage}": a stage reference names production or staging (one version each).`,
         { field: 'model' },
+      );
+    if (head.partitionBy)
+      throw new ConflictError(
+        `Model "${name}" has one ${stage.toLowerCase()} version per ${head.partitionBy.join(' × ')}, not one for the whole model: name the key by its tags (${head.partitionBy.map((column) => `${column}=...`).join(', ')}), e.g. GET /api/models/${name}/versions?tag=${head.partitionBy[0]}=...&stage=${stage.toLowerCase()}, or score with model: { name, partitionBy, stage }.`,
       );
     const version = stage === 'Production' ? head.production : head.staging;
     const found = version === undefined ? undefined : await table.version(name, version);

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../errors';
+import { ConflictError, NotFoundError } from '../../errors';
 import { listBundledModels, loadBundledModel } from '../../models';
 import type { ModelCard } from '../../runtime/models/ModelCard';
 import type { ModelRegistry } from '../../models';
@@ -42,7 +42,8 @@ async function registeredCard(registry: ModelRegistry, name: string): Promise<Mo
   try {
     return (await registry.version({ name, stage: 'Production' })).card;
   } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
+    // No production version, or one per key (a many-models model): the latest version's card says.
+    if (!(error instanceof NotFoundError || error instanceof ConflictError)) throw error;
     return (await registry.version(name)).card;
   }
 }

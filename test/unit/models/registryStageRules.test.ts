@@ -71,3 +71,51 @@ describe('planStageChange', () => {
     expect(() => planStageChange(head, version(2, 'Production'), 'Production', actor)).toThrow(ConflictError);
   });
 });
+
+describe('planStageChange for a model declaring partitionBy', () => {
+  const keyedHead: HeadRow = {
+    latestVersion: 6,
+    partitionBy: ['store', 'product'],
+    auditCount: 3,
+    etag: 'e',
+  };
+  function keyed(number: number, stage: ModelStage, store: string, product = 'p'): ModelVersionInfo {
+    return { ...version(number, stage), tags: { store, product, trainingRun: 'r' } };
+  }
+
+  it("a key's first production version moves that version only; the head counts the audit record", () => {
+    const plan = planStageChange(keyedHead, keyed(5, 'None', '1'), 'Production', actor, undefined);
+    expect(plan.head).toEqual({ latestVersion: 6, partitionBy: ['store', 'product'], auditCount: 4 });
+    expect(plan.keyStages).toEqual({ key: { store: '1', product: 'p' }, production: 5 });
+    expect(plan.moves).toEqual([{ version: 5, from: 'None', to: 'Production' }]);
+    expect(plan.audit).toMatchObject({ sequence: 4, key: { store: '1', product: 'p' }, displaced: [] });
+  });
+
+  it("a new production version archives the key's previous one, not another key's", () => {
+    const stages = { key: { store: '1', product: 'p' }, production: 2, previousProduction: 1 };
+    const plan = planStageChange(keyedHead, keyed(5, 'None', '1'), 'Production', actor, stages);
+    expect(plan.keyStages).toEqual({ ...stages, production: 5, previousProduction: 2 });
+    expect(plan.moves).toEqual([
+      { version: 5, from: 'None', to: 'Production' },
+      { version: 2, from: 'Production', to: 'Archived' },
+    ]);
+    expect(plan.audit).toMatchObject({ previousProduction: 2, displaced: [plan.moves[1]] });
+    expect(plan.head).not.toHaveProperty('production');
+  });
+
+  it('staging and archiving follow the same rules within the key', () => {
+    const stages = { key: { store: '2', product: 'p' }, production: 3, staging: 4 };
+    const staged = planStageChange(keyedHead, keyed(6, 'None', '2'), 'Staging', actor, stages);
+    expect(staged.keyStages).toEqual({ ...stages, staging: 6 });
+    expect(staged.moves[1]).toEqual({ version: 4, from: 'Staging', to: 'None' });
+    const archived = planStageChange(keyedHead, keyed(3, 'Production', '2'), 'Archived', actor, stages);
+    expect(archived.keyStages).toEqual({ key: stages.key, previousProduction: 3, staging: 4 });
+  });
+
+  it('a version without every key tag is refused, naming the missing tags', () => {
+    const untagged = { ...version(5, 'None'), tags: { store: '1' } };
+    expect(() => planStageChange(keyedHead, untagged, 'Production', actor, undefined)).toThrow(
+      'm@5 has no product tag: "m" keeps one production version per store × product',
+    );
+  });
+});

@@ -3,6 +3,7 @@ import type { ManyModelsTrainingServices } from '../ManyModelsTrainingServices';
 import { keyLabel, type KeyPartition } from '../partitionsManifest';
 import { registerSeriesModels, trainingKeyOf, type SeriesToRegister } from '../registerSeriesModel';
 import type { KeyResult, TrainPartitionsInput } from '../trainManyContracts';
+import { productionOnHoldout, type ProductionOnHoldout } from '../productionOnHoldout';
 import { blobPath } from './listTrainingPartitions';
 import { readBlob } from '../../../storage/readBlob';
 
@@ -28,7 +29,16 @@ export async function trainPartitions(
       results[index] = failedKey(input, partition, error);
     }
   }
-  const registered = await registerSeriesModels(services.registry, input.model, trained);
+  // For the gate: each key's production version on the new version's holdout, before registering.
+  const judged = new Map<number, ProductionOnHoldout>();
+  if (input.judgeProduction && services.evaluation) {
+    const evaluation = { registry: services.registry, ...services.evaluation };
+    for (const { index, trained: series, registration } of trained) {
+      const judgement = await productionOnHoldout(evaluation, input.model, registration.key, series);
+      if (judgement) judged.set(index, judgement);
+    }
+  }
+  const registered = await registerSeriesModels(services.registry, input.model, input.keyColumns, trained);
   // The keys of a call register together: a key's time is the call's, shared.
   const durationMs = Math.round((Date.now() - started) / input.partitions.length);
   registered.forEach((outcome, i) => {
@@ -44,6 +54,7 @@ export async function trainPartitions(
             ...outcome.value,
             attempts: input.attempt,
             durationMs,
+            ...(judged.has(index) ? { productionOnHoldout: judged.get(index)! } : {}),
           };
   });
   return results.map((result) => result!);

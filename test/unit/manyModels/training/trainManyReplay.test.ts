@@ -94,4 +94,58 @@ describe('trainMany (replayed)', () => {
     expect(report).toMatchObject({ chunks: 2, failed: [] });
     expect(report.trained).toHaveLength(5);
   });
+
+  it('with a policy, gates the trained keys after training and reports the decisions', async () => {
+    const policy = { metric: 'r2' as const, direction: 'higher' as const, minImprovement: 0, floor: 0.4 };
+    const seen: unknown[] = [];
+    const children = {
+      [trainManyChunkOrchestrator]: (raw: unknown) =>
+        chunk({
+          ...(raw as TrainChunkInput),
+          partitions: (raw as TrainChunkInput).partitions.filter((p) => p.path !== 'Store=c.csv'),
+        }),
+    };
+    const gated = await runInMemory(
+      generator,
+      {
+        ...activities,
+        [names.promote]: (raw: unknown) => {
+          seen.push(raw);
+          return { policy, compared: 'x', promoted: 5, notPromoted: 0, keys: [] };
+        },
+      },
+      { input: { ...input, policy }, children },
+    );
+    expect(seen).toEqual([
+      expect.objectContaining({ runId: 'run1', model: 'sales', keyColumns: ['Store'], policy }),
+    ]);
+    expect((seen[0] as { trained: unknown[] }).trained[0]).toEqual({
+      key: { Store: 'a' },
+      version: 1,
+      metrics: { r2: 0.5 },
+    });
+    expect(gated.output).toMatchObject({ promotion: { promoted: 5 } });
+
+    // A gate that fails as a whole is reported; the run still completes with its trained keys.
+    const failing = await runInMemory(
+      generator,
+      {
+        ...activities,
+        [names.promote]: () => {
+          throw new Error('registry unreachable');
+        },
+      },
+      { input: { ...input, policy }, children },
+    );
+    expect(failing.status).toBe('Completed');
+    expect(failing.output).toMatchObject({
+      trained: expect.any(Array) as unknown,
+      promotion: {
+        promoted: 0,
+        notPromoted: 5,
+        keys: [],
+        error: expect.stringContaining('registry unreachable'),
+      },
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import type { DurableClient } from 'durable-functions';
 import type { BreachResponse, DriftBreach } from '../../runtime/drift/DriftBreachHandler';
-import { compactTime, startRetrain } from './startRetrain';
+import { compactTime } from './compactTime';
+import { startRetrain } from './startRetrain';
 
 /**
  * A drift-triggered run: one id per model per hour of the breach (UTC), so a burst of breaching jobs

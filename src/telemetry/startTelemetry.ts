@@ -41,18 +41,29 @@ export function startTelemetry(
   return running.export;
 }
 
-/** Flushes and stops what startTelemetry started (when the app terminates). */
-export async function stopTelemetry(): Promise<void> {
+/** Flushes and stops what startTelemetry started (when the app terminates); a failed flush only warns. */
+export async function stopTelemetry(
+  warn: (message: string) => void = (message) => console.warn(message),
+): Promise<void> {
   const stopping = running;
   running = undefined;
-  await stopping?.stop();
+  await stopping?.stop().catch((error: unknown) => {
+    warn(`Telemetry could not be flushed: ${error instanceof Error ? error.message : String(error)}`);
+  });
 }
 
 function startAzureMonitor(connectionString: string, resource: ReturnType<typeof resourceFromAttributes>) {
   // Loaded only when used: it pulls in the exporter, instrumentations and their patches.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const monitor = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
-  monitor.useAzureMonitor({ azureMonitorExporterOptions: { connectionString }, resource });
+  // Every trace is kept: the default rate limit (5 traces/s) drops the first spans after start, and a
+  // job's trace is worth keeping whole.
+  monitor.useAzureMonitor({
+    azureMonitorExporterOptions: { connectionString },
+    resource,
+    samplingRatio: 1,
+    tracesPerSecond: 0,
+  });
   return { export: 'applicationInsights' as const, stop: () => monitor.shutdownAzureMonitor() };
 }
 

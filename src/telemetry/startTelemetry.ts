@@ -16,7 +16,7 @@ let running: { export: TelemetryExport; stop: () => Promise<void> } | undefined;
 
 /**
  * Starts the OpenTelemetry SDK once per process, when the app loads: Application Insights when its
- * connection string is set (`useAzureMonitor`: traces, metrics of every meter, logs), else the console
+ * connection string is set (`useAzureMonitor`: traces and the metrics of every meter), else the console
  * exporters that `OTEL_TRACES_EXPORTER` / `OTEL_METRICS_EXPORTER` ask for, else nothing — spans and
  * instruments then stay no-ops, and a provider registered before (a test's) keeps receiving them.
  */

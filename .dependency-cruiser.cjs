@@ -1,6 +1,6 @@
 // The folder rules of the app, checked in CI (`npm run depcheck`). ARCHITECTURE.md explains the layers.
 const features = 'scoring|models|training|manyModels|streaming|video|feedback';
-const foundation = '^src/(storage|http|identity)/|^src/(errors|config)[.]ts$';
+const foundation = '^src/(storage|http|identity|telemetry)/|^src/(errors|config)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

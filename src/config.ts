@@ -213,3 +213,53 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): AppConfig {
     for (const service of ['blob', 'table'] as const) serviceEndpoint(dataStorage, service);
   return { ...parsed.data, dataStorage };
 }
+
+const exporterChoice = z.enum(['console', 'none', 'otlp']).optional();
+
+const telemetrySchema = z.object({
+  /** Application Insights: traces, metrics and logs go there through `@azure/monitor-opentelemetry`. */
+  applicationInsightsConnectionString: z.string().optional(),
+  /** Without Application Insights: `console` prints spans (OpenTelemetry's own setting name). */
+  tracesExporter: exporterChoice,
+  /** Without Application Insights: `console` prints the metrics every export interval. */
+  metricsExporter: exporterChoice,
+  /** Milliseconds between metric exports (OpenTelemetry's setting); default 60 000. */
+  metricExportIntervalMs: positiveInt(60_000),
+  /** Set to ask for OTLP export, which this app does not include (a warning says so). */
+  otlpEndpoint: z.string().optional(),
+  /** `service.name` of every span and metric (Application Insights' cloud role name). */
+  serviceName: z.string().default('durable-scoring'),
+});
+
+export type TelemetrySettings = Readonly<z.infer<typeof telemetrySchema>>;
+
+/** The setting behind each telemetry field: OpenTelemetry's and Application Insights' own names. */
+export const telemetrySettingNames = {
+  applicationInsightsConnectionString: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  tracesExporter: 'OTEL_TRACES_EXPORTER',
+  metricsExporter: 'OTEL_METRICS_EXPORTER',
+  metricExportIntervalMs: 'OTEL_METRIC_EXPORT_INTERVAL',
+  otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  serviceName: 'OTEL_SERVICE_NAME',
+} as const satisfies Record<keyof TelemetrySettings, string>;
+
+/**
+ * The telemetry settings, read apart from the rest because telemetry starts when the app loads, before
+ * the first invocation builds the app's services (and without needing their storage settings).
+ */
+export function loadTelemetrySettings(env: NodeJS.ProcessEnv): TelemetrySettings {
+  const values: Record<string, string | undefined> = {};
+  for (const [field, setting] of Object.entries(telemetrySettingNames))
+    // An empty setting means "not set"; exporter names are case-insensitive, as in OpenTelemetry.
+    values[field] = env[setting]?.trim() || undefined;
+  for (const field of ['tracesExporter', 'metricsExporter'] as const)
+    values[field] = values[field]?.toLowerCase();
+  const parsed = telemetrySchema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path[0] as keyof TelemetrySettings | undefined;
+    const setting = field === undefined ? '' : ` ${telemetrySettingNames[field]}`;
+    throw new Error(`Invalid app setting${setting}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

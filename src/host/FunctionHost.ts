@@ -25,7 +25,7 @@ import { addAdminRoutes } from './http/adminRoutes';
 import { InvocationPipeline } from './InvocationPipeline';
 import { KeyStore } from './keys/KeyStore';
 import { loadAppFunctions } from './loadApp';
-import { HostLogger, type LogSink } from './logging/HostLogger';
+import { HostLogger, type LogFormat, type LogSink } from './logging/HostLogger';
 import { AppSettings } from './settings/AppSettings';
 import {
   azuriteConnectionString,
@@ -66,7 +66,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
   const settings = new AppSettings(folder.localValues, environment);
   settings.assertNoKeyVaultReferences();
   const app = { ...folder, hostJson: applyHostJsonOverrides(folder.hostJson, settings) };
-  const log = new HostLogger(app.hostJson.logging?.logLevel, options.logSink);
+  const log = new HostLogger(app.hostJson.logging?.logLevel, options.logSink, logFormatFrom(settings));
   const hostId = hostIdFrom(settings, app.hostId);
   const cleanup: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -135,8 +135,11 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     if (bundleNote) log[bundleNote.level](bundleNote.message);
     await checkCapabilities(core);
 
-    const invoker = new FunctionInvoker(core, app.directory, (level, _category, message, functionName) =>
-      log.fn(level, functionName, message),
+    const invoker = new FunctionInvoker(
+      core,
+      app.directory,
+      (level, category, message, functionName, invocationId, traceParent) =>
+        log.fn(level, functionName, message, { invocationId, category, traceParent }),
     );
     const pipeline = new InvocationPipeline(invoker, bindings, log, crashPoints);
     const services: HostServices = {
@@ -264,4 +267,12 @@ async function checkCapabilities(core: FunctionsCore): Promise<void> {
       'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the embedded host does not support yet. Remove that setup call to run it here.',
     );
   }
+}
+
+/** LOG_FORMAT=json: the console log as JSON lines (docs/telemetry.md); anything else, the text lines. */
+function logFormatFrom(settings: AppSettings): LogFormat {
+  const value = settings.get('LOG_FORMAT')?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'text') return 'text';
+  if (value === 'json') return 'json';
+  throw new Error(`Invalid setting LOG_FORMAT: "${value}" is neither "text" nor "json".`);
 }

@@ -8,6 +8,7 @@ import type { StorageConnections } from './storage/StorageConnections';
 import type { HostLogger } from './logging/HostLogger';
 import type { HttpRouter } from './http/HttpRouter';
 import type { KeyStore } from './keys/KeyStore';
+import type { IncomingTraceContext } from './tracing/invocationTraceContext';
 
 /** A binding with its `%SETTING%` values resolved; `{expressions}` stay until invocation. */
 export type ResolvedBinding = RpcBindingInfo & { name: string; type: string };
@@ -38,6 +39,8 @@ export interface TriggerInvocation {
   /** Values for `{expressions}` in the function's other bindings (route params, blob path params, ...). */
   readonly bindingData?: Record<string, unknown>;
   readonly retryContext?: RpcRetryContext;
+  /** The caller's trace context (an HTTP request's `traceparent`); absent: the invocation starts a trace. */
+  readonly traceContext?: IncomingTraceContext;
   /** Why it runs, for the log line (e.g. "New blob detected: input/a.csv"). */
   readonly reason?: string;
 }

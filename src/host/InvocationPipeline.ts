@@ -12,6 +12,7 @@ import { CrashPoints } from './CrashPoints';
 import type { HostLogger } from './logging/HostLogger';
 import { toError } from './errors';
 import { retryPolicyFor } from './retryPolicy';
+import { invocationTraceContext } from './tracing/invocationTraceContext';
 
 const returnBindingName = '$return';
 
@@ -77,6 +78,7 @@ export class InvocationPipeline {
         invocationId,
         inputData,
         triggerMetadata: invocation.triggerMetadata,
+        traceContext: invocationTraceContext(invocation.traceContext),
         retryContext: invocation.retryContext,
       });
       await this.#writeOutputs(fn, response, context);

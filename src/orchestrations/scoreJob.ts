@@ -31,7 +31,11 @@ export function* scoreJob(context: df.OrchestrationContext): Generator<df.Task, 
     // An activity fault the activities could not turn into a result: end the job with the reason
     // instead of leaving it Running.
     const reason = `The job stopped on an unexpected error: ${error instanceof Error ? error.message.split('\n')[0]?.trim() : String(error)}`;
-    return (yield context.df.callActivity(activity.fail, { jobId: input.jobId, reason })) as JobOutcome;
+    return (yield context.df.callActivity(activity.fail, {
+      ...traceOf(input),
+      jobId: input.jobId,
+      reason,
+    })) as JobOutcome;
   }
 }
 
@@ -42,6 +46,7 @@ function* runJob(
   const prepared = (yield context.df.callActivity(activity.prepare, input)) as PrepareResult;
   if (!prepared.ok) {
     return (yield context.df.callActivity(activity.fail, {
+      ...traceOf(input),
       jobId: input.jobId,
       reason: prepared.reason,
     })) as JobOutcome;
@@ -55,4 +60,12 @@ function* runJob(
     results.push(...((yield context.df.Task.all(wave)) as PartitionResult[]));
   }
   return (yield context.df.callActivity(activity.commit, { plan, partitions, results })) as JobOutcome;
+}
+
+/** The job's trace context, carried as data to the activities (orchestrators record no spans: they replay). */
+function traceOf(input: ScoreJobInput): { traceParent?: string; traceState?: string } {
+  return {
+    ...(input.traceParent ? { traceParent: input.traceParent } : {}),
+    ...(input.traceState ? { traceState: input.traceState } : {}),
+  };
 }

@@ -1,11 +1,15 @@
 import type { JobInputFormat } from '../runtime/formats/InputFormat';
+import type { TraceCarrier } from '../telemetry';
 import type { Partition, ScoringSchema } from '../runtime/formats/ScoringBatch';
 import type { DriftPlan } from '../runtime/drift/planDrift';
 import type { JobStatus } from './JobStore';
 import type { ModelSpec, ResolvedJobSpec } from './resolveJobSpec';
 
-/** What starts a scoring orchestration (its instance id is the job id): the spec, already resolved. */
-export interface ScoreJobInput {
+/**
+ * What starts a scoring orchestration (its instance id is the job id): the spec, already resolved, and
+ * the `traceparent` of the job's span, so that every activity's span joins the job's trace.
+ */
+export interface ScoreJobInput extends TraceCarrier {
   readonly jobId: string;
   readonly spec: ResolvedJobSpec;
   readonly source: 'http' | 'blob';
@@ -51,6 +55,8 @@ export interface JobPlan {
   readonly maxConcurrency: number;
   readonly errorThreshold: ResolvedJobSpec['errorThreshold'];
   readonly retry: ResolvedJobSpec['retry'];
+  /** The job's span, parent of each partition's and the commit's. */
+  readonly trace?: TraceCarrier;
 }
 
 export type PrepareResult =
@@ -93,7 +99,7 @@ export interface JobOutcome {
   readonly manifest?: string;
 }
 
-export interface FailJobInput {
+export interface FailJobInput extends TraceCarrier {
   /** Absent when the orchestration was started without a job (e.g. by hand with no input). */
   readonly jobId?: string;
   readonly reason: string;

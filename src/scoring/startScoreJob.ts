@@ -1,4 +1,5 @@
 import type { DurableClient } from 'durable-functions';
+import { currentTraceParent, jobIdAttribute, withSpan } from '../telemetry';
 import type { ScoreJobInput } from './jobContracts';
 import type { JobRecord, JobStore } from './JobStore';
 import { modelLabelOf } from './resolveJobSpec';
@@ -8,9 +9,21 @@ export const scoreJobOrchestrator = 'scoreJob';
 /**
  * Starts a scoring job once: the job row is created first (its id is the orchestration's instance
  * id); a second start of the same id finds the row and only makes sure the orchestration exists, so a
- * re-fired trigger or a retried request never runs a job twice.
+ * re-fired trigger or a retried request never runs a job twice. The job's span (`scoring job`, a child
+ * of the request's or the trigger's) travels in the orchestration's input as its `traceparent`.
  */
-export async function startScoreJob(
+export function startScoreJob(
+  client: DurableClient,
+  jobs: JobStore,
+  input: ScoreJobInput,
+): Promise<{ job: JobRecord; created: boolean }> {
+  const attributes = { [jobIdAttribute]: input.jobId, 'job.source': input.source };
+  return withSpan('scoring job', { attributes }, () =>
+    startOnce(client, jobs, { ...input, ...currentTraceParent() }),
+  );
+}
+
+async function startOnce(
   client: DurableClient,
   jobs: JobStore,
   input: ScoreJobInput,

@@ -4,6 +4,7 @@ import { formatStreamRows } from './formatStreamRows';
 import { predictionValueAt } from './predictionValueAt';
 import { NotFoundError, ValidationError } from '../errors';
 import { parseStreamEvents, type BadEvent, type GoodEvent } from './parseStreamEvents';
+import { recordEventLag } from './recordEventLag';
 import type { StreamBatch } from './StreamBatch';
 import { streamBlobName, type StreamBlobKind } from './streamBlobNames';
 import type { StreamDefinition } from './StreamDefinition';
@@ -59,6 +60,7 @@ export async function scoreStreamBatch(
       'deadLetter',
       bad.map((event) => ({ ...event })),
     );
+  recordEventLag(stream.name, batch);
   const badReasons = new Map(bad.map((event) => [event.sequenceNumber, event.reason]));
   return services.streams.recordBatch(stream.name, {
     partitionId: batch.partitionId,

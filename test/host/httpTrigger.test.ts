@@ -271,6 +271,43 @@ describe('request body limit', () => {
   });
 });
 
+describe('trace context', () => {
+  const traceParent = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+  type TraceContext = { traceParent: string; traceState: string; attributes: Record<string, string> };
+  const traceContextOf = async (headers: Record<string, string>) =>
+    (await (await host.fetch('/v1/traceContext', { headers })).json()) as TraceContext;
+
+  it('passes the request’s trace into the invocation as the host’s own span, a child of the caller’s', async () => {
+    const seen = await traceContextOf({
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      tracestate: 'congo=t61rcWkgMzE',
+    });
+    const [, traceId, spanId, flags] = seen.traceParent.match(traceParent) ?? [];
+    expect({ traceId, flags }).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', flags: '01' });
+    expect(spanId).not.toBe('00f067aa0ba902b7');
+    expect(seen.traceState).toBe('congo=t61rcWkgMzE');
+    // Each invocation is a span of its own.
+    const again = await traceContextOf({
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00',
+    });
+    expect(again.traceParent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-00$/);
+    expect(again.traceParent).not.toBe(seen.traceParent);
+  });
+
+  it('starts a new sampled trace when the request has no valid traceparent', async () => {
+    const none = await traceContextOf({});
+    const invalid = await traceContextOf({
+      traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+    });
+    for (const seen of [none, invalid]) {
+      expect(seen.traceParent).toMatch(traceParent);
+      expect(seen.traceParent.endsWith('-01')).toBe(true);
+      expect(seen.traceState).toBe('');
+    }
+    expect(none.traceParent.split('-')[1]).not.toBe(invalid.traceParent.split('-')[1]);
+  });
+});
+
 describe('host lifecycle', () => {
   it('runs appTerminate hooks on Ctrl+C and exits 0', async () => {
     const second = await TestHost.start(appDir);

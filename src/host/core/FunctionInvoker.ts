@@ -16,6 +16,7 @@ export type InvocationLogger = (
   message: string,
   functionName: string,
   invocationId: string,
+  traceParent: string | undefined,
 ) => void;
 
 /**
@@ -46,7 +47,7 @@ export class FunctionInvoker {
       metadata: fn.metadata,
       state: undefined,
       log: (level, category, message) => {
-        this.logger(level, category, message, functionName, invocationId);
+        this.logger(level, category, message, functionName, invocationId, request.traceContext?.traceParent);
         this.#runLogHooks(level, category, message, current.context);
       },
     };

@@ -78,12 +78,19 @@ export interface RpcRetryContext {
   maxRetryCount: number;
 }
 
+/** `InvocationRequest.trace_context`: the W3C context the invocation runs under, and the host's attributes. */
+export interface RpcTraceContext {
+  traceParent?: string;
+  traceState?: string;
+  attributes?: Record<string, string>;
+}
+
 export interface RpcInvocationRequest {
   invocationId?: string;
   functionId?: string;
   inputData?: RpcParameterBinding[];
   triggerMetadata?: Record<string, RpcTypedData>;
-  traceContext?: { traceParent?: string; traceState?: string; attributes?: Record<string, string> };
+  traceContext?: RpcTraceContext;
   retryContext?: RpcRetryContext;
 }
 

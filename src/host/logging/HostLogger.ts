@@ -14,18 +14,34 @@ export interface LogSink {
   write(line: string): void;
 }
 
+/** `text`: the host's console lines; `json`: one JSON object per line (LOG_FORMAT=json). */
+export type LogFormat = 'text' | 'json';
+
+/** What is known of the invocation that logged a function's line. */
+export interface InvocationLogContext {
+  readonly invocationId: string;
+  /** `user` (context.log) or `system` (the library's own). */
+  readonly category: string;
+  /** The invocation's `traceparent`: its trace id and span id go in JSON lines. */
+  readonly traceParent?: string;
+}
+
 /**
  * The host's console log: one line per event, levels filtered by host.json `logging.logLevel`
- * (`default`, `Host`, `Function`, `Function.<name>`), as the Functions host does.
+ * (`default`, `Host`, `Function`, `Function.<name>`), as the Functions host does. As JSON lines, each
+ * carries its time, level, category, and for a function's lines the function, invocation, trace and span.
  */
 export class HostLogger {
   constructor(
     private readonly logLevels: Record<string, string> = {},
     private readonly sink: LogSink = { write: (line) => process.stdout.write(line + '\n') },
+    private readonly format: LogFormat = 'text',
   ) {}
 
   host(level: RpcLogLevel, message: string): void {
-    if (this.#enabled(level, ['Host', 'default'])) this.#write(level, message);
+    if (!this.#enabled(level, ['Host', 'default'])) return;
+    if (this.format === 'json') this.#writeJson(level, { category: 'Host', message });
+    else this.#write(level, message);
   }
 
   info(message: string): void {
@@ -40,17 +56,19 @@ export class HostLogger {
     this.host('error', message);
   }
 
-  fn(level: RpcLogLevel, functionName: string, message: string): void {
-    if (
-      this.#enabled(level, [
-        `Function.${functionName}.User`,
-        `Function.${functionName}`,
-        'Function',
-        'default',
-      ])
-    ) {
-      this.#write(level, `[${functionName}] ${message}`);
-    }
+  fn(level: RpcLogLevel, functionName: string, message: string, invocation?: InvocationLogContext): void {
+    const categories = [`Function.${functionName}.User`, `Function.${functionName}`, 'Function', 'default'];
+    if (!this.#enabled(level, categories)) return;
+    if (this.format === 'text') return this.#write(level, `[${functionName}] ${message}`);
+    const [, traceId, spanId] = invocation?.traceParent?.split('-') ?? [];
+    this.#writeJson(level, {
+      category: `Function.${functionName}${invocation?.category === 'user' ? '.User' : ''}`,
+      function: functionName,
+      invocationId: invocation?.invocationId,
+      traceId,
+      spanId,
+      message,
+    });
   }
 
   #enabled(level: RpcLogLevel, categories: string[]): boolean {
@@ -65,6 +83,10 @@ export class HostLogger {
       ([key]) => key.toLowerCase() === category.toLowerCase(),
     );
     return match?.[1];
+  }
+
+  #writeJson(level: RpcLogLevel, fields: Record<string, string | undefined>): void {
+    this.sink.write(JSON.stringify({ timestamp: new Date().toISOString(), level, ...fields }));
   }
 
   #write(level: RpcLogLevel, message: string): void {

@@ -179,7 +179,10 @@ export class InferencePool {
       task,
     };
     try {
-      return await this.#workers.run<InferenceResult>(inferenceModule, request, { transfer });
+      return await this.#workers.run<InferenceResult>(inferenceModule, request, {
+        transfer,
+        span: { name: 'inference', attributes: { 'model.name': model.name, 'inference.task': task.kind } },
+      });
     } catch (error) {
       if (error instanceof WorkerStoppedError)
         throw new TransientError(

@@ -3,8 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { context } from '@opentelemetry/api';
+import { recordWorkerTask, type WorkerSpan } from './recordWorkerTask';
 import { reviveError, WorkerStoppedError, WorkerTimeoutError } from './workerErrors';
-import type { TaskOutcome } from './workerTask';
+import { epochMs, type TaskOutcome } from './workerTask';
 
 /** A worker module: `<directory>/<name>.js` (or `.ts` when run from the sources), whose default export is a `workerTask`. */
 export interface WorkerModule {
@@ -19,6 +21,8 @@ export interface RunOptions {
   readonly transfer?: readonly ArrayBuffer[];
   /** Stop the task's thread after this long. */
   readonly timeoutMs?: number;
+  /** Record the task as a span (a child of the active one) from the times its thread ran it. */
+  readonly span?: WorkerSpan;
 }
 
 export interface WorkerPoolOptions {
@@ -69,6 +73,8 @@ export class WorkerPool {
   async run<Result>(module: WorkerModule, request: unknown, options: RunOptions = {}): Promise<Result> {
     if (this.#closed) throw new Error(`The worker pool is closed (${module.label})`);
     const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    const parent = context.active();
+    const submittedMs = epochMs();
     let outcome: TaskOutcome<Result>;
     try {
       outcome = (await this.#piscina.run(request, {
@@ -82,6 +88,7 @@ export class WorkerPool {
       if (signal?.aborted) throw new WorkerTimeoutError(module.label, options.timeoutMs ?? 0);
       throw new WorkerStoppedError(module.label, (error as Error).message);
     }
+    recordWorkerTask({ worker: module.name, parent, submittedMs, outcome, span: options.span });
     if (outcome.ok) return outcome.result;
     throw reviveError(outcome.error);
   }

@@ -1,6 +1,7 @@
 import type { DriftBreachHandler } from '../../runtime/drift/DriftBreachHandler';
 import { recordDrift } from '../../runtime/drift/recordDrift';
 import { jobDriftStatusOf, summarizeDrift } from '../../runtime/drift/summarizeDrift';
+import { appMetrics, jobIdAttribute, withSpan } from '../../telemetry';
 import type { JobStatus } from '../JobStore';
 import type { CommitInput, JobOutcome, PartitionResult } from '../jobContracts';
 import { blockIdOf, outputNames } from '../outputNames';
@@ -14,7 +15,20 @@ import { buildManifest } from './buildManifest';
  * `_manifest.json`, and records the job's final status and reason. Its drift goes to the `drift` table
  * and the manifest; a breach of a model whose card asks for it is handed to `onBreach` (a retrain).
  */
-export async function commitScoreJob(
+export function commitScoreJob(
+  input: CommitInput,
+  services: ScoringServices,
+  onBreach?: DriftBreachHandler,
+): Promise<JobOutcome> {
+  const attributes = { [jobIdAttribute]: input.plan.jobId };
+  return withSpan('commitScoreJob', { parent: input.plan.trace, attributes }, async (span) => {
+    const outcome = await commit(input, services, onBreach);
+    span.setAttribute('job.status', outcome.status);
+    return outcome;
+  });
+}
+
+async function commit(
   input: CommitInput,
   services: ScoringServices,
   onBreach?: DriftBreachHandler,
@@ -94,6 +108,10 @@ export async function commitScoreJob(
     badRows,
     driftStatus: jobDriftStatusOf(drift),
   });
+  if (job?.createdTime) {
+    const seconds = (Date.parse(completedTime) - Date.parse(job.createdTime)) / 1000;
+    appMetrics().jobDuration.record(seconds, { model: plan.model.label.name, status });
+  }
   return { jobId: plan.jobId, status, reason, manifest: `${plan.output.container}/${names.manifest}` };
 }
 

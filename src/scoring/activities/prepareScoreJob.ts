@@ -1,4 +1,5 @@
 import { NotFoundError, ValidationError } from '../../errors';
+import { jobIdAttribute, withSpan } from '../../telemetry';
 import { listImageShards } from '../images/listImageShards';
 import type { JobPlan, PrepareResult, ScoreJobInput } from '../jobContracts';
 import { strategyFor } from '../ModelStrategy';
@@ -11,10 +12,12 @@ import { readTableInput } from './readTableInput';
  * spec arrives resolved: no default is applied here. Problems a person must fix come back as a reason (the job fails with it) rather than
  * as an exception that would be retried.
  */
-export async function prepareScoreJob(
-  input: ScoreJobInput,
-  services: ScoringServices,
-): Promise<PrepareResult> {
+export function prepareScoreJob(input: ScoreJobInput, services: ScoringServices): Promise<PrepareResult> {
+  const attributes = { [jobIdAttribute]: input.jobId };
+  return withSpan('prepareScoreJob', { parent: input, attributes }, () => prepare(input, services));
+}
+
+async function prepare(input: ScoreJobInput, services: ScoringServices): Promise<PrepareResult> {
   const { jobId, spec } = input;
   const where = `${spec.input.container}/${spec.input.blob}`;
   await services.jobs.update(jobId, {
@@ -44,6 +47,7 @@ export async function prepareScoreJob(
       maxConcurrency: spec.maxConcurrency,
       errorThreshold: spec.errorThreshold,
       retry: spec.retry,
+      trace: { traceParent: input.traceParent, traceState: input.traceState },
     };
     await services.jobs.update(jobId, {
       model: model.label.name,

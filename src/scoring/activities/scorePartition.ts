@@ -1,6 +1,7 @@
 import { ValidationError } from '../../errors';
 import { formatErrorsJsonl } from '../../runtime/formats';
 import { stageBlockChecked } from '../../storage/stageBlock';
+import { appMetrics, jobIdAttribute, withSpan } from '../../telemetry';
 import type { PartitionResult, ScorePartitionInput } from '../jobContracts';
 import { strategyFor } from '../ModelStrategy';
 import { blockIdOf, outputNames } from '../outputNames';
@@ -13,7 +14,32 @@ import type { ScoringServices } from '../ScoringServices';
  * re-delivered partition never duplicates rows. Transient faults are retried here with backoff; what
  * still fails is reported in the result, not thrown, so the job can account for it.
  */
-export async function scorePartition(
+export function scorePartition(
+  input: ScorePartitionInput,
+  services: ScoringServices,
+): Promise<PartitionResult> {
+  const { plan, partition } = input;
+  const attributes = { [jobIdAttribute]: plan.jobId, 'partition.index': partition.index };
+  return withSpan('scorePartition', { parent: plan.trace, attributes }, async (span) => {
+    const result = await scoreWithRetries(input, services);
+    span.setAttributes({ 'partition.rows': result.scoredRows, 'partition.attempts': result.attempts });
+    recordPartitionMetrics(plan, result);
+    return result;
+  });
+}
+
+function recordPartitionMetrics(plan: ScorePartitionInput['plan'], result: PartitionResult): void {
+  const { name, version } = plan.model.label;
+  const model = { model: name, 'model.version': version === undefined ? '' : String(version) };
+  const metrics = appMetrics();
+  if (result.attempts > 1) metrics.partitionRetries.add(result.attempts - 1, { model: name });
+  if (result.scoredRows === 0) return;
+  metrics.scoredRows.add(result.scoredRows, model);
+  if (result.durationMs > 0)
+    metrics.partitionThroughput.record(result.scoredRows / (result.durationMs / 1000), model);
+}
+
+async function scoreWithRetries(
   input: ScorePartitionInput,
   services: ScoringServices,
 ): Promise<PartitionResult> {

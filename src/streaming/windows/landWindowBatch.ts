@@ -13,6 +13,7 @@ import { reopenWindow } from './reopenWindow';
 import { writeJsonLines } from './windowBlobs';
 import { windowFieldsOf } from './windowFeatures';
 import { windowBlobNames } from './windowNames';
+import { recordEventLag } from '../recordEventLag';
 
 interface Landing {
   readonly window: WindowBounds;
@@ -70,6 +71,7 @@ export async function landWindowBatch(
       await services.tracker.ensureStarted(stream, landing.window, client);
     else if (record.state !== 'Closing') await keepLateEvents(stream, landing.window, [landing], services);
   }
+  recordEventLag(stream.name, batch);
   const badReasons = new Map(bad.map((event) => [event.sequenceNumber, event.reason]));
   // A loop, not Math.max(...times): a batch can hold more events than call arguments fit.
   const latest = good.reduce((max, event) => Math.max(max, event.eventTime), -Infinity);

@@ -54,6 +54,10 @@ async function handleRequest(
     response = await services.invoke(fn, {
       triggerData: toRpcHttpRequest(request, params),
       bindingData: { ...query, ...bodyFields, ...params, query, headers: request.headers },
+      traceContext: {
+        traceParent: single(request.headers.traceparent),
+        traceState: single(request.headers.tracestate),
+      },
       reason: `This function was programmatically called via the host APIs.`,
     });
   } catch (error) {
@@ -80,4 +84,9 @@ function jsonBodyFields(request: HostHttpRequest): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+/** A header sent once; one sent twice is ambiguous and ignored, as W3C Trace Context asks for traceparent. */
+function single(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -1,0 +1,11 @@
+export { appMetrics, type AppMetrics } from './appMetrics';
+export { startTelemetry, stopTelemetry, type TelemetryExport } from './startTelemetry';
+export { jobIdAttribute, meterName, tracerName } from './telemetryNames';
+export {
+  contextFromTraceParent,
+  currentTraceParent,
+  withSpan,
+  type SpanOptions,
+  type TraceCarrier,
+} from './traceParents';
+export { traceInvocation } from './traceInvocation';

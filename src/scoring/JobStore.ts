@@ -44,6 +44,9 @@ export interface PartitionRecord {
   rows: number;
   badRows?: number;
   attempt?: number;
+  /** When its last attempt started and when it ended: a job's timeline. */
+  startedTime?: string;
+  completedTime?: string;
   durationMs?: number;
   error?: string;
 }

@@ -55,6 +55,7 @@ async function scoreWithRetries(
       firstRow: partition.firstRow,
       rows: partition.rows,
       attempt,
+      startedTime: new Date().toISOString(),
     });
     try {
       const result = await scoreOnce(input, services, attempt);
@@ -67,6 +68,7 @@ async function scoreWithRetries(
         rows: partition.rows,
         badRows: final.badRows,
         attempt,
+        completedTime: new Date().toISOString(),
         durationMs: final.durationMs,
       });
       return final;
@@ -81,6 +83,7 @@ async function scoreWithRetries(
           firstRow: partition.firstRow,
           rows: partition.rows,
           attempt,
+          completedTime: new Date().toISOString(),
           error: message,
         });
         const failure = `Partition ${partition.index} (rows ${partition.firstRow}-${partition.firstRow + partition.rows - 1}) failed after ${attempt} attempt(s): ${message}`;

@@ -2,6 +2,7 @@ import { app, type HttpRequest, type InvocationContext } from '@azure/functions'
 import * as df from 'durable-functions';
 import { scoringServices } from '../src/appServices';
 import { cancelJob, createJob, getJob, listJobs } from '../src/scoring/jobsHttp';
+import { getJobOutput } from '../src/scoring/jobOutputHttp';
 
 const durableClient = df.input.durableClient();
 
@@ -35,4 +36,17 @@ app.http('cancelJob', {
   extraInputs: [durableClient],
   handler: (request: HttpRequest, context: InvocationContext) =>
     cancelJob(request.params.id ?? '', df.getClient(context), scoringServices()),
+});
+
+app.http('getJobOutput', {
+  route: 'jobs/{id}/output',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: (request: HttpRequest) => {
+    const services = scoringServices();
+    return getJobOutput(request.params.id ?? '', request, {
+      jobs: services.jobs,
+      storage: services.runtime.storage,
+    });
+  },
 });

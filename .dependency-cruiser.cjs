@@ -1,5 +1,5 @@
 // The folder rules of the app, checked in CI (`npm run depcheck`). ARCHITECTURE.md explains the layers.
-const features = 'scoring|models|training|manyModels|streaming|video|feedback';
+const features = 'scoring|models|training|manyModels|streaming|video|feedback|dashboard';
 const foundation = '^src/(storage|http|identity|telemetry)/|^src/(errors|config)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -94,6 +94,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(scoring|models|training|manyModels|streaming|video)/' },
       to: { path: '^src/feedback/' },
+    },
+    {
+      name: 'dashboard-uses-no-feature',
+      comment:
+        'The dashboard reads every feature through the app HTTP API from the browser; it imports no feature, and no feature imports it.',
+      severity: 'error',
+      from: { path: '^src/dashboard/' },
+      to: { path: `^src/(${features})/`, pathNot: '^src/dashboard/' },
+    },
+    {
+      name: 'no-feature-uses-the-dashboard',
+      comment: 'The dashboard sits on top; its public entry is for functions/ only.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/dashboard/' },
+      to: { path: '^src/dashboard/' },
     },
     {
       name: 'dispatch-uses-only-the-foundation',

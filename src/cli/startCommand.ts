@@ -7,12 +7,14 @@ import { readJobView } from '../scoring/readJobView';
 import { StorageClients } from '../storage/StorageClients';
 import { followJob } from './followJob';
 import { runHostCommand } from './hostCommand';
+import { JobsApiClient } from './JobsApiClient';
 
 const demoFile = 'diabetes.csv';
 
 /**
  * `npm start`: runs this app on the embedded host and, once it is up, drops the demo data set into
- * the input container and follows the job it starts to completion, then keeps serving.
+ * the input container and follows the job it starts to completion, retrains the demo model once, and
+ * prints the dashboard's address (where the job, the model and the run now show); then keeps serving.
  */
 export async function runStartCommand(appDir: string, port: number): Promise<void> {
   await runHostCommand(appDir, port, (baseUrl) => runDemo(appDir, baseUrl));
@@ -42,4 +44,28 @@ async function runDemo(appDir: string, baseUrl: string): Promise<void> {
   );
   if (job.output) console.log(`  predictions: ${job.output}\n  manifest:    ${job.manifest}`);
   console.log(`  status API:  ${baseUrl}/api/jobs/${jobId} (function key: npx durable-scoring keys)`);
+  await retrainDemoModel(appDir, baseUrl, config.defaultModel);
+  console.log(`Dashboard: ${baseUrl}/api/dashboard/ (sign in with a function key: npx durable-scoring keys)`);
+}
+
+/** One retraining run of the demo model (its card declares retraining), followed to its decision. */
+async function retrainDemoModel(appDir: string, baseUrl: string, model: string): Promise<void> {
+  const api = await JobsApiClient.open(appDir, baseUrl);
+  const path = `models/${encodeURIComponent(model)}`;
+  const { runId } = await api.call<{ runId: string }>('POST', `${path}/retrain`, {
+    reason: 'npm start demo',
+  });
+  const deadline = Date.now() + 2 * 60_000;
+  for (;;) {
+    const run = await api.call<{ status: string; decision?: string }>('GET', `${path}/runs/${runId}`);
+    if (run.status !== 'Running') {
+      console.log(`Demo: retrain run ${runId} of ${model} ${run.status}: ${run.decision ?? ''}`);
+      return;
+    }
+    if (Date.now() > deadline) {
+      console.log(`Demo: retrain run ${runId} of ${model} is still running; see the dashboard.`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

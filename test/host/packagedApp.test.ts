@@ -95,4 +95,15 @@ describe('the deployable package', () => {
     predictions.forEach((value, index) => expect(value).toBeCloseTo(expected[index]!, 3));
     expect(host?.output()).not.toMatch(/Cannot find module|MODULE_NOT_FOUND/);
   });
+
+  it('serves the dashboard bundled into it', async () => {
+    expect(entries).toContain('dist/dashboard/index.html');
+    const page = await host!.fetch('/api/dashboard/');
+    expect(page.status).toBe(200);
+    const script = /src="(app-\w+\.js)"/.exec(await page.text())?.[1];
+    expect(script).toBeDefined();
+    const bundle = await host!.fetch(`/api/dashboard/${script}`);
+    expect(bundle.status).toBe(200);
+    expect((await bundle.text()).length).toBeGreaterThan(10_000);
+  });
 });

@@ -46,6 +46,8 @@ export interface LineChartOptions {
   readonly yLabel?: string;
   /** Horizontal lines across the chart (PSI thresholds). */
   readonly thresholds?: readonly { label: string; value: number; level: 'warning' | 'breach' }[];
+  /** `asinh`: linear near zero and logarithmic above, so small values stay readable beside large ones. */
+  readonly yScale?: 'linear' | 'asinh';
   /** Points drawn as red rings (breaches). */
   readonly highlight?: (series: number, index: number) => boolean;
 }
@@ -69,7 +71,10 @@ export function lineChart(options: LineChartOptions): HTMLElement {
     {
       width: chartWidth(),
       height: 280,
-      scales: { x: { time: options.time ?? false } },
+      scales: {
+        x: { time: options.time ?? false },
+        ...(options.yScale === 'asinh' ? { y: { distr: 4, asinh: 0.05 } } : {}),
+      },
       axes: [
         { label: options.xLabel, ...(options.time ? {} : { incrs: [1, 2, 5, 10, 20, 50, 100] }) },
         { label: options.yLabel },

@@ -94,6 +94,7 @@ export async function driftPage([name = '']: readonly string[]): Promise<Rendere
         })),
         xLabel: 'completed',
         yLabel: 'PSI',
+        yScale: 'asinh',
         thresholds: threshold
           ? [
               { label: 'warning', value: threshold.psiWarning, level: 'warning' },

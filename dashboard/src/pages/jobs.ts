@@ -45,7 +45,11 @@ export async function jobsPage(): Promise<Rendered> {
             },
             { label: 'Status', value: (job) => job.status, cell: (job) => badge(job.status) },
             { label: 'Model', value: (job) => modelOf(job) },
-            { label: 'Input', value: (job) => job.input },
+            {
+              label: 'Input',
+              value: (job) => job.input,
+              cell: (job) => h('span', { title: job.input }, job.input.split('/').pop() ?? job.input),
+            },
             { label: 'Created', value: (job) => job.createdTime, cell: (job) => formatTime(job.createdTime) },
             {
               label: 'Progress',

@@ -16,6 +16,7 @@ export default tseslint.config(
       'demo/**/*.js',
       'scripts/**/*.js',
       'scripts/**/*.mjs',
+      'dashboard/*.js',
       '.dependency-cruiser.cjs',
       'test/support/**/*.js',
     ],

@@ -102,7 +102,7 @@ describe('.funcignore: what a publish uploads', () => {
 
   it('uploads nothing of the development tree', () => {
     const runtimeRoots =
-      /^(host\.json|package(-lock)?\.json|\.npmrc|dist\/|models\/|data\/|src\/|functions\/|tsconfig(\.build)?\.json)/;
+      /^(host\.json|package(-lock)?\.json|\.npmrc|dist\/|models\/|data\/|src\/|functions\/|dashboard\/|tsconfig(\.build)?\.json)/;
     const others = [...published].filter((file) => !runtimeRoots.test(file));
     expect(others).toEqual([]);
     const development = /^(test|bench|demo|docs|scripts|bin|dist\/src\/(host|cli))\/|^local\.settings\.json$/;

@@ -53,7 +53,8 @@ export interface LineChartOptions {
 }
 
 /** Lines over x (time or versions), with optional thresholds and highlighted points. */
-export function lineChart(options: LineChartOptions): HTMLElement {
+export function lineChart(given: LineChartOptions): HTMLElement {
+  const options = widenSinglePoint(given);
   const points = options.series.reduce((sum, s) => sum + s.values.filter((v) => v !== null).length, 0);
   const container = frame(options.kind, points);
   const thresholdSeries = (options.thresholds ?? []).map((t) => ({
@@ -124,6 +125,19 @@ export function lineChart(options: LineChartOptions): HTMLElement {
     container,
   );
   return container;
+}
+
+/** One x (one hour of feedback, one version) gets empty neighbours: the axis spans them, not years. */
+function widenSinglePoint(options: LineChartOptions): LineChartOptions {
+  if (options.x.length !== 1) return options;
+  const x = options.x[0]!;
+  const step = options.time ? 3600 : 1;
+  return {
+    ...options,
+    x: [x - step, x, x + step],
+    series: options.series.map((s) => ({ ...s, values: [null, ...s.values, null] })),
+    highlight: options.highlight && ((series, index) => index === 1 && options.highlight!(series, 0)),
+  };
 }
 
 export interface TimelineBar {

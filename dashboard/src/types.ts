@@ -198,3 +198,10 @@ export interface InstanceDetail extends Instance {
   output?: unknown;
   history: Record<string, unknown>[];
 }
+
+export interface LiveMetrics {
+  model: string;
+  metric: string;
+  bucket: string;
+  points: { version: number; bucket: string; n: number; value: number }[];
+}

@@ -74,9 +74,12 @@ beforeAll(async () => {
   key = (await hostSecrets(harness.host.hostId)).masterKey.value;
   const container = await harness.storage.ensureContainer(harness.input);
   const lines = csv.trim().split('\n');
+  // An id column passed through to the output, so that labels fed back for it join (live metrics).
+  const withIds =
+    [`id,${lines[0]}`, ...lines.slice(1).map((line, i) => `p${i + 1},${line}`)].join('\n') + '\n';
   const large = [lines[0], ...Array.from({ length: 5 }, () => lines.slice(1)).flat()].join('\n') + '\n';
   for (const [name, text] of [
-    ['plain.csv', csv],
+    ['plain.csv', withIds],
     ['shifted.csv', shiftedCsv()],
     ['large.csv', large],
   ] as const)
@@ -92,11 +95,16 @@ beforeAll(async () => {
   await post('models/dash/versions', { card: card({ r2: 0.41, rmse: 58.25 }), onnxBase64 });
   await post('models/dash/versions', { card: card({ r2: 0.5176, rmse: 53.4853 }), onnxBase64 });
   await post('models/dash/stage', { version: 2, stage: 'Production', reason: 'better r2' });
-  seeded.plainJob = await startJob('plain.csv');
+  seeded.plainJob = await startJob('plain.csv', { output: { passThrough: ['id'] } });
   seeded.driftedJob = await startJob('shifted.csv');
   seeded.runId = (await post('models/dash/retrain', { reason: 'dashboard test' })).runId as string;
   await harness.waitForJob(seeded.plainJob, 60_000);
   await harness.waitForJob(seeded.driftedJob, 60_000);
+  const target = diabetes.columns.indexOf('target');
+  const labels = lines
+    .slice(1, 61)
+    .map((line, i) => ({ id: `p${i + 1}`, label: Number(line.split(',')[target]) }));
+  await post('models/dash/feedback', { rows: labels });
   for (const deadline = Date.now() + 60_000; ;) {
     const run = (await (await api(`models/dash/runs/${seeded.runId}`)).json()) as { status: string };
     if (run.status !== 'Running') break;
@@ -228,6 +236,14 @@ describe('the dashboard in Chromium', () => {
     expect(Number(await page.getAttribute('[data-chart=metrics]', 'data-points'))).toBeGreaterThanOrEqual(2);
     expect(await pixelsOfColour(page, '[data-chart=metrics]', blue)).toBeGreaterThan(50);
     expect(await text(page, '#runs-table')).toContain(seeded.runId);
+    // The 60 labels fed back for the plain job's rows: live r2 of the version that scored them.
+    expect(await page.getAttribute('[data-chart=live-metrics]', 'data-points')).toBe('1');
+    const live = (await (await api('models/dash/live-metrics?bucket=hour')).json()) as {
+      points: { version: number; n: number; value: number }[];
+    };
+    const cells = await page.locator('#live-metrics-table tbody td').allTextContents();
+    const value = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 }).format(live.points[0]!.value);
+    expect(cells.slice(1)).toEqual([String(seeded.production), '60', value]);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -3,7 +3,7 @@ import { lineChart } from '../charts';
 import { badge, emptyState, facts, formatNumber, formatTime, h, link, section } from '../dom';
 import type { Rendered } from '../router';
 import { sortableTable } from '../table';
-import type { ModelDetail, ModelVersion, Run } from '../types';
+import type { LiveMetrics, ModelDetail, ModelVersion, Run } from '../types';
 import { runsTable } from './runs';
 
 const preferredMetrics = ['r2', 'rmse', 'mae', 'accuracy', 'f1', 'auc'];
@@ -12,9 +12,10 @@ const chosenMetric = new Map<string, string>();
 /** A model: versions with stages, tags and metrics, a metric across versions, its audit and retrain runs. */
 export async function modelPage([name = '']: readonly string[]): Promise<Rendered> {
   const path = `models/${encodeURIComponent(name)}`;
-  const [model, runs] = await Promise.all([
+  const [model, runs, live] = await Promise.all([
     getJson<ModelDetail>(path),
     getJson<Run[]>(`${path}/runs?top=20`),
+    getJson<LiveMetrics>(`${path}/live-metrics?bucket=hour`),
   ]);
   const versions = [...model.versions].sort((a, b) => a.version - b.version);
   const node = h(
@@ -31,7 +32,7 @@ export async function modelPage([name = '']: readonly string[]): Promise<Rendere
       ]),
     ),
     section('Metrics across versions', metricChart(model.name, versions)),
-    liveMetricsSection(model.name),
+    liveMetricsSection(model.name, live),
     section('Versions', versionsTable(versions)),
     section(
       'Retrain runs',
@@ -88,12 +89,46 @@ function metricChart(model: string, versions: readonly ModelVersion[]): HTMLElem
 }
 
 /**
- * Live metrics (`GET /api/models/{name}/live-metrics`: a metric of scored rows against their labels,
- * per version and time bucket) belong here once the app serves them; until then the section says so
- * rather than asking a route that does not exist.
+ * Live metrics (`GET /api/models/{name}/live-metrics`): the metric of scored rows against the labels
+ * fed back for them, per version and hour, one line per version.
  */
-function liveMetricsSection(_model: string): HTMLElement | null {
-  return null;
+function liveMetricsSection(model: string, live: LiveMetrics): HTMLElement {
+  if (live.points.length === 0)
+    return section(
+      'Live metrics',
+      emptyState(
+        `No labelled outcomes yet. POST /api/models/${model}/feedback (or drop a CSV into feedback/${model}/) with the ids of scored rows and their labels; see docs/feedback.md.`,
+      ),
+    );
+  const buckets = [...new Set(live.points.map((p) => p.bucket))].sort();
+  const versions = [...new Set(live.points.map((p) => p.version))].sort((a, b) => a - b);
+  const valueAt = (version: number, bucket: string) =>
+    live.points.find((p) => p.version === version && p.bucket === bucket)?.value ?? null;
+  return section(
+    `Live ${live.metric} per version (hourly, from feedback)`,
+    lineChart({
+      kind: 'live-metrics',
+      x: buckets.map((bucket) => Date.parse(bucket) / 1000),
+      time: true,
+      series: versions.map((version) => ({
+        label: `v${version}`,
+        values: buckets.map((bucket) => valueAt(version, bucket)),
+      })),
+      xLabel: 'hour',
+      yLabel: live.metric,
+    }),
+    sortableTable(
+      [
+        { label: 'Hour', value: (p) => p.bucket, cell: (p) => formatTime(p.bucket) },
+        { label: 'Version', value: (p) => p.version, numeric: true },
+        { label: 'Labelled rows', value: (p) => p.n, cell: (p) => formatNumber(p.n), numeric: true },
+        { label: live.metric, value: (p) => p.value, cell: (p) => formatNumber(p.value), numeric: true },
+      ],
+      [...live.points].reverse(),
+      {},
+      { id: 'live-metrics-table' },
+    ),
+  );
 }
 
 function versionsTable(versions: readonly ModelVersion[]): HTMLElement {

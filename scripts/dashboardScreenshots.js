@@ -4,8 +4,7 @@
 // breach), then photographs the main pages in Debian's Chromium (CHROMIUM_PATH, default
 // /usr/bin/chromium). Run `npm run build` first (npm run screenshots does).
 'use strict';
-const { execFile, execFileSync, spawn } = require('node:child_process');
-const { promisify } = require('node:util');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -78,6 +77,7 @@ async function seed(api) {
     reason: 'kept for comparison',
   });
   const [header, ...lines] = csv.trim().split('\n');
+  const withIds = [`id,${header}`, ...lines.map((line, i) => `p${i + 1},${line}`)].join('\n') + '\n';
   const bmi = header.split(',').indexOf('bmi');
   const shifted = (by) =>
     [
@@ -90,21 +90,30 @@ async function seed(api) {
       ),
     ].join('\n') + '\n';
   const jobs = [];
-  for (const [name, text] of [
-    ['clinic-a.csv', csv],
-    ['clinic-b.csv', shifted(2)],
-    ['clinic-c.csv', shifted(14)],
+  for (const [name, text, passThrough] of [
+    ['clinic-a.csv', withIds, ['--pass-through', 'id']],
+    ['clinic-b.csv', shifted(2), []],
+    ['clinic-c.csv', shifted(14), []],
   ]) {
-    execFileSync(
-      process.execPath,
-      [cli, 'score', writeTemp(name, text), root, '--model', 'progression', '--url', api.baseUrl],
-      {
-        env,
-        stdio: 'ignore',
-      },
-    );
+    const args = [
+      'score',
+      writeTemp(name, text),
+      root,
+      '--model',
+      'progression',
+      ...passThrough,
+      '--url',
+      api.baseUrl,
+    ];
+    execFileSync(process.execPath, [cli, ...args], { env, stdio: 'ignore' });
     jobs.push(name);
   }
+  // Outcomes for clinic A's first 150 rows: the model page's live metrics.
+  const target = header.split(',').indexOf('target');
+  const rows = lines
+    .slice(0, 150)
+    .map((line, i) => ({ id: `p${i + 1}`, label: Number(line.split(',')[target]) }));
+  await api('POST', 'models/progression/feedback', { rows });
   return jobs;
 }
 
@@ -204,7 +213,7 @@ async function shoot(baseUrl, key, pages) {
       await page.waitForSelector(`#view[data-loaded="${hash.slice(1)}"]`, { timeout: 20_000 });
       await page.waitForTimeout(300);
       const file = path.join(images, `dashboard-${name}.png`);
-      await page.screenshot({ path: file, fullPage: false });
+      await page.screenshot({ path: file, fullPage: name === 'model' });
       console.log(`Wrote ${path.relative(root, file)}`);
       await page.close();
     }

@@ -42,6 +42,11 @@ beforeAll(async () => {
       SCORING_OUTPUT_CONTAINER: output,
       AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('Packaged'),
       'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
+      // The demo retrains the diabetes model: its candidate goes to a registry of this test's own.
+      MODEL_REGISTRY_TABLE: uniqueName('pkgmodels'),
+      MODEL_REGISTRY_CONTAINER: uniqueName('pkgmodels'),
+      RETRAIN_RUNS_TABLE: uniqueName('pkgruns'),
+      RETRAIN_RUNS_CONTAINER: uniqueName('pkgruns'),
     },
   });
   demo = await host.waitForLog(/Demo: job (\S+) (\w+).*: (\d+) rows scored, (\d+) bad/, 60_000);
@@ -96,7 +101,10 @@ describe('the deployable package', () => {
     expect(host?.output()).not.toMatch(/Cannot find module|MODULE_NOT_FOUND/);
   });
 
-  it('serves the dashboard bundled into it', async () => {
+  it('retrains the demo model, then serves the dashboard bundled into it', async () => {
+    await host!.waitForLog(/Demo: retrain run \S+ of diabetes \w+: /, 60_000);
+    const [, url] = await host!.waitForLog(/Dashboard: (http:\/\/\S+) \(sign in with a function key/);
+    expect(url).toBe(`${host!.baseUrl}/api/dashboard/`);
     expect(entries).toContain('dist/dashboard/index.html');
     const page = await host!.fetch('/api/dashboard/');
     expect(page.status).toBe(200);

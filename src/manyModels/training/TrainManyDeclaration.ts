@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../../errors';
+import { loadJsonDeclarations } from '../../runtime/declarations/loadJsonDeclarations';
 import {
   parseOrThrow,
   trainManyFields,
@@ -59,34 +58,14 @@ export function parseTrainManyDeclaration(json: unknown, file: string): TrainMan
  * that is not JSON, a bad declaration, or a model declared twice is an error naming the file.
  */
 export function loadTrainManyDeclarations(directory: string): TrainManyDeclaration[] {
-  let files: string[];
-  try {
-    files = readdirSync(directory).filter((file) => file.endsWith('.json'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const declarations: TrainManyDeclaration[] = [];
-  const fileOf = new Map<string, string>();
-  for (const file of files.sort()) {
-    const shown = `${path.basename(directory)}/${file}`;
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(path.join(directory, file), 'utf8'));
-    } catch (error) {
-      throw new ValidationError(`Many-models declaration ${shown} is not JSON: ${(error as Error).message}`, {
-        field: '(file)',
-      });
-    }
-    const declaration = parseTrainManyDeclaration(json, shown);
-    const other = fileOf.get(declaration.functionName.toLowerCase());
-    if (other !== undefined)
-      throw new ValidationError(
+  return loadJsonDeclarations(directory, {
+    what: 'Many-models declaration',
+    parse: parseTrainManyDeclaration,
+    keyOf: (declaration) => declaration.functionName,
+    duplicate: (declaration, shown, other) =>
+      new ValidationError(
         `Many-models declaration ${shown}: model "${declaration.request.model}" is already declared by ${other}.`,
         { field: 'model' },
-      );
-    fileOf.set(declaration.functionName.toLowerCase(), shown);
-    declarations.push(declaration);
-  }
-  return declarations;
+      ),
+  });
 }

@@ -9,6 +9,7 @@ import { finishedJobStatuses, type JobStatus } from './JobStore';
 import { readJobView } from './readJobView';
 import { startScoreJob } from './startScoreJob';
 import { withErrorResponses } from '../http/withErrorResponses';
+import { topParameter } from '../http/topParameter';
 
 const jobStatuses: readonly JobStatus[] = [
   'Queued',
@@ -66,9 +67,7 @@ export async function listJobs(request: HttpRequest, services: ScoringServices):
       throw new ValidationError(`Unknown status ${unknown.join(', ')}; use ${jobStatuses.join(', ')}.`, {
         field: 'status',
       });
-    const top = Number(request.query.get('top') ?? 50);
-    if (!Number.isInteger(top) || top < 1 || top > 1000)
-      throw new ValidationError('top must be a whole number from 1 to 1000.', { field: 'top' });
+    const top = topParameter(request, 50);
     return {
       status: 200,
       jsonBody: await services.jobs.list({ status: status as JobStatus[] | undefined, top }),

@@ -4,6 +4,7 @@ import { withErrorResponses } from '../../http/withErrorResponses';
 import { checkModelName } from '../../runtime/models/ModelCard';
 import type { DriftStore } from '../../runtime/drift/DriftStore';
 import { readDriftHistory } from './readDriftHistory';
+import { topParameter } from '../../http/topParameter';
 
 /**
  * GET /api/models/{name}/drift?from=&to=&top=: the model's drift records (jobs, and stream windows),
@@ -18,9 +19,7 @@ export async function getModelDrift(
     checkModelName(name);
     const from = timeParameter(request, 'from');
     const to = timeParameter(request, 'to');
-    const top = Number(request.query.get('top') ?? 100);
-    if (!Number.isInteger(top) || top < 1 || top > 1000)
-      throw new ValidationError('top must be a whole number from 1 to 1000.', { field: 'top' });
+    const top = topParameter(request, 100);
     const records = await readDriftHistory(drift, name, { from, to, top });
     return { status: 200, jsonBody: { model: name, records } };
   });

@@ -7,6 +7,7 @@ import type { RetrainInput } from './retrainContracts';
 import type { RetrainServices } from './RetrainServices';
 import { newRunId, startRetrain } from './startRetrain';
 import { withErrorResponses } from '../../http/withErrorResponses';
+import { topParameter } from '../../http/topParameter';
 
 /**
  * POST /api/models/{name}/retrain with an optional JSON body `{ reason, policy, holdout, alphas, l2 }`
@@ -85,9 +86,7 @@ export function listRuns(
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
     checkModelName(name);
-    const top = Number(request.query.get('top') ?? 50);
-    if (!Number.isInteger(top) || top < 1 || top > 1000)
-      throw new ValidationError('top must be a whole number from 1 to 1000.', { field: 'top' });
+    const top = topParameter(request, 50);
     return { status: 200, jsonBody: await services.runs.list(name, top) };
   });
 }

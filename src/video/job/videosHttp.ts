@@ -7,6 +7,7 @@ import { finishedVideoStatuses, type VideoJobRecord } from './VideoJobStore';
 import type { VideoJobServices } from './VideoJobServices';
 import type { VideoProgress } from './videoJobContracts';
 import { couldBeVideoJobId, newVideoJobId, startVideoJob } from './startVideoJob';
+import { topParameter } from '../../http/topParameter';
 
 /** POST /api/videos: validates the request (400 naming the field) and starts the job (202 with its URL). */
 export async function createVideoJob(
@@ -57,9 +58,7 @@ export async function listVideoJobs(
   services: VideoJobServices,
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
-    const top = Number(request.query.get('top') ?? 50);
-    if (!Number.isInteger(top) || top < 1 || top > 1000)
-      throw new ValidationError('top must be a whole number from 1 to 1000.', { field: 'top' });
+    const top = topParameter(request, 50);
     return { status: 200, jsonBody: await services.jobs.list(top) };
   });
 }

@@ -1,8 +1,9 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { NotFoundError, ValidationError } from '../../../errors';
+import { NotFoundError } from '../../../errors';
 import { withErrorResponses } from '../../../http/withErrorResponses';
 import { checkModelName } from '../../../runtime/models/ModelCard';
 import type { RetrainServices } from '../RetrainServices';
+import { topParameter } from '../../../http/topParameter';
 
 /** GET /api/models/{name}/data-checks?top=: the model's data checks of new training data, newest first. */
 export function listDataChecks(
@@ -12,9 +13,7 @@ export function listDataChecks(
 ): Promise<HttpResponseInit> {
   return withErrorResponses(async () => {
     checkModelName(name);
-    const top = Number(request.query.get('top') ?? 50);
-    if (!Number.isInteger(top) || top < 1 || top > 1000)
-      throw new ValidationError('top must be a whole number from 1 to 1000.', { field: 'top' });
+    const top = topParameter(request, 50);
     return { status: 200, jsonBody: await services.dataChecks.list(name, top) };
   });
 }

@@ -1,5 +1,11 @@
 export { appMetrics, type AppMetrics } from './appMetrics';
-export { startTelemetry, stopTelemetry, type TelemetryExport } from './startTelemetry';
+export {
+  startTelemetry,
+  stopTelemetry,
+  telemetryExport,
+  type SignalExport,
+  type TelemetryExport,
+} from './startTelemetry';
 export { jobIdAttribute, meterName, tracerName } from './telemetryNames';
 export {
   contextFromTraceParent,

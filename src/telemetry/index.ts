@@ -6,7 +6,7 @@ export {
   type SignalExport,
   type TelemetryExport,
 } from './startTelemetry';
-export { jobIdAttribute, meterName, tracerName } from './telemetryNames';
+export { jobIdAttribute, meterName, runIdAttribute, tracerName } from './telemetryNames';
 export {
   contextFromTraceParent,
   currentTraceParent,

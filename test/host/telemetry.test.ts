@@ -240,5 +240,13 @@ describe('telemetry of a retraining run', () => {
     ]);
     for (const step of steps)
       expect(step.attributes).toMatchObject({ 'run.id': runId, 'model.name': 'diabetes' });
+
+    // The trace travels with the steps' inputs, not into the run's report.
+    const view = await harness.host.fetch(`/api/models/diabetes/runs/${runId}`, {
+      headers: { 'x-functions-key': masterKey.value },
+    });
+    const body = (await view.json()) as { report?: { runId: string } };
+    expect(body.report?.runId).toBe(runId);
+    expect(JSON.stringify(body)).not.toContain(traceId);
   });
 });

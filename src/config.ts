@@ -219,14 +219,24 @@ const exporterChoice = z.enum(['console', 'none', 'otlp']).optional();
 const telemetrySchema = z.object({
   /** Application Insights: traces, metrics and logs go there through `@azure/monitor-opentelemetry`. */
   applicationInsightsConnectionString: z.string().optional(),
-  /** Without Application Insights: `console` prints spans (OpenTelemetry's own setting name). */
+  /**
+   * Without Application Insights: `otlp` sends spans over OTLP/HTTP, `console` prints them, `none` keeps
+   * them (OpenTelemetry's own setting name); unset, an OTLP endpoint setting means `otlp`.
+   */
   tracesExporter: exporterChoice,
-  /** Without Application Insights: `console` prints the metrics every export interval. */
+  /** Without Application Insights: `otlp` sends the metrics every export interval, `console` prints them. */
   metricsExporter: exporterChoice,
   /** Milliseconds between metric exports (OpenTelemetry's setting); default 60 000. */
   metricExportIntervalMs: positiveInt(60_000),
-  /** Set to ask for OTLP export, which this app does not include (a warning says so). */
+  /**
+   * The OTLP/HTTP collector's base URL (`/v1/traces` and `/v1/metrics` are appended); setting it turns
+   * OTLP export on. The exporters read it (and the headers, timeout, ...) from the environment themselves.
+   */
   otlpEndpoint: z.string().optional(),
+  /** The full URL spans are posted to, instead of the base URL's `/v1/traces`; turns trace export on. */
+  otlpTracesEndpoint: z.string().optional(),
+  /** The full URL metrics are posted to, instead of the base URL's `/v1/metrics`; turns metric export on. */
+  otlpMetricsEndpoint: z.string().optional(),
   /** `service.name` of every span and metric (Application Insights' cloud role name). */
   serviceName: z.string().default('durable-scoring'),
 });
@@ -240,6 +250,8 @@ export const telemetrySettingNames = {
   metricsExporter: 'OTEL_METRICS_EXPORTER',
   metricExportIntervalMs: 'OTEL_METRIC_EXPORT_INTERVAL',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  otlpMetricsEndpoint: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
   serviceName: 'OTEL_SERVICE_NAME',
 } as const satisfies Record<keyof TelemetrySettings, string>;
 

@@ -6,6 +6,7 @@ import {
   type PrepareRetrainResult,
   type PromoteResult,
   type RegisteredCandidate,
+  type FinishRetrainInput,
   type RetrainInput,
   type RetrainOutcome,
   type RunPlan,
@@ -40,7 +41,7 @@ export function* retrain(context: df.OrchestrationContext): Step {
       status: 'Failed',
       decision: `The run stopped on an unexpected error: ${message}`,
     };
-    return (yield context.df.callActivity(activity.finish, report)) as RetrainOutcome;
+    return (yield context.df.callActivity(activity.finish, finishInput(report, input))) as RetrainOutcome;
   }
 }
 
@@ -63,7 +64,7 @@ function* runRetrain(context: df.OrchestrationContext, input: RetrainInput, base
       production,
       productionVersion: production?.version,
     };
-    return (yield context.df.callActivity(activity.finish, report)) as RetrainOutcome;
+    return (yield context.df.callActivity(activity.finish, finishInput(report, input))) as RetrainOutcome;
   }
   const { plan } = prepared;
   context.df.setCustomStatus({ step: 'train' });
@@ -90,6 +91,7 @@ function* runRetrain(context: df.OrchestrationContext, input: RetrainInput, base
       version: registered.version,
       expectedProduction: plan.production?.version,
       reason: decision.reason,
+      trace: plan.trace,
     })) as PromoteResult;
   }
   const report: RunReport = {
@@ -109,9 +111,14 @@ function* runRetrain(context: df.OrchestrationContext, input: RetrainInput, base
     production: evaluation.production && { ...evaluation.production, sha256: plan.production?.sha256 },
     productionVersion: outcome.productionVersion,
   };
-  return (yield context.df.callActivity(activity.finish, report)) as RetrainOutcome;
+  return (yield context.df.callActivity(activity.finish, finishInput(report, input))) as RetrainOutcome;
 }
 
 function planPart(plan: RunPlan): Pick<RunReport, 'policy' | 'data' | 'checks'> {
   return { policy: plan.policy, data: plan.data, checks: plan.checks };
+}
+
+/** The report, and the run's trace for the last step's span (data: the orchestrator records no span). */
+function finishInput(report: RunReport, input: RetrainInput): FinishRetrainInput {
+  return { ...report, traceParent: input.traceParent, traceState: input.traceState };
 }

@@ -1,6 +1,12 @@
 export { appMetrics, type AppMetrics } from './appMetrics';
-export { startTelemetry, stopTelemetry, type TelemetryExport } from './startTelemetry';
-export { jobIdAttribute, meterName, tracerName } from './telemetryNames';
+export {
+  startTelemetry,
+  stopTelemetry,
+  telemetryExport,
+  type SignalExport,
+  type TelemetryExport,
+} from './startTelemetry';
+export { jobIdAttribute, meterName, runIdAttribute, tracerName } from './telemetryNames';
 export {
   contextFromTraceParent,
   currentTraceParent,

@@ -4,3 +4,6 @@ export const meterName = 'durable-scoring';
 
 /** The attribute that names a job on every span of its trace. */
 export const jobIdAttribute = 'job.id';
+
+/** The attribute that names a retraining run on every span of its trace. */
+export const runIdAttribute = 'run.id';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ScoringHarness } from '../support/scoringHarness';
-import { hostSecrets } from '../support/testStorage';
+import { hostSecrets, uniqueName } from '../support/testStorage';
 
 // Telemetry through the real host: the app's spans and metrics land in in-memory exporters that
 // test/support/telemetryCapture.js registers in the host process (before the app loads, as a
@@ -28,6 +28,11 @@ const harness = new ScoringHarness({
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${capture}`.trim(),
   DURABLE_SCORING_TEST_TELEMETRY_DIR: telemetryDir,
   LOG_FORMAT: 'json',
+  // The retrain run registers a version: in a registry of this host's own.
+  MODEL_REGISTRY_TABLE: uniqueName('models'),
+  MODEL_REGISTRY_CONTAINER: uniqueName('models'),
+  RETRAIN_RUNS_TABLE: uniqueName('runs'),
+  RETRAIN_RUNS_CONTAINER: uniqueName('runs'),
 });
 const diabetesCsv = readFileSync('test/fixtures/data/diabetes.csv', 'utf8');
 
@@ -190,5 +195,58 @@ describe('telemetry of a scoring job', () => {
     expect(
       lines.some((line) => line.category === 'Host' && /Executed 'Functions\./.test(line.message ?? '')),
     ).toBe(true);
+  });
+});
+
+describe('telemetry of a retraining run', () => {
+  it('carries the request’s trace from POST /api/models/{name}/retrain through every step of the run', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const { masterKey } = await hostSecrets(harness.host.hostId);
+    const response = await harness.host.fetch('/api/models/diabetes/retrain', {
+      method: 'POST',
+      headers: {
+        'x-functions-key': masterKey.value,
+        'content-type': 'application/json',
+        traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+      },
+      body: '{}',
+    });
+    expect(response.status).toBe(202);
+    const { runId } = (await response.json()) as { runId: string };
+
+    const spans = await eventually(
+      capturedSpans,
+      (all) => all.some((span) => span.name === 'finishRetrain' && span.attributes['run.id'] === runId),
+      `the finish span of ${runId}`,
+    );
+    const run = spans.filter((span) => span.traceId === traceId);
+    const http = rootOf(run);
+    expect(http).toMatchObject({ name: 'POST /api/models/{name}/retrain' });
+    const [runSpan, ...others] = childrenOf(run, http);
+    expect(others).toHaveLength(0);
+    expect(runSpan).toMatchObject({
+      name: 'retrain run',
+      attributes: { 'run.id': runId, 'model.name': 'diabetes', 'retrain.trigger': 'http' },
+    });
+    const steps = childrenOf(run, runSpan!);
+    const names = steps.map((span) => span.name);
+    // Promoted or not, depending on the policy: every other step is there once, in order.
+    expect(names.filter((name) => name !== 'promoteCandidate')).toEqual([
+      'prepareRetrain',
+      'trainCandidate',
+      'evaluateRetrainModels',
+      'registerCandidate',
+      'finishRetrain',
+    ]);
+    for (const step of steps)
+      expect(step.attributes).toMatchObject({ 'run.id': runId, 'model.name': 'diabetes' });
+
+    // The trace travels with the steps' inputs, not into the run's report.
+    const view = await harness.host.fetch(`/api/models/diabetes/runs/${runId}`, {
+      headers: { 'x-functions-key': masterKey.value },
+    });
+    const body = (await view.json()) as { report?: { runId: string } };
+    expect(body.report?.runId).toBe(runId);
+    expect(JSON.stringify(body)).not.toContain(traceId);
   });
 });

@@ -1,3 +1,4 @@
+import type { TraceCarrier } from '../../telemetry';
 import type { DataCheckReport } from '../checkTrainingData';
 import type { TrainingBaseline } from '../computeBaseline';
 import type { ClassLabel } from '../trainLogistic';
@@ -25,8 +26,11 @@ export interface NewDataCause {
   readonly blobs: readonly string[];
 }
 
-/** What starts a `retrain` orchestration; its instance id is the run id. */
-export interface RetrainInput {
+/**
+ * What starts a `retrain` orchestration; its instance id is the run id. The trace is the `traceparent`
+ * of the run's span (`retrain run`), so that every step's span joins the run's trace.
+ */
+export interface RetrainInput extends TraceCarrier {
   readonly runId: string;
   readonly model: string;
   readonly trigger: RetrainTrigger;
@@ -82,6 +86,8 @@ export interface RunPlan {
     readonly drift?: unknown;
   };
   readonly checks: DataCheckReport;
+  /** The run's trace (its `retrain run` span), the parent of each later step's span. */
+  readonly trace?: TraceCarrier;
 }
 
 export type PrepareRetrainResult =
@@ -140,6 +146,8 @@ export interface PromoteInput {
   /** Production when the run started: a promotion made meanwhile by someone else is not overridden. */
   readonly expectedProduction?: number;
   readonly reason: string;
+  /** The run's trace. */
+  readonly trace?: TraceCarrier;
 }
 
 export interface PromoteResult {
@@ -179,6 +187,9 @@ export interface RunReport {
   /** The production version after the run. */
   readonly productionVersion?: number;
 }
+
+/** The last step's input: the report, and the run's trace (not written into the report). */
+export type FinishRetrainInput = RunReport & TraceCarrier;
 
 export interface RetrainOutcome {
   readonly runId: string;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DurableClient } from 'durable-functions';
+import { currentTraceParent, runIdAttribute, withSpan } from '../../telemetry';
 import { compactTime } from './compactTime';
 import { retrainOrchestrator, type RetrainInput } from './retrainContracts';
 
@@ -26,8 +27,23 @@ export function scheduleOccurrence(next: string | undefined, now: Date): Date {
   return new Date(Math.floor(now.getTime() / 1000) * 1000);
 }
 
-/** Starts the run unless an orchestration with its id exists; returns whether it started one. */
-export async function startRetrain(client: DurableClient, input: RetrainInput): Promise<boolean> {
+/**
+ * Starts the run unless an orchestration with its id exists; returns whether it started one. The run's
+ * span (`retrain run`, a child of the request's, the timer's or the trigger's) travels in the
+ * orchestration's input as its `traceparent`.
+ */
+export function startRetrain(client: DurableClient, input: RetrainInput): Promise<boolean> {
+  const attributes = {
+    [runIdAttribute]: input.runId,
+    'model.name': input.model,
+    'retrain.trigger': input.trigger,
+  };
+  return withSpan('retrain run', { attributes }, () =>
+    startOnce(client, { ...input, ...currentTraceParent() }),
+  );
+}
+
+async function startOnce(client: DurableClient, input: RetrainInput): Promise<boolean> {
   const status = await client.getStatus(input.runId).catch(() => undefined);
   if (status?.runtimeStatus) return false;
   await client.startNew(retrainOrchestrator, { instanceId: input.runId, input });

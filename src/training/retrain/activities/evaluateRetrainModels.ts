@@ -8,6 +8,7 @@ import type { ProductionResult } from '../decidePromotion';
 import { readRunData } from '../readRunData';
 import type { Evaluation, EvaluateInput, RunPlan } from '../retrainContracts';
 import type { RetrainServices } from '../RetrainServices';
+import { withRunStep } from '../retrainSpans';
 import { scoreHoldout } from '../scoreHoldout';
 
 /**
@@ -16,10 +17,11 @@ import { scoreHoldout } from '../scoreHoldout';
  * A production model that cannot be scored on this data (a column it needs is gone, its file fails its
  * check) is reported with the reason instead of failing the run.
  */
-export async function evaluateRetrainModels(
-  input: EvaluateInput,
-  services: RetrainServices,
-): Promise<Evaluation> {
+export function evaluateRetrainModels(input: EvaluateInput, services: RetrainServices): Promise<Evaluation> {
+  return withRunStep('evaluateRetrainModels', input.plan, input.plan.trace, () => evaluate(input, services));
+}
+
+async function evaluate(input: EvaluateInput, services: RetrainServices): Promise<Evaluation> {
   const { plan, candidate } = input;
   const { holdout } = await readRunData(plan, services.runs);
   const onnx = await services.runs.read(candidate.onnxBlob);

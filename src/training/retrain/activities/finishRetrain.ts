@@ -1,8 +1,14 @@
-import type { RetrainOutcome, RunReport } from '../retrainContracts';
+import type { FinishRetrainInput, RetrainOutcome, RunReport } from '../retrainContracts';
 import type { RetrainServices } from '../RetrainServices';
+import { withRunStep } from '../retrainSpans';
 
 /** Writes the run report (blob) and its summary row (`trainingRuns`); the run's last step, whatever the outcome. */
-export async function finishRetrain(report: RunReport, services: RetrainServices): Promise<RetrainOutcome> {
+export function finishRetrain(input: FinishRetrainInput, services: RetrainServices): Promise<RetrainOutcome> {
+  const { traceParent, traceState, ...report } = input;
+  return withRunStep('finishRetrain', report, { traceParent, traceState }, () => finish(report, services));
+}
+
+async function finish(report: RunReport, services: RetrainServices): Promise<RetrainOutcome> {
   const path = await services.runs.finish({ ...report, completedAt: new Date().toISOString() });
   return {
     runId: report.runId,

@@ -15,6 +15,7 @@ import {
 } from '../RetrainDeclaration';
 import type { PrepareRetrainInput, PrepareRetrainResult, TrainingDataRef } from '../retrainContracts';
 import type { RetrainServices } from '../RetrainServices';
+import { withRunStep } from '../retrainSpans';
 
 /** What is known so far, so that a stopped run's report still says it. */
 interface KnownSoFar {
@@ -30,10 +31,14 @@ interface KnownSoFar {
  * the production baseline. Anything that must stop the run (no declaration, a failed check, a bad
  * setting) comes back as `ok: false` with the reason, not as an error.
  */
-export async function prepareRetrain(
+export function prepareRetrain(
   input: PrepareRetrainInput,
   services: RetrainServices,
 ): Promise<PrepareRetrainResult> {
+  return withRunStep('prepareRetrain', input, input, () => prepare(input, services));
+}
+
+async function prepare(input: PrepareRetrainInput, services: RetrainServices): Promise<PrepareRetrainResult> {
   await services.runs.start({
     runId: input.runId,
     model: input.model,
@@ -117,6 +122,7 @@ async function plan(
       trigger: input.trigger,
       reason: input.overrides?.reason,
       startedAt: input.startedAt,
+      trace: { traceParent: input.traceParent, traceState: input.traceState },
       task,
       algorithm,
       features,

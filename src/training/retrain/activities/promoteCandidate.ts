@@ -1,16 +1,18 @@
 import { ConflictError, NotFoundError } from '../../../errors';
 import type { PromoteInput, PromoteResult } from '../retrainContracts';
 import type { RetrainServices } from '../RetrainServices';
+import { withRunStep } from '../retrainSpans';
 
 /**
  * Moves the candidate to Production (the registry archives the previous one, atomically and audited),
  * unless the production version changed while the run was going: a person's or another run's promotion
  * is never overridden by a comparison made against the version it replaced.
  */
-export async function promoteCandidate(
-  input: PromoteInput,
-  services: RetrainServices,
-): Promise<PromoteResult> {
+export function promoteCandidate(input: PromoteInput, services: RetrainServices): Promise<PromoteResult> {
+  return withRunStep('promoteCandidate', input, input.trace, () => promote(input, services));
+}
+
+async function promote(input: PromoteInput, services: RetrainServices): Promise<PromoteResult> {
   const current = await services.registry
     .resolve({ name: input.model, stage: 'Production' })
     .catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../../errors';
 import type { RegisterInput, RegisteredCandidate } from '../retrainContracts';
 import type { RetrainServices } from '../RetrainServices';
+import { withRunStep } from '../retrainSpans';
 
 /** The tag that ties a registered version to the run that trained it. */
 export const trainingRunTag = 'trainingRun';
@@ -10,10 +11,14 @@ export const trainingRunTag = 'trainingRun';
  * SHA-256, snapshot, rows), the data and holdout-prediction baselines, the parent production version and the run that made it.
  * A redelivered step finds the version tagged with its run id instead of registering a second one.
  */
-export async function registerCandidate(
+export function registerCandidate(
   input: RegisterInput,
   services: RetrainServices,
 ): Promise<RegisteredCandidate> {
+  return withRunStep('registerCandidate', input.plan, input.plan.trace, () => register(input, services));
+}
+
+async function register(input: RegisterInput, services: RetrainServices): Promise<RegisteredCandidate> {
   const { plan, candidate, evaluation } = input;
   const existing = await services.registry
     .resolve({ name: plan.model, tags: { [trainingRunTag]: plan.runId } })

@@ -8,13 +8,18 @@ import type { TrainingTable } from '../../TrainingTable';
 import { readRunData } from '../readRunData';
 import type { RunPlan, TrainedCandidate } from '../retrainContracts';
 import type { RetrainServices } from '../RetrainServices';
+import { withRunStep } from '../retrainSpans';
 
 /**
  * Trains the candidate on the run's training rows (ridge with cross-validated alpha for regression,
  * logistic regression for classification), exports it to ONNX and stages it in the runs container.
  * The baseline of the run's data is kept for the card, so the next run can check for drift against it.
  */
-export async function trainCandidate(plan: RunPlan, services: RetrainServices): Promise<TrainedCandidate> {
+export function trainCandidate(plan: RunPlan, services: RetrainServices): Promise<TrainedCandidate> {
+  return withRunStep('trainCandidate', plan, plan.trace, () => train(plan, services));
+}
+
+async function train(plan: RunPlan, services: RetrainServices): Promise<TrainedCandidate> {
   const data = await readRunData(plan, services.runs);
   const docString = `${plan.model}: retrained by run ${plan.runId} on ${plan.data.reference} (sha256 ${plan.data.sha256})`;
   const trained =

@@ -1,4 +1,5 @@
 import { metrics } from '@opentelemetry/api';
+import { meterName } from '../telemetry';
 import { metricOf, type LiveMetric, type MetricSums } from './liveMetrics';
 
 /**
@@ -11,7 +12,7 @@ export function recordLiveMetric(
   metric: LiveMetric,
 ): void {
   // Looked up when used: a meter provider registered after this module loaded is the one that counts.
-  const gauge = metrics.getMeter('durable-scoring').createGauge(`model.live.${metric}`, {
+  const gauge = metrics.getMeter(meterName).createGauge(`model.live.${metric}`, {
     description: `The ${metric} of a feedback batch's labelled rows, per model version.`,
   });
   for (const [version, sum] of sums)

@@ -15,6 +15,10 @@ export interface AppMetrics {
   readonly workerQueueLag: Histogram;
   /** Seconds from an event's enqueued time on Event Hubs to its scoring (attribute `stream`). */
   readonly eventLag: Histogram;
+  /** PSI of a feature or model output against its baseline (attributes `model`, `model.version`, `feature`, `kind`). */
+  readonly driftPsi: Histogram;
+  /** Scored jobs and stream windows whose drift breached (attributes `model`, `source`). */
+  readonly driftBreaches: Counter;
 }
 
 let built: { provider: MeterProvider; metrics: AppMetrics } | undefined;
@@ -52,6 +56,12 @@ function buildMetrics(provider: MeterProvider): AppMetrics {
     eventLag: meter.createHistogram('streaming.event.lag', {
       description: 'Time from an event’s enqueued time to its scoring',
       unit: 's',
+    }),
+    driftPsi: meter.createHistogram('drift.psi', {
+      description: 'PSI of a feature or model output of a scored job or stream window against its baseline',
+    }),
+    driftBreaches: meter.createCounter('drift.breaches', {
+      description: 'Scored jobs and stream windows whose drift breached',
     }),
   };
 }

@@ -1,4 +1,4 @@
-import { metrics } from '@opentelemetry/api';
+import { appMetrics } from '../../telemetry';
 import type { BreachResponse, DriftBreachHandler } from './DriftBreachHandler';
 import type { DriftRecord, DriftStore } from './DriftStore';
 import { breachesOf } from './summarizeDrift';
@@ -9,9 +9,6 @@ export interface RecordDriftOptions {
   readonly retrainOnBreach: boolean;
   readonly onBreach?: DriftBreachHandler;
 }
-
-// Looked up when used, so the meter is the one of the provider the app registered by then.
-const meter = () => metrics.getMeter('durable-scoring');
 
 /**
  * Records a measured job or window: its rows in the `drift` table, its PSI per feature and output as
@@ -25,18 +22,14 @@ export async function recordDrift(
   await options.store.save(record);
   const { report, model, modelVersion, source, id, completedTime } = record;
   if (!('threshold' in report)) return undefined;
-  const psi = meter().createHistogram('drift.psi', {
-    description: 'PSI of a feature or model output of a scored job or stream window against its baseline',
-  });
+  const { driftPsi: psi, driftBreaches } = appMetrics();
   const version = modelVersion === undefined ? {} : { 'model.version': modelVersion };
   for (const feature of report.features)
     psi.record(feature.psi, { model, ...version, feature: feature.name, kind: 'input' });
   for (const output of report.predictions)
     psi.record(output.psi, { model, ...version, feature: output.name, kind: 'prediction' });
   if (report.status !== 'breach') return undefined;
-  meter()
-    .createCounter('drift.breaches', { description: 'Scored jobs and stream windows whose drift breached' })
-    .add(1, { model, source });
+  driftBreaches.add(1, { model, source });
   if (!options.retrainOnBreach || options.onBreach === undefined) return undefined;
   const breached = breachesOf(report);
   try {

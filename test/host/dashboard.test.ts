@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { computeBaseline, presentValues } from '../../src/training/computeBaseline';
+import { computeBaseline } from '../../src/training/computeBaseline';
 import { readNumericTable } from '../../src/training/readNumericTable';
 import { launchChromium, pixelsOfColour, watchPage } from '../support/dashboardBrowser';
 import { ScoringHarness } from '../support/scoringHarness';
 import { hostSecrets, uniqueName } from '../support/testStorage';
+import { shiftColumn } from '../support/shiftColumn';
 
 // The web dashboard on the real host, in Debian's Chromium: seeded through the app's own API (two model
 // versions with metrics, two jobs, one with drift, a retrain run), each page must load cleanly and show
@@ -49,21 +50,6 @@ async function post(path: string, body: unknown): Promise<Record<string, unknown
   return (await response.json()) as Record<string, unknown>;
 }
 
-function shiftedCsv(): string {
-  const bmi = presentValues(diabetes, 'bmi');
-  const mean = bmi.reduce((sum, v) => sum + v, 0) / bmi.length;
-  const std = Math.sqrt(bmi.reduce((sum, v) => sum + (v - mean) ** 2, 0) / bmi.length);
-  const [header, ...lines] = csv.trim().split('\n');
-  const at = header!.split(',').indexOf('bmi');
-  const moved = lines.map((line) =>
-    line
-      .split(',')
-      .map((cell, i) => (i === at ? String(Number(cell) + 3 * std) : cell))
-      .join(','),
-  );
-  return [header, ...moved].join('\n') + '\n';
-}
-
 async function startJob(blob: string, extra: Record<string, unknown> = {}): Promise<string> {
   return (await post('jobs', { input: { blob }, model: 'dash', ...extra })).id as string;
 }
@@ -80,7 +66,7 @@ beforeAll(async () => {
   const large = [lines[0], ...Array.from({ length: 5 }, () => lines.slice(1)).flat()].join('\n') + '\n';
   for (const [name, text] of [
     ['plain.csv', withIds],
-    ['shifted.csv', shiftedCsv()],
+    ['shifted.csv', shiftColumn(csv, 'bmi', 3)],
     ['large.csv', large],
   ] as const)
     await container

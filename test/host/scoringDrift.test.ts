@@ -1,16 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { DriftStore } from '../../src/runtime/drift/DriftStore';
 import type { JobRecord } from '../../src/scoring/JobStore';
-import {
-  computeBaseline,
-  computePredictionBaseline,
-  presentValues,
-} from '../../src/training/computeBaseline';
+import { computeBaseline, computePredictionBaseline } from '../../src/training/computeBaseline';
 import { readNumericTable } from '../../src/training/readNumericTable';
 import { numericColumn } from '../../src/training/TrainingTable';
 import type { TrainingRunRecord } from '../../src/training/retrain/TrainingRunStore';
 import { ScoringHarness, referencePredictions } from '../support/scoringHarness';
 import { hostSecrets, uniqueName } from '../support/testStorage';
+import { shiftColumn } from '../support/shiftColumn';
 
 // Drift of batch jobs on the real host: a model registered with its training baseline and the
 // baseline of its predictions scores its own training data (no drift) and a copy with bmi moved by
@@ -57,28 +54,13 @@ const harness = new ScoringHarness({
 let masterKey: string;
 
 /** diabetes.csv with bmi + 3 standard deviations. */
-function shiftedCsv(): string {
-  const bmi = presentValues(diabetes, 'bmi');
-  const mean = bmi.reduce((sum, v) => sum + v, 0) / bmi.length;
-  const std = Math.sqrt(bmi.reduce((sum, v) => sum + (v - mean) ** 2, 0) / bmi.length);
-  const [header, ...lines] = csv.trim().split('\n');
-  const at = header!.split(',').indexOf('bmi');
-  const moved = lines.map((line) =>
-    line
-      .split(',')
-      .map((cell, i) => (i === at ? String(Number(cell) + 3 * std) : cell))
-      .join(','),
-  );
-  return [header, ...moved].join('\n') + '\n';
-}
-
 beforeAll(async () => {
   await harness.start();
   masterKey = (await hostSecrets(harness.host.hostId)).masterKey.value;
   const container = await harness.storage.ensureContainer(harness.input);
   for (const [name, text] of [
     ['training.csv', csv],
-    ['shifted.csv', shiftedCsv()],
+    ['shifted.csv', shiftColumn(csv, 'bmi', 3)],
   ] as const)
     await container
       .getBlockBlobClient(name)

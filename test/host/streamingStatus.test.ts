@@ -1,14 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
-import { findFreePort } from '../../src/host/azurite/startAzurite';
 import { diabetesReference } from '../support/scoringHarness';
-import { TestHost } from '../support/TestHost';
+import { startStreamHost } from '../support/streamHost';
+import type { TestHost } from '../support/TestHost';
 import { until } from '../support/windowStreamProbes';
-import { uniqueHubName } from '../support/durableTestClient';
-import { hostSecrets, uniqueName } from '../support/testStorage';
-import { emulatorConnectionString } from '../support/eventHubsEmulator';
+import { uniqueName } from '../support/testStorage';
 
 // GET /api/streams/{name} through the host: per partition, the lag against the hub's last enqueued
 // sequence number (read through the stream's own connection), events per second and errors. Events
@@ -74,29 +69,17 @@ async function view(name: string): Promise<StreamView> {
 }
 
 beforeAll(async () => {
-  const streamsDirectory = path.join(mkdtempSync(path.join(os.tmpdir(), 'streams-')), 'streams');
-  mkdirSync(streamsDirectory);
-  for (const [name, hub] of Object.entries(hubs))
-    writeFileSync(path.join(streamsDirectory, `${name}.json`), JSON.stringify(stream(name, hub)));
-  const port = await findFreePort();
-  connection = emulatorConnectionString(port);
-  host = await TestHost.start('.', {
+  ({ host, connection, key } = await startStreamHost({
     hostId,
+    name: 'Status',
+    streams: Object.fromEntries(Object.entries(hubs).map(([name, hub]) => [name, stream(name, hub)])),
     settings: {
-      EventHubConnection: connection,
-      DurableScoring__EventHubs__Port: String(port),
-      STREAMS_DIRECTORY: streamsDirectory,
-      STREAMS_TABLE: uniqueName('streams'),
       SCORING_OUTPUT_CONTAINER: uniqueName('statusout'),
-      SCORING_INPUT_CONTAINER: uniqueName('statusin'),
-      AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('Status'),
-      'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
       'AzureWebJobs.stream-paused.Disabled': 'true',
       // A disabled trigger names no hub to the host's endpoint: name it here.
       DurableScoring__EventHubs__Hubs: hubs.paused,
     },
-  });
-  key = (await hostSecrets(hostId)).masterKey.value;
+  }));
 });
 
 afterAll(async () => {

@@ -1,8 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { EventHubProducerClient } from '@azure/event-hubs';
-import { findFreePort } from '../../src/host/azurite/startAzurite';
 import { DriftStore } from '../../src/runtime/drift/DriftStore';
 import { StorageClients } from '../../src/storage/StorageClients';
 import { computeBaseline, computePredictionBaseline } from '../../src/training/computeBaseline';
@@ -14,11 +11,10 @@ import {
   sensorFeatures as features,
   type Reading,
 } from '../support/sensorReadings';
-import { TestHost } from '../support/TestHost';
+import { startStreamHost } from '../support/streamHost';
+import type { TestHost } from '../support/TestHost';
 import { until, type WindowRow } from '../support/windowStreamProbes';
-import { uniqueHubName } from '../support/durableTestClient';
-import { hostSecrets, uniqueName } from '../support/testStorage';
-import { emulatorConnectionString } from '../support/eventHubsEmulator';
+import { uniqueName } from '../support/testStorage';
 
 // Drift per stream window: the window stream's model carries a baseline of one window's features and
 // of its predictions; a window of the same devices running 25 degrees hotter breaches. Its drift
@@ -29,7 +25,6 @@ const storage = new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? '');
 const hostId = uniqueName('wdrift');
 const output = uniqueName('wdriftout');
 const hub = uniqueName('wdrift');
-const streamsDirectory = path.join(mkdtempSync(path.join(os.tmpdir(), 'streams-')), 'streams');
 const base = Date.parse('2026-06-01T10:00:00Z');
 const onnx = readFileSync('models/diabetes/model.onnx');
 
@@ -112,29 +107,16 @@ function direct(expectedShares: readonly number[], edges: readonly number[], val
 }
 
 beforeAll(async () => {
-  mkdirSync(streamsDirectory);
-  writeFileSync(path.join(streamsDirectory, 'hot.json'), JSON.stringify(stream));
-  const port = await findFreePort();
-  connection = emulatorConnectionString(port);
-  host = await TestHost.start('.', {
+  ({ host, connection, key } = await startStreamHost({
     hostId,
+    name: 'WindowDrift',
+    streams: { hot: stream },
     settings: {
-      EventHubConnection: connection,
-      DurableScoring__EventHubs__Port: String(port),
-      STREAMS_DIRECTORY: streamsDirectory,
-      STREAMS_TABLE: uniqueName('streams'),
-      STREAM_WINDOWS_TABLE: uniqueName('windows'),
-      MODEL_REGISTRY_TABLE: uniqueName('models'),
-      MODEL_REGISTRY_CONTAINER: uniqueName('models'),
       RETRAIN_RUNS_TABLE: uniqueName('runs'),
       RETRAIN_RUNS_CONTAINER: uniqueName('runs'),
       SCORING_OUTPUT_CONTAINER: output,
-      SCORING_INPUT_CONTAINER: uniqueName('wdriftin'),
-      AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('WindowDrift'),
-      'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
     },
-  });
-  key = (await hostSecrets(hostId)).masterKey.value;
+  }));
   const registered = await api('models/drifty/versions', {
     method: 'POST',
     body: JSON.stringify({ card, onnxBase64: onnx.toString('base64') }),

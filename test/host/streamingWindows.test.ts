@@ -1,8 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
-import { findFreePort } from '../../src/host/azurite/startAzurite';
 import { StorageClients } from '../../src/storage/StorageClients';
 import { referencePredictions } from '../support/scoringHarness';
 import {
@@ -11,11 +8,10 @@ import {
   sensorFeatures,
   type Reading,
 } from '../support/sensorReadings';
-import { TestHost } from '../support/TestHost';
+import { startStreamHost } from '../support/streamHost';
+import type { TestHost } from '../support/TestHost';
 import { blobReader, csvRows, jsonLines, until, type WindowRow } from '../support/windowStreamProbes';
-import { uniqueHubName } from '../support/durableTestClient';
-import { hostSecrets, uniqueName } from '../support/testStorage';
-import { emulatorConnectionString } from '../support/eventHubsEmulator';
+import { uniqueName } from '../support/testStorage';
 
 // Windowed streams end to end: events produced over AMQP with the unmodified EventHubProducerClient,
 // landed per window by the trigger, closed by the watermark, aggregated, scored by the registry's
@@ -26,7 +22,6 @@ const storage = new StorageClients(process.env.TEST_STORAGE_CONNECTION ?? '');
 const hostId = uniqueName('windows');
 const output = uniqueName('windowout');
 const hubs = { sensors: uniqueName('sensors'), broken: uniqueName('broken') };
-const streamsDirectory = path.join(mkdtempSync(path.join(os.tmpdir(), 'streams-')), 'streams');
 const base = Date.parse('2026-06-01T10:00:00Z');
 const diabetesOnnx = readFileSync('models/diabetes/model.onnx');
 const readings = (from: number, to: number, devices: number, seed: number) =>
@@ -178,32 +173,18 @@ async function registerModel(): Promise<number> {
 }
 
 beforeAll(async () => {
-  mkdirSync(streamsDirectory);
-  for (const [name, definition] of Object.entries(definitions))
-    writeFileSync(path.join(streamsDirectory, `${name}.json`), JSON.stringify(definition));
-  const port = await findFreePort();
-  connection = emulatorConnectionString(port);
-  host = await TestHost.start('.', {
+  ({ host, connection, key } = await startStreamHost({
     hostId,
+    name: 'Windows',
+    streams: definitions,
     settings: {
-      EventHubConnection: connection,
-      DurableScoring__EventHubs__Port: String(port),
-      STREAMS_DIRECTORY: streamsDirectory,
-      STREAMS_TABLE: uniqueName('streams'),
-      STREAM_WINDOWS_TABLE: uniqueName('windows'),
-      MODEL_REGISTRY_TABLE: uniqueName('models'),
-      MODEL_REGISTRY_CONTAINER: uniqueName('models'),
       SCORING_OUTPUT_CONTAINER: output,
-      SCORING_INPUT_CONTAINER: uniqueName('windowin'),
-      AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('Windows'),
-      'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
       AzureFunctionsJobHost__extensions__eventHubs__maxEventBatchSize: '50',
       // 30 devices a window: 5 shards, scored in waves of 2.
       STREAM_WINDOW_SHARD_KEYS: '7',
       SCORING_MAX_CONCURRENCY: '2',
     },
-  });
-  key = (await hostSecrets(hostId)).masterKey.value;
+  }));
   expect(await registerModel()).toBe(1);
 });
 

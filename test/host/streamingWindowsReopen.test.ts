@@ -1,16 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { EventHubProducerClient } from '@azure/event-hubs';
-import { findFreePort } from '../../src/host/azurite/startAzurite';
 import { StorageClients } from '../../src/storage/StorageClients';
 import { referencePredictions } from '../support/scoringHarness';
 import { directFeatures, readings, sensorFeatures, type Reading } from '../support/sensorReadings';
-import { TestHost } from '../support/TestHost';
+import { startStreamHost } from '../support/streamHost';
+import type { TestHost } from '../support/TestHost';
 import { blobReader, jsonLines, until, type WindowRow } from '../support/windowStreamProbes';
-import { uniqueHubName } from '../support/durableTestClient';
-import { hostSecrets, uniqueName } from '../support/testStorage';
-import { emulatorConnectionString } from '../support/eventHubsEmulator';
+import { uniqueName } from '../support/testStorage';
 
 // late: "reopen" end to end: a window commits as version 1; readings for it sent afterwards (with the
 // unmodified EventHubProducerClient, a burst over several partitions) re-open it once, and version 2
@@ -93,28 +89,14 @@ async function expectOutput(row: VersionedRow, sent: readonly Reading[]) {
 }
 
 beforeAll(async () => {
-  const streamsDirectory = path.join(mkdtempSync(path.join(os.tmpdir(), 'streams-')), 'streams');
-  mkdirSync(streamsDirectory);
-  writeFileSync(path.join(streamsDirectory, 'reopen.json'), JSON.stringify(definition));
-  const port = await findFreePort();
-  connection = emulatorConnectionString(port);
-  host = await TestHost.start('.', {
+  ({ host, connection, key } = await startStreamHost({
     hostId,
+    name: 'Reopen',
+    streams: { reopen: definition },
     settings: {
-      EventHubConnection: connection,
-      DurableScoring__EventHubs__Port: String(port),
-      STREAMS_DIRECTORY: streamsDirectory,
-      STREAMS_TABLE: uniqueName('streams'),
-      STREAM_WINDOWS_TABLE: uniqueName('windows'),
-      MODEL_REGISTRY_TABLE: uniqueName('models'),
-      MODEL_REGISTRY_CONTAINER: uniqueName('models'),
       SCORING_OUTPUT_CONTAINER: output,
-      SCORING_INPUT_CONTAINER: uniqueName('reopenin'),
-      AzureFunctionsJobHost__extensions__durableTask__hubName: uniqueHubName('Reopen'),
-      'AzureWebJobs.retrainOnSchedule.Disabled': 'true',
     },
-  });
-  key = (await hostSecrets(hostId)).masterKey.value;
+  }));
   const card = { name: 'windowed', version: 1, features: sensorFeatures, outputs: ['variable'] };
   const registered = await api('models/windowed/versions', {
     method: 'POST',

@@ -133,7 +133,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     for (const fn of disabled) log.warn(`Function '${fn.name}' is disabled: ${fn.reason}.`);
     const bundleNote = extensionBundleNote(app.hostJson.extensionBundle, functions, disabled);
     if (bundleNote) log[bundleNote.level](bundleNote.message);
-    await checkCapabilities(core);
+    const workerCapabilities = await checkCapabilities(core);
 
     const invoker = new FunctionInvoker(
       core,
@@ -152,6 +152,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
       http: router,
       keys,
       crashPoints,
+      workerCapabilities,
       baseUrl: () => baseUrl,
       invoke: (fn, invocation) => pipeline.invoke(fn, invocation),
     };
@@ -258,15 +259,17 @@ function createListener(
   return factory(fn, services);
 }
 
-async function checkCapabilities(core: FunctionsCore): Promise<void> {
+/** The capabilities the worker declares (the programming model's, e.g. those `app.setup` adds). */
+async function checkCapabilities(core: FunctionsCore): Promise<Readonly<Record<string, string>>> {
   const programmingModel = core.getProgrammingModel();
-  if (!programmingModel) return;
+  if (!programmingModel) return {};
   const capabilities = (await programmingModel.getCapabilities?.({})) ?? {};
   if (capabilities.HttpUri) {
     throw new HostConfigurationError(
       'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the embedded host does not support yet. Remove that setup call to run it here.',
     );
   }
+  return capabilities;
 }
 
 /** LOG_FORMAT=json: the console log as JSON lines (docs/telemetry.md); anything else, the text lines. */

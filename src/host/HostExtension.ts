@@ -81,6 +81,8 @@ export interface HostServices {
   readonly keys: KeyStore;
   /** Where crash tests kill the host (`DurableScoring__CrashAt`); inert otherwise. */
   readonly crashPoints: CrashPoints;
+  /** What the worker declared it handles (e.g. `IncludeEmptyEntriesInMessagePayload`), which shapes payloads. */
+  readonly workerCapabilities: Readonly<Record<string, string>>;
   /** The host's base URL once it listens, e.g. http://127.0.0.1:7071. */
   baseUrl(): string;
   /** Runs one invocation: reads inputs, invokes through the worker contract, writes outputs. Throws if the function failed. */

@@ -217,6 +217,24 @@ describe('Event Hub trigger', () => {
     expect(Number(metadata.offset)).toBe(last.offset);
   });
 
+  it('leaves events without a partition key out of partitionKeyArray, as the Functions host does for Node', async () => {
+    const events = Array.from({ length: 3 }, (_, n) => ({ body: { test: 'nokey', n } }));
+    const sent = await send(hubs.batch, events, '?partitionId=1');
+    const batches = await pollUntil(() => {
+      const found = logged<BatchLine>(host, 'BATCH').filter((batch) =>
+        batch.messages.some((m) => m.test === 'nokey'),
+      );
+      return found.flatMap((batch) => batch.messages).length >= 3 ? found : undefined;
+    });
+    expect(batches.flatMap((batch) => batch.metadata.sequenceNumberArray)).toEqual(
+      sent.map((event) => event.sequenceNumber),
+    );
+    expect(batches.flatMap((batch) => batch.metadata.partitionKeyArray)).toEqual([]);
+    expect(
+      batches.flatMap((batch) => batch.metadata.systemPropertiesArray.map((p) => p.partitionKey)),
+    ).toEqual([null, null, null]);
+  });
+
   it('routes a partition key to the same partition every time; a keyless batch stays together', async () => {
     const first = await send(hubs.batch, [{ body: { test: 'route' }, partitionKey: 'sensor-42' }]);
     const second = await send(hubs.batch, [{ body: { test: 'route' } }], '?partitionKey=sensor-42');

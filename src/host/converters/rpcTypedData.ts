@@ -34,6 +34,22 @@ export function valueToRpcData(value: unknown): RpcTypedData {
   return { json: JSON.stringify(value) };
 }
 
+/**
+ * A string array as the Functions host sends it to a worker that takes typed collections: null and empty
+ * entries are left out unless the worker declared `IncludeEmptyEntriesInMessagePayload` (the Node worker
+ * does not), so such an array can be shorter than the batch it describes.
+ */
+export function toRpcStringCollection(
+  values: readonly (string | null | undefined)[],
+  capabilities: Readonly<Record<string, string>>,
+): RpcTypedData {
+  const includeEmpty = (capabilities.IncludeEmptyEntriesInMessagePayload ?? '').trim() !== '';
+  const strings: string[] = [];
+  for (const value of values)
+    if (includeEmpty || (value !== null && value !== undefined && value !== '')) strings.push(value ?? '');
+  return { collectionString: { string: strings } };
+}
+
 /** Trigger metadata values as typed data (strings as strings, everything else as JSON). */
 export function toRpcMetadata(metadata: Record<string, unknown>): Record<string, RpcTypedData> {
   const result: Record<string, RpcTypedData> = {};

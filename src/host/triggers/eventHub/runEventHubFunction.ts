@@ -17,7 +17,7 @@ export async function runEventHubFunction(
 ): Promise<void> {
   const invocations: TriggerInvocation[] =
     options.cardinality === 'many'
-      ? [toBatchInvocation(events, source, options.binary)]
+      ? [toBatchInvocation(events, source, options.binary, services.workerCapabilities)]
       : events.map((event) => toSingleInvocation(event, source, options.binary));
   for (const invocation of invocations) {
     try {

@@ -1,3 +1,4 @@
+import { toRpcStringCollection } from '../../converters/rpcTypedData';
 import type { RpcTypedData } from '../../core/coreTypes';
 import type { TriggerInvocation } from '../../HostExtension';
 import type { StoredEvent } from '../../eventHubs/EventHubEvent';
@@ -13,21 +14,25 @@ export interface PartitionSource {
 /**
  * A batch (`cardinality: 'many'`) as the Functions host sends it to the Node worker: bodies as a string
  * collection (byte collection for `dataType: 'binary'`), which the library turns into an array (JSON bodies
- * parsed), and the `...Array` metadata the Event Hubs extension binds, typed as the host converts them.
+ * parsed), and the `...Array` metadata the Event Hubs extension binds, typed as the host converts them:
+ * events without a partition key leave no entry in `PartitionKeyArray` unless the worker declared
+ * `IncludeEmptyEntriesInMessagePayload` (`capabilities`).
  */
 export function toBatchInvocation(
   events: readonly StoredEvent[],
   source: PartitionSource,
   binary: boolean,
+  capabilities: Readonly<Record<string, string>> = {},
 ): TriggerInvocation {
+  const enqueuedTimes = events.map((event) => toDotNetDateTime(event.enqueuedTime));
   const values = {
     PartitionContext: partitionContext(source),
-    PartitionKeyArray: events.map((event) => event.partitionKey ?? ''),
+    PartitionKeyArray: events.map((event) => event.partitionKey ?? null),
     OffsetArray: events.map((event) => String(event.offset)),
     SequenceNumberArray: events.map((event) => event.sequenceNumber),
-    EnqueuedTimeUtcArray: events.map((event) => toDotNetDateTime(event.enqueuedTime)),
+    EnqueuedTimeUtcArray: enqueuedTimes,
     PropertiesArray: events.map((event) => event.properties),
-    SystemPropertiesArray: events.map(systemProperties),
+    SystemPropertiesArray: events.map((event, index) => systemProperties(event, enqueuedTimes[index]!)),
   };
   return {
     triggerData: binary
@@ -35,7 +40,7 @@ export function toBatchInvocation(
       : { collectionString: { string: events.map((event) => event.body.toString('utf8')) } },
     triggerMetadata: {
       PartitionContext: json(values.PartitionContext),
-      PartitionKeyArray: { collectionString: { string: values.PartitionKeyArray } },
+      PartitionKeyArray: toRpcStringCollection(values.PartitionKeyArray, capabilities),
       OffsetArray: { collectionString: { string: values.OffsetArray } },
       SequenceNumberArray: { collectionSint64: { sint64: values.SequenceNumberArray } },
       EnqueuedTimeUtcArray: json(values.EnqueuedTimeUtcArray),
@@ -60,7 +65,7 @@ export function toSingleInvocation(
     SequenceNumber: event.sequenceNumber,
     EnqueuedTimeUtc: toDotNetDateTime(event.enqueuedTime),
     Properties: event.properties,
-    SystemProperties: systemProperties(event),
+    SystemProperties: systemProperties(event, toDotNetDateTime(event.enqueuedTime)),
   };
   // As the host converts them: a string stays a string, a long or DateTime becomes JSON, null is left out.
   const triggerMetadata: Record<string, RpcTypedData> = {
@@ -85,9 +90,12 @@ export function toSingleInvocation(
  * no zone suffix, trailing zeros of the fraction dropped, e.g. `2024-05-01T10:20:30.25`.
  */
 export function toDotNetDateTime(date: Date): string {
-  const [seconds = '', fraction = ''] = date.toISOString().slice(0, -1).split('.');
-  const trimmed = fraction.replace(/0+$/, '');
-  return trimmed === '' ? seconds : `${seconds}.${trimmed}`;
+  // toISOString: 2024-05-01T10:20:30.250Z; the fraction has three digits.
+  const iso = date.toISOString();
+  let end = iso.length - 1;
+  while (iso.charCodeAt(end - 1) === 48 /* 0 */ && iso.charCodeAt(end - 2) !== 46 /* . */) end--;
+  if (iso.charCodeAt(end - 1) === 48 && iso.charCodeAt(end - 2) === 46) end -= 2;
+  return iso.slice(0, end);
 }
 
 function partitionContext(source: PartitionSource): Record<string, string> {
@@ -99,8 +107,7 @@ function partitionContext(source: PartitionSource): Record<string, string> {
   };
 }
 
-function systemProperties(event: StoredEvent): Record<string, unknown> {
-  const enqueuedTimeUtc = toDotNetDateTime(event.enqueuedTime);
+function systemProperties(event: StoredEvent, enqueuedTimeUtc: string): Record<string, unknown> {
   return {
     'x-opt-sequence-number': event.sequenceNumber,
     'x-opt-offset': event.offset,

@@ -1,6 +1,8 @@
 // The bench's producer: the unmodified EventHubProducerClient sending 1 KB JSON events of `devices`
-// devices at `rate` events/s for `seconds` (a tick every 100 ms; a device's events always go to the same
-// partition, in order). Each event's time is the time it is sent.
+// devices (a tick every 100 ms; a device's events always go to the same partition, in order).
+// `produceSteadily` sends `rate` events/s for `seconds`, each event's time the time it is sent;
+// `produceBacklog` sends `rate * seconds` events as fast as it can, their times spaced as if sent at
+// `rate` from `firstEventAtMs`, so a consumer started afterwards reads a backlog at its own pace.
 'use strict';
 const { EventHubProducerClient } = require('@azure/event-hubs');
 // The demo's ten sensors, so the demo's model scores the bench's windows.
@@ -61,4 +63,41 @@ async function produceSteadily({ connection, hub, rate, seconds, devices }) {
   }
 }
 
-module.exports = { produceSteadily };
+async function produceBacklog({ connection, hub, rate, seconds, devices, firstEventAtMs, onProgress }) {
+  const producer = new EventHubProducerClient(connection, hub);
+  const partitionIds = await producer.getPartitionIds();
+  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+  const ticks = Math.round((seconds * 1000) / tickMs);
+  const inFlight = new Set();
+  let next = 0;
+  const started = performance.now();
+  try {
+    for (let tick = 0; tick < ticks; tick++) {
+      const time = firstEventAtMs + tick * tickMs;
+      const byPartition = partitionIds.map(() => []);
+      for (let i = 0; i < perTick; i++, next++) {
+        const device = next % devices;
+        byPartition[device % partitionIds.length].push({ body: reading(device, time, next) });
+      }
+      byPartition.forEach((events, index) => {
+        if (events.length === 0) return;
+        const send = producer.sendBatch(events, { partitionId: partitionIds[index] });
+        inFlight.add(send);
+        send.finally(() => inFlight.delete(send)).catch(() => undefined);
+      });
+      if (inFlight.size > 32) await Promise.race(inFlight);
+      if (tick % 50 === 49) onProgress?.(next, ticks * perTick);
+    }
+    await Promise.all(inFlight);
+    return {
+      sent: next,
+      seconds: (performance.now() - started) / 1000,
+      firstEventAtMs,
+      lastEventAtMs: firstEventAtMs + (ticks - 1) * tickMs,
+    };
+  } finally {
+    await producer.close();
+  }
+}
+
+module.exports = { produceSteadily, produceBacklog };

@@ -93,6 +93,8 @@ const projectSide = {
     definition,
     windowMs,
     latenessMs,
+    idleTimeout = '1s',
+    watermark,
   }) {
     const streams = path.join(scratch, 'streams');
     mkdirSync(streams);
@@ -104,7 +106,8 @@ const projectSide = {
         ...definition.window,
         size: `${windowMs}ms`,
         allowedLateness: `${latenessMs}ms`,
-        idleTimeout: '1s',
+        idleTimeout,
+        ...(watermark ? { watermark } : {}),
       },
       outputs: { folder: 'bench', format: 'jsonl' },
     };
@@ -129,6 +132,13 @@ const projectSide = {
       stop: stopper(host.child),
       waitForWindows: (produced, windowMs, latenessMs) =>
         waitForWindows(windowsTable, { produced, windowMs, latenessMs }, host),
+      /** The committed windows that start from `firstMs` and close by the watermark up to `lastEventMs`. */
+      waitForBacklog: (firstMs, lastEventMs) =>
+        waitForWindows(
+          windowsTable,
+          { produced: { startedAtMs: firstMs, endedAtMs: lastEventMs }, windowMs, latenessMs },
+          host,
+        ),
     };
   },
 };
@@ -163,6 +173,7 @@ function figuresOf(rows) {
     late: rows.reduce((sum, row) => sum + (row.lateEvents ?? 0), 0),
     windows: rows.map((row) => ({
       start: Date.parse(row.windowStart),
+      closedAt: Date.parse(row.closedAt),
       events: row.eventsIn,
       closeToCommitMs: row.closeToCommitMs,
       late: row.lateEvents ?? 0,

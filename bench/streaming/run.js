@@ -22,6 +22,7 @@ const { startAzurite, findFreePort, findFreeAzuritePorts } = require(
   path.join(root, 'dist/src/host/azurite/startAzurite.js'),
 );
 const { azuriteConnectionString } = require(path.join(root, 'dist/src/host/storage/StorageConnection.js'));
+const { drainRun } = require('./drain');
 const { produceSteadily } = require('./produceSteadily');
 const { projectSide } = require('./projectSide');
 
@@ -32,6 +33,15 @@ const withProject = process.env.BENCH_PROJECT !== '0';
 const layout = process.env.BENCH_ENDPOINT ?? 'separate';
 if (layout !== 'separate' && layout !== 'host')
   throw new Error(`BENCH_ENDPOINT is "${layout}"; use "separate" or "host".`);
+const mode = process.env.BENCH_MODE ?? 'steady';
+if (mode !== 'steady' && mode !== 'backlog')
+  throw new Error(`BENCH_MODE is "${mode}"; use "steady" or "backlog".`);
+if (mode === 'backlog' && layout !== 'separate')
+  throw new Error(
+    'BENCH_MODE=backlog needs BENCH_ENDPOINT=separate: the hub is filled before any host runs.',
+  );
+// With BENCH_WATERMARK=partitions the project's stream holds a window open until every partition passed it.
+const watermark = process.env.BENCH_WATERMARK;
 const layoutText = {
   separate:
     'Event Hubs endpoint in its own process (durable-scoring eventhubs), read by the host through the Event Hubs SDK',
@@ -49,9 +59,103 @@ async function main() {
       `${windowMs / 1000} s tumbling windows, ${definition.features.length} window features, ${os.cpus().length} cores`,
   );
   console.log(`Layout: ${layoutText} (BENCH_ENDPOINT=${layout})`);
+  if (mode === 'backlog')
+    console.log(
+      `Mode: backlog: ${fmt(rate * seconds)} events produced first, then read from the start by each side alone`,
+    );
   const results = [];
-  for (let run = 0; run < runs; run++) results.push(await oneRun(run));
-  report(results);
+  for (let run = 0; run < runs; run++) results.push(await (mode === 'backlog' ? oneDrain : oneRun)(run));
+  (mode === 'backlog' ? reportDrains : report)(results);
+}
+
+async function oneDrain(run) {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'streaming-bench-'));
+  const ports = await findFreeAzuritePorts();
+  const azurite = await startAzurite({ ports });
+  const amqpPort = await findFreePort();
+  const connection = `Endpoint=sb://127.0.0.1:${amqpPort};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
+  const hub = `bench${run}${Date.now().toString(36)}`;
+  const storage = azuriteConnectionString(ports);
+  const endpoint = await projectSide
+    .separateEndpoint({ root, storage, amqpPort, hub })
+    .catch(async (error) => {
+      await azurite.stop();
+      throw error;
+    });
+  const endpointRss = sampleRss(endpoint.pid);
+  try {
+    const result = await drainRun(run, {
+      rate,
+      seconds,
+      devices,
+      windowMs,
+      latenessMs,
+      connection,
+      hub,
+      endpoint,
+      scratch,
+      modelPath,
+      definition,
+      withProject,
+      watermark,
+      projectSide,
+      sampleRss,
+      startOptions: {
+        root,
+        scratch,
+        storage,
+        amqpPort,
+        ownEndpoint: false,
+        connection,
+        hub,
+        definition,
+        windowMs,
+        latenessMs,
+      },
+    });
+    if (result.project) result.project.endpointRssBytes = endpointRss.peak();
+    return result;
+  } finally {
+    endpointRss.stop();
+    await endpoint.stop();
+    await azurite.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function reportDrains(results) {
+  const side = (name) => {
+    const of = results.map((r) => r[name]).filter(Boolean);
+    if (of.length === 0) return undefined;
+    const cpu = (key) => median(of.map((f) => f.cpuMicrosPerEvent[key] ?? NaN));
+    return {
+      eventsPerSecond: median(of.map((f) => f.eventsPerSecond)),
+      p50: median(of.map((f) => percentile(f.latencies, 0.5))),
+      p99: median(of.map((f) => percentile(f.latencies, 0.99))),
+      windows: median(of.map((f) => f.latencies.length)),
+      late: median(of.map((f) => f.late ?? 0)),
+      rssMb: median(of.map((f) => f.rssBytes / 2 ** 20)),
+      cpu: { side: cpu('side'), endpoint: cpu('endpoint'), machine: cpu('machine') },
+      all: of.map((f) => fmt(f.eventsPerSecond)).join(', '),
+    };
+  };
+  const project = side('project');
+  const reference = side('reference');
+  const row = (name, s) =>
+    s === undefined
+      ? `${name.padEnd(10)} not run`
+      : `${name.padEnd(10)} ${fmt(s.eventsPerSecond).padStart(7)} events/s (runs: ${s.all})  close→written p50 ${fmt(s.p50)} ms p99 ${fmt(s.p99)} ms ` +
+        `(${s.windows} windows, ${fmt(s.late)} late)  RSS ${fmt(s.rssMb)} MB  CPU µs/event: own ${fmt(s.cpu.side)}, endpoint ${fmt(s.cpu.endpoint)}, machine ${fmt(s.cpu.machine)}`;
+  console.log(`medians over ${results.length} backlog run(s), separate endpoint:`);
+  console.log(row('project', project));
+  console.log(row('reference', reference));
+  if (project && reference)
+    console.log(
+      `project / reference: throughput ${(project.eventsPerSecond / reference.eventsPerSecond).toFixed(2)}x, ` +
+        `own CPU per event ${(project.cpu.side / reference.cpu.side).toFixed(2)}x | goals: >= 20,000 events/s ` +
+        `${project.eventsPerSecond >= 20_000 ? 'met' : 'NOT met'}, p99 <= 2 s ${project.p99 <= 2000 ? 'met' : 'NOT met'}, ` +
+        `host RSS <= 1 GB ${project.rssMb <= 1024 ? 'met' : 'NOT met'}`,
+    );
 }
 
 async function oneRun(run) {

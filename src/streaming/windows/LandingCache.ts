@@ -1,14 +1,24 @@
+import type { LandedEvent } from './LandedEvent';
+
 /** How much landing data a process keeps by default: a few windows' worth at 20,000 events/s. */
 export const defaultLandingCacheBytes = 256 * 2 ** 20;
 
+/**
+ * Memory an event object takes next to its JSON Lines bytes, about: a cached landing counts its blob's
+ * size times this against the cache's limit.
+ */
+const heapPerByte = 2;
+
 interface CachedLanding {
   readonly lastSequence: number;
-  readonly body: Buffer;
+  readonly events: readonly LandedEvent[];
+  readonly bytes: number;
 }
 
 /**
- * The landing blobs this process wrote, as the bytes it wrote, so that a window's aggregate running in
- * the same process reads them from memory rather than from storage. Only a shortcut: a landing that is
+ * The landing blobs this process wrote, as the events it wrote (not their bytes: no parsing again), so
+ * that a window's aggregate running in the same process reads them from memory rather than from
+ * storage. Only a shortcut: a landing that is
  * not here (written by another process, evicted, taken already) is read from its blob. A cached body
  * serves a listed landing only when it reaches at least the listed last sequence number: a landing
  * rewritten by a batch delivered again keeps the same events for the same sequence numbers (the log
@@ -21,12 +31,16 @@ export class LandingCache {
 
   constructor(private readonly maxBytes = defaultLandingCacheBytes) {}
 
-  /** Keeps the body just written to the landing blob `name` (its batch ending at `lastSequence`). */
-  put(name: string, lastSequence: number, body: Buffer): void {
+  /**
+   * Keeps the events just written to the landing blob `name` (its batch ending at `lastSequence`) in
+   * `blobBytes` bytes. The events are shared, not copied: nothing may change them.
+   */
+  put(name: string, lastSequence: number, events: readonly LandedEvent[], blobBytes: number): void {
     this.#drop(name);
-    if (body.length > this.maxBytes) return;
-    this.#entries.set(name, { lastSequence, body });
-    this.#bytes += body.length;
+    const bytes = blobBytes * heapPerByte;
+    if (bytes > this.maxBytes) return;
+    this.#entries.set(name, { lastSequence, events, bytes });
+    this.#bytes += bytes;
     for (const [oldest] of this.#entries) {
       if (this.#bytes <= this.maxBytes) break;
       this.#drop(oldest);
@@ -34,13 +48,13 @@ export class LandingCache {
   }
 
   /**
-   * The body of the landing `name` if it holds every event up to `lastSequence`; the entry is
+   * The events of the landing `name` if it holds every event up to `lastSequence`; the entry is
    * dropped either way (a window's aggregate reads each landing once; a retry reads the blob).
    */
-  take(name: string, lastSequence: number): Buffer | undefined {
+  take(name: string, lastSequence: number): readonly LandedEvent[] | undefined {
     const entry = this.#entries.get(name);
     this.#drop(name);
-    return entry && entry.lastSequence >= lastSequence ? entry.body : undefined;
+    return entry && entry.lastSequence >= lastSequence ? entry.events : undefined;
   }
 
   get bytes(): number {
@@ -51,6 +65,6 @@ export class LandingCache {
     const entry = this.#entries.get(name);
     if (!entry) return;
     this.#entries.delete(name);
-    this.#bytes -= entry.body.length;
+    this.#bytes -= entry.bytes;
   }
 }

@@ -3,14 +3,14 @@ import type { StreamingServices } from '../../StreamingServices';
 import { aggregateWindowEvents } from '../aggregateWindowEvents';
 import type { LandedEvent } from '../LandedEvent';
 import { streamOf } from '../streamOf';
-import { forEachLimited, parseJsonLines, readLanding, writeJson } from '../windowBlobs';
+import { forEachLimited, readLanding, writeJson } from '../windowBlobs';
 import type { AggregateInput, AggregateResult } from '../windowContracts';
 import { windowBlobNames } from '../windowNames';
 
 /**
  * Reads the landings the close listed (each up to the sequence range it had then: a batch delivered
  * again may have rewritten it longer since, and those events are late; from the process's landing
- * cache when this process wrote them), aggregates per key, counting
+ * cache, as the events themselves, when this process wrote them), aggregates per key, counting
  * each event once, and writes the feature rows in shards of `windowShardRows` keys for scoring.
  */
 export async function aggregateStreamWindow(
@@ -23,9 +23,7 @@ export async function aggregateStreamWindow(
   const events: LandedEvent[] = [];
   await forEachLimited(input.landings, 8, async (landing) => {
     const cached = services.landings?.take(landing.name, landing.lastSequence);
-    const landed = cached
-      ? parseJsonLines<LandedEvent>(cached.toString())
-      : await readLanding(container, landing.name);
+    const landed = cached ?? (await readLanding(container, landing.name));
     for (const event of landed) if (event.sequenceNumber <= landing.lastSequence) events.push(event);
   });
   const aggregate = aggregateWindowEvents(events, stream.features);

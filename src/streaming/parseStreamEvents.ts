@@ -21,9 +21,16 @@ export function parseStreamEvents(
 ): { good: GoodEvent[]; bad: BadEvent[] } {
   const good: GoodEvent[] = [];
   const bad: BadEvent[] = [];
+  const schema = Object.entries(stream.schema);
   for (const event of batch.events) {
-    const reason = problemOf(stream.schema, event.body);
-    if (reason === undefined) good.push({ ...event, fields: event.body as Record<string, unknown> });
+    const reason = problemOf(schema, event.body);
+    if (reason === undefined)
+      good.push({
+        body: event.body,
+        sequenceNumber: event.sequenceNumber,
+        enqueuedTimeUtc: event.enqueuedTimeUtc,
+        fields: event.body as Record<string, unknown>,
+      });
     else
       bad.push({
         partitionId: batch.partitionId,
@@ -35,13 +42,13 @@ export function parseStreamEvents(
   return { good, bad };
 }
 
-function problemOf(schema: Readonly<Record<string, FieldType>>, body: unknown): string | undefined {
+function problemOf(schema: readonly [string, FieldType][], body: unknown): string | undefined {
   // The functions library parses JSON bodies; a body still text was not JSON.
   if (typeof body === 'string') return 'the body is not a JSON object (it is not JSON, or JSON text)';
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return `the body is not a JSON object (it is ${Array.isArray(body) ? 'an array' : String(body)})`;
   const fields = body as Record<string, unknown>;
-  for (const [field, type] of Object.entries(schema)) {
+  for (const [field, type] of schema) {
     const value = fields[field];
     if (value === undefined || value === null) return `field "${field}" is missing`;
     if (!fits(type, value)) return `field "${field}" must be ${article(type)}, not ${describe(value)}`;

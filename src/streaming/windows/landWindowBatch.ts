@@ -1,5 +1,5 @@
 import type { DurableClient } from 'durable-functions';
-import { parseStreamEvents, type BadEvent, type GoodEvent } from '../parseStreamEvents';
+import { parseStreamEvents, type BadEvent } from '../parseStreamEvents';
 import type { StreamBatch } from '../StreamBatch';
 import { streamBlobName } from '../streamBlobNames';
 import { streamContainer } from '../streamContainer';
@@ -53,7 +53,7 @@ export async function landWindowBatch(
         ...metadata,
         events: String(landing.events.length),
       });
-      services.landings?.put(landing.name, lastSequence, body);
+      services.landings?.put(landing.name, lastSequence, landing.events, body.length);
     }),
   );
   if (bad.length > 0)
@@ -90,20 +90,28 @@ export async function landWindowBatch(
   return progress;
 }
 
+interface TimedEvent {
+  readonly sequenceNumber: number;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly eventTime: number;
+}
+
 /** The batch's events that fit the schema, each with its event time; the rest, and why. */
 function timedEvents(stream: StreamDefinition, batch: StreamBatch) {
   const parsed = parseStreamEvents(stream, batch);
-  const good: (GoodEvent & { eventTime: number })[] = [];
-  const bad: BadEvent[] = [...parsed.bad];
+  const good: TimedEvent[] = [];
+  const bad: BadEvent[] = parsed.bad;
   const field = stream.window?.eventTime;
   for (const event of parsed.good) {
     const value = field === undefined ? event.enqueuedTimeUtc : event.fields[field];
     const eventTime = typeof value === 'number' ? value : Date.parse(String(value));
-    if (Number.isFinite(eventTime)) good.push({ ...event, eventTime });
+    if (Number.isFinite(eventTime))
+      good.push({ sequenceNumber: event.sequenceNumber, fields: event.fields, eventTime });
     else
       bad.push({
-        ...event,
         partitionId: batch.partitionId,
+        sequenceNumber: event.sequenceNumber,
+        enqueuedTimeUtc: event.enqueuedTimeUtc,
         reason: 'the event has no enqueued time to window it by',
       });
   }
@@ -111,23 +119,33 @@ function timedEvents(stream: StreamDefinition, batch: StreamBatch) {
 }
 
 /** The good events grouped by the window(s) each falls in, as each window's landing keeps them. */
-function landingsOf(
-  stream: StreamDefinition,
-  batch: StreamBatch,
-  events: readonly (GoodEvent & { eventTime: number })[],
-): Landing[] {
+function landingsOf(stream: StreamDefinition, batch: StreamBatch, events: readonly TimedEvent[]): Landing[] {
   const fields = windowFieldsOf(stream.features);
   const first = batch.events[0]!.sequenceNumber;
   const landings = new Map<number, Landing>();
+  // The windows of a time depend only on which hop it falls in when the size is a whole number of
+  // hops (always, for tumbling windows): assign once per hop, not once per event.
+  const shape = stream.window!;
+  const hop = shape.kind === 'hopping' && shape.hop !== undefined ? shape.hop : shape.size;
+  const perHop = shape.size % hop === 0;
+  let windows: WindowBounds[] = [];
+  let windowsHop = NaN;
   for (const event of events) {
+    const values: Record<string, number> = {};
+    for (const name of fields) values[name] = event.fields[name] as number;
     const landed: LandedEvent = {
       key: event.fields[stream.key],
       partitionId: batch.partitionId,
       sequenceNumber: event.sequenceNumber,
       eventTime: event.eventTime,
-      values: Object.fromEntries(fields.map((field) => [field, event.fields[field] as number])),
+      values,
     };
-    for (const window of assignWindows(event.eventTime, stream.window!)) {
+    const eventHop = Math.floor(event.eventTime / hop);
+    if (!perHop || eventHop !== windowsHop) {
+      windows = assignWindows(event.eventTime, shape);
+      windowsHop = eventHop;
+    }
+    for (const window of windows) {
       let landing = landings.get(window.start);
       if (!landing) {
         landing = {

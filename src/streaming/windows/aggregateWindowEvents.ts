@@ -38,16 +38,17 @@ export function aggregateWindowEvents(
 ): WindowAggregate {
   const features = featureNames.map((name) => parseWindowFeature(name) as WindowFeature);
   const fields = windowFieldsOf(featureNames);
-  const seen = new Set<string>();
+  const seen = new Map<string, Set<number>>(); // sequence numbers counted, per partition
   const keys = new Map<string, KeyFigures>();
   let duplicates = 0;
   for (const event of events) {
-    const id = `${event.partitionId}:${event.sequenceNumber}`;
-    if (seen.has(id)) {
+    let counted = seen.get(event.partitionId);
+    if (!counted) seen.set(event.partitionId, (counted = new Set()));
+    if (counted.has(event.sequenceNumber)) {
       duplicates++;
       continue;
     }
-    seen.add(id);
+    counted.add(event.sequenceNumber);
     const keyText = JSON.stringify(event.key);
     let figures = keys.get(keyText);
     if (!figures) {
@@ -65,7 +66,9 @@ export function aggregateWindowEvents(
       key: figures.key,
       features: Object.fromEntries(features.map((feature) => [feature.name, valueOf(feature, figures)])),
     }));
-  return { rows, eventsIn: seen.size, duplicates };
+  let eventsIn = 0;
+  for (const counted of seen.values()) eventsIn += counted.size;
+  return { rows, eventsIn, duplicates };
 }
 
 function add(fields: Map<string, FieldFigures>, field: string, value: number, isLast: boolean): void {

@@ -24,7 +24,14 @@ export function toBatchInvocation(
   binary: boolean,
   capabilities: Readonly<Record<string, string>> = {},
 ): TriggerInvocation {
-  const enqueuedTimes = events.map((event) => toDotNetDateTime(event.enqueuedTime));
+  // Events of a batch mostly share their enqueued millisecond: format each distinct one once.
+  let lastTime = NaN;
+  let lastText = '';
+  const enqueuedTimes = events.map((event) => {
+    const time = event.enqueuedTime.getTime();
+    if (time !== lastTime) [lastTime, lastText] = [time, toDotNetDateTime(event.enqueuedTime)];
+    return lastText;
+  });
   const values = {
     PartitionContext: partitionContext(source),
     PartitionKeyArray: events.map((event) => event.partitionKey ?? null),

@@ -4,6 +4,7 @@ import type { EventHubLog, LogPosition } from '../EventHubLog';
 import type { HubDirectory } from '../HubDirectory';
 import { AmqpError, conditions, toAmqpError } from './AmqpError';
 import { messageForConsumer } from './amqpEvents';
+import { consumerBytes } from './consumerBytes';
 import type { EntityAddress } from './entityAddress';
 import { creditOf, localAttach } from './rheaLinks';
 import type { PartitionReceiver, ReceiverOwnership } from './ReceiverOwnership';
@@ -127,6 +128,13 @@ export class ConsumerLink implements PartitionReceiver {
       const retrievedAt = new Date();
       for (const event of events) {
         if (signal.aborted || !this.sender.sendable()) break;
+        // Most events go out as the producer's bytes plus the service's annotations, never decoded.
+        const bytes = last ? undefined : consumerBytes(event);
+        if (bytes) {
+          this.sender.send(bytes, undefined, 0);
+          next = event.sequenceNumber + 1;
+          continue;
+        }
         const message: Message = messageForConsumer(event);
         if (last) {
           message.delivery_annotations = {

@@ -62,6 +62,8 @@ const projectSide = {
       { AzureWebJobsStorage: storage },
       /Event Hubs \(AMQP\) on/,
       (child) => ({ child }),
+      // BENCH_ENDPOINT_NODE_ARGS=<flags>: for the endpoint's node alone, as BENCH_HOST_NODE_ARGS for the host's.
+      (process.env.BENCH_ENDPOINT_NODE_ARGS ?? '').split(' ').filter(Boolean),
     );
     return { pid: endpoint.child.pid, stop: stopper(endpoint.child) };
   },

@@ -25,6 +25,24 @@ function reading(device, time, sequence) {
   return body;
 }
 
+/**
+ * Sends one tick: `count` readings from the `first`-th on, all at `time`, one batch per partition (a
+ * device's readings always to the same one); each send is tracked in `inFlight` until it settles.
+ */
+function sendTick({ producer, partitionIds, inFlight, devices }, first, count, time) {
+  const byPartition = partitionIds.map(() => []);
+  for (let n = first; n < first + count; n++) {
+    const device = n % devices;
+    byPartition[device % partitionIds.length].push({ body: reading(device, time, n) });
+  }
+  byPartition.forEach((events, index) => {
+    if (events.length === 0) return;
+    const send = producer.sendBatch(events, { partitionId: partitionIds[index] });
+    inFlight.add(send);
+    send.finally(() => inFlight.delete(send)).catch(() => undefined);
+  });
+}
+
 async function produceSteadily({ connection, hub, rate, seconds, devices }) {
   const producer = new EventHubProducerClient(connection, hub);
   const partitionIds = await producer.getPartitionIds();
@@ -38,18 +56,8 @@ async function produceSteadily({ connection, hub, rate, seconds, devices }) {
     for (let tick = 0; performance.now() - started < seconds * 1000; tick++) {
       const wait = started + tick * tickMs - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const now = Date.now();
-      const byPartition = partitionIds.map(() => []);
-      for (let i = 0; i < perTick; i++, next++) {
-        const device = next % devices;
-        byPartition[device % partitionIds.length].push({ body: reading(device, now, next) });
-      }
-      byPartition.forEach((events, index) => {
-        if (events.length === 0) return;
-        const send = producer.sendBatch(events, { partitionId: partitionIds[index] });
-        inFlight.add(send);
-        send.finally(() => inFlight.delete(send)).catch(() => undefined);
-      });
+      sendTick({ producer, partitionIds, inFlight, devices }, next, perTick, Date.now());
+      next += perTick;
       sent += perTick;
       // A producer that falls behind waits for its sends rather than piling them up.
       if (inFlight.size > 64) await Promise.all(inFlight);
@@ -73,18 +81,8 @@ async function produceBacklog({ connection, hub, rate, seconds, devices, firstEv
   const started = performance.now();
   try {
     for (let tick = 0; tick < ticks; tick++) {
-      const time = firstEventAtMs + tick * tickMs;
-      const byPartition = partitionIds.map(() => []);
-      for (let i = 0; i < perTick; i++, next++) {
-        const device = next % devices;
-        byPartition[device % partitionIds.length].push({ body: reading(device, time, next) });
-      }
-      byPartition.forEach((events, index) => {
-        if (events.length === 0) return;
-        const send = producer.sendBatch(events, { partitionId: partitionIds[index] });
-        inFlight.add(send);
-        send.finally(() => inFlight.delete(send)).catch(() => undefined);
-      });
+      sendTick({ producer, partitionIds, inFlight, devices }, next, perTick, firstEventAtMs + tick * tickMs);
+      next += perTick;
       if (inFlight.size > 32) await Promise.race(inFlight);
       if (tick % 50 === 49) onProgress?.(next, ticks * perTick);
     }

@@ -68,14 +68,19 @@ async function main() {
   (mode === 'backlog' ? reportDrains : report)(results);
 }
 
-async function oneDrain(run) {
+/** A run's scratch folder, in-memory Azurite, endpoint port and connection string, and hub name. */
+async function runFixtures(run) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'streaming-bench-'));
   const ports = await findFreeAzuritePorts();
   const azurite = await startAzurite({ ports });
   const amqpPort = await findFreePort();
   const connection = `Endpoint=sb://127.0.0.1:${amqpPort};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
   const hub = `bench${run}${Date.now().toString(36)}`;
-  const storage = azuriteConnectionString(ports);
+  return { scratch, azurite, amqpPort, connection, hub, storage: azuriteConnectionString(ports) };
+}
+
+async function oneDrain(run) {
+  const { scratch, azurite, amqpPort, connection, hub, storage } = await runFixtures(run);
   const endpoint = await projectSide
     .separateEndpoint({ root, storage, amqpPort, hub })
     .catch(async (error) => {
@@ -159,13 +164,7 @@ function reportDrains(results) {
 }
 
 async function oneRun(run) {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'streaming-bench-'));
-  const ports = await findFreeAzuritePorts();
-  const azurite = await startAzurite({ ports });
-  const amqpPort = await findFreePort();
-  const connection = `Endpoint=sb://127.0.0.1:${amqpPort};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`;
-  const hub = `bench${run}${Date.now().toString(36)}`;
-  const storage = azuriteConnectionString(ports);
+  const { scratch, azurite, amqpPort, connection, hub, storage } = await runFixtures(run);
   const endpoint =
     layout === 'separate' || !withProject
       ? await projectSide[layout === 'separate' ? 'separateEndpoint' : 'endpointOnly']({

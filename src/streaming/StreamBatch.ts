@@ -39,3 +39,13 @@ export function streamBatchOf(messages: readonly unknown[], triggerMetadata: unk
     })),
   };
 }
+
+/**
+ * Epoch milliseconds of an event's enqueued time as the trigger gives it: UTC, written without a zone
+ * (`2024-05-01T10:20:30.25`, a .NET DateTime), which `Date.parse` alone would read as local time. A time
+ * that names its zone keeps it. NaN when there is none.
+ */
+export function enqueuedTimeMs(text: string): number {
+  if (text === '') return NaN;
+  return Date.parse(/(?:Z|[+-]\d\d:?\d\d)$/i.test(text) || !text.includes('T') ? text : `${text}Z`);
+}

@@ -1,5 +1,5 @@
 import { appMetrics } from '../telemetry';
-import type { StreamBatch } from './StreamBatch';
+import { enqueuedTimeMs, type StreamBatch } from './StreamBatch';
 
 /**
  * Records `streaming.event.lag` for each event of a batch the stream has handled (scored, or landed in
@@ -10,7 +10,7 @@ export function recordEventLag(stream: string, batch: StreamBatch, handledMs = D
   const lag = appMetrics().eventLag;
   const attributes = { stream };
   for (const event of batch.events) {
-    const enqueued = Date.parse(event.enqueuedTimeUtc);
+    const enqueued = enqueuedTimeMs(event.enqueuedTimeUtc);
     if (Number.isFinite(enqueued)) lag.record(Math.max(0, handledMs - enqueued) / 1000, attributes);
   }
 }

@@ -1,6 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import { parseStreamEvents, type BadEvent } from '../parseStreamEvents';
-import type { StreamBatch } from '../StreamBatch';
+import { enqueuedTimeMs, type StreamBatch } from '../StreamBatch';
 import { streamBlobName } from '../streamBlobNames';
 import { streamContainer } from '../streamContainer';
 import type { StreamDefinition } from '../StreamDefinition';
@@ -103,8 +103,13 @@ function timedEvents(stream: StreamDefinition, batch: StreamBatch) {
   const bad: BadEvent[] = parsed.bad;
   const field = stream.window?.eventTime;
   for (const event of parsed.good) {
-    const value = field === undefined ? event.enqueuedTimeUtc : event.fields[field];
-    const eventTime = typeof value === 'number' ? value : Date.parse(String(value));
+    const value = field === undefined ? undefined : event.fields[field];
+    const eventTime =
+      field === undefined
+        ? enqueuedTimeMs(event.enqueuedTimeUtc)
+        : typeof value === 'number'
+          ? value
+          : Date.parse(String(value));
     if (Number.isFinite(eventTime))
       good.push({ sequenceNumber: event.sequenceNumber, fields: event.fields, eventTime });
     else

@@ -177,9 +177,15 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     const running: TriggerListener[] = [];
     // Stopped together, so one listener waiting for its running invocation does not hold up the others.
     cleanup.push(() => Promise.all(running.map((listener) => listener.stop())).then(() => undefined));
-    for (const listener of listeners) {
-      await listener.start();
-      running.push(listener);
+    // HTTP routes first, then the server answers: a blob, queue, timer or Event Hub function that the
+    // other listeners run while they start may call the host's own HTTP API (the Durable client does),
+    // and a 503 there would cost it a retry, or all of them on a slow start.
+    const isHttp = (index: number) => functions[index]!.trigger.type.toLowerCase() === 'httptrigger';
+    const order = listeners.map((_listener, index) => index);
+    for (const index of [...order.filter(isHttp), ...order.filter((index) => !isHttp(index))]) {
+      if (!isHttp(index)) server.markReady();
+      await listeners[index]!.start();
+      running.push(listeners[index]!);
     }
 
     server.markReady();

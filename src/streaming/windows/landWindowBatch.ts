@@ -6,7 +6,7 @@ import { streamContainer } from '../streamContainer';
 import type { StreamDefinition } from '../StreamDefinition';
 import type { StreamingServices } from '../StreamingServices';
 import type { StreamPartitionProgress } from '../StreamStore';
-import { assignWindows, type WindowBounds } from './assignWindows';
+import { windowAssigner, type WindowBounds } from './assignWindows';
 import { keepLateEvents } from './keepLateEvents';
 import type { LandedEvent } from './LandedEvent';
 import { reopenWindow } from './reopenWindow';
@@ -103,13 +103,8 @@ function timedEvents(stream: StreamDefinition, batch: StreamBatch) {
   const bad: BadEvent[] = parsed.bad;
   const field = stream.window?.eventTime;
   for (const event of parsed.good) {
-    const value = field === undefined ? undefined : event.fields[field];
     const eventTime =
-      field === undefined
-        ? enqueuedTimeMs(event.enqueuedTimeUtc)
-        : typeof value === 'number'
-          ? value
-          : Date.parse(String(value));
+      field === undefined ? enqueuedTimeMs(event.enqueuedTimeUtc) : timeOf(event.fields[field]);
     if (Number.isFinite(eventTime))
       good.push({ sequenceNumber: event.sequenceNumber, fields: event.fields, eventTime });
     else
@@ -123,18 +118,17 @@ function timedEvents(stream: StreamDefinition, batch: StreamBatch) {
   return { good, bad: bad.sort((a, b) => a.sequenceNumber - b.sequenceNumber) };
 }
 
+/** A `timestamp` field's epoch milliseconds: a number as it is, text as ISO 8601. */
+function timeOf(value: unknown): number {
+  return typeof value === 'number' ? value : Date.parse(String(value));
+}
+
 /** The good events grouped by the window(s) each falls in, as each window's landing keeps them. */
 function landingsOf(stream: StreamDefinition, batch: StreamBatch, events: readonly TimedEvent[]): Landing[] {
   const fields = windowFieldsOf(stream.features);
   const first = batch.events[0]!.sequenceNumber;
   const landings = new Map<number, Landing>();
-  // The windows of a time depend only on which hop it falls in when the size is a whole number of
-  // hops (always, for tumbling windows): assign once per hop, not once per event.
-  const shape = stream.window!;
-  const hop = shape.kind === 'hopping' && shape.hop !== undefined ? shape.hop : shape.size;
-  const perHop = shape.size % hop === 0;
-  let windows: WindowBounds[] = [];
-  let windowsHop = NaN;
+  const windowsOf = windowAssigner(stream.window!);
   for (const event of events) {
     const values: Record<string, number> = {};
     for (const name of fields) values[name] = event.fields[name] as number;
@@ -145,12 +139,7 @@ function landingsOf(stream: StreamDefinition, batch: StreamBatch, events: readon
       eventTime: event.eventTime,
       values,
     };
-    const eventHop = Math.floor(event.eventTime / hop);
-    if (!perHop || eventHop !== windowsHop) {
-      windows = assignWindows(event.eventTime, shape);
-      windowsHop = eventHop;
-    }
-    for (const window of windows) {
+    for (const window of windowsOf(event.eventTime)) {
       let landing = landings.get(window.start);
       if (!landing) {
         landing = {

@@ -1,4 +1,8 @@
-import { assignWindows } from '../../../../src/streaming/windows/assignWindows';
+import {
+  assignWindows,
+  windowAssigner,
+  type WindowShape,
+} from '../../../../src/streaming/windows/assignWindows';
 
 const at = (text: string) => Date.parse(text);
 const iso = (windows: { start: number; end: number }[]) =>
@@ -37,4 +41,15 @@ test('a hop that does not divide the size: every window that holds the event, an
 
 test('an event before 1970 still lands in the window that holds it', () => {
   expect(assignWindows(-1, { kind: 'tumbling', size: 1000 })).toEqual([{ start: -1000, end: 0 }]);
+});
+
+test.each<[string, WindowShape]>([
+  ['tumbling', { kind: 'tumbling', size: 10_000 }],
+  ['hopping, a whole number of hops', { kind: 'hopping', size: 10_000, hop: 2_500 }],
+  ['hopping, a hop that does not divide the size', { kind: 'hopping', size: 10_000, hop: 3_000 }],
+])('windowAssigner gives what assignWindows gives, time after time (%s)', (_name, shape) => {
+  const assign = windowAssigner(shape);
+  // Up and down across hop and window edges, and before 1970.
+  const times = [-7_001, -1, 0, 1, 2_499, 2_500, 2_501, 9_999, 10_000, 3_000, 29_999, 30_000, 12_345, 12_346];
+  for (const time of times) expect(assign(time)).toEqual(assignWindows(time, shape));
 });

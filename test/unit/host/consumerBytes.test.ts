@@ -71,6 +71,19 @@ test.each(cases)(
   },
 );
 
+test('reads a section whose descriptor is a full ulong, as other AMQP libraries may write it', () => {
+  // Empty message annotations with an 8-byte descriptor, then a data body {}.
+  const amqp = Buffer.from([
+    ...[0x00, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x72, 0xc1, 0x01, 0x00],
+    ...[0x00, 0x53, 0x75, 0xa0, 0x02, 0x7b, 0x7d],
+  ]);
+  const event = { ...stored({ body: body('{}') }), amqp };
+  const bytes = consumerBytes(event);
+  expect(bytes).toBeDefined();
+  expect(rheaMessage.decode(bytes!)).toEqual(throughMessage(event));
+  expect(rheaMessage.decode(bytes!).body).toEqual(body('{}'));
+});
+
 test('leaves to the message path what it does not build: no bytes, bad bytes', () => {
   expect(consumerBytes({ ...stored({ body: body('{}') }), amqp: undefined })).toBeUndefined();
   expect(

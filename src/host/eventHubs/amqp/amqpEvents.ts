@@ -43,14 +43,18 @@ export function unpackDelivery(payload: Buffer | Message, format: number | undef
 export function messageForConsumer(event: StoredEvent): Message {
   const message: Message = event.amqp ? decode(event.amqp) : { body: dataSection(event.body) };
   if (!event.amqp && Object.keys(event.properties).length) message.application_properties = event.properties;
-  message.message_annotations = {
-    ...message.message_annotations,
+  message.message_annotations = { ...message.message_annotations, ...serviceAnnotations(event) };
+  return message;
+}
+
+/** The message annotations the service sets on each event it delivers. */
+export function serviceAnnotations(event: StoredEvent): Record<string, unknown> {
+  return {
     'x-opt-sequence-number': types.wrap_long(event.sequenceNumber),
     'x-opt-offset': String(event.offset),
     'x-opt-enqueued-time': event.enqueuedTime,
     ...(event.partitionKey !== undefined ? { [partitionKeyAnnotation]: event.partitionKey } : {}),
   };
-  return message;
 }
 
 function dataSection(bytes: Buffer): unknown {

@@ -1,5 +1,6 @@
-import { message as rheaMessage, types, type Message } from 'rhea';
+import { message as rheaMessage, type Message } from 'rhea';
 import type { StoredEvent } from '../EventHubEvent';
+import { serviceAnnotations } from './amqpEvents';
 
 // AMQP 1.0 section descriptors (small ulong codes) and the constructors this file writes.
 const described = 0x00;
@@ -35,12 +36,12 @@ export function consumerBytes(event: StoredEvent): Buffer | undefined {
     if (end === undefined) return undefined;
     if (code < messageAnnotations && before === at) before = after = end;
     if (code === messageAnnotations) {
-      if (!isEmptyMap(bytes, at + 3)) return mergedAnnotations(event, bytes, at, end);
+      if (!isEmptyMap(bytes, skipValue(bytes, at + 1)!)) return mergedAnnotations(event, bytes, at, end);
       [before, after] = [at, end];
     }
     at = end;
   }
-  return Buffer.concat([bytes.subarray(0, before), serviceAnnotations(event), bytes.subarray(after)]);
+  return Buffer.concat([bytes.subarray(0, before), annotationsSection(event), bytes.subarray(after)]);
 }
 
 /** The producer's own message annotations with the service's set over them (rare: decoded, then encoded). */
@@ -51,15 +52,7 @@ function mergedAnnotations(
   end: number,
 ): Buffer | undefined {
   const own = (rheaMessage.decode(bytes.subarray(start, end)) as unknown as Message).message_annotations;
-  const merged = rheaMessage.encode({
-    message_annotations: {
-      ...own,
-      'x-opt-sequence-number': types.wrap_long(event.sequenceNumber),
-      'x-opt-offset': String(event.offset),
-      'x-opt-enqueued-time': event.enqueuedTime,
-      ...(event.partitionKey !== undefined ? { 'x-opt-partition-key': event.partitionKey } : {}),
-    },
-  });
+  const merged = rheaMessage.encode({ message_annotations: { ...own, ...serviceAnnotations(event) } });
   const section = sectionOf(merged, messageAnnotations);
   return section && Buffer.concat([bytes.subarray(0, start), section, bytes.subarray(end)]);
 }
@@ -82,8 +75,8 @@ function isEmptyMap(bytes: Buffer, at: number): boolean {
   return false;
 }
 
-/** The message-annotations section of the service's annotations. */
-function serviceAnnotations(event: StoredEvent): Buffer {
+/** The message-annotations section of the service's annotations, encoded here (rhea's encoder is the slow part). */
+function annotationsSection(event: StoredEvent): Buffer {
   const entries: Buffer[] = [
     symbol('x-opt-sequence-number'),
     fixed(long, BigInt(event.sequenceNumber)),
@@ -149,6 +142,9 @@ function skipDescribed(bytes: Buffer, at: number): number | undefined {
   return descriptorEnd === undefined ? undefined : skipValue(bytes, descriptorEnd);
 }
 
+/** Bytes of data after the constructor, by its high nibble, for the fixed-width categories. */
+const fixedWidths: Record<number, number> = { 0x4: 0, 0x5: 1, 0x6: 2, 0x7: 4, 0x8: 8, 0x9: 16 };
+
 /**
  * Where the encoded value at `at` ends. AMQP's constructor codes say their width in the high nibble:
  * 0x4 no data, 0x5 one byte, 0x6 two, 0x7 four, 0x8 eight, 0x9 sixteen; 0xa, 0xc and 0xe a one-byte
@@ -158,10 +154,9 @@ function skipValue(bytes: Buffer, at: number): number | undefined {
   const code = bytes[at];
   if (code === undefined) return undefined;
   if (code === described) return skipDescribed(bytes, at);
-  const widths: Record<number, number> = { 0x4: 0, 0x5: 1, 0x6: 2, 0x7: 4, 0x8: 8, 0x9: 16 };
   const category = code >> 4;
   let end: number;
-  if (category in widths) end = at + 1 + widths[category]!;
+  if (category in fixedWidths) end = at + 1 + fixedWidths[category]!;
   else if (category === 0xa || category === 0xc || category === 0xe) {
     if (at + 2 > bytes.length) return undefined;
     end = at + 2 + bytes[at + 1]!;

@@ -181,14 +181,15 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<R
     // other listeners run while they start may call the host's own HTTP API (the Durable client does),
     // and a 503 there would cost it a retry, or all of them on a slow start.
     const isHttp = (index: number) => functions[index]!.trigger.type.toLowerCase() === 'httptrigger';
-    const order = listeners.map((_listener, index) => index);
-    for (const index of [...order.filter(isHttp), ...order.filter((index) => !isHttp(index))]) {
-      if (!isHttp(index)) server.markReady();
-      await listeners[index]!.start();
-      running.push(listeners[index]!);
-    }
-
+    const startListener = async (listener: TriggerListener) => {
+      await listener.start();
+      running.push(listener);
+    };
+    for (const listener of listeners.filter((_listener, index) => isHttp(index)))
+      await startListener(listener);
     server.markReady();
+    for (const listener of listeners.filter((_listener, index) => !isHttp(index)))
+      await startListener(listener);
     log.info(
       `Host started in ${Math.round(performance.now() - started)} ms: ${functions.length} function(s) from ${app.directory}`,
     );

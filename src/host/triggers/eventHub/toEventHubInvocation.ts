@@ -65,14 +65,15 @@ export function toSingleInvocation(
   source: PartitionSource,
   binary: boolean,
 ): TriggerInvocation {
+  const enqueuedTimeUtc = toDotNetDateTime(event.enqueuedTime);
   const values = {
     PartitionContext: partitionContext(source),
     PartitionKey: event.partitionKey,
     Offset: event.offset,
     SequenceNumber: event.sequenceNumber,
-    EnqueuedTimeUtc: toDotNetDateTime(event.enqueuedTime),
+    EnqueuedTimeUtc: enqueuedTimeUtc,
     Properties: event.properties,
-    SystemProperties: systemProperties(event, toDotNetDateTime(event.enqueuedTime)),
+    SystemProperties: systemProperties(event, enqueuedTimeUtc),
   };
   // As the host converts them: a string stays a string, a long or DateTime becomes JSON, null is left out.
   const triggerMetadata: Record<string, RpcTypedData> = {
@@ -97,12 +98,9 @@ export function toSingleInvocation(
  * no zone suffix, trailing zeros of the fraction dropped, e.g. `2024-05-01T10:20:30.25`.
  */
 export function toDotNetDateTime(date: Date): string {
-  // toISOString: 2024-05-01T10:20:30.250Z; the fraction has three digits.
-  const iso = date.toISOString();
-  let end = iso.length - 1;
-  while (iso.charCodeAt(end - 1) === 48 /* 0 */ && iso.charCodeAt(end - 2) !== 46 /* . */) end--;
-  if (iso.charCodeAt(end - 1) === 48 && iso.charCodeAt(end - 2) === 46) end -= 2;
-  return iso.slice(0, end);
+  const [seconds = '', fraction = ''] = date.toISOString().slice(0, -1).split('.');
+  const trimmed = fraction.replace(/0+$/, '');
+  return trimmed === '' ? seconds : `${seconds}.${trimmed}`;
 }
 
 function partitionContext(source: PartitionSource): Record<string, string> {

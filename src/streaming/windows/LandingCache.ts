@@ -19,7 +19,7 @@ interface CachedLanding {
  * The landing blobs this process wrote, as the events it wrote (not their bytes: no parsing again), so
  * that a window's aggregate running in the same process reads them from memory rather than from
  * storage. Only a shortcut: a landing that is
- * not here (written by another process, evicted, taken already) is read from its blob. A cached body
+ * not here (written by another process, evicted, taken already) is read from its blob. A cached landing
  * serves a listed landing only when it reaches at least the listed last sequence number: a landing
  * rewritten by a batch delivered again keeps the same events for the same sequence numbers (the log
  * does not change), so the aggregate, which drops what lies past the listed range, sees the same
